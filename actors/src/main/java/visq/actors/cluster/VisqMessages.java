@@ -1,0 +1,58 @@
+package visq.actors.cluster;
+
+import java.util.List;
+import visq.actors.coordinator.StepStats;
+import visq.actors.coordinator.TrainingCoordinator;
+import visq.actors.coordinator.TrainingPhase;
+import visq.actors.coordinator.TrainingProgress;
+import visq.actors.learner.Learner;
+import visq.actors.learner.SupervisedTarget;
+import visq.actors.reward.RewardScorer;
+import visq.actors.reward.RolloutReward;
+import visq.actors.reward.ScoredGroup;
+import visq.actors.rollout.PromptRef;
+import visq.actors.rollout.Rollout;
+import visq.actors.rollout.RolloutGroup;
+import visq.actors.rollout.RolloutWorker;
+import visq.actors.router.InferenceRouter;
+import visq.actors.weights.WeightChunk;
+import visq.actors.weights.WeightPublisher;
+import visq.gpu.model.EncodedWeights;
+import visq.gpu.model.SamplingSettings;
+import visq.gpu.tasks.QualityTask;
+
+/** Every protocol and value type that crosses nodes, in one list: the input of the Kryo registry. */
+public final class VisqMessages {
+    private static final ClusterMessageRegistry REGISTRY = ClusterMessageRegistry.of(List.of(
+            RolloutWorker.Command.class,
+            RolloutWorker.GenerationOutcome.class,
+            RolloutWorker.AnswerOutcome.class,
+            InferenceRouter.Command.class,
+            InferenceRouter.ServingState.class,
+            RewardScorer.Command.class,
+            RewardScorer.ScoringOutcome.class,
+            Learner.Command.class,
+            Learner.StepOutcome.class,
+            Learner.CheckpointSaved.class,
+            TrainingCoordinator.Command.class,
+            WeightPublisher.Command.class,
+            WeightChunk.class,
+            PromptRef.class,
+            Rollout.class,
+            RolloutGroup.class,
+            RolloutReward.class,
+            ScoredGroup.class,
+            SupervisedTarget.class,
+            StepStats.class,
+            TrainingPhase.class,
+            TrainingProgress.class,
+            QualityTask.class,
+            SamplingSettings.class,
+            EncodedWeights.class));
+
+    private VisqMessages() {}
+
+    public static ClusterMessageRegistry registry() {
+        return REGISTRY;
+    }
+}

@@ -1,0 +1,10 @@
+package visq.actors.coordinator;
+
+/** Where a training run is. */
+public enum TrainingPhase {
+    WAITING_FOR_WORKERS,
+    COLD_START,
+    GRPO,
+    DONE,
+    FAILED
+}

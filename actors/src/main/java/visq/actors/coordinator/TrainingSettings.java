@@ -1,0 +1,42 @@
+package visq.actors.coordinator;
+
+import com.typesafe.config.Config;
+import java.time.Duration;
+import java.util.List;
+import java.util.stream.Collectors;
+import visq.gpu.model.SamplingSettings;
+import visq.gpu.tasks.QualityTask;
+
+/** Typed settings of a training run, read once from {@code visq.training}. */
+public record TrainingSettings(long coldStartSteps, long grpoSteps, int promptsPerStep, int coldStartBatch,
+        int groupSize, long seed, List<QualityTask> tasks, SamplingSettings sampling, Duration rolloutTimeout,
+        Duration learnerTimeout, int maxDispatchAttempts, int minWorkers) {
+
+    public TrainingSettings {
+        tasks = List.copyOf(tasks);
+        if (groupSize < 2) {
+            throw new IllegalArgumentException("visq.training.group-size must be at least 2, got " + groupSize);
+        }
+        if (promptsPerStep < 1 || coldStartBatch < 1) {
+            throw new IllegalArgumentException("visq.training prompts-per-step and cold-start-batch must be >= 1");
+        }
+        if (tasks.isEmpty()) {
+            throw new IllegalArgumentException("visq.training.tasks must name at least one task");
+        }
+    }
+
+    public static TrainingSettings fromConfig(Config config) {
+        Config c = config.getConfig("visq.training");
+        List<QualityTask> tasks = c.getStringList("tasks").stream()
+                .map(id -> QualityTask.fromId(id).orElseThrow(() -> new IllegalArgumentException(
+                        "visq.training.tasks: unknown task '" + id + "'")))
+                .collect(Collectors.toList());
+        Config s = c.getConfig("sampling");
+        SamplingSettings sampling = new SamplingSettings(s.getDouble("temperature"), s.getInt("top-k"),
+                s.getDouble("top-p"), s.getInt("max-new-tokens"), false);
+        return new TrainingSettings(c.getLong("cold-start-steps"), c.getLong("grpo-steps"),
+                c.getInt("prompts-per-step"), c.getInt("cold-start-batch"), c.getInt("group-size"), c.getLong("seed"),
+                tasks, sampling, c.getDuration("rollout-timeout"), c.getDuration("learner-timeout"),
+                c.getInt("max-dispatch-attempts"), c.getInt("min-workers"));
+    }
+}

@@ -1,0 +1,2 @@
+/** The training coordinator: feeds prompts in epochs, drives rollout, reward and learner, records progress. */
+package visq.actors.coordinator;

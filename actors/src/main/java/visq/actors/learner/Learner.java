@@ -1,0 +1,158 @@
+package visq.actors.learner;
+
+import akka.actor.typed.ActorRef;
+import akka.actor.typed.Behavior;
+import akka.actor.typed.PostStop;
+import akka.actor.typed.javadsl.AbstractBehavior;
+import akka.actor.typed.javadsl.ActorContext;
+import akka.actor.typed.javadsl.Behaviors;
+import akka.actor.typed.javadsl.Receive;
+import java.io.IOException;
+import java.util.List;
+import java.util.function.Supplier;
+import visq.actors.cluster.ClusterMessage;
+import visq.actors.coordinator.StepStats;
+import visq.actors.coordinator.TrainingPhase;
+import visq.actors.reward.ScoredGroup;
+import visq.actors.rollout.PromptImages;
+import visq.actors.weights.WeightPublisher;
+import visq.gpu.model.EncodedWeights;
+import visq.gpu.training.GrpoStepResult;
+import visq.gpu.training.PolicyTrainer;
+import visq.gpu.training.SupervisedStepResult;
+
+/**
+ * Owns the trained policy, its frozen reference and the optimiser. Each step (a supervised cold-start
+ * step or a GRPO update over scored groups) produces a new weight version, which it hands to the
+ * weight publisher; every {@code checkpointEvery} steps it writes a checkpoint. Runs on a pinned
+ * dispatcher: every DJL call here blocks.
+ */
+public final class Learner extends AbstractBehavior<Learner.Command> {
+
+    /** Messages the learner handles. */
+    public sealed interface Command extends ClusterMessage {}
+
+    public record TrainColdStart(long step, List<SupervisedTarget> targets, ActorRef<StepOutcome> replyTo)
+            implements Command {
+        public TrainColdStart {
+            targets = List.copyOf(targets);
+        }
+    }
+
+    public record TrainGrpo(long step, List<ScoredGroup> groups, ActorRef<StepOutcome> replyTo) implements Command {
+        public TrainGrpo {
+            groups = List.copyOf(groups);
+        }
+    }
+
+    /** Write a checkpoint now (end of run). */
+    public record SaveCheckpoint(long step, ActorRef<CheckpointSaved> replyTo) implements Command {}
+
+    public record CheckpointSaved(String path) implements ClusterMessage {}
+
+    /** Reply to a training command. */
+    public sealed interface StepOutcome extends ClusterMessage {}
+
+    public record StepTrained(StepStats stats) implements StepOutcome {}
+
+    public record StepFailed(long step, String reason) implements StepOutcome {}
+
+    private final LearnerSettings settings;
+    private final PolicyTrainer trainer;
+    private final PromptImages images;
+    private final ActorRef<WeightPublisher.Command> publisher;
+    private final CheckpointWriter checkpoints;
+    private long version;
+
+    public static Behavior<Command> create(LearnerSettings settings, Supplier<PolicyTrainer> trainerFactory,
+            PromptImages images, ActorRef<WeightPublisher.Command> publisher) {
+        return Behaviors.setup(context -> new Learner(context, settings, trainerFactory.get(), images, publisher));
+    }
+
+    private Learner(ActorContext<Command> context, LearnerSettings settings, PolicyTrainer trainer,
+            PromptImages images, ActorRef<WeightPublisher.Command> publisher) {
+        super(context);
+        this.settings = settings;
+        this.trainer = trainer;
+        this.images = images;
+        this.publisher = publisher;
+        this.checkpoints = new CheckpointWriter(settings.checkpointDirectory());
+        this.version = trainer.policy().weightVersion();
+    }
+
+    @Override
+    public Receive<Command> createReceive() {
+        return newReceiveBuilder()
+                .onMessage(TrainColdStart.class, this::onTrainColdStart)
+                .onMessage(TrainGrpo.class, this::onTrainGrpo)
+                .onMessage(SaveCheckpoint.class, this::onSaveCheckpoint)
+                .onSignal(PostStop.class, signal -> onStop())
+                .build();
+    }
+
+    private Behavior<Command> onTrainColdStart(TrainColdStart command) {
+        long started = System.nanoTime();
+        try {
+            SupervisedStepResult result = trainer.supervisedStep(SupervisedBatch.of(command.targets(), images,
+                    trainer.policy().tokenizer()));
+            publishNewVersion(command.step());
+            command.replyTo().tell(new StepTrained(new StepStats(command.step(), TrainingPhase.COLD_START, version,
+                    Double.NaN, Double.NaN, Double.NaN, result.loss(), Double.NaN, Double.NaN, Double.NaN, 0,
+                    secondsSince(started))));
+        } catch (RuntimeException e) {
+            getContext().getLog().error("cold-start step {} failed", command.step(), e);
+            command.replyTo().tell(new StepFailed(command.step(), e.getClass().getSimpleName() + ": " + e.getMessage()));
+        }
+        return this;
+    }
+
+    private Behavior<Command> onTrainGrpo(TrainGrpo command) {
+        long started = System.nanoTime();
+        try {
+            GrpoBatch batch = GrpoBatch.of(command.groups(), images, settings.advantages());
+            GrpoStepResult result = batch.samples().isEmpty()
+                    ? GrpoStepResult.skipped()
+                    : trainer.grpoStep(batch.samples());
+            publishNewVersion(command.step());
+            command.replyTo().tell(new StepTrained(new StepStats(command.step(), TrainingPhase.GRPO, version,
+                    batch.rewardMean(), batch.formatRate(), batch.taskRewardMean(), result.loss(), result.kl(),
+                    result.clipFraction(), batch.scoreStd(), batch.droppedGroups(), secondsSince(started))));
+        } catch (RuntimeException e) {
+            getContext().getLog().error("GRPO step {} failed", command.step(), e);
+            command.replyTo().tell(new StepFailed(command.step(), e.getClass().getSimpleName() + ": " + e.getMessage()));
+        }
+        return this;
+    }
+
+    private Behavior<Command> onSaveCheckpoint(SaveCheckpoint command) {
+        command.replyTo().tell(new CheckpointSaved(writeCheckpoint(command.step())));
+        return this;
+    }
+
+    private void publishNewVersion(long step) {
+        version++;
+        EncodedWeights weights = trainer.policy().exportWeights(version);
+        publisher.tell(new WeightPublisher.Publish(weights));
+        if (settings.checkpointEvery() > 0 && step % settings.checkpointEvery() == 0) {
+            writeCheckpoint(step);
+        }
+    }
+
+    private String writeCheckpoint(long step) {
+        try {
+            return checkpoints.write(trainer.policy().exportWeights(version), step).toString();
+        } catch (IOException e) {
+            getContext().getLog().error("checkpoint at step {} could not be written", step, e);
+            return "";
+        }
+    }
+
+    private Behavior<Command> onStop() {
+        trainer.close();
+        return this;
+    }
+
+    private static double secondsSince(long startedNanos) {
+        return (System.nanoTime() - startedNanos) / 1e9;
+    }
+}

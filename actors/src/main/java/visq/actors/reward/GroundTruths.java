@@ -1,0 +1,8 @@
+package visq.actors.reward;
+
+/** Looks up the truth of a sample by id on the reward actor's own node. */
+@FunctionalInterface
+public interface GroundTruths {
+    /** The truth of {@code sampleId}; throws {@link IllegalArgumentException} naming an unknown id. */
+    SampleTruth truthOf(String sampleId);
+}

@@ -1,0 +1,16 @@
+package visq.actors.reward;
+
+import java.util.List;
+import visq.actors.rollout.RolloutGroup;
+
+/** A rollout group with the reward of each of its rollouts, in rollout order. */
+public record ScoredGroup(RolloutGroup group, List<RolloutReward> rewards) {
+
+    public ScoredGroup {
+        rewards = List.copyOf(rewards);
+        if (rewards.size() != group.rollouts().size()) {
+            throw new IllegalArgumentException(
+                    "group has " + group.rollouts().size() + " rollouts but " + rewards.size() + " rewards");
+        }
+    }
+}

@@ -1,0 +1,213 @@
+package visq.actors.rollout;
+
+import akka.actor.typed.ActorRef;
+import akka.actor.typed.Behavior;
+import akka.actor.typed.PostStop;
+import akka.actor.typed.javadsl.AbstractBehavior;
+import akka.actor.typed.javadsl.ActorContext;
+import akka.actor.typed.javadsl.Behaviors;
+import akka.actor.typed.javadsl.Receive;
+import akka.actor.typed.receptionist.Receptionist;
+import akka.actor.typed.receptionist.ServiceKey;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Set;
+import java.util.function.Supplier;
+import visq.actors.cluster.ClusterMessage;
+import visq.actors.router.InferenceRouter;
+import visq.actors.weights.WeightAssembly;
+import visq.actors.weights.WeightChunk;
+import visq.actors.weights.WeightSubscribers;
+import visq.gpu.model.SamplingSettings;
+import visq.gpu.image.ImageTensor;
+import visq.gpu.model.GeneratedResponse;
+import visq.gpu.model.PolicyModel;
+import visq.gpu.tasks.PromptCatalogue;
+import visq.gpu.tasks.QualityTask;
+
+/**
+ * A device-pinned worker that owns one policy model: it generates groups of responses for training
+ * prompts and answers scoring prompts for the router. It runs on its own pinned dispatcher, so its
+ * blocking DJL calls never touch Akka's default dispatcher. It keeps itself on the newest weight
+ * version by reassembling chunks from the weight publisher, and tells every router which version it holds.
+ */
+public final class RolloutWorker extends AbstractBehavior<RolloutWorker.Command> {
+
+    public static final ServiceKey<Command> KEY = ServiceKey.create(Command.class, "visq-rollout-workers");
+
+    /** Messages the worker handles. */
+    public sealed interface Command extends ClusterMessage {}
+
+    /** Sample {@code groupSize} responses for each prompt with {@code sampling}, seeded by {@code seed}. */
+    public record GenerateGroups(long batchId, List<PromptRef> prompts, int groupSize, SamplingSettings sampling,
+            long seed, ActorRef<GenerationOutcome> replyTo) implements Command {
+        public GenerateGroups {
+            prompts = List.copyOf(prompts);
+        }
+    }
+
+    /** Answer one prompt over already preprocessed images (online scoring). */
+    public record AnswerPrompt(String requestId, QualityTask task, List<ImageTensor> images, SamplingSettings sampling,
+            long seed, ActorRef<AnswerOutcome> replyTo) implements Command {
+        public AnswerPrompt {
+            images = List.copyOf(images);
+        }
+    }
+
+    private record ReceiveWeightChunk(WeightChunk chunk) implements Command {}
+
+    private record RoutersListed(Receptionist.Listing listing) implements Command {}
+
+    /** Reply to {@link GenerateGroups}. */
+    public sealed interface GenerationOutcome extends ClusterMessage {
+        long batchId();
+    }
+
+    public record GroupsGenerated(long batchId, String workerId, List<RolloutGroup> groups, double seconds)
+            implements GenerationOutcome {
+        public GroupsGenerated {
+            groups = List.copyOf(groups);
+        }
+    }
+
+    public record GenerationFailed(long batchId, String workerId, String reason) implements GenerationOutcome {}
+
+    /** Reply to {@link AnswerPrompt}. */
+    public sealed interface AnswerOutcome extends ClusterMessage {
+        String requestId();
+    }
+
+    public record Answered(String requestId, String text, long weightVersion, String workerId, String modelId)
+            implements AnswerOutcome {}
+
+    public record AnswerFailed(String requestId, String reason) implements AnswerOutcome {}
+
+    private final String workerId;
+    private final PolicyModel model;
+    private final PromptImages images;
+    private final ActorRef<WeightChunk> chunkReceiver;
+    private WeightAssembly assembly;
+    private Set<ActorRef<InferenceRouter.Command>> routers = Set.of();
+
+    /**
+     * @param workerId    a name unique in the cluster (node address and device)
+     * @param modelFactory creates the worker's model on its device; called once, on the worker's own thread
+     */
+    public static Behavior<Command> create(String workerId, Supplier<PolicyModel> modelFactory, PromptImages images) {
+        return Behaviors.setup(context -> new RolloutWorker(context, workerId, modelFactory.get(), images));
+    }
+
+    private RolloutWorker(ActorContext<Command> context, String workerId, PolicyModel model, PromptImages images) {
+        super(context);
+        this.workerId = workerId;
+        this.model = model;
+        this.images = images;
+        this.assembly = WeightAssembly.holding(model.weightVersion());
+        this.chunkReceiver = context.messageAdapter(WeightChunk.class, ReceiveWeightChunk::new);
+        context.getSystem().receptionist().tell(Receptionist.register(KEY, context.getSelf()));
+        context.getSystem().receptionist().tell(Receptionist.register(WeightSubscribers.KEY, chunkReceiver));
+        ActorRef<Receptionist.Listing> routerAdapter =
+                context.messageAdapter(Receptionist.Listing.class, RoutersListed::new);
+        context.getSystem().receptionist().tell(Receptionist.subscribe(InferenceRouter.KEY, routerAdapter));
+        context.getLog().info("rollout worker {} ready on {} with {} at version {}", workerId, model.device(),
+                model.modelId(), model.weightVersion());
+    }
+
+    @Override
+    public Receive<Command> createReceive() {
+        return newReceiveBuilder()
+                .onMessage(GenerateGroups.class, this::onGenerateGroups)
+                .onMessage(AnswerPrompt.class, this::onAnswerPrompt)
+                .onMessage(ReceiveWeightChunk.class, this::onWeightChunk)
+                .onMessage(RoutersListed.class, this::onRoutersListed)
+                .onSignal(PostStop.class, signal -> onStop())
+                .build();
+    }
+
+    private Behavior<Command> onGenerateGroups(GenerateGroups request) {
+        long started = System.nanoTime();
+        try {
+            List<RolloutGroup> groups = new ArrayList<>(request.prompts().size());
+            for (int i = 0; i < request.prompts().size(); i++) {
+                PromptRef prompt = request.prompts().get(i);
+                var policyPrompt = PromptCatalogue.prompt(prompt.task(), List.of(images.imageOf(prompt.sampleId())));
+                List<GeneratedResponse> responses = model.generate(policyPrompt, request.groupSize(),
+                        request.sampling(), SeedMixer.mix(request.seed(), i));
+                groups.add(new RolloutGroup(prompt, model.weightVersion(), toRollouts(responses)));
+            }
+            request.replyTo().tell(new GroupsGenerated(request.batchId(), workerId, groups,
+                    (System.nanoTime() - started) / 1e9));
+        } catch (RuntimeException e) {
+            getContext().getLog().warn("worker {} failed batch {}", workerId, request.batchId(), e);
+            request.replyTo().tell(new GenerationFailed(request.batchId(), workerId, describe(e)));
+        }
+        return this;
+    }
+
+    private Behavior<Command> onAnswerPrompt(AnswerPrompt request) {
+        try {
+            var prompt = PromptCatalogue.prompt(request.task(), request.images());
+            GeneratedResponse response = model.generate(prompt, 1, request.sampling(), request.seed()).get(0);
+            request.replyTo().tell(new Answered(request.requestId(), response.text(), model.weightVersion(), workerId,
+                    model.modelId()));
+        } catch (RuntimeException e) {
+            getContext().getLog().warn("worker {} failed request {}", workerId, request.requestId(), e);
+            request.replyTo().tell(new AnswerFailed(request.requestId(), describe(e)));
+        }
+        return this;
+    }
+
+    private Behavior<Command> onWeightChunk(ReceiveWeightChunk received) {
+        assembly = assembly.updated(received.chunk());
+        assembly.corruption().ifPresent(problem -> getContext().getLog().warn("worker {}: {}", workerId, problem));
+        assembly.completed().ifPresent(weights -> {
+            try {
+                model.importWeights(weights);
+                assembly = assembly.holdingVersion(weights.version());
+                announceVersion();
+            } catch (IllegalArgumentException e) {
+                getContext().getLog().warn("worker {} rejected weight version {}: {}", workerId, weights.version(),
+                        e.getMessage());
+            }
+        });
+        return this;
+    }
+
+    private Behavior<Command> onRoutersListed(RoutersListed listed) {
+        routers = listed.listing().getServiceInstances(InferenceRouter.KEY);
+        announceVersion();
+        return this;
+    }
+
+    private void announceVersion() {
+        InferenceRouter.WorkerVersionChanged changed =
+                new InferenceRouter.WorkerVersionChanged(getContext().getSelf(), workerId, model.weightVersion());
+        routers.forEach(router -> router.tell(changed));
+    }
+
+    private Behavior<Command> onStop() {
+        model.close();
+        getContext().getLog().info("rollout worker {} stopped and released its model", workerId);
+        return this;
+    }
+
+    private static List<Rollout> toRollouts(List<GeneratedResponse> responses) {
+        List<Rollout> rollouts = new ArrayList<>(responses.size());
+        for (GeneratedResponse response : responses) {
+            List<Integer> tokens = new ArrayList<>(response.tokenIds().length);
+            for (int token : response.tokenIds()) {
+                tokens.add(token);
+            }
+            List<Float> logProbs = new ArrayList<>(response.logProbs().length);
+            for (float logProb : response.logProbs()) {
+                logProbs.add(logProb);
+            }
+            rollouts.add(new Rollout(response.text(), tokens, logProbs, response.finished()));
+        }
+        return rollouts;
+    }
+
+    private static String describe(RuntimeException e) {
+        return e.getClass().getSimpleName() + ": " + e.getMessage();
+    }
+}

@@ -1,0 +1,2 @@
+/** Online scoring: the inference router actor and the gRPC services in front of it. */
+package visq.actors.router;
