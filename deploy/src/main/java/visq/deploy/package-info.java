@@ -1,0 +1,2 @@
+/** The command-line entry: starting nodes and local clusters, a progress bar, and gRPC client commands. */
+package visq.deploy;
