@@ -40,7 +40,8 @@ public final class NodeLauncher {
         for (Map.Entry<String, String> entry : overrides.entrySet()) {
             overlay = overlay.withFallback(ConfigFactory.parseString(entry.getKey() + " = " + entry.getValue()));
         }
-        return overlay.withFallback(config).withFallback(ConfigFactory.defaultReference()).resolve();
+        return overlay.withFallback(ConfigFactory.defaultOverrides()).withFallback(config)
+                .withFallback(ConfigFactory.defaultReference()).resolve();
     }
 
     /** Starts the node; a node without seed nodes forms a cluster of its own. */

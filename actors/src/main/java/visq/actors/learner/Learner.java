@@ -8,6 +8,8 @@ import akka.actor.typed.javadsl.ActorContext;
 import akka.actor.typed.javadsl.Behaviors;
 import akka.actor.typed.javadsl.Receive;
 import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
 import java.util.List;
 import java.util.function.Supplier;
 import visq.actors.cluster.ClusterMessage;
@@ -78,6 +80,26 @@ public final class Learner extends AbstractBehavior<Learner.Command> {
         this.publisher = publisher;
         this.checkpoints = new CheckpointWriter(settings.checkpointDirectory());
         this.version = trainer.policy().weightVersion();
+        if (settings.resume()) {
+            resumeFromCheckpoint(context);
+        }
+    }
+
+    private void resumeFromCheckpoint(ActorContext<Command> context) {
+        if (!Files.exists(settings.checkpointDirectory().resolve(CheckpointWriter.LATEST_METADATA))) {
+            context.getLog().info("no checkpoint in {}; starting from the initial weights",
+                    settings.checkpointDirectory());
+            return;
+        }
+        try {
+            EncodedWeights weights = CheckpointWriter.readLatestWeights(settings.checkpointDirectory());
+            trainer.policy().importWeights(weights);
+            version = weights.version();
+            publisher.tell(new WeightPublisher.Publish(weights));
+            context.getLog().info("resumed weight version {} from {}", version, settings.checkpointDirectory());
+        } catch (IOException e) {
+            throw new UncheckedIOException("checkpoint in " + settings.checkpointDirectory() + " is unreadable", e);
+        }
     }
 
     @Override
@@ -109,7 +131,8 @@ public final class Learner extends AbstractBehavior<Learner.Command> {
     private Behavior<Command> onTrainGrpo(TrainGrpo command) {
         long started = System.nanoTime();
         try {
-            GrpoBatch batch = GrpoBatch.of(command.groups(), images, settings.advantages());
+            GrpoBatch batch = GrpoBatch.of(command.groups(), images, settings.advantageScaling(),
+                    settings.dynamicSampling());
             GrpoStepResult result = batch.samples().isEmpty()
                     ? GrpoStepResult.skipped()
                     : trainer.grpoStep(batch.samples());

@@ -1,0 +1,16 @@
+package visq.actors.cluster;
+
+import com.typesafe.config.Config;
+import java.nio.file.Path;
+
+/** Typed settings of the training data, read once from {@code visq.data}. */
+public record DataSettings(Path sharedDirectory, Path workDirectory, long seed, int kodakSources, int cropsPerSource,
+        double validationFraction, int cliveImages, int viewSize) {
+
+    public static DataSettings fromConfig(Config config) {
+        Config c = config.getConfig("visq.data");
+        return new DataSettings(Path.of(c.getString("shared-dir")), Path.of(c.getString("work-dir")), c.getLong("seed"),
+                c.getInt("kodak-sources"), c.getInt("crops-per-source"), c.getDouble("validation-fraction"),
+                c.getInt("clive-images"), config.getInt("visq.model.view-size"));
+    }
+}

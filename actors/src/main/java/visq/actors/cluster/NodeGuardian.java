@@ -1,0 +1,131 @@
+package visq.actors.cluster;
+
+import akka.actor.typed.ActorRef;
+import akka.actor.typed.Behavior;
+import akka.actor.typed.DispatcherSelector;
+import akka.actor.typed.javadsl.ActorContext;
+import akka.actor.typed.javadsl.Behaviors;
+import akka.cluster.typed.Cluster;
+import com.typesafe.config.Config;
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.Executor;
+import visq.actors.coordinator.TrainingCoordinator;
+import visq.actors.coordinator.TrainingSettings;
+import visq.actors.learner.Learner;
+import visq.actors.learner.LearnerSettings;
+import visq.actors.reward.GroupRewarding;
+import visq.actors.reward.RewardScorer;
+import visq.actors.rollout.RolloutWorker;
+import visq.actors.router.AdminServiceImpl;
+import visq.actors.router.AnswerReplies;
+import visq.actors.router.GrpcEndpoint;
+import visq.actors.router.ImageIntake;
+import visq.actors.router.InferenceRouter;
+import visq.actors.router.ScoringServiceImpl;
+import visq.actors.weights.WeightPublisher;
+import visq.gpu.image.ImageLimits;
+import visq.gpu.image.ImagePreprocessor;
+import visq.gpu.model.ModelConfig;
+import visq.gpu.model.PolicyModel;
+import visq.gpu.model.PolicyModels;
+import visq.gpu.rewards.FidelitySettings;
+import visq.gpu.rewards.TaskReward;
+import visq.gpu.training.MethodPreset;
+import visq.gpu.training.PolicyTrainer;
+
+/**
+ * The root actor of a node: spawns what the node's cluster roles ask for. {@code learner}: weight
+ * publisher, learner, reward scorer, training coordinator. {@code rollout}: one worker per configured
+ * device, each on its own pinned dispatcher. {@code router}: the inference router and the gRPC endpoint.
+ */
+public final class NodeGuardian {
+    public static final String LEARNER = "learner";
+    public static final String ROLLOUT = "rollout";
+    public static final String ROUTER = "router";
+    static final String DEVICE_DISPATCHER = "visq.dispatchers.device";
+    static final String BLOCKING_IO_DISPATCHER = "visq.dispatchers.blocking-io";
+
+    private NodeGuardian() {}
+
+    public static Behavior<Void> create(Config config) {
+        return Behaviors.setup(context -> {
+            Set<String> roles = Cluster.get(context.getSystem()).selfMember().getRoles();
+            ModelConfig model = ModelSettings.fromConfig(config);
+            if (roles.contains(ROLLOUT) || roles.contains(LEARNER)) {
+                TrainingCorpus corpus = TrainingCorpus.load(DataSettings.fromConfig(config));
+                if (roles.contains(ROLLOUT)) {
+                    startRolloutWorkers(context, config, model, corpus);
+                }
+                if (roles.contains(LEARNER)) {
+                    startTraining(context, config, model, corpus);
+                }
+            }
+            if (roles.contains(ROUTER)) {
+                startRouter(context, config);
+            }
+            return Behaviors.empty();
+        });
+    }
+
+    private static void startRolloutWorkers(ActorContext<Void> context, Config config, ModelConfig model,
+            TrainingCorpus corpus) {
+        List<String> devices = config.getStringList("visq.rollout.devices");
+        String address = Cluster.get(context.getSystem()).selfMember().address().hostPort();
+        for (int i = 0; i < devices.size(); i++) {
+            String device = devices.get(i);
+            String workerId = address + "/" + device + "#" + i;
+            context.spawn(RolloutWorker.create(workerId, () -> PolicyModels.create(model, device), corpus::image),
+                    "rollout-worker-" + i, DispatcherSelector.fromConfig(DEVICE_DISPATCHER));
+        }
+    }
+
+    private static void startTraining(ActorContext<Void> context, Config config, ModelConfig model,
+            TrainingCorpus corpus) {
+        TrainingSettings training = TrainingSettings.fromConfig(config);
+        LearnerSettings learnerSettings = LearnerSettings.fromConfig(config);
+        MethodPreset preset = MethodPreset.byName(learnerSettings.preset());
+        ActorRef<WeightPublisher.Command> publisher =
+                context.spawn(WeightPublisher.create(WeightPublisher.Settings.fromConfig(config)), "weight-publisher");
+        int totalOptimizerSteps = (int) (training.coldStartSteps() + training.grpoSteps()
+                * Math.max(1, preset.grpo().policyUpdatesPerRollout()));
+        ActorRef<Learner.Command> learner = context.spawn(Learner.create(learnerSettings, () -> {
+            PolicyModel policy = PolicyModels.create(model, learnerSettings.device());
+            Optional<PolicyModel> reference = Optional.empty();
+            if (preset.grpo().beta() > 0) {
+                reference = Optional.of(PolicyModels.create(model, learnerSettings.device()));
+            }
+            return new PolicyTrainer(policy, reference, preset, Math.max(1, totalOptimizerSteps));
+        }, corpus::image, publisher), "learner", DispatcherSelector.fromConfig(DEVICE_DISPATCHER));
+        ActorRef<RewardScorer.Command> rewards = context.spawn(RewardScorer.create(new GroupRewarding(
+                TaskReward.withPaperConstants(FidelitySettings.defaults()), corpus::truth)), "reward-scorer");
+        context.spawn(TrainingCoordinator.create(training, corpus.trainingData(), rewards, learner),
+                "training-coordinator");
+    }
+
+    private static void startRouter(ActorContext<Void> context, Config config) {
+        InferenceRouter.Settings settings = InferenceRouter.Settings.fromConfig(config);
+        ActorRef<InferenceRouter.Command> router = context.spawn(InferenceRouter.create(settings), "inference-router");
+        Config routerConfig = config.getConfig("visq.router");
+        ImageLimits limits = new ImageLimits(routerConfig.getBytes("max-image-bytes"),
+                routerConfig.getLong("max-pixels"), ImageLimits.defaults().minSide());
+        Executor blocking = context.getSystem().dispatchers().lookup(DispatcherSelector.fromConfig(BLOCKING_IO_DISPATCHER));
+        ImageIntake intake = new ImageIntake(limits,
+                new ImagePreprocessor(new ImagePreprocessor.Settings(config.getInt("visq.model.view-size"))), blocking);
+        var timeout = routerConfig.getDuration("request-timeout");
+        GrpcEndpoint.Settings endpoint = GrpcEndpoint.Settings.fromConfig(config);
+        GrpcEndpoint.bind(context.getSystem(), endpoint,
+                new ScoringServiceImpl(context.getSystem(), router, intake, new AnswerReplies(), timeout),
+                new AdminServiceImpl(context.getSystem(), router, timeout))
+                .whenComplete((binding, failure) -> {
+                    if (failure != null) {
+                        context.getSystem().log().error("gRPC endpoint could not bind {}:{}", endpoint.host(),
+                                endpoint.port(), failure);
+                    } else {
+                        context.getSystem().log().info("gRPC endpoint listening on {}", binding.localAddress());
+                        GrpcBindings.record(context.getSystem(), binding);
+                    }
+                });
+    }
+}

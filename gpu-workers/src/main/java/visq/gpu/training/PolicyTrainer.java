@@ -1,0 +1,163 @@
+package visq.gpu.training;
+
+import ai.djl.engine.Engine;
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
+import ai.djl.training.GradientCollector;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import visq.gpu.model.PolicyModel;
+import visq.gpu.tasks.PolicyPrompt;
+
+/**
+ * Trains a policy: supervised cold-start steps (token NLL) and GRPO updates (method.md §3) with our
+ * AdamW, learning-rate schedule and global grad-norm clipping. Owns the policy, the frozen reference
+ * policy (absent when β = 0) and the optimiser state; every step's arrays live in a sub-manager closed
+ * at the end of the step, so memory stays flat.
+ */
+public final class PolicyTrainer implements AutoCloseable {
+    private final PolicyModel policy;
+    private final Optional<PolicyModel> reference;
+    private final MethodPreset preset;
+    private final LearningRateSchedule schedule;
+    private final AdamW optimizer;
+    private final GrpoLoss loss = new GrpoLoss();
+    private final NDManager manager;
+    private int optimizerSteps;
+
+    /**
+     * @param reference   a frozen copy of the initial policy; required when the preset's β > 0
+     * @param totalSteps  optimiser steps the learning rate decays over
+     */
+    public PolicyTrainer(PolicyModel policy, Optional<PolicyModel> reference, MethodPreset preset, int totalSteps) {
+        if (preset.grpo().beta() > 0 && reference.isEmpty()) {
+            throw new IllegalArgumentException("preset " + preset.name() + " has beta " + preset.grpo().beta()
+                    + " and needs a reference policy");
+        }
+        this.policy = policy;
+        this.reference = reference;
+        this.preset = preset;
+        this.schedule = preset.schedule(totalSteps);
+        this.optimizer = new AdamW(preset.optimizer());
+        this.manager = NDManager.newBaseManager(policy.device());
+    }
+
+    public PolicyModel policy() {
+        return policy;
+    }
+
+    public MethodPreset preset() {
+        return preset;
+    }
+
+    /** One supervised step: mean token NLL of the targets under teacher forcing. */
+    public SupervisedStepResult supervisedStep(List<SupervisedExample> examples) {
+        List<PolicyPrompt> prompts = new ArrayList<>(examples.size());
+        List<int[]> targets = new ArrayList<>(examples.size());
+        for (SupervisedExample example : examples) {
+            prompts.add(example.prompt());
+            targets.add(example.targetTokens());
+        }
+        try (NDManager scope = manager.newSubManager()) {
+            double value;
+            try (GradientCollector collector = Engine.getInstance().newGradientCollector()) {
+                NDArray nll = policy.sequenceNegativeLogLikelihood(scope, prompts, targets);
+                collector.backward(nll);
+                value = nll.getFloat();
+            }
+            double norm = applyGradients();
+            return new SupervisedStepResult(value, norm);
+        }
+    }
+
+    /** One GRPO update over {@code samples}: μ policy steps against the recorded behaviour log-probs. */
+    public GrpoStepResult grpoStep(List<GrpoSample> samples) {
+        if (samples.isEmpty()) {
+            return GrpoStepResult.skipped();
+        }
+        List<PolicyPrompt> prompts = new ArrayList<>(samples.size());
+        List<int[]> responses = new ArrayList<>(samples.size());
+        for (GrpoSample sample : samples) {
+            prompts.add(sample.prompt());
+            responses.add(sample.tokens());
+        }
+        double temperature = preset.sampling().temperature();
+        GrpoSettings settings = preset.grpo();
+        double lossSum = 0;
+        double klSum = 0;
+        double clipSum = 0;
+        double ratioSum = 0;
+        double normSum = 0;
+        int updates = Math.max(1, settings.policyUpdatesPerRollout());
+        try (NDManager scope = manager.newSubManager()) {
+            int width = responses.stream().mapToInt(r -> r.length).max().orElseThrow();
+            NDArray old = scope.create(padded(samples, width));
+            NDArray mask = scope.create(
+                    CompletionMask.fromTokens(responses.toArray(new int[0][]), policy.tokenizer().eosId(), width));
+            float[] advantageValues = new float[samples.size()];
+            for (int i = 0; i < samples.size(); i++) {
+                advantageValues[i] = (float) samples.get(i).advantage();
+            }
+            NDArray advantages = scope.create(advantageValues);
+            NDArray ref = settings.beta() > 0
+                    ? reference.orElseThrow().responseLogProbs(scope, prompts, responses, temperature)
+                    : null;
+            for (int update = 0; update < updates; update++) {
+                try (NDManager updateScope = scope.newSubManager()) {
+                    GrpoLossResult result;
+                    try (GradientCollector collector = Engine.getInstance().newGradientCollector()) {
+                        NDArray logProbs = policy.responseLogProbs(updateScope, prompts, responses, temperature);
+                        result = loss.compute(logProbs, old, ref, advantages, mask, settings);
+                        collector.backward(result.loss());
+                        lossSum += result.loss().getFloat();
+                    }
+                    klSum += result.meanKl();
+                    clipSum += result.clipFraction();
+                    ratioSum += result.meanRatio();
+                    normSum += applyGradients();
+                }
+            }
+        }
+        return new GrpoStepResult(lossSum / updates, klSum / updates, clipSum / updates, ratioSum / updates,
+                normSum / updates, updates);
+    }
+
+    /** Clips the global gradient norm, takes an AdamW step at the scheduled rate, and clears the gradients. */
+    private double applyGradients() {
+        List<NDArray> parameters = policy.trainableParameters();
+        List<NDArray> gradients = new ArrayList<>(parameters.size());
+        for (NDArray parameter : parameters) {
+            gradients.add(parameter.getGradient());
+        }
+        double norm = GradientClipping.clipGlobalNorm(gradients, preset.gradientClipNorm());
+        optimizer.step(parameters, (float) schedule.at(optimizerSteps++));
+        for (NDArray gradient : gradients) {
+            gradient.subi(gradient);
+            gradient.close();
+        }
+        return norm;
+    }
+
+    private static float[][] padded(List<GrpoSample> samples, int width) {
+        float[][] out = new float[samples.size()][width];
+        for (int i = 0; i < samples.size(); i++) {
+            float[] values = samples.get(i).behaviourLogProbs();
+            System.arraycopy(values, 0, out[i], 0, values.length);
+        }
+        return out;
+    }
+
+    /** The optimiser state, for checkpoints. */
+    public AdamWState optimizerState() {
+        return optimizer.exportState();
+    }
+
+    @Override
+    public void close() {
+        optimizer.close();
+        manager.close();
+        policy.close();
+        reference.ifPresent(PolicyModel::close);
+    }
+}
