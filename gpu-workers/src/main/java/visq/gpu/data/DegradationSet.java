@@ -3,7 +3,6 @@ package visq.gpu.data;
 import java.awt.image.BufferedImage;
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.OutputStream;
 import java.io.UncheckedIOException;
 import java.io.Writer;
 import java.nio.charset.StandardCharsets;
@@ -15,6 +14,7 @@ import java.util.Locale;
 import java.util.Optional;
 import java.util.Properties;
 import java.util.SplittableRandom;
+import java.util.TreeSet;
 import java.util.stream.Stream;
 import javax.imageio.ImageIO;
 import visq.gpu.image.Degrader;
@@ -104,9 +104,7 @@ public final class DegradationSet {
             rows.addAll(generateFrom(source, targetFolder));
         }
         writeLabels(targetFolder.resolve(LABELS_FILE), rows);
-        try (OutputStream out = Files.newOutputStream(manifestFile)) {
-            manifest.store(out, null);
-        }
+        writeManifest(manifestFile, manifest);
         return rows.stream().map(row -> row.toSample(targetFolder)).toList();
     }
 
@@ -193,6 +191,15 @@ public final class DegradationSet {
         }
         manifest.setProperty("sources", listing.toString().trim());
         return manifest;
+    }
+
+    /** Sorted {@code key=value} lines without the date comment {@link Properties#store} adds, so reruns match byte for byte. */
+    private static void writeManifest(Path file, Properties manifest) throws IOException {
+        try (Writer out = Files.newBufferedWriter(file, StandardCharsets.UTF_8)) {
+            for (String key : new TreeSet<>(manifest.stringPropertyNames())) {
+                out.write(key + "=" + manifest.getProperty(key) + "\n");
+            }
+        }
     }
 
     private static Properties readProperties(Path file) throws IOException {
