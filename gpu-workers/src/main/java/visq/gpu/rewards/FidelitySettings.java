@@ -1,0 +1,34 @@
+package visq.gpu.rewards;
+
+/**
+ * Options of the {@link FidelityReward}.
+ *
+ * @param unparsable what an unparsable score does
+ * @param variant the paper's reward or one of its ablations
+ * @param randomLow lower bound of the random score ({@link UnparsableScoreHandling#RANDOM_SCORE} only)
+ * @param randomHigh upper bound (exclusive) of the random score
+ * @param seed seed of the random scores
+ */
+public record FidelitySettings(
+        UnparsableScoreHandling unparsable, FidelityVariant variant, double randomLow, double randomHigh, long seed) {
+
+    public FidelitySettings {
+        if (!(randomLow < randomHigh)) {
+            throw new IllegalArgumentException("randomLow must be below randomHigh");
+        }
+    }
+
+    /** Fixed penalty, the paper's Thurstone fidelity, random range [1, 5). */
+    public static FidelitySettings defaults() {
+        return new FidelitySettings(UnparsableScoreHandling.FIXED_PENALTY, FidelityVariant.THURSTONE, 1.0, 5.0, 0L);
+    }
+
+    /** As the released VisualQuality-R1 code: random scores in [1, 5) for unparsable answers. */
+    public static FidelitySettings releasedCode(long seed) {
+        return new FidelitySettings(UnparsableScoreHandling.RANDOM_SCORE, FidelityVariant.THURSTONE, 1.0, 5.0, seed);
+    }
+
+    public FidelitySettings withVariant(FidelityVariant newVariant) {
+        return new FidelitySettings(unparsable, newVariant, randomLow, randomHigh, seed);
+    }
+}

@@ -1,0 +1,96 @@
+package visq.gpu.training;
+
+import java.util.List;
+
+/**
+ * Every constant of one training method (method.md §3), by name.
+ *
+ * <ul>
+ *   <li>{@code q-insight}: G = 8, ε = 0.2, β = 0.001, AdamW lr 1e-6 decaying linearly to 0 without warm-up,
+ *       betas (0.9, 0.999), weight decay 0, grad-norm clip 1.0, temperature 1.0, top-k 50, top-p 1.0,
+ *       256 completion tokens, sequence-mean aggregation, group std scaling, μ = 1.
+ *   <li>{@code visualquality-r1}: the same with K = 6 and β = 0.04.
+ *   <li>{@code compact}: a ~200k-parameter policy trained from scratch on CPU. A 1e-6 learning rate only nudges a
+ *       pretrained 7B model; a small randomly initialised model needs a rate near 3e-4 (the usual Adam rate for
+ *       small transformers) to move within a few hundred updates, and a 20-update warm-up keeps the first updates,
+ *       when Adam's second-moment estimate is still poor, from destabilising it. β = 0.01 sits between the papers'
+ *       values: strong enough to keep a fast-moving small policy near its reference, weak enough not to pin it.
+ *       Weight decay 0.01 regularises a model trained from scratch (the papers fine-tune, and use 0). Completions
+ *       are capped at 128 tokens to keep CPU rollouts affordable (a short think plus a number fits). The other
+ *       constants are the papers'.
+ * </ul>
+ *
+ * @param name the preset's name
+ * @param groupSize G (or K), responses per prompt
+ * @param grpo clip range, β, aggregation, completion limit, μ
+ * @param advantageScaling how advantages are scaled
+ * @param optimizer AdamW betas, ε, weight decay
+ * @param learningRate the peak learning rate
+ * @param warmupSteps linear warm-up updates before the linear decay to 0
+ * @param gradientClipNorm max global gradient L2 norm
+ * @param sampling rollout sampling constants
+ */
+public record MethodPreset(
+        String name,
+        int groupSize,
+        GrpoSettings grpo,
+        AdvantageScaling advantageScaling,
+        AdamWSettings optimizer,
+        double learningRate,
+        int warmupSteps,
+        double gradientClipNorm,
+        SamplingSettings sampling) {
+
+    public static final String Q_INSIGHT = "q-insight";
+    public static final String VISUALQUALITY_R1 = "visualquality-r1";
+    public static final String COMPACT = "compact";
+
+    public MethodPreset {
+        if (groupSize < 2) {
+            throw new IllegalArgumentException("a group needs at least 2 responses, got " + groupSize);
+        }
+        if (!(learningRate > 0) || warmupSteps < 0 || !(gradientClipNorm > 0)) {
+            throw new IllegalArgumentException("invalid optimisation constants in preset " + name);
+        }
+    }
+
+    /** The names {@link #byName} knows. */
+    public static List<String> names() {
+        return List.of(Q_INSIGHT, VISUALQUALITY_R1, COMPACT);
+    }
+
+    /** The preset called {@code name}; throws IllegalArgumentException naming the known presets otherwise. */
+    public static MethodPreset byName(String name) {
+        if (Q_INSIGHT.equals(name)) {
+            return qInsight();
+        }
+        if (VISUALQUALITY_R1.equals(name)) {
+            return visualQualityR1();
+        }
+        if (COMPACT.equals(name)) {
+            return compact();
+        }
+        throw new IllegalArgumentException("unknown method preset '" + name + "'; known presets: " + names());
+    }
+
+    public static MethodPreset qInsight() {
+        return new MethodPreset(Q_INSIGHT, 8, GrpoSettings.qInsight(), AdvantageScaling.GROUP_STD,
+                AdamWSettings.papers(), 1e-6, 0, 1.0, SamplingSettings.papers());
+    }
+
+    public static MethodPreset visualQualityR1() {
+        return new MethodPreset(VISUALQUALITY_R1, 6, GrpoSettings.visualQualityR1(), AdvantageScaling.GROUP_STD,
+                AdamWSettings.papers(), 1e-6, 0, 1.0, SamplingSettings.papers());
+    }
+
+    public static MethodPreset compact() {
+        GrpoSettings grpo = new GrpoSettings(0.2, 0.2, 0.01, LossAggregation.SEQUENCE_MEAN, 128, 1);
+        return new MethodPreset(COMPACT, 8, grpo, AdvantageScaling.GROUP_STD,
+                AdamWSettings.papers().withWeightDecay(0.01), 3e-4, 20, 1.0, SamplingSettings.papers());
+    }
+
+    /** The learning-rate schedule of this preset over a run of {@code totalSteps} updates. */
+    public LearningRateSchedule schedule(int totalSteps) {
+        return new LearningRateSchedule(learningRate, Math.min(warmupSteps, totalSteps), totalSteps);
+    }
+}

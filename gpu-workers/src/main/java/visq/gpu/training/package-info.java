@@ -1,0 +1,2 @@
+/** GRPO training: advantages, the clipped policy loss, AdamW, schedules, clipping and the method presets (method.md §3). */
+package visq.gpu.training;
