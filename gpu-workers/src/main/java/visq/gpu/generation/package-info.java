@@ -1,0 +1,2 @@
+/** Autoregressive decoding: token sampling (temperature, top-k, top-p, greedy), the KV cache and the sampling loop. */
+package visq.gpu.generation;

@@ -1,0 +1,284 @@
+package visq.gpu.model;
+
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+/**
+ * The shape of a compact vision-language policy and the seed of its version-0 weights.
+ *
+ * <p>Images are {@code viewSize} high and {@code 2 * viewSize} wide (two square views side by side, as
+ * {@code visq.gpu.image} prepares them); each is cut into {@code patchSize x patchSize} patches, one image token
+ * per patch. {@code maxSequence} bounds the whole sequence: image tokens, the task token, {@code <bos>} and the
+ * response. A prompt that does not fit is rejected, never truncated (method.md §3).
+ *
+ * @param modelId identifies the architecture family and vocabulary; weights only load into the same id
+ * @param viewSize image height in pixels (width is twice this)
+ * @param patchSize side of a square patch in pixels; divides {@code viewSize}
+ * @param dModel width of the residual stream; divisible by {@code heads}
+ * @param layers number of transformer blocks
+ * @param heads attention heads per block
+ * @param ffDim hidden width of the MLP
+ * @param maxSequence the longest sequence (prompt plus response) the model accepts
+ * @param initSeed seed of the deterministic version-0 initialisation
+ */
+public record ModelConfig(
+        String modelId,
+        int viewSize,
+        int patchSize,
+        int dModel,
+        int layers,
+        int heads,
+        int ffDim,
+        int maxSequence,
+        long initSeed) {
+
+    /** The model id of {@link #compactDefault()}. */
+    public static final String COMPACT_MODEL_ID = "visq-compact-vl-1";
+
+    public ModelConfig {
+        if (modelId == null || modelId.isBlank()) {
+            throw new IllegalArgumentException("model config needs a model id");
+        }
+        requirePositive("viewSize", viewSize);
+        requirePositive("patchSize", patchSize);
+        requirePositive("dModel", dModel);
+        requirePositive("layers", layers);
+        requirePositive("heads", heads);
+        requirePositive("ffDim", ffDim);
+        requirePositive("maxSequence", maxSequence);
+        if (viewSize % patchSize != 0) {
+            throw new IllegalArgumentException(
+                    "patchSize " + patchSize + " must divide viewSize " + viewSize);
+        }
+        if (dModel % heads != 0) {
+            throw new IllegalArgumentException("heads " + heads + " must divide dModel " + dModel);
+        }
+    }
+
+    /** 32x64 images in 8x8 patches (32 image tokens each), 64 wide, 2 layers, 4 heads: trains on a CPU in minutes. */
+    public static ModelConfig compactDefault() {
+        return new ModelConfig(COMPACT_MODEL_ID, 32, 8, 64, 2, 4, 256, 512, 20_250_322L);
+    }
+
+    /** A copy with another init seed. */
+    public ModelConfig withInitSeed(long seed) {
+        return new ModelConfig(modelId, viewSize, patchSize, dModel, layers, heads, ffDim, maxSequence, seed);
+    }
+
+    /** Image height in pixels. */
+    public int imageHeight() {
+        return viewSize;
+    }
+
+    /** Image width in pixels: two views side by side. */
+    public int imageWidth() {
+        return 2 * viewSize;
+    }
+
+    /** Image tokens per image. */
+    public int patchesPerImage() {
+        return (imageHeight() / patchSize) * (imageWidth() / patchSize);
+    }
+
+    /** Values in one flattened patch (3 channels). */
+    public int patchValues() {
+        return 3 * patchSize * patchSize;
+    }
+
+    /** Width of one attention head. */
+    public int headDim() {
+        return dModel / heads;
+    }
+
+    /** A flat JSON object with one member per component, in declaration order. */
+    public String toJson() {
+        return "{\"modelId\": " + quote(modelId)
+                + ", \"viewSize\": " + viewSize
+                + ", \"patchSize\": " + patchSize
+                + ", \"dModel\": " + dModel
+                + ", \"layers\": " + layers
+                + ", \"heads\": " + heads
+                + ", \"ffDim\": " + ffDim
+                + ", \"maxSequence\": " + maxSequence
+                + ", \"initSeed\": " + initSeed
+                + "}";
+    }
+
+    /**
+     * Reads what {@link #toJson()} writes: a flat object of strings and integers in any order; unknown members are
+     * ignored, a missing one is an {@link IllegalArgumentException} that names it.
+     */
+    public static ModelConfig fromJson(String json) {
+        Map<String, String> members = new FlatJsonReader(json).readObject();
+        return new ModelConfig(
+                required(members, "modelId"),
+                Integer.parseInt(required(members, "viewSize")),
+                Integer.parseInt(required(members, "patchSize")),
+                Integer.parseInt(required(members, "dModel")),
+                Integer.parseInt(required(members, "layers")),
+                Integer.parseInt(required(members, "heads")),
+                Integer.parseInt(required(members, "ffDim")),
+                Integer.parseInt(required(members, "maxSequence")),
+                Long.parseLong(required(members, "initSeed")));
+    }
+
+    private static String required(Map<String, String> members, String name) {
+        String value = members.get(name);
+        if (value == null) {
+            throw new IllegalArgumentException("model config JSON lacks \"" + name + "\"");
+        }
+        return value;
+    }
+
+    private static void requirePositive(String name, int value) {
+        if (value <= 0) {
+            throw new IllegalArgumentException("model config " + name + " must be positive, got " + value);
+        }
+    }
+
+    private static String quote(String s) {
+        StringBuilder out = new StringBuilder("\"");
+        for (int i = 0; i < s.length(); i++) {
+            char c = s.charAt(i);
+            switch (c) {
+                case '"':
+                    out.append("\\\"");
+                    break;
+                case '\\':
+                    out.append("\\\\");
+                    break;
+                case '\n':
+                    out.append("\\n");
+                    break;
+                default:
+                    if (c < 0x20) {
+                        out.append(String.format("\\u%04x", (int) c));
+                    } else {
+                        out.append(c);
+                    }
+            }
+        }
+        return out.append('"').toString();
+    }
+
+    /** Reads one flat JSON object whose values are strings or numbers (kept as their literal text). */
+    private static final class FlatJsonReader {
+        private final String text;
+        private int pos;
+
+        FlatJsonReader(String text) {
+            if (text == null) {
+                throw new IllegalArgumentException("model config JSON is null");
+            }
+            this.text = text;
+        }
+
+        Map<String, String> readObject() {
+            Map<String, String> members = new LinkedHashMap<>();
+            expect('{');
+            skipSpace();
+            if (peek() == '}') {
+                pos++;
+                return members;
+            }
+            while (true) {
+                String name = readString();
+                expect(':');
+                skipSpace();
+                String value = peek() == '"' ? readString() : readNumber();
+                members.put(name, value);
+                skipSpace();
+                char c = next();
+                if (c == '}') {
+                    break;
+                }
+                if (c != ',') {
+                    throw error("expected ',' or '}'");
+                }
+            }
+            skipSpace();
+            if (pos != text.length()) {
+                throw error("trailing text");
+            }
+            return members;
+        }
+
+        private String readString() {
+            expect('"');
+            StringBuilder out = new StringBuilder();
+            while (true) {
+                char c = next();
+                if (c == '"') {
+                    return out.toString();
+                }
+                if (c != '\\') {
+                    out.append(c);
+                    continue;
+                }
+                char e = next();
+                switch (e) {
+                    case 'n':
+                        out.append('\n');
+                        break;
+                    case 't':
+                        out.append('\t');
+                        break;
+                    case 'r':
+                        out.append('\r');
+                        break;
+                    case 'u':
+                        if (pos + 4 > text.length()) {
+                            throw error("short \\u escape");
+                        }
+                        out.append((char) Integer.parseInt(text.substring(pos, pos + 4), 16));
+                        pos += 4;
+                        break;
+                    default:
+                        out.append(e);
+                }
+            }
+        }
+
+        private String readNumber() {
+            int start = pos;
+            while (pos < text.length() && "+-0123456789.eE".indexOf(text.charAt(pos)) >= 0) {
+                pos++;
+            }
+            if (start == pos) {
+                throw error("expected a string or a number");
+            }
+            return text.substring(start, pos);
+        }
+
+        private void expect(char c) {
+            skipSpace();
+            if (next() != c) {
+                throw error("expected '" + c + "'");
+            }
+        }
+
+        private char next() {
+            if (pos >= text.length()) {
+                throw error("unexpected end");
+            }
+            return text.charAt(pos++);
+        }
+
+        private char peek() {
+            if (pos >= text.length()) {
+                throw error("unexpected end");
+            }
+            return text.charAt(pos);
+        }
+
+        private void skipSpace() {
+            while (pos < text.length() && Character.isWhitespace(text.charAt(pos))) {
+                pos++;
+            }
+        }
+
+        private IllegalArgumentException error(String what) {
+            return new IllegalArgumentException("model config JSON: " + what + " at offset " + pos);
+        }
+    }
+}

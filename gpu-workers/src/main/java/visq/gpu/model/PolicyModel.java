@@ -1,0 +1,115 @@
+package visq.gpu.model;
+
+import ai.djl.Device;
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
+import java.util.List;
+import visq.gpu.tasks.PolicyPrompt;
+
+/**
+ * A vision-language policy as GRPO needs it: sample groups of responses with their behaviour log-probabilities,
+ * score given responses differentiably, and move its trainable weights between nodes.
+ *
+ * <p>An instance is not thread-safe: one executor owns it, creates it in setup and closes it on stop. Everything a
+ * call allocates for the caller lives in the caller's {@code scope}; generation frees its own intermediates step by
+ * step, so memory stays flat. Only plain Java values ({@link GeneratedResponse}, {@link EncodedWeights}) leave it.
+ *
+ * <h2>Log-probability agreement</h2>
+ * For the same weights, {@link GeneratedResponse#logProbs()} of a generated response and
+ * {@link #responseLogProbs} of its token ids at the same temperature agree to 1e-4 per token: behaviour
+ * log-probabilities come from generation, importance ratios from {@code responseLogProbs}, and a disagreement
+ * would bias every ratio.
+ *
+ * <h2>LoraReady: how a pretrained Qwen2-VL implements this interface</h2>
+ * <ul>
+ *   <li><b>Tokenizer</b>: {@link #tokenizer()} wraps {@code ai.djl.huggingface.tokenizers.HuggingFaceTokenizer}
+ *       loaded from the checkpoint's {@code tokenizer.json} (offline, from a local directory); {@code eosId} is
+ *       {@code <|im_end|>}, {@code padId} {@code <|endoftext|>}; {@code bosId} is the id that starts the assistant
+ *       turn. The compact model's short learned task token is replaced by the full chat template: system text,
+ *       user text with {@code <|vision_start|><|image_pad|>...<|vision_end|>} per image, then
+ *       {@code <|im_start|>assistant\n}. Prompts are never truncated (method.md §3): a prompt plus
+ *       {@code maxNewTokens} that exceeds the context is rejected, or the images are resized.</li>
+ *   <li><b>Weights</b>: the frozen base is read from {@code *.safetensors} (bf16) onto the GPU by a small reader
+ *       (header JSON + raw little-endian data) into one base {@link NDManager}; no weight of the base is ever
+ *       exported.</li>
+ *   <li><b>LoRA</b>: for each adapted projection (q, k, v, o; optionally the MLP) two matrices {@code A [r, in]}
+ *       (random init) and {@code B [out, r]} (zero init) with scale {@code alpha / r}; the forward adds
+ *       {@code scale * x A^T B^T} to the frozen projection. {@link #trainableParameters()} returns exactly the
+ *       LoRA matrices (float32 masters, cast to bf16 in the forward), so an optimizer, the gradient norm clip and
+ *       {@link #exportWeights(long)} see only them: a snapshot of a 7B model with rank 64 is tens of MB, not
+ *       14 GB. {@code WeightSnapshot.model_config} carries the base checkpoint id plus the LoRA rank/alpha/targets,
+ *       and {@link #importWeights} rejects a snapshot made for another base.</li>
+ *   <li><b>Generation</b>: the same contract (prefill once, batch the G samples, KV cache, sampling in Java on
+ *       float32 logits); on a GPU the per-step logits copy is {@code [G, vocab]} floats, which is small next to the
+ *       forward pass.</li>
+ *   <li><b>Reference policy</b>: the frozen base with LoRA disabled (or a second instance at an older version)
+ *       gives {@code log pi_ref} for the KL term without a second copy of the base.</li>
+ * </ul>
+ */
+public interface PolicyModel extends AutoCloseable {
+
+    /** The model id, equal to {@code config.modelId()}; weights only load into a model with the same id. */
+    String modelId();
+
+    /** Where the parameters live. */
+    Device device();
+
+    /** The tokenizer that produced and reads this model's token ids. */
+    TextTokenizer tokenizer();
+
+    /** The version of the current weights: 0 after creation, then whatever {@link #importWeights} or
+     * {@link #setWeightVersion} set. */
+    long weightVersion();
+
+    /** Records that the weights (changed in place by an optimizer) are now {@code version}. */
+    void setWeightVersion(long version);
+
+    /**
+     * Samples {@code count} responses to one prompt, batched, with a KV cache. Deterministic for a given seed,
+     * settings and weights. Records no autograd graph, whatever the calling thread's grad mode.
+     *
+     * @throws IllegalArgumentException when the prompt plus {@code maxNewTokens} does not fit the model
+     */
+    List<GeneratedResponse> generate(PolicyPrompt prompt, int count, SamplingSettings sampling, long seed);
+
+    /**
+     * Per-token log-probabilities of given responses, {@code log_softmax(logits / temperature)} at each response
+     * token, as a {@code [B, T]} float32 array with {@code T} the longest response; shorter rows are right-padded
+     * with 0. Differentiable with respect to {@link #trainableParameters()} when called inside a
+     * {@code GradientCollector}; every intermediate is attached to {@code scope}, which the caller closes after the
+     * backward pass.
+     */
+    NDArray responseLogProbs(NDManager scope, List<PolicyPrompt> prompts, List<int[]> responses, double temperature);
+
+    /** Mean per-token negative log-likelihood of {@code targets} under teacher forcing (temperature 1): a scalar
+     * for the supervised cold start, differentiable like {@link #responseLogProbs}. */
+    NDArray sequenceNegativeLogLikelihood(NDManager scope, List<PolicyPrompt> prompts, List<int[]> targets);
+
+    /**
+     * The trainable tensors, in a fixed order, with {@code requiresGradient} set. An optimizer updates them in
+     * place (without autograd: DJL's optimizers or a no-grad in-place op); gradients accumulate across backward
+     * passes until {@link #zeroGradients()}.
+     */
+    List<NDArray> trainableParameters();
+
+    /** The names of {@link #trainableParameters()}, in the same order. */
+    List<String> trainableParameterNames();
+
+    /** Sets every accumulated gradient of the trainable parameters to zero. */
+    void zeroGradients();
+
+    /** The trainable tensors as a {@code WeightSnapshot}, labelled {@code version} (does not change
+     * {@link #weightVersion()}). */
+    EncodedWeights exportWeights(long version);
+
+    /**
+     * Replaces the trainable tensors in place (optimizer state keyed on the arrays stays valid) and sets
+     * {@link #weightVersion()}. Verifies the digest, model id, tensor names, shapes and sizes first; on any mismatch
+     * throws an {@link IllegalArgumentException} naming the problem and keeps the old weights.
+     */
+    void importWeights(EncodedWeights weights);
+
+    /** Frees every array the model holds. */
+    @Override
+    void close();
+}

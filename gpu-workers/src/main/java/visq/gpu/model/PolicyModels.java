@@ -1,0 +1,54 @@
+package visq.gpu.model;
+
+import ai.djl.Device;
+import ai.djl.engine.Engine;
+import java.util.Locale;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/** Builds a {@link PolicyModel} from a {@link ModelConfig} and a device name. */
+public final class PolicyModels {
+
+    private static final Pattern DEVICE = Pattern.compile("([a-z]+):?([0-9]*)");
+
+    private PolicyModels() {}
+
+    /**
+     * A model for {@code config} on {@code deviceName} ("cpu", "gpu", "gpu:0", "gpu1"). Model ids starting with
+     * {@code visq-compact} build a {@link CompactVisionLanguagePolicy}; other families (Qwen2-VL) are not part of
+     * this build.
+     *
+     * @throws IllegalArgumentException for an unknown model family, a malformed device name or a GPU that the
+     *     engine does not see
+     */
+    public static PolicyModel create(ModelConfig config, String deviceName) {
+        Device device = parseDevice(deviceName);
+        if (config.modelId().startsWith("visq-compact")) {
+            return CompactVisionLanguagePolicy.create(config, device);
+        }
+        throw new IllegalArgumentException("no policy implementation for model id " + config.modelId()
+                + " (this build has the compact model only; see PolicyModel's LoraReady notes for Qwen2-VL)");
+    }
+
+    /** Parses "cpu", "gpu", "gpu:N" or "gpuN"; a GPU must exist. */
+    public static Device parseDevice(String deviceName) {
+        Matcher m = DEVICE.matcher(deviceName == null ? "" : deviceName.trim().toLowerCase(Locale.ROOT));
+        if (!m.matches()) {
+            throw new IllegalArgumentException("malformed device name '" + deviceName + "'");
+        }
+        String type = m.group(1);
+        int id = m.group(2).isEmpty() ? 0 : Integer.parseInt(m.group(2));
+        if (type.equals("cpu")) {
+            return Device.cpu();
+        }
+        if (!type.equals("gpu")) {
+            throw new IllegalArgumentException("unknown device type '" + type + "' in '" + deviceName + "'");
+        }
+        int gpus = Engine.getInstance().getGpuCount();
+        if (id >= gpus) {
+            throw new IllegalArgumentException("device " + deviceName + " requested but the engine sees " + gpus
+                    + " GPU(s)");
+        }
+        return Device.gpu(id);
+    }
+}

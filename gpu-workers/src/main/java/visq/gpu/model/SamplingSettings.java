@@ -1,0 +1,48 @@
+package visq.gpu.model;
+
+/**
+ * How a policy samples responses. Always set explicitly by the caller, never inherited from a checkpoint's
+ * generation config: inherited settings can make all G responses of a group identical (method.md §3 pitfall).
+ *
+ * <p>Order of application, as in Hugging Face: logits / temperature, then top-k, then top-p (nucleus).
+ * {@code greedy} takes the argmax of the logits and ignores top-k/top-p; recorded log-probabilities still use
+ * {@code temperature}.
+ *
+ * @param temperature divides the logits; positive
+ * @param topK keep only the k most likely tokens; 0 disables
+ * @param topP keep the smallest set of most likely tokens whose probability reaches topP; in (0, 1], 1 disables
+ * @param maxNewTokens the most tokens a response may have, eos included; positive
+ * @param greedy argmax decoding
+ */
+public record SamplingSettings(double temperature, int topK, double topP, int maxNewTokens, boolean greedy) {
+
+    public SamplingSettings {
+        if (!(temperature > 0) || Double.isInfinite(temperature)) {
+            throw new IllegalArgumentException("sampling temperature must be positive and finite, got " + temperature);
+        }
+        if (topK < 0) {
+            throw new IllegalArgumentException("topK must be >= 0 (0 disables), got " + topK);
+        }
+        if (!(topP > 0 && topP <= 1)) {
+            throw new IllegalArgumentException("topP must be in (0, 1], got " + topP);
+        }
+        if (maxNewTokens <= 0) {
+            throw new IllegalArgumentException("maxNewTokens must be positive, got " + maxNewTokens);
+        }
+    }
+
+    /** Argmax decoding, log-probabilities at temperature 1. */
+    public static SamplingSettings greedy(int maxNewTokens) {
+        return new SamplingSettings(1.0, 0, 1.0, maxNewTokens, true);
+    }
+
+    /** Stochastic sampling with the given truncation. */
+    public static SamplingSettings sampling(double temperature, int topK, double topP, int maxNewTokens) {
+        return new SamplingSettings(temperature, topK, topP, maxNewTokens, false);
+    }
+
+    /** The papers' GRPO rollout settings (method.md §3): temperature 1.0, top-k 50, top-p 1.0. */
+    public static SamplingSettings grpoDefaults(int maxNewTokens) {
+        return sampling(1.0, 50, 1.0, maxNewTokens);
+    }
+}

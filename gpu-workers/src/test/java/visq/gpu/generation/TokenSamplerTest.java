@@ -1,0 +1,125 @@
+package visq.gpu.generation;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.util.HashSet;
+import java.util.Set;
+import org.junit.jupiter.api.Test;
+import visq.gpu.model.SamplingSettings;
+
+class TokenSamplerTest {
+
+    private static final float[] LOGITS = {1.0f, 3.0f, 2.5f, -1.0f, 0.0f, 2.9f};
+
+    @Test
+    void greedyTakesTheArgmaxWithItsTemperatureLogProb() {
+        TokenSampler sampler = new TokenSampler(new SamplingSettings(0.5, 0, 1.0, 10, true), 1);
+        SampledToken token = sampler.sample(LOGITS);
+        assertEquals(1, token.tokenId());
+        double[] expected = TokenSampler.logSoftmax(LOGITS, 0, LOGITS.length, 0.5);
+        assertEquals(expected[1], token.logProb(), 1e-6);
+        assertEquals(0, TokenSampler.argmax(new float[] {2f, 2f, 1f}, 0, 3), "ties go to the lower id");
+    }
+
+    @Test
+    void topKOneIsGreedy() {
+        TokenSampler topOne = new TokenSampler(SamplingSettings.sampling(1.3, 1, 1.0, 10), 99);
+        TokenSampler greedy = new TokenSampler(new SamplingSettings(1.3, 0, 1.0, 10, true), 5);
+        for (int i = 0; i < 50; i++) {
+            float[] logits = randomLogits(i);
+            assertEquals(greedy.sample(logits), topOne.sample(logits));
+        }
+    }
+
+    @Test
+    void tinyTopPIsGreedy() {
+        TokenSampler nucleus = new TokenSampler(SamplingSettings.sampling(1.0, 0, 1e-6, 10), 3);
+        for (int i = 0; i < 50; i++) {
+            assertEquals(1, nucleus.sample(LOGITS).tokenId());
+        }
+    }
+
+    @Test
+    void topKAndTopPRestrictTheSupport() {
+        TokenSampler topTwo = new TokenSampler(SamplingSettings.sampling(1.0, 2, 1.0, 10), 11);
+        Set<Integer> seen = new HashSet<>();
+        for (int i = 0; i < 500; i++) {
+            seen.add(topTwo.sample(LOGITS).tokenId());
+        }
+        assertEquals(Set.of(1, 5), seen);
+        // probabilities at T=1: 3.0 -> 0.37, 2.9 -> 0.34, 2.5 -> 0.23, ...: top-p 0.6 keeps ids 1 and 5
+        TokenSampler nucleus = new TokenSampler(SamplingSettings.sampling(1.0, 0, 0.6, 10), 12);
+        seen.clear();
+        for (int i = 0; i < 500; i++) {
+            seen.add(nucleus.sample(LOGITS).tokenId());
+        }
+        assertEquals(Set.of(1, 5), seen);
+    }
+
+    @Test
+    void frequenciesFollowTheTemperatureScaledDistribution() {
+        for (double temperature : new double[] {0.5, 1.0, 2.0}) {
+            TokenSampler sampler = new TokenSampler(SamplingSettings.sampling(temperature, 0, 1.0, 10), 21);
+            int draws = 40_000;
+            int[] counts = new int[LOGITS.length];
+            for (int i = 0; i < draws; i++) {
+                SampledToken token = sampler.sample(LOGITS);
+                counts[token.tokenId()]++;
+            }
+            double[] logProbs = TokenSampler.logSoftmax(LOGITS, 0, LOGITS.length, temperature);
+            for (int id = 0; id < LOGITS.length; id++) {
+                double p = Math.exp(logProbs[id]);
+                double tolerance = 4 * Math.sqrt(p * (1 - p) / draws) + 1e-3;
+                assertEquals(p, counts[id] / (double) draws, tolerance, "T=" + temperature + " id " + id);
+            }
+        }
+    }
+
+    @Test
+    void logProbIsBeforeTruncation() {
+        TokenSampler topTwo = new TokenSampler(SamplingSettings.sampling(0.8, 2, 0.9, 10), 4);
+        double[] full = TokenSampler.logSoftmax(LOGITS, 0, LOGITS.length, 0.8);
+        for (int i = 0; i < 20; i++) {
+            SampledToken token = topTwo.sample(LOGITS);
+            assertEquals(full[token.tokenId()], token.logProb(), 1e-6);
+        }
+    }
+
+    @Test
+    void sameSeedSameDraws() {
+        TokenSampler a = new TokenSampler(SamplingSettings.grpoDefaults(10), 42);
+        TokenSampler b = new TokenSampler(SamplingSettings.grpoDefaults(10), 42);
+        TokenSampler c = new TokenSampler(SamplingSettings.grpoDefaults(10), 43);
+        StringBuilder fromA = new StringBuilder();
+        StringBuilder fromB = new StringBuilder();
+        StringBuilder fromC = new StringBuilder();
+        for (int i = 0; i < 100; i++) {
+            float[] logits = randomLogits(i);
+            fromA.append(a.sample(logits).tokenId()).append(',');
+            fromB.append(b.sample(logits).tokenId()).append(',');
+            fromC.append(c.sample(logits).tokenId()).append(',');
+        }
+        assertEquals(fromA.toString(), fromB.toString());
+        assertNotEquals(fromA.toString(), fromC.toString());
+    }
+
+    @Test
+    void samplesARowOfAFlatArray() {
+        float[] flat = new float[12];
+        flat[6 + 4] = 10f;
+        TokenSampler greedy = new TokenSampler(SamplingSettings.greedy(5), 0);
+        assertEquals(4, greedy.sample(flat, 6, 6).tokenId());
+        assertTrue(greedy.sample(flat, 6, 6).logProb() > -0.01f);
+    }
+
+    private static float[] randomLogits(long seed) {
+        java.util.SplittableRandom random = new java.util.SplittableRandom(seed);
+        float[] logits = new float[64];
+        for (int i = 0; i < logits.length; i++) {
+            logits[i] = (float) (random.nextGaussian() * 2);
+        }
+        return logits;
+    }
+}

@@ -1,0 +1,44 @@
+package visq.gpu.model;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import org.junit.jupiter.api.Test;
+
+class ModelConfigTest {
+
+    @Test
+    void jsonRoundTrips() {
+        ModelConfig config = ModelConfig.compactDefault();
+        assertEquals(config, ModelConfig.fromJson(config.toJson()));
+        ModelConfig odd = new ModelConfig("x \"quoted\" \\ id", 16, 4, 32, 1, 2, 64, 300, -5L);
+        assertEquals(odd, ModelConfig.fromJson(odd.toJson()));
+    }
+
+    @Test
+    void compactDefaultHasThirtyTwoImageTokens() {
+        ModelConfig config = ModelConfig.compactDefault();
+        assertEquals(32, config.patchesPerImage());
+        assertEquals(192, config.patchValues());
+        assertEquals(64, config.imageWidth());
+    }
+
+    @Test
+    void readsMembersInAnyOrderAndNamesWhatIsMissing() {
+        String json = "{ \"initSeed\": 3, \"maxSequence\": 128, \"ffDim\": 64, \"heads\": 2, \"layers\": 1,"
+                + " \"dModel\": 16, \"patchSize\": 8, \"viewSize\": 32, \"modelId\": \"m\", \"extra\": \"ignored\" }";
+        assertEquals(new ModelConfig("m", 32, 8, 16, 1, 2, 64, 128, 3), ModelConfig.fromJson(json));
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                () -> ModelConfig.fromJson("{\"modelId\": \"m\"}"));
+        assertTrue(e.getMessage().contains("viewSize"), e.getMessage());
+        assertThrows(IllegalArgumentException.class, () -> ModelConfig.fromJson("{\"modelId\": "));
+    }
+
+    @Test
+    void rejectsInconsistentShapes() {
+        assertThrows(IllegalArgumentException.class, () -> new ModelConfig("m", 32, 7, 64, 2, 4, 256, 512, 1));
+        assertThrows(IllegalArgumentException.class, () -> new ModelConfig("m", 32, 8, 64, 2, 5, 256, 512, 1));
+        assertThrows(IllegalArgumentException.class, () -> new ModelConfig("m", 32, 8, 64, 0, 4, 256, 512, 1));
+    }
+}

@@ -1,0 +1,45 @@
+package visq.gpu.model;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.SplittableRandom;
+import visq.gpu.image.ImageTensor;
+import visq.gpu.tasks.PolicyPrompt;
+import visq.gpu.tasks.PromptCatalogue;
+import visq.gpu.tasks.QualityTask;
+
+/** Deterministic images and prompts for model tests. */
+final class TestPrompts {
+
+    private TestPrompts() {}
+
+    /** A 32x64 image of smooth gradients plus seeded noise. */
+    static ImageTensor image(long seed) {
+        int h = 32;
+        int w = 64;
+        SplittableRandom random = new SplittableRandom(seed);
+        byte[] pixels = new byte[3 * h * w];
+        int phase = random.nextInt(64);
+        for (int c = 0; c < 3; c++) {
+            for (int y = 0; y < h; y++) {
+                for (int x = 0; x < w; x++) {
+                    int value = (x * 3 + y * 2 + c * 40 + phase) % 256 + random.nextInt(-20, 21);
+                    pixels[(c * h + y) * w + x] = (byte) Math.max(0, Math.min(255, value));
+                }
+            }
+        }
+        return ImageTensor.of(h, w, pixels);
+    }
+
+    static PolicyPrompt prompt(QualityTask task, long seed) {
+        List<ImageTensor> images = new ArrayList<>();
+        for (int i = 0; i < task.imageCount(); i++) {
+            images.add(image(seed * 31 + i));
+        }
+        return PromptCatalogue.prompt(task, images);
+    }
+
+    static PolicyPrompt score(long seed) {
+        return prompt(QualityTask.SCORE, seed);
+    }
+}
