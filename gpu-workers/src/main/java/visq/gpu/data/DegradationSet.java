@@ -100,8 +100,11 @@ public final class DegradationSet {
         Files.createDirectories(targetFolder);
         Files.deleteIfExists(manifestFile);
         List<LabelRow> rows = new ArrayList<>();
-        for (Path source : sources) {
-            rows.addAll(generateFrom(source, targetFolder));
+        try {
+            // sources are independent and seeded by name, so parallel generation gives the same files
+            sources.parallelStream().map(source -> generateFrom(source, targetFolder)).forEachOrdered(rows::addAll);
+        } catch (UncheckedIOException e) {
+            throw e.getCause();
         }
         writeLabels(targetFolder.resolve(LABELS_FILE), rows);
         writeManifest(manifestFile, manifest);
@@ -122,12 +125,15 @@ public final class DegradationSet {
         return parts[1];
     }
 
-    private List<LabelRow> generateFrom(Path sourceFile, Path targetFolder) throws IOException {
+    private List<LabelRow> generateFrom(Path sourceFile, Path targetFolder) {
         BufferedImage source;
         try {
             source = ImageDecoder.decode(sourceFile, SOURCE_LIMITS);
+        } catch (IOException e) {
+            throw new UncheckedIOException("source image " + sourceFile + " is unreadable", e);
         } catch (InvalidImageException e) {
-            throw new IOException("source image " + sourceFile + " is unusable: " + e.getMessage(), e);
+            throw new UncheckedIOException(new IOException(
+                    "source image " + sourceFile + " is unusable: " + e.getMessage(), e));
         }
         String sourceName = baseName(sourceFile);
         int side = Math.min(settings.cropSize(), Math.min(source.getWidth(), source.getHeight()));

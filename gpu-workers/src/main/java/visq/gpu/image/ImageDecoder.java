@@ -55,7 +55,7 @@ public final class ImageDecoder {
             checkDimensions(reader, format, encoded, limits);
             BufferedImage image = readPixels(reader, format);
             return IntRgbImages.toIntRgb(image);
-        } catch (IOException e) {
+        } catch (IOException | RuntimeException e) {
             throw corrupt(format, e);
         } finally {
             reader.dispose();

@@ -13,6 +13,8 @@ public final class StandardNormal {
 
     private static final double TWO_OVER_SQRT_PI = 2.0 / Math.sqrt(Math.PI);
     private static final int FRACTION_DEPTH = 200;
+    /** ln(Double.MAX_VALUE): beyond it e^(−x²) is subnormal. */
+    private static final double LARGEST_EXPONENT = 709.782712893384;
 
     private StandardNormal() {}
 
@@ -57,8 +59,8 @@ public final class StandardNormal {
     }
 
     private static double complementFraction(double x) {
-        if (x > 27.3) {
-            return 0.0;
+        if (x * x > LARGEST_EXPONENT) {
+            return 0.0; // below 1e-308, flushed to 0 as Cephes and scipy do
         }
         double base = 2.0 * x * x + 1.0;
         double tail = 0.0;

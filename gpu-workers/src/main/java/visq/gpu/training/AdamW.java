@@ -11,7 +11,8 @@ import java.util.List;
  * p ← p − (lr / (1 − β1^t)) · m / (sqrt(v) / sqrt(1 − β2^t) + ε).
  *
  * <p>{@link #step} reads each parameter's {@code getGradient()} and updates the parameter in place; it does not
- * zero gradients. The moments live in a manager owned by this optimiser, created at the first step (or restore) as a
+ * zero gradients. PyTorch accumulates gradients over backward passes (a DJL {@code GradientCollector} does not reset
+ * them), so call {@link #zeroGradients} after each step, before the next backward. The moments live in a manager owned by this optimiser, created at the first step (or restore) as a
  * sub-manager of the first parameter's manager; {@link #close()} frees them. The parameter list must be the same, in
  * the same order, at every step.
  */
@@ -36,6 +37,9 @@ public final class AdamW implements AutoCloseable {
         ensureState(params);
         float beta1 = (float) settings.beta1();
         float beta2 = (float) settings.beta2();
+        // 1 − β in double, then rounded: 1f − 0.999f would carry 0.999f's rounding error (5e-5 relative)
+        float oneMinusBeta1 = (float) (1.0 - settings.beta1());
+        float oneMinusBeta2 = (float) (1.0 - settings.beta2());
         for (int i = 0; i < params.size(); i++) {
             NDArray param = params.get(i);
             NDArray m = firstMoments.get(i);
@@ -50,14 +54,23 @@ public final class AdamW implements AutoCloseable {
                 if (settings.weightDecay() != 0) {
                     param.muli((float) (1.0 - lr * settings.weightDecay()));
                 }
-                m.muli(beta1).addi(grad.mul(1f - beta1));
-                v.muli(beta2).addi(grad.mul(grad).muli(1f - beta2));
+                m.muli(beta1).addi(grad.mul(oneMinusBeta1));
+                v.muli(beta2).addi(grad.mul(grad).muli(oneMinusBeta2));
                 NDArray denominator = v.sqrt();
                 denominator.attach(scratch);
                 denominator.divi((float) biasCorrection2Sqrt).addi((float) settings.epsilon());
                 NDArray update = m.div(denominator);
                 update.attach(scratch);
                 param.subi(update.muli((float) stepSize));
+            }
+        }
+    }
+
+    /** Sets the gradient of every parameter that has one to 0, in place. */
+    public static void zeroGradients(List<NDArray> params) {
+        for (NDArray param : params) {
+            if (param.hasGradient()) {
+                param.getGradient().muli(0f);
             }
         }
     }

@@ -1,6 +1,9 @@
 package visq.gpu.training;
 
-/** Group-relative advantages (method.md §3): A_i = (r_i − mean(group)) / (std + 1e-4), std unbiased. */
+/**
+ * Group-relative advantages (method.md §3): A_i = (r_i − mean(group)) / (std + 1e-4), std unbiased. A group whose
+ * rewards are all equal gets advantages of exactly 0.
+ */
 public final class Advantages {
 
     /** The constant added to the std. */
@@ -27,6 +30,13 @@ public final class Advantages {
             if (rewards.length == 0) {
                 throw new IllegalArgumentException("group " + g + " is empty");
             }
+            if (scaling == AdvantageScaling.GROUP_STD && rewards.length < 2) {
+                throw new IllegalArgumentException("the unbiased std needs at least 2 rewards, group " + g + " has 1");
+            }
+            advantages[g] = new double[rewards.length];
+            if (DynamicSampling.allEqual(rewards)) {
+                continue; // exactly 0, not the rounding error of (r − mean(r))
+            }
             double mean = mean(rewards);
             double scale;
             switch (scaling) {
@@ -39,7 +49,6 @@ public final class Advantages {
                 default:
                     scale = 1.0;
             }
-            advantages[g] = new double[rewards.length];
             for (int i = 0; i < rewards.length; i++) {
                 advantages[g][i] = (rewards[i] - mean) / scale;
             }

@@ -38,7 +38,7 @@ public final class DynamicSampling {
         return new Selection(kept, groupRewards.length - kept.size());
     }
 
-    private static boolean allEqual(double[] rewards) {
+    static boolean allEqual(double[] rewards) {
         for (double r : rewards) {
             if (Double.compare(r, rewards[0]) != 0) {
                 return false;

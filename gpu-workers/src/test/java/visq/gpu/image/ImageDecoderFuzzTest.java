@@ -6,6 +6,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
 
 import java.awt.image.BufferedImage;
+import java.io.IOException;
+import java.nio.file.Files;
 import java.util.Arrays;
 import java.util.EnumMap;
 import java.util.List;
@@ -20,12 +22,14 @@ class ImageDecoderFuzzTest {
     private static final int CASES = 2000;
 
     @Test
-    void onlySucceedsOrRefusesWithInvalidImageException() {
+    void onlySucceedsOrRefusesWithInvalidImageException() throws IOException {
         List<byte[]> seeds = List.of(
                 TestImages.encode(TestImages.pattern(48, 40), "png"),
                 TestImages.encode(TestImages.pattern(48, 40), "jpeg"),
                 TestImages.encode(TestImages.pattern(48, 40), "bmp"),
-                TestImages.pngHeader(64, 64));
+                TestImages.pngHeader(64, 64),
+                Files.readAllBytes(SharedData.file("clive/images/1001.JPG")),
+                Files.readAllBytes(SharedData.file("calibration/dist/I19.bmp")));
         SplittableRandom random = new SplittableRandom(20250101L);
         Map<Problem, Integer> refusals = new EnumMap<>(Problem.class);
         int decoded = 0;

@@ -1,0 +1,67 @@
+package visq.gpu.rewards;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import java.util.Map;
+import java.util.Optional;
+import org.junit.jupiter.api.Test;
+import visq.gpu.golden.Golden;
+import visq.gpu.tasks.DegradationClass;
+import visq.gpu.tasks.DegradationLabel;
+import visq.gpu.tasks.Severity;
+
+class QInsightRewardTest {
+
+    private static final Map<String, Object> GOLDEN = Golden.load("q_insight_rewards.json");
+    private final TaskReward rewards = TaskReward.withPaperConstants(FidelitySettings.defaults());
+
+    @Test
+    void scoreTaskTotalsMatchGoldens() {
+        for (Map<String, Object> c : Golden.objects(GOLDEN.get("score"))) {
+            String text = (String) c.get("text");
+            double truth = Golden.number(c.get("truth"));
+            RewardBreakdown actual = rewards.qInsightScore(text, truth);
+            String where = "q_insight_rewards.json score, truth " + truth + ", " + text.replace("\n", "\\n");
+            assertEquals(new RewardBreakdown(Golden.number(c.get("format")), Golden.number(c.get("task")),
+                    Golden.number(c.get("total"))), actual, where);
+        }
+    }
+
+    @Test
+    void degradationTaskTotalsMatchGoldens() {
+        for (Map<String, Object> c : Golden.objects(GOLDEN.get("degradation"))) {
+            String text = (String) c.get("text");
+            Optional<DegradationClass> cls = Optional.ofNullable((String) c.get("truth_class"))
+                    .flatMap(DegradationClass::fromAnswerName);
+            Optional<Severity> sev = Optional.ofNullable((String) c.get("truth_severity"))
+                    .flatMap(Severity::fromAnswerName);
+            DegradationLabel truth = new DegradationLabel(cls, sev);
+            String where = "q_insight_rewards.json degradation, truth " + truth.describe() + ", "
+                    + text.replace("\n", "\\n");
+            assertEquals(new RewardBreakdown(Golden.number(c.get("format")), Golden.number(c.get("task")),
+                    Golden.number(c.get("total"))), rewards.qInsightDegradation(text, truth), where);
+        }
+    }
+
+    @Test
+    void thresholdIsStrict() {
+        // method.md §2: |pred − gt| < ε with ε = 0.35
+        ScoreThresholdReward reward = ScoreThresholdReward.qInsight();
+        assertEquals(1.0, reward.reward(new ParsedScore.Score(3.34), 3.0), "0.34 < 0.35");
+        assertEquals(0.0, reward.reward(new ParsedScore.Score(3.36), 3.0), "0.36 >= 0.35");
+        assertEquals(0.0, reward.reward(new ParsedScore.Unparsable("x"), 3.0), "unparsable gives 0");
+    }
+
+    @Test
+    void degradationWeights() {
+        // method.md §2: α1 = 0.25 for the class, α2 = 0.75 more for class and severity
+        DegradationReward reward = DegradationReward.qInsight();
+        DegradationLabel blurModerate = DegradationLabel.of(DegradationClass.BLUR, Severity.MODERATE);
+        ParsedDegradation blurSerious = new ParsedDegradation.Answer(Optional.of("blur"), Optional.of("serious"));
+        ParsedDegradation exact = new ParsedDegradation.Answer(Optional.of("blur"), Optional.of("moderate"));
+        ParsedDegradation noiseModerate = new ParsedDegradation.Answer(Optional.of("noise"), Optional.of("moderate"));
+        assertEquals(0.25, reward.reward(blurSerious, blurModerate), "class only: α1");
+        assertEquals(1.0, reward.reward(exact, blurModerate), "class and severity: α1 + α2");
+        assertEquals(0.0, reward.reward(noiseModerate, blurModerate), "severity without class earns nothing");
+    }
+}
