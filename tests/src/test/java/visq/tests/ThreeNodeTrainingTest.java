@@ -23,7 +23,6 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
-import org.junit.jupiter.api.io.TempDir;
 import visq.actors.cluster.ModelSettings;
 import visq.actors.learner.CheckpointWriter;
 import visq.gpu.image.ImageDecoder;
@@ -57,8 +56,7 @@ class ThreeNodeTrainingTest {
     private static final Path CLIVE_IMAGE = TestClusters.sharedDirectory().resolve("data/clive/images/100.png");
     private static final Path KODAK_IMAGE = TestClusters.sharedDirectory().resolve("data/kodak/kodim01.png");
 
-    @TempDir
-    Path workDir;
+    private Path workDir;
 
     private Config run;
     private ActorSystem<Void> learnerNode;
@@ -71,6 +69,7 @@ class ThreeNodeTrainingTest {
 
     @BeforeAll
     void startCluster() throws Exception {
+        workDir = Files.createTempDirectory("visq-three-node");
         run = TestClusters.smallRun(workDir, Map.of(
                 "visq.training.cold-start-steps", COLD_START_STEPS,
                 "visq.training.grpo-steps", GRPO_STEPS,

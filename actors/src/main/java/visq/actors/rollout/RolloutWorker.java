@@ -17,7 +17,7 @@ import visq.actors.cluster.ClusterMessage;
 import visq.actors.router.InferenceRouter;
 import visq.actors.weights.WeightAssembly;
 import visq.actors.weights.WeightChunk;
-import visq.actors.weights.WeightSubscribers;
+import visq.actors.weights.WeightInbox;
 import visq.gpu.model.SamplingSettings;
 import visq.gpu.image.ImageTensor;
 import visq.gpu.model.GeneratedResponse;
@@ -85,7 +85,6 @@ public final class RolloutWorker extends AbstractBehavior<RolloutWorker.Command>
     private final String workerId;
     private final PolicyModel model;
     private final PromptImages images;
-    private final ActorRef<WeightChunk> chunkReceiver;
     private WeightAssembly assembly;
     private Set<ActorRef<InferenceRouter.Command>> routers = Set.of();
 
@@ -103,9 +102,8 @@ public final class RolloutWorker extends AbstractBehavior<RolloutWorker.Command>
         this.model = model;
         this.images = images;
         this.assembly = WeightAssembly.holding(model.weightVersion());
-        this.chunkReceiver = context.messageAdapter(WeightChunk.class, ReceiveWeightChunk::new);
+        context.spawn(WeightInbox.create(context.getSelf(), ReceiveWeightChunk::new), "weight-inbox");
         context.getSystem().receptionist().tell(Receptionist.register(KEY, context.getSelf()));
-        context.getSystem().receptionist().tell(Receptionist.register(WeightSubscribers.KEY, chunkReceiver));
         ActorRef<Receptionist.Listing> routerAdapter =
                 context.messageAdapter(Receptionist.Listing.class, RoutersListed::new);
         context.getSystem().receptionist().tell(Receptionist.subscribe(InferenceRouter.KEY, routerAdapter));

@@ -49,7 +49,10 @@ public final class AdamW implements AutoCloseable {
             double biasCorrection2Sqrt = Math.sqrt(1.0 - Math.pow(settings.beta2(), steps[i]));
             double stepSize = lr / biasCorrection1;
             try (NDManager scratch = stateManager.newSubManager()) {
-                NDArray grad = param.getGradient().duplicate();
+                NDArray grad;
+                try (NDArray live = param.getGradient()) {
+                    grad = live.duplicate();
+                }
                 grad.attach(scratch);
                 if (settings.weightDecay() != 0) {
                     param.muli((float) (1.0 - lr * settings.weightDecay()));
@@ -70,7 +73,9 @@ public final class AdamW implements AutoCloseable {
     public static void zeroGradients(List<NDArray> params) {
         for (NDArray param : params) {
             if (param.hasGradient()) {
-                param.getGradient().muli(0f);
+                try (NDArray gradient = param.getGradient()) {
+                    gradient.muli(0f);
+                }
             }
         }
     }

@@ -126,17 +126,17 @@ public final class PolicyTrainer implements AutoCloseable {
     /** Clips the global gradient norm, takes an AdamW step at the scheduled rate, and clears the gradients. */
     private double applyGradients() {
         List<NDArray> parameters = policy.trainableParameters();
-        List<NDArray> gradients = new ArrayList<>(parameters.size());
-        for (NDArray parameter : parameters) {
-            gradients.add(parameter.getGradient());
+        try (AutogradPause paused = AutogradPause.begin()) {
+            List<NDArray> gradients = new ArrayList<>(parameters.size());
+            for (NDArray parameter : parameters) {
+                gradients.add(parameter.getGradient());
+            }
+            double norm = GradientClipping.clipGlobalNorm(gradients, preset.gradientClipNorm());
+            gradients.forEach(NDArray::close);
+            optimizer.step(parameters, (float) schedule.at(optimizerSteps++));
+            AdamW.zeroGradients(parameters);
+            return norm;
         }
-        double norm = GradientClipping.clipGlobalNorm(gradients, preset.gradientClipNorm());
-        optimizer.step(parameters, (float) schedule.at(optimizerSteps++));
-        for (NDArray gradient : gradients) {
-            gradient.subi(gradient);
-            gradient.close();
-        }
-        return norm;
     }
 
     private static float[][] padded(List<GrpoSample> samples, int width) {
