@@ -172,6 +172,43 @@ class CompactVisionLanguagePolicyTest {
     }
 
     @Test
+    void rowsFinishingAtDifferentStepsMatchRecomputationAndScoring() throws Exception {
+        try (CompactVisionLanguagePolicy eager = CompactVisionLanguagePolicy.create(ModelConfig.compactDefault(),
+                Device.cpu())) {
+            TestPrompts.boostEos(eager, 0.03f);
+            PolicyPrompt prompt = TestPrompts.prompt(QualityTask.COMPARISON, 12);
+            SamplingSettings sampling = SamplingSettings.grpoDefaults(20);
+            List<GeneratedResponse> cached = eager.generate(prompt, 8, sampling, 5);
+            List<GeneratedResponse> recomputed = eager.generateWithoutCache(prompt, 8, sampling, 5);
+            java.util.Set<Integer> lengths = new java.util.HashSet<>();
+            int finished = 0;
+            for (int i = 0; i < cached.size(); i++) {
+                assertArrayEquals(recomputed.get(i).tokenIds(), cached.get(i).tokenIds());
+                assertArrayEquals(recomputed.get(i).logProbs(), cached.get(i).logProbs(), 1e-4f);
+                lengths.add(cached.get(i).length());
+                finished += cached.get(i).finished() ? 1 : 0;
+            }
+            assertTrue(lengths.size() >= 3, "rows should finish at different steps: " + lengths);
+            assertTrue(finished >= 4, finished + " rows finished");
+            List<int[]> responses = new ArrayList<>();
+            for (GeneratedResponse r : cached) {
+                responses.add(r.tokenIds());
+            }
+            try (NDManager scope = testManager.newSubManager()) {
+                float[] scored = eager.responseLogProbs(scope, java.util.Collections.nCopies(8, prompt), responses,
+                        1.0).toFloatArray();
+                int width = scored.length / 8;
+                for (int i = 0; i < cached.size(); i++) {
+                    float[] recorded = cached.get(i).logProbs();
+                    for (int t = 0; t < recorded.length; t++) {
+                        assertEquals(recorded[t], scored[i * width + t], 1e-4);
+                    }
+                }
+            }
+        }
+    }
+
+    @Test
     void exportImportGivesBitIdenticalOutputs() throws Exception {
         try (CompactVisionLanguagePolicy source = CompactVisionLanguagePolicy.create(
                         ModelConfig.compactDefault().withInitSeed(77), Device.cpu());
