@@ -30,7 +30,7 @@ public final class TokenSampler {
     /** Draws from {@code logits[offset, offset + vocabulary)} (one row of a flat {@code [rows, vocabulary]} array). */
     public SampledToken sample(float[] logits, int offset, int vocabulary) {
         double[] logProbs = logSoftmax(logits, offset, vocabulary, settings.temperature());
-        int token = settings.greedy() ? argmax(logits, offset, vocabulary) : draw(logProbs);
+        int token = settings.greedy() ? argmax(logits, offset, vocabulary) : draw(logits, offset, logProbs);
         return new SampledToken(token, (float) logProbs[token]);
     }
 
@@ -64,13 +64,13 @@ public final class TokenSampler {
         return best;
     }
 
-    private int draw(double[] logProbs) {
+    private int draw(float[] logits, int offset, double[] logProbs) {
         int vocabulary = logProbs.length;
         boolean truncate = (settings.topK() > 0 && settings.topK() < vocabulary) || settings.topP() < 1.0;
         if (!truncate) {
             return drawFrom(logProbs, identity(vocabulary), vocabulary);
         }
-        int[] order = descendingOrder(logProbs);
+        int[] order = descendingOrder(logits, offset, vocabulary);
         int kept = settings.topK() > 0 ? Math.min(settings.topK(), vocabulary) : vocabulary;
         if (settings.topP() < 1.0) {
             double mass = 0;
@@ -115,20 +115,22 @@ public final class TokenSampler {
         return out;
     }
 
-    /** Indices by decreasing value, lower index first on ties. */
-    private static int[] descendingOrder(double[] values) {
-        // sort (value, index) pairs packed into longs would lose precision; sort boxed indices instead
-        Integer[] boxed = new Integer[values.length];
-        for (int i = 0; i < boxed.length; i++) {
-            boxed[i] = i;
+    /**
+     * Indices by decreasing logit, lower index first on ties. Dividing by a positive temperature keeps the order,
+     * so the float logits are sorted directly: each key packs the logit's order-preserving bits (inverted, for a
+     * descending sort) above the index, and one primitive sort orders them.
+     */
+    private static int[] descendingOrder(float[] logits, int offset, int vocabulary) {
+        long[] keys = new long[vocabulary];
+        for (int i = 0; i < vocabulary; i++) {
+            int bits = Float.floatToIntBits(logits[offset + i]);
+            int ordered = bits ^ ((bits >> 31) & 0x7fffffff); // signed-int order equals float order
+            keys[i] = ((long) ~ordered << 32) | i;
         }
-        Arrays.sort(boxed, (a, b) -> {
-            int byValue = Double.compare(values[b], values[a]);
-            return byValue != 0 ? byValue : Integer.compare(a, b);
-        });
-        int[] out = new int[boxed.length];
-        for (int i = 0; i < out.length; i++) {
-            out[i] = boxed[i];
+        Arrays.sort(keys);
+        int[] out = new int[vocabulary];
+        for (int i = 0; i < vocabulary; i++) {
+            out[i] = (int) keys[i];
         }
         return out;
     }

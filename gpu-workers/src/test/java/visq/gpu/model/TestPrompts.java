@@ -1,5 +1,7 @@
 package visq.gpu.model;
 
+import ai.djl.ndarray.NDArray;
+import java.nio.FloatBuffer;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.SplittableRandom;
@@ -37,6 +39,26 @@ final class TestPrompts {
             images.add(image(seed * 31 + i));
         }
         return PromptCatalogue.prompt(task, images);
+    }
+
+    /**
+     * Makes eos likely so rows of a group finish at different steps: final-norm bias 1 in every dimension and head
+     * column {@code eos} {@code weight} in every dimension, which adds {@code 64 * weight} to the eos logit.
+     */
+    static void boostEos(CompactVisionLanguagePolicy model, float weight) {
+        List<String> names = model.trainableParameterNames();
+        NDArray beta = model.trainableParameters().get(names.indexOf("final.norm.beta"));
+        float[] ones = new float[Math.toIntExact(beta.size())];
+        java.util.Arrays.fill(ones, 1f);
+        beta.set(FloatBuffer.wrap(ones));
+        NDArray head = model.trainableParameters().get(names.indexOf("head.weight"));
+        long vocabulary = head.getShape().get(1);
+        float[] values = head.toFloatArray();
+        int eos = model.tokenizer().eosId();
+        for (int row = 0; row < head.getShape().get(0); row++) {
+            values[(int) (row * vocabulary) + eos] = weight;
+        }
+        head.set(FloatBuffer.wrap(values));
     }
 
     static PolicyPrompt score(long seed) {
