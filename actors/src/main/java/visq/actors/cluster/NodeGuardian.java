@@ -88,15 +88,15 @@ public final class NodeGuardian {
         MethodPreset preset = MethodPreset.byName(learnerSettings.preset());
         ActorRef<WeightPublisher.Command> publisher =
                 context.spawn(WeightPublisher.create(WeightPublisher.Settings.fromConfig(config)), "weight-publisher");
-        int totalOptimizerSteps = (int) (training.coldStartSteps() + training.grpoSteps()
-                * Math.max(1, preset.grpo().policyUpdatesPerRollout()));
+        int grpoOptimizerSteps = (int) (training.grpoSteps() * Math.max(1, preset.grpo().policyUpdatesPerRollout()));
         ActorRef<Learner.Command> learner = context.spawn(Learner.create(learnerSettings, () -> {
             PolicyModel policy = PolicyModels.create(model, learnerSettings.device());
             Optional<PolicyModel> reference = Optional.empty();
             if (preset.grpo().beta() > 0) {
                 reference = Optional.of(PolicyModels.create(model, learnerSettings.device()));
             }
-            return new PolicyTrainer(policy, reference, preset, Math.max(1, totalOptimizerSteps));
+            return new PolicyTrainer(policy, reference, preset, learnerSettings.coldStartLearningRate(),
+                    grpoOptimizerSteps);
         }, corpus::image, publisher), "learner", DispatcherSelector.fromConfig(DEVICE_DISPATCHER));
         ActorRef<RewardScorer.Command> rewards = context.spawn(RewardScorer.create(new GroupRewarding(
                 TaskReward.withPaperConstants(FidelitySettings.defaults()), corpus::truth)), "reward-scorer");

@@ -21,16 +21,22 @@ public final class PolicyTrainer implements AutoCloseable {
     private final Optional<PolicyModel> reference;
     private final MethodPreset preset;
     private final LearningRateSchedule schedule;
+    private final double supervisedLearningRate;
     private final AdamW optimizer;
     private final GrpoLoss loss = new GrpoLoss();
     private final NDManager manager;
-    private int optimizerSteps;
+    private int grpoOptimizerSteps;
+    private boolean referenceFrozen;
 
     /**
-     * @param reference   a frozen copy of the initial policy; required when the preset's β > 0
-     * @param totalSteps  optimiser steps the learning rate decays over
+     * @param reference              a second model of the same architecture; required when the preset's β > 0. At
+     *                               the first GRPO step it is frozen as a copy of the policy as it is then (after
+     *                               the cold start), which is the reference both papers use: the starting checkpoint
+     * @param supervisedLearningRate the constant AdamW rate of cold-start steps
+     * @param grpoOptimizerSteps     GRPO optimiser steps (steps × μ) the preset's learning rate decays over
      */
-    public PolicyTrainer(PolicyModel policy, Optional<PolicyModel> reference, MethodPreset preset, int totalSteps) {
+    public PolicyTrainer(PolicyModel policy, Optional<PolicyModel> reference, MethodPreset preset,
+            double supervisedLearningRate, int grpoOptimizerSteps) {
         if (preset.grpo().beta() > 0 && reference.isEmpty()) {
             throw new IllegalArgumentException("preset " + preset.name() + " has beta " + preset.grpo().beta()
                     + " and needs a reference policy");
@@ -38,7 +44,8 @@ public final class PolicyTrainer implements AutoCloseable {
         this.policy = policy;
         this.reference = reference;
         this.preset = preset;
-        this.schedule = preset.schedule(totalSteps);
+        this.schedule = preset.schedule(Math.max(1, grpoOptimizerSteps));
+        this.supervisedLearningRate = supervisedLearningRate;
         this.optimizer = new AdamW(preset.optimizer());
         this.manager = NDManager.newBaseManager(policy.device());
     }
@@ -66,7 +73,7 @@ public final class PolicyTrainer implements AutoCloseable {
                 collector.backward(nll);
                 value = nll.getFloat();
             }
-            double norm = applyGradients();
+            double norm = applyGradients(supervisedLearningRate);
             return new SupervisedStepResult(value, norm);
         }
     }
@@ -76,6 +83,7 @@ public final class PolicyTrainer implements AutoCloseable {
         if (samples.isEmpty()) {
             return GrpoStepResult.skipped();
         }
+        freezeReferenceOnce();
         List<PolicyPrompt> prompts = new ArrayList<>(samples.size());
         List<int[]> responses = new ArrayList<>(samples.size());
         for (GrpoSample sample : samples) {
@@ -115,7 +123,7 @@ public final class PolicyTrainer implements AutoCloseable {
                     klSum += result.meanKl();
                     clipSum += result.clipFraction();
                     ratioSum += result.meanRatio();
-                    normSum += applyGradients();
+                    normSum += applyGradients(schedule.at(grpoOptimizerSteps++));
                 }
             }
         }
@@ -123,8 +131,16 @@ public final class PolicyTrainer implements AutoCloseable {
                 normSum / updates, updates);
     }
 
-    /** Clips the global gradient norm, takes an AdamW step at the scheduled rate, and clears the gradients. */
-    private double applyGradients() {
+    /** Freezes the reference as a copy of the policy at the first GRPO step. */
+    private void freezeReferenceOnce() {
+        if (!referenceFrozen && reference.isPresent()) {
+            reference.get().importWeights(policy.exportWeights(policy.weightVersion()));
+        }
+        referenceFrozen = true;
+    }
+
+    /** Clips the global gradient norm, takes an AdamW step at {@code learningRate}, and clears the gradients. */
+    private double applyGradients(double learningRate) {
         List<NDArray> parameters = policy.trainableParameters();
         try (AutogradPause paused = AutogradPause.begin()) {
             List<NDArray> gradients = new ArrayList<>(parameters.size());
@@ -133,7 +149,7 @@ public final class PolicyTrainer implements AutoCloseable {
             }
             double norm = GradientClipping.clipGlobalNorm(gradients, preset.gradientClipNorm());
             gradients.forEach(NDArray::close);
-            optimizer.step(parameters, (float) schedule.at(optimizerSteps++));
+            optimizer.step(parameters, (float) learningRate);
             AdamW.zeroGradients(parameters);
             return norm;
         }
