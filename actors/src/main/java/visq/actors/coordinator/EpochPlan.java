@@ -38,6 +38,10 @@ public record EpochPlan(List<PromptRef> prompts, long seed, int epoch, int curso
             }
             taken.add(order.get(nextCursor++));
         }
+        if (nextCursor == order.size()) {
+            nextEpoch++;
+            nextCursor = 0;
+        }
         return new Taken(List.copyOf(taken), new EpochPlan(prompts, seed, nextEpoch, nextCursor));
     }
 

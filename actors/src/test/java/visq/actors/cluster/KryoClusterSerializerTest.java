@@ -1,0 +1,108 @@
+package visq.actors.cluster;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import akka.actor.testkit.typed.javadsl.ActorTestKit;
+import akka.actor.testkit.typed.javadsl.TestProbe;
+import akka.actor.typed.javadsl.Adapter;
+import akka.serialization.Serialization;
+import akka.serialization.SerializationExtension;
+import akka.serialization.Serializer;
+import com.google.protobuf.ByteString;
+import com.typesafe.config.ConfigFactory;
+import java.util.List;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.Test;
+import visq.actors.coordinator.StepStats;
+import visq.actors.coordinator.TrainingPhase;
+import visq.actors.coordinator.TrainingProgress;
+import visq.actors.learner.Learner;
+import visq.actors.reward.RewardScorer;
+import visq.actors.reward.RolloutReward;
+import visq.actors.reward.ScoredGroup;
+import visq.actors.rollout.PromptRef;
+import visq.actors.rollout.Rollout;
+import visq.actors.rollout.RolloutGroup;
+import visq.actors.rollout.RolloutWorker;
+import visq.actors.router.InferenceRouter;
+import visq.actors.weights.WeightChunk;
+import visq.gpu.image.ImageTensor;
+import visq.gpu.model.SamplingSettings;
+import visq.gpu.tasks.QualityTask;
+
+/** Every kind of cluster message survives the Kryo serializer that Akka binds to {@link ClusterMessage}. */
+class KryoClusterSerializerTest {
+    private static final ActorTestKit TEST_KIT = ActorTestKit.create(ConfigFactory.parseString(
+            "akka.actor.provider = cluster\nakka.remote.artery.canonical.port = 0\nakka.loglevel = WARNING")
+            .withFallback(ConfigFactory.load()));
+
+    @AfterAll
+    static void shutdown() {
+        TEST_KIT.shutdownTestKit();
+    }
+
+    private static Object roundTrip(Object message) {
+        Serialization serialization = SerializationExtension.get(Adapter.toClassic(TEST_KIT.system()));
+        Serializer serializer = serialization.findSerializerFor(message);
+        assertEquals(KryoClusterSerializer.IDENTIFIER, serializer.identifier(), "bound serializer of " + message);
+        byte[] bytes = serializer.toBinary(message);
+        return serializer.fromBinary(bytes);
+    }
+
+    @Test
+    void rolloutMessagesRoundTrip() {
+        TestProbe<RolloutWorker.GenerationOutcome> probe = TEST_KIT.createTestProbe();
+        PromptRef prompt = new PromptRef("kodak-degraded/kodim01-c0-blur-2", QualityTask.DEGRADATION);
+        var request = new RolloutWorker.GenerateGroups(7, List.of(prompt), 6,
+                new SamplingSettings(1.0, 50, 1.0, 96, false), 42L, probe.getRef());
+        assertEquals(request, roundTrip(request));
+        Rollout rollout = new Rollout("<think>\nx\n</think>", List.of(5, 6, 2), List.of(-0.5f, -1.25f, -0.125f), true);
+        var generated = new RolloutWorker.GroupsGenerated(7, "w", List.of(new RolloutGroup(prompt, 3, List.of(rollout))),
+                1.5);
+        assertEquals(generated, roundTrip(generated));
+        assertEquals(new RolloutWorker.GenerationFailed(7, "w", "boom"),
+                roundTrip(new RolloutWorker.GenerationFailed(7, "w", "boom")));
+    }
+
+    @Test
+    void imagesChunksAndProgressRoundTrip() {
+        TestProbe<RolloutWorker.AnswerOutcome> probe = TEST_KIT.createTestProbe();
+        byte[] pixels = new byte[3 * 4 * 8];
+        for (int i = 0; i < pixels.length; i++) {
+            pixels[i] = (byte) (i * 7);
+        }
+        var route = new InferenceRouter.RoutePrompt("r1", QualityTask.SCORE, List.of(ImageTensor.of(4, 8, pixels)), 0,
+                probe.getRef());
+        assertEquals(route, roundTrip(route));
+        var chunk = new WeightChunk("m", 3, 1, 2, "abc", ByteString.copyFrom(new byte[] {1, 2, 3}));
+        assertEquals(chunk, roundTrip(chunk));
+        StepStats stats = new StepStats(3, TrainingPhase.GRPO, 3, 0.5, 1.0, 0.25, 0.1, 0.01, 0.0, Double.NaN, 0, 2.0);
+        TrainingProgress progress = TrainingProgress.start(2, 2).updated(new TrainingProgress.StepCompleted(stats));
+        assertEquals(progress, roundTrip(progress));
+        var scored = new RewardScorer.GroupsScored(1, List.of(new ScoredGroup(
+                new RolloutGroup(new PromptRef("s", QualityTask.SCORE), 1,
+                        List.of(new Rollout("a", List.of(1), List.of(-1f), false))),
+                List.of(new RolloutReward(1, 0, 1)))));
+        assertEquals(scored, roundTrip(scored));
+    }
+
+    @Test
+    void actorReferencesResolveBackToTheSameActor() {
+        TestProbe<Learner.StepOutcome> probe = TEST_KIT.createTestProbe();
+        var command = new Learner.TrainGrpo(4, List.of(), probe.getRef());
+        Learner.TrainGrpo back = (Learner.TrainGrpo) roundTrip(command);
+        back.replyTo().tell(new Learner.StepFailed(4, "x"));
+        assertEquals(new Learner.StepFailed(4, "x"), probe.receiveMessage());
+    }
+
+    @Test
+    void unregisteredClassesAreRefused() {
+        Serialization serialization = SerializationExtension.get(Adapter.toClassic(TEST_KIT.system()));
+        Serializer kryo = serialization.serializerByIdentity().apply(KryoClusterSerializer.IDENTIFIER);
+        IllegalArgumentException refused = assertThrows(IllegalArgumentException.class,
+                () -> kryo.toBinary(new java.util.HashMap<String, String>()));
+        assertTrue(refused.getMessage().contains("not registered"), refused.getMessage());
+    }
+}

@@ -1,0 +1,68 @@
+package visq.actors.weights;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.Random;
+import org.junit.jupiter.api.Test;
+import visq.gpu.model.EncodedWeights;
+
+class WeightAssemblyTest {
+
+    private static EncodedWeights weights(long version, int size) {
+        byte[] bytes = new byte[size];
+        new Random(version).nextBytes(bytes);
+        return new EncodedWeights("m", version, bytes, WeightAssembly.sha256(bytes));
+    }
+
+    @Test
+    void chunksInAnyOrderReassembleTheSnapshot() {
+        EncodedWeights original = weights(5, 10_000);
+        List<WeightChunk> chunks = new ArrayList<>(WeightPublisher.split(original, 1024));
+        assertEquals(10, chunks.size()); // ceil(10000 / 1024)
+        Collections.shuffle(chunks, new Random(1));
+        WeightAssembly assembly = WeightAssembly.holding(0);
+        for (int i = 0; i < chunks.size(); i++) {
+            assembly = assembly.updated(chunks.get(i));
+            assertEquals(i == chunks.size() - 1, assembly.completed().isPresent());
+        }
+        assertArrayEquals(original.bytes(), assembly.completed().orElseThrow().bytes());
+        assertEquals(5, assembly.completed().orElseThrow().version());
+    }
+
+    @Test
+    void newerVersionWinsAndOlderChunksAreIgnored() {
+        List<WeightChunk> v3 = WeightPublisher.split(weights(3, 4000), 1024);
+        List<WeightChunk> v4 = WeightPublisher.split(weights(4, 4000), 1024);
+        WeightAssembly assembly = WeightAssembly.holding(0).updated(v3.get(0)).updated(v3.get(1));
+        for (WeightChunk chunk : v4) {
+            assembly = assembly.updated(chunk);
+        }
+        assertEquals(4, assembly.completed().orElseThrow().version());
+        assembly = assembly.holdingVersion(4);
+        for (WeightChunk chunk : v3) {
+            assembly = assembly.updated(chunk);
+            assertTrue(assembly.completed().isEmpty(), "version 3 must not replace held version 4");
+        }
+    }
+
+    @Test
+    void aCorruptedChunkFailsTheChecksum() {
+        List<WeightChunk> chunks = new ArrayList<>(WeightPublisher.split(weights(2, 3000), 1024));
+        WeightChunk last = chunks.remove(chunks.size() - 1);
+        byte[] tampered = last.data().toByteArray();
+        tampered[0] ^= 1;
+        chunks.add(new WeightChunk(last.modelId(), last.version(), last.index(), last.count(), last.sha256(),
+                com.google.protobuf.ByteString.copyFrom(tampered)));
+        WeightAssembly assembly = WeightAssembly.holding(0);
+        for (WeightChunk chunk : chunks) {
+            assembly = assembly.updated(chunk);
+        }
+        assertTrue(assembly.completed().isEmpty());
+        assertTrue(assembly.corruption().orElseThrow().contains("checksum"));
+    }
+}
