@@ -75,7 +75,8 @@ public interface PolicyModel extends AutoCloseable {
     /**
      * Per-token log-probabilities of given responses, {@code log_softmax(logits / temperature)} at each response
      * token, as a {@code [B, T]} float32 array with {@code T} the longest response; shorter rows are right-padded
-     * with 0. Differentiable with respect to {@link #trainableParameters()} when called inside a
+     * with 0 (it may be a negative zero: padding is masked by multiplication). Rows may mix tasks (image counts).
+     * Differentiable with respect to {@link #trainableParameters()} when called inside a
      * {@code GradientCollector}; every intermediate is attached to {@code scope}, which the caller closes after the
      * backward pass.
      */
@@ -86,9 +87,18 @@ public interface PolicyModel extends AutoCloseable {
     NDArray sequenceNegativeLogLikelihood(NDManager scope, List<PolicyPrompt> prompts, List<int[]> targets);
 
     /**
-     * The trainable tensors, in a fixed order, with {@code requiresGradient} set. An optimizer updates them in
-     * place (without autograd: DJL's optimizers or a no-grad in-place op); gradients accumulate across backward
-     * passes until {@link #zeroGradients()}.
+     * The trainable tensors, in a fixed order, with {@code requiresGradient} set. Gradients accumulate across
+     * backward passes until {@link #zeroGradients()}.
+     *
+     * <p>Two DJL/PyTorch facts for whoever trains them:
+     * <ul>
+     *   <li>{@code parameter.getGradient()} returns a new handle attached to the model's manager on every call:
+     *       close it ({@code try (NDArray g = p.getGradient()) {...}}), or the model's manager grows.</li>
+     *   <li>Update in place through a detached view, {@code try (NDArray w = p.stopGradient()) { w.subi(step); }},
+     *       or with {@code p.set(buffer)}. A plain {@code p.subi(step)} throws "a leaf Variable that requires grad
+     *       is being used in an in-place operation" on any thread whose PyTorch grad mode is on, which is every
+     *       thread except the one that initialised the engine (actor dispatcher threads included).</li>
+     * </ul>
      */
     List<NDArray> trainableParameters();
 

@@ -29,14 +29,18 @@ class CompactVisionLanguagePolicyTest {
     private static CompactVisionLanguagePolicy model;
     private static NDManager testManager;
 
+    private static int previousThreads;
+
     @BeforeAll
     static void createModel() {
+        previousThreads = PolicyModels.setIntraOpThreads(1); // tiny ops: one thread avoids OpenMP contention
         model = CompactVisionLanguagePolicy.create(ModelConfig.compactDefault(), Device.cpu());
         testManager = NDManager.newBaseManager(Device.cpu());
     }
 
     @AfterAll
     static void closeModel() {
+        PolicyModels.setIntraOpThreads(previousThreads);
         model.close();
         testManager.close();
     }

@@ -24,13 +24,17 @@ class PolicyTrainingTest {
 
     private static NDManager testManager;
 
+    private static int previousThreads;
+
     @BeforeAll
     static void open() {
+        previousThreads = PolicyModels.setIntraOpThreads(1); // tiny ops: one thread avoids OpenMP contention
         testManager = NDManager.newBaseManager(Device.cpu());
     }
 
     @AfterAll
     static void close() {
+        PolicyModels.setIntraOpThreads(previousThreads);
         testManager.close();
     }
 
