@@ -80,6 +80,11 @@ public final class AdamW implements AutoCloseable {
         }
     }
 
+    /** Arrays the optimiser holds (its moments, plus any scratch left behind, which should be none). */
+    public int liveArrayCount() {
+        return stateManager == null ? 0 : stateManager.getManagedArrays().size();
+    }
+
     /** The state as plain arrays (copies). */
     public AdamWState exportState() {
         List<Long> stepList = new ArrayList<>();

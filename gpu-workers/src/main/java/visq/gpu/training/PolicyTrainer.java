@@ -164,6 +164,11 @@ public final class PolicyTrainer implements AutoCloseable {
         return out;
     }
 
+    /** Arrays the trainer itself holds (optimiser state and step scratch); flat over a long run. */
+    public int liveArrayCount() {
+        return manager.getManagedArrays().size() + optimizer.liveArrayCount();
+    }
+
     /** The optimiser state, for checkpoints. */
     public AdamWState optimizerState() {
         return optimizer.exportState();
