@@ -64,6 +64,7 @@ public final class Learner extends AbstractBehavior<Learner.Command> {
     private final PromptImages images;
     private final ActorRef<WeightPublisher.Command> publisher;
     private final CheckpointWriter checkpoints;
+    private final TrainingHistory history;
     private long version;
 
     public static Behavior<Command> create(LearnerSettings settings, Supplier<PolicyTrainer> trainerFactory,
@@ -79,9 +80,17 @@ public final class Learner extends AbstractBehavior<Learner.Command> {
         this.images = images;
         this.publisher = publisher;
         this.checkpoints = new CheckpointWriter(settings.checkpointDirectory());
+        this.history = new TrainingHistory(settings.checkpointDirectory());
         this.version = trainer.policy().weightVersion();
         if (settings.resume()) {
             resumeFromCheckpoint(context);
+        } else {
+            try {
+                history.clear();
+            } catch (IOException e) {
+                throw new UncheckedIOException("training history in " + settings.checkpointDirectory()
+                        + " cannot be reset", e);
+            }
         }
     }
 
@@ -118,9 +127,9 @@ public final class Learner extends AbstractBehavior<Learner.Command> {
             SupervisedStepResult result = trainer.supervisedStep(SupervisedBatch.of(command.targets(), images,
                     trainer.policy().tokenizer()));
             publishNewVersion(command.step());
-            command.replyTo().tell(new StepTrained(new StepStats(command.step(), TrainingPhase.COLD_START, version,
+            reply(command.replyTo(), new StepStats(command.step(), TrainingPhase.COLD_START, version,
                     Double.NaN, Double.NaN, Double.NaN, result.loss(), Double.NaN, Double.NaN, Double.NaN, 0,
-                    secondsSince(started))));
+                    secondsSince(started)));
         } catch (RuntimeException e) {
             getContext().getLog().error("cold-start step {} failed", command.step(), e);
             command.replyTo().tell(new StepFailed(command.step(), e.getClass().getSimpleName() + ": " + e.getMessage()));
@@ -137,14 +146,24 @@ public final class Learner extends AbstractBehavior<Learner.Command> {
                     ? GrpoStepResult.skipped()
                     : trainer.grpoStep(batch.samples());
             publishNewVersion(command.step());
-            command.replyTo().tell(new StepTrained(new StepStats(command.step(), TrainingPhase.GRPO, version,
+            reply(command.replyTo(), new StepStats(command.step(), TrainingPhase.GRPO, version,
                     batch.rewardMean(), batch.formatRate(), batch.taskRewardMean(), result.loss(), result.kl(),
-                    result.clipFraction(), batch.scoreStd(), batch.droppedGroups(), secondsSince(started))));
+                    result.clipFraction(), batch.scoreStd(), batch.droppedGroups(), secondsSince(started)));
         } catch (RuntimeException e) {
             getContext().getLog().error("GRPO step {} failed", command.step(), e);
             command.replyTo().tell(new StepFailed(command.step(), e.getClass().getSimpleName() + ": " + e.getMessage()));
         }
         return this;
+    }
+
+    private void reply(ActorRef<StepOutcome> replyTo, StepStats stats) {
+        try {
+            history.append(stats);
+        } catch (IOException e) {
+            getContext().getLog().warn("step {} could not be added to the training history: {}", stats.step(),
+                    e.getMessage());
+        }
+        replyTo.tell(new StepTrained(stats));
     }
 
     private Behavior<Command> onSaveCheckpoint(SaveCheckpoint command) {

@@ -1,0 +1,66 @@
+package visq.actors.learner;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.util.ArrayList;
+import java.util.List;
+import visq.actors.coordinator.StepStats;
+import visq.protocol.artifacts.StepRecord;
+
+/**
+ * The step-by-step record of a run, stored beside its checkpoints as length-delimited Protobuf
+ * {@link StepRecord}s ({@code history.pb}), appended once per step, read back for training curves.
+ */
+public final class TrainingHistory {
+    public static final String FILE = "history.pb";
+
+    private final Path file;
+
+    public TrainingHistory(Path directory) {
+        this.file = directory.resolve(FILE);
+    }
+
+    /** Appends one step; creates the file (and folder) on first use. */
+    public void append(StepStats stats) throws IOException {
+        Files.createDirectories(file.getParent());
+        try (OutputStream out = Files.newOutputStream(file, StandardOpenOption.CREATE, StandardOpenOption.APPEND)) {
+            toRecord(stats).writeDelimitedTo(out);
+        }
+    }
+
+    /** Starts a fresh history (a new run in the same folder). */
+    public void clear() throws IOException {
+        Files.deleteIfExists(file);
+    }
+
+    /** Every recorded step, in order. */
+    public static List<StepRecord> read(Path directory) throws IOException {
+        List<StepRecord> records = new ArrayList<>();
+        try (InputStream in = Files.newInputStream(directory.resolve(FILE))) {
+            StepRecord record;
+            while ((record = StepRecord.parseDelimitedFrom(in)) != null) {
+                records.add(record);
+            }
+        }
+        return records;
+    }
+
+    static StepRecord toRecord(StepStats stats) {
+        return StepRecord.newBuilder()
+                .setStep(stats.step())
+                .setWeightVersion(stats.weightVersion())
+                .setRewardMean(stats.rewardMean())
+                .setFormatRate(stats.formatRate())
+                .setTaskRewardMean(stats.taskRewardMean())
+                .setLoss(stats.loss())
+                .setKl(stats.kl())
+                .setScoreStd(stats.scoreStd())
+                .setSeconds(stats.seconds())
+                .setPhase(stats.phase().name())
+                .build();
+    }
+}
