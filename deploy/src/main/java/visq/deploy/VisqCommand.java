@@ -37,8 +37,9 @@ public final class VisqCommand {
             "  train  [--exit-when-done] [--set key=value]...   train on the embedded default, then keep serving",
             "  serve  [--set key=value]...                       serve the newest checkpoint on a local cluster",
             "  node   --config multi-node.conf [--set key=value]... start one node of a multi-node cluster",
-            "  score  [--host H] [--port P] [--task score|score-number] IMAGE...   score images over gRPC",
-            "  status [--host H] [--port P]                      cluster members and training progress");
+            "  score  [--host H] [--port P] [--token T] [--task score|score-number] IMAGE...   score images over gRPC",
+            "  status [--host H] [--port P] [--token T]          cluster members and training progress",
+            "  (--token defaults to $VISQ_GRPC_TOKEN; needed when the cluster sets visq.grpc.bearer-token)");
 
     private VisqCommand() {}
 
@@ -127,7 +128,8 @@ public final class VisqCommand {
                         .setTask(options.value("--task", "score"))
                         .build();
                 try {
-                    ScoreReply reply = scoring.score(request).toCompletableFuture().get(60, TimeUnit.SECONDS);
+                    ScoreReply reply = withToken(scoring.score(), options).invoke(request).toCompletableFuture()
+                            .get(60, TimeUnit.SECONDS);
                     System.out.printf(Locale.ROOT, "%s\tscore %s\tversion %d\t%.1f ms\t%s%n", image,
                             reply.getAnswerParsed() ? String.format(Locale.ROOT, "%.2f", reply.getScore())
                                     : "unparsable (" + reply.getParseProblem() + ")",
@@ -149,8 +151,8 @@ public final class VisqCommand {
         ActorSystem<Void> client = clientSystem();
         try {
             AdminServiceClient admin = AdminServiceClient.create(clientSettings(options, client), client);
-            StatusReply reply = admin.status(StatusRequest.getDefaultInstance()).toCompletableFuture()
-                    .get(30, TimeUnit.SECONDS);
+            StatusReply reply = withToken(admin.status(), options).invoke(StatusRequest.getDefaultInstance())
+                    .toCompletableFuture().get(30, TimeUnit.SECONDS);
             for (ClusterMember member : reply.getMembersList()) {
                 System.out.println("member " + member.getAddress() + " " + member.getStatus() + " "
                         + member.getRolesList());
@@ -164,6 +166,13 @@ public final class VisqCommand {
         } finally {
             client.terminate();
         }
+    }
+
+    /** Adds "authorization: Bearer <token>" from --token or VISQ_GRPC_TOKEN, when one is given. */
+    private static <I, O> akka.grpc.javadsl.SingleResponseRequestBuilder<I, O> withToken(
+            akka.grpc.javadsl.SingleResponseRequestBuilder<I, O> call, Options options) {
+        String token = options.value("--token", System.getenv().getOrDefault("VISQ_GRPC_TOKEN", ""));
+        return token.isEmpty() ? call : call.addHeader("authorization", "Bearer " + token);
     }
 
     private static ActorSystem<Void> clientSystem() {

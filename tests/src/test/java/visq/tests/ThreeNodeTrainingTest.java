@@ -53,6 +53,7 @@ import visq.protocol.api.StatusRequest;
 class ThreeNodeTrainingTest {
     private static final int COLD_START_STEPS = 4;
     private static final int GRPO_STEPS = 2;
+    private static final String TOKEN = "test-token-3f9c";
     private static final Path CLIVE_IMAGE = TestClusters.sharedDirectory().resolve("data/clive/images/100.png");
     private static final Path KODAK_IMAGE = TestClusters.sharedDirectory().resolve("data/kodak/kodim01.png");
 
@@ -74,7 +75,8 @@ class ThreeNodeTrainingTest {
                 "visq.training.cold-start-steps", COLD_START_STEPS,
                 "visq.training.grpo-steps", GRPO_STEPS,
                 // 500x500 CLIVE images pass; the 768x512 Kodak image is over the limit
-                "visq.router.max-pixels", 300_000));
+                "visq.router.max-pixels", 300_000,
+                "visq.grpc.bearer-token", TOKEN));
         int seedPort = TestClusters.freePort();
         int grpcPort = TestClusters.freePort();
         // The router node starts first, so a score can be taken before training moves the weights.
@@ -177,11 +179,29 @@ class ThreeNodeTrainingTest {
     }
 
     private ScoreReply score(ScoreRequest request) throws Exception {
-        return scoring.score(request).toCompletableFuture().get(60, TimeUnit.SECONDS);
+        return scoring.score().addHeader("authorization", "Bearer " + TOKEN).invoke(request).toCompletableFuture()
+                .get(60, TimeUnit.SECONDS);
     }
 
     private StatusReply status() throws Exception {
-        return admin.status(StatusRequest.getDefaultInstance()).toCompletableFuture().get(30, TimeUnit.SECONDS);
+        return admin.status().addHeader("authorization", "Bearer " + TOKEN).invoke(StatusRequest.getDefaultInstance())
+                .toCompletableFuture().get(30, TimeUnit.SECONDS);
+    }
+
+    @Test
+    void callsWithoutTheBearerTokenAreUnauthenticated() throws Exception {
+        for (String header : List.of("", "Bearer wrong-token", "Basic dXNlcjpwdw==")) {
+            var call = header.isEmpty() ? scoring.score() : scoring.score().addHeader("authorization", header);
+            ExecutionException failure = assertThrows(ExecutionException.class,
+                    () -> call.invoke(request(CLIVE_IMAGE, "score")).toCompletableFuture().get(30, TimeUnit.SECONDS));
+            StatusRuntimeException status = (StatusRuntimeException) failure.getCause();
+            assertEquals(Status.Code.UNAUTHENTICATED, status.getStatus().getCode(), header);
+        }
+        ExecutionException adminFailure = assertThrows(ExecutionException.class, () -> admin.status()
+                .invoke(StatusRequest.getDefaultInstance()).toCompletableFuture().get(30, TimeUnit.SECONDS));
+        assertEquals(Status.Code.UNAUTHENTICATED,
+                ((StatusRuntimeException) adminFailure.getCause()).getStatus().getCode());
+        assertEquals(COLD_START_STEPS + GRPO_STEPS, score(request(CLIVE_IMAGE, "score")).getServedBy().getWeightVersion());
     }
 
     private static ScoreRequest request(Path image, String task) throws Exception {

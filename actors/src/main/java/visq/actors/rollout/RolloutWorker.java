@@ -80,7 +80,21 @@ public final class RolloutWorker extends AbstractBehavior<RolloutWorker.Command>
     public record Answered(String requestId, String text, long weightVersion, String workerId, String modelId)
             implements AnswerOutcome {}
 
-    public record AnswerFailed(String requestId, String reason) implements AnswerOutcome {}
+    public record AnswerFailed(String requestId, FailureKind kind, String reason) implements AnswerOutcome {}
+
+    /** Why an answer failed, so the gRPC edge can choose the status code without reading the message. */
+    public enum FailureKind {
+        /** No worker can serve (none registered yet, or all gone). */
+        NO_WORKER,
+        /** No worker holds the weight version the request pinned. */
+        PINNED_VERSION_UNAVAILABLE,
+        /** The router is at its in-flight limit. */
+        OVERLOADED,
+        /** The worker did not answer in time. */
+        TIMEOUT,
+        /** The worker failed while answering. */
+        WORKER_ERROR
+    }
 
     private final String workerId;
     private final PolicyModel model;
@@ -150,7 +164,7 @@ public final class RolloutWorker extends AbstractBehavior<RolloutWorker.Command>
                     model.modelId()));
         } catch (RuntimeException e) {
             getContext().getLog().warn("worker {} failed request {}", workerId, request.requestId(), e);
-            request.replyTo().tell(new AnswerFailed(request.requestId(), describe(e)));
+            request.replyTo().tell(new AnswerFailed(request.requestId(), FailureKind.WORKER_ERROR, describe(e)));
         }
         return this;
     }

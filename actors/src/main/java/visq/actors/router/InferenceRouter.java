@@ -48,7 +48,7 @@ public final class InferenceRouter extends AbstractBehavior<InferenceRouter.Comm
     /** Which versions the router can serve right now. */
     public record GetServingState(ActorRef<ServingState> replyTo) implements Command {}
 
-    public record ServingState(long newestVersion, int workers) implements ClusterMessage {}
+    public record ServingState(long newestVersion, int workers, int inFlight) implements ClusterMessage {}
 
     private record WorkersListed(Receptionist.Listing listing) implements Command {}
 
@@ -56,17 +56,17 @@ public final class InferenceRouter extends AbstractBehavior<InferenceRouter.Comm
             implements Command {}
 
     /** Typed settings under {@code visq.router}. */
-    public record Settings(Duration workerTimeout, double temperature, int maxNewTokens) {
+    public record Settings(Duration workerTimeout, int maxNewTokens, int maxInFlight) {
         public static Settings fromConfig(Config config) {
             Config c = config.getConfig("visq.router");
-            return new Settings(c.getDuration("worker-timeout"), c.getDouble("temperature"),
-                    c.getInt("max-new-tokens"));
+            return new Settings(c.getDuration("worker-timeout"), c.getInt("max-new-tokens"), c.getInt("max-in-flight"));
         }
     }
 
     private final Settings settings;
     private final Map<ActorRef<RolloutWorker.Command>, Long> workerVersions = new HashMap<>();
     private long requestCounter;
+    private int inFlight;
 
     public static Behavior<Command> create(Settings settings) {
         return Behaviors.setup(context -> new InferenceRouter(context, settings));
@@ -92,29 +92,40 @@ public final class InferenceRouter extends AbstractBehavior<InferenceRouter.Comm
     }
 
     private Behavior<Command> onRoutePrompt(RoutePrompt request) {
+        if (inFlight >= settings.maxInFlight()) {
+            request.replyTo().tell(new RolloutWorker.AnswerFailed(request.requestId(),
+                    RolloutWorker.FailureKind.OVERLOADED, "router is at its limit of " + settings.maxInFlight()
+                            + " requests in flight; retry later"));
+            return this;
+        }
         List<ActorRef<RolloutWorker.Command>> candidates =
                 WorkerSelection.holdingVersion(workerVersions, request.pinnedVersion());
         if (candidates.isEmpty()) {
-            String reason = request.pinnedVersion() > 0
+            boolean pinned = request.pinnedVersion() > 0 && !workerVersions.isEmpty();
+            String reason = pinned
                     ? "no worker holds pinned weight version " + request.pinnedVersion() + " (workers hold "
                             + WorkerSelection.versionsHeld(workerVersions) + ")"
                     : "no rollout worker is available to score";
-            request.replyTo().tell(new RolloutWorker.AnswerFailed(request.requestId(), reason));
+            request.replyTo().tell(new RolloutWorker.AnswerFailed(request.requestId(),
+                    pinned ? RolloutWorker.FailureKind.PINNED_VERSION_UNAVAILABLE : RolloutWorker.FailureKind.NO_WORKER,
+                    reason));
             return this;
         }
         ActorRef<RolloutWorker.Command> worker = candidates.get((int) (requestCounter++ % candidates.size()));
+        inFlight++;
         SamplingSettings greedy = SamplingSettings.greedy(settings.maxNewTokens());
         getContext().ask(RolloutWorker.AnswerOutcome.class, worker, settings.workerTimeout(),
                 replyTo -> new RolloutWorker.AnswerPrompt(request.requestId(), request.task(), request.images(),
                         greedy, 0L, replyTo),
                 (outcome, failure) -> new WorkerAnswered(outcome != null ? outcome
-                        : new RolloutWorker.AnswerFailed(request.requestId(),
+                        : new RolloutWorker.AnswerFailed(request.requestId(), RolloutWorker.FailureKind.TIMEOUT,
                                 "worker did not answer within " + settings.workerTimeout().toMillis() + " ms"),
                         request.replyTo()));
         return this;
     }
 
     private Behavior<Command> onWorkerAnswered(WorkerAnswered answered) {
+        inFlight--;
         answered.replyTo().tell(answered.outcome());
         return this;
     }
@@ -132,7 +143,7 @@ public final class InferenceRouter extends AbstractBehavior<InferenceRouter.Comm
 
     private Behavior<Command> onGetServingState(GetServingState request) {
         long newest = workerVersions.values().stream().mapToLong(Long::longValue).max().orElse(-1);
-        request.replyTo().tell(new ServingState(newest, workerVersions.size()));
+        request.replyTo().tell(new ServingState(newest, workerVersions.size(), inFlight));
         return this;
     }
 }

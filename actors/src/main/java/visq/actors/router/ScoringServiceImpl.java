@@ -109,11 +109,24 @@ public final class ScoringServiceImpl implements ScoringService {
             if (answer instanceof RolloutWorker.Answered) {
                 return (RolloutWorker.Answered) answer;
             }
-            String reason = ((RolloutWorker.AnswerFailed) answer).reason();
-            Status status = pin.getWeightVersion() > 0 && reason.contains("pinned")
-                    ? Status.FAILED_PRECONDITION : Status.UNAVAILABLE;
-            throw new GrpcServiceException(status.withDescription(reason));
+            RolloutWorker.AnswerFailed failed = (RolloutWorker.AnswerFailed) answer;
+            throw new GrpcServiceException(statusOf(failed.kind()).withDescription(failed.reason()));
         });
+    }
+
+    private static Status statusOf(RolloutWorker.FailureKind kind) {
+        switch (kind) {
+            case OVERLOADED:
+                return Status.RESOURCE_EXHAUSTED;
+            case PINNED_VERSION_UNAVAILABLE:
+                return Status.FAILED_PRECONDITION;
+            case TIMEOUT:
+                return Status.DEADLINE_EXCEEDED;
+            case WORKER_ERROR:
+                return Status.INTERNAL;
+            default:
+                return Status.UNAVAILABLE;
+        }
     }
 
     private static QualityTask scoringTask(String requested) {

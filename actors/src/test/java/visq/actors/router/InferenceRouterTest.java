@@ -38,14 +38,16 @@ class InferenceRouterTest {
     }
 
     private static ActorRef<InferenceRouter.Command> router(Duration timeout) {
-        return TEST_KIT.spawn(InferenceRouter.create(new InferenceRouter.Settings(timeout, 1.0, 16)));
+        return TEST_KIT.spawn(InferenceRouter.create(new InferenceRouter.Settings(timeout, 16, 64)));
     }
 
     private static void awaitWorkers(ActorRef<InferenceRouter.Command> router, int workers, long newest) {
         TestProbe<InferenceRouter.ServingState> state = TEST_KIT.createTestProbe();
         state.awaitAssert(() -> {
             router.tell(new InferenceRouter.GetServingState(state.getRef()));
-            assertEquals(new InferenceRouter.ServingState(newest, workers), state.receiveMessage());
+            InferenceRouter.ServingState serving = state.receiveMessage();
+            assertEquals(newest, serving.newestVersion());
+            assertEquals(workers, serving.workers());
             return null;
         });
     }
@@ -92,6 +94,26 @@ class InferenceRouterTest {
         RolloutWorker.AnswerPrompt next = silent.expectMessageClass(RolloutWorker.AnswerPrompt.class);
         next.replyTo().tell(new RolloutWorker.Answered("r2", "ok", 1, "silent", "m"));
         assertEquals("ok", ((RolloutWorker.Answered) client.receiveMessage()).text());
+    }
+
+    @Test
+    void requestsOverTheInFlightLimitAreRefusedNotQueued() {
+        TestProbe<RolloutWorker.Command> worker = registeredWorker();
+        ActorRef<InferenceRouter.Command> router =
+                TEST_KIT.spawn(InferenceRouter.create(new InferenceRouter.Settings(Duration.ofSeconds(3), 16, 1)));
+        router.tell(new InferenceRouter.WorkerVersionChanged(worker.getRef(), "w", 2));
+        awaitWorkers(router, 1, 2);
+        TestProbe<RolloutWorker.AnswerOutcome> client = TEST_KIT.createTestProbe();
+        router.tell(new InferenceRouter.RoutePrompt("r1", QualityTask.SCORE, List.of(IMAGE), 0, client.getRef()));
+        RolloutWorker.AnswerPrompt first = worker.expectMessageClass(RolloutWorker.AnswerPrompt.class);
+        router.tell(new InferenceRouter.RoutePrompt("r2", QualityTask.SCORE, List.of(IMAGE), 0, client.getRef()));
+        RolloutWorker.AnswerFailed refused = (RolloutWorker.AnswerFailed) client.receiveMessage();
+        assertEquals(RolloutWorker.FailureKind.OVERLOADED, refused.kind());
+        worker.expectNoMessage(Duration.ofMillis(100));
+        first.replyTo().tell(new RolloutWorker.Answered("r1", "ok", 2, "w", "m"));
+        client.expectMessageClass(RolloutWorker.Answered.class);
+        router.tell(new InferenceRouter.RoutePrompt("r3", QualityTask.SCORE, List.of(IMAGE), 0, client.getRef()));
+        worker.expectMessageClass(RolloutWorker.AnswerPrompt.class); // capacity is back after the answer
     }
 
     @Test

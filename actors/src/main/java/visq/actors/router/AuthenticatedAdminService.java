@@ -1,0 +1,26 @@
+package visq.actors.router;
+
+import akka.grpc.javadsl.Metadata;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import visq.protocol.api.AdminService;
+import visq.protocol.api.AdminServicePowerApi;
+import visq.protocol.api.StatusReply;
+import visq.protocol.api.StatusRequest;
+
+/** The admin API behind the bearer-token check. */
+public final class AuthenticatedAdminService implements AdminServicePowerApi {
+    private final BearerTokenCheck check;
+    private final AdminService admin;
+
+    public AuthenticatedAdminService(BearerTokenCheck check, AdminService admin) {
+        this.check = check;
+        this.admin = admin;
+    }
+
+    @Override
+    public CompletionStage<StatusReply> status(StatusRequest request, Metadata metadata) {
+        return check.failure(metadata).<CompletionStage<StatusReply>>map(CompletableFuture::failedFuture)
+                .orElseGet(() -> admin.status(request));
+    }
+}
