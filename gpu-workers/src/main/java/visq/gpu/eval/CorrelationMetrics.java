@@ -59,7 +59,7 @@ public final class CorrelationMetrics {
         }
         // concordant − discordant = n0 − n1 − n2 + n3 − 2·discordant, with discordant = swaps of y within x order.
         double numerator = (double) (totalPairs - tiedX - tiedY + tiedXY) - 2.0 * swaps;
-        double denominator = Math.sqrt((double) (totalPairs - tiedX)) * Math.sqrt((double) (totalPairs - tiedY));
+        double denominator = Math.sqrt((double) (totalPairs - tiedX) * (double) (totalPairs - tiedY));
         return clamp(numerator / denominator);
     }
 

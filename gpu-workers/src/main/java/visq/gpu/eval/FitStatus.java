@@ -4,8 +4,12 @@ package visq.gpu.eval;
 public enum FitStatus {
     /** Levenberg–Marquardt met its tolerance. */
     CONVERGED("converged"),
-    /** The iteration limit was reached; the parameters are the best found. */
-    ITERATION_LIMIT("stopped at the iteration limit; best parameters so far"),
+    /**
+     * The iteration limit was reached; the parameters are the best found. Typical for nearly linear data, where the
+     * least-squares optimum lies at infinitely distant asymptotes and the curve tends to a straight line.
+     */
+    ITERATION_LIMIT("stopped at the iteration limit (typical when the relation is nearly linear and the asymptotes run off);"
+            + " best parameters so far"),
     /** The predicted scores are constant: no curve can be fitted, the result is the constant mean of y. */
     FLAT_SCORES("predicted scores are constant; fell back to the constant mean of the targets"),
     /** The targets are constant: the curve is the constant target, the initial guess is kept unchanged. */
