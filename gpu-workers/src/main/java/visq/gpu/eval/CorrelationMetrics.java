@@ -38,13 +38,15 @@ public final class CorrelationMetrics {
     public static double krcc(double[] x, double[] y) {
         checkPairs(x, y);
         int n = x.length;
+        double[] xn = withoutNegativeZero(x);
+        double[] yn = withoutNegativeZero(y);
         Integer[] order = IntStream.range(0, n).boxed().toArray(Integer[]::new);
-        Arrays.sort(order, Comparator.<Integer>comparingDouble(i -> x[i]).thenComparingDouble(i -> y[i]));
+        Arrays.sort(order, Comparator.<Integer>comparingDouble(i -> xn[i]).thenComparingDouble(i -> yn[i]));
         double[] xs = new double[n];
         double[] ys = new double[n];
         for (int k = 0; k < n; k++) {
-            xs[k] = x[order[k]];
-            ys[k] = y[order[k]];
+            xs[k] = xn[order[k]];
+            ys[k] = yn[order[k]];
         }
         long totalPairs = (long) n * (n - 1) / 2;
         long tiedX = tiedPairsInSorted(xs);
@@ -168,6 +170,15 @@ public final class CorrelationMetrics {
             }
         }
         return tied;
+    }
+
+    /** A copy with −0.0 replaced by 0.0, so that sorting (Double.compare) and tie tests (==) agree. */
+    private static double[] withoutNegativeZero(double[] values) {
+        double[] out = new double[values.length];
+        for (int i = 0; i < values.length; i++) {
+            out[i] = values[i] + 0.0;
+        }
+        return out;
     }
 
     private static double clamp(double r) {

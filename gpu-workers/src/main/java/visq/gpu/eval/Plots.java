@@ -31,6 +31,7 @@ public final class Plots {
     };
     private static final int CURVE_SAMPLES = 200;
     private static final int PANEL_COLUMNS = 2;
+    private static final int SPARSE_POINTS = 25;
 
     static {
         if (System.getProperty("java.awt.headless") == null) {
@@ -89,7 +90,8 @@ public final class Plots {
 
     /**
      * Writes the training curves as small multiples (two columns, one panel per series, each with its own y axis
-     * over the training step) and returns {@code file}. NaN points are skipped, breaking the line.
+     * over the training step) and returns {@code file}. NaN points are skipped (the line joins
+     * the finite points on either side), and series with few finite points get a dot on each.
      */
     public static Path writeTrainingCurves(Path file, String title, List<TrainingSeries> series, int width,
             int height) throws IOException {
@@ -140,29 +142,44 @@ public final class Plots {
         g.setColor(colour);
         g.setStroke(new BasicStroke(1.6f));
         g.draw(polyline(panel, steps, values));
+        markSparsePoints(g, panel, steps, values);
         g.setClip(null);
     }
 
-    /** A polyline through the finite points, broken where a point is not finite. */
+    /** A polyline through the finite points in order; non-finite points are skipped. */
     private static Shape polyline(ChartPanel panel, double[] xs, double[] ys) {
         Path2D.Double path = new Path2D.Double();
-        boolean drawing = false;
+        boolean started = false;
         for (int i = 0; i < xs.length; i++) {
             if (!Double.isFinite(xs[i]) || !Double.isFinite(ys[i])) {
-                drawing = false;
                 continue;
             }
             double px = panel.x().toPixel(xs[i]);
             double py = panel.y().toPixel(ys[i]);
-            if (drawing) {
+            if (started) {
                 path.lineTo(px, py);
             } else {
                 path.moveTo(px, py);
-                path.lineTo(px, py);
-                drawing = true;
+                started = true;
             }
         }
         return path;
+    }
+
+    /** Dots on the finite points, so that sparse series (and single points) stay visible. */
+    private static void markSparsePoints(Graphics2D g, ChartPanel panel, double[] xs, double[] ys) {
+        int finite = 0;
+        for (int i = 0; i < xs.length; i++) {
+            finite += Double.isFinite(xs[i]) && Double.isFinite(ys[i]) ? 1 : 0;
+        }
+        if (finite > SPARSE_POINTS) {
+            return;
+        }
+        for (int i = 0; i < xs.length; i++) {
+            if (Double.isFinite(xs[i]) && Double.isFinite(ys[i])) {
+                g.fill(new Ellipse2D.Double(panel.x().toPixel(xs[i]) - 2.5, panel.y().toPixel(ys[i]) - 2.5, 5, 5));
+            }
+        }
     }
 
     private static BufferedImage canvas(int width, int height) {

@@ -64,6 +64,46 @@ class CorrelationMetricsTest {
     }
 
     @Test
+    void mergeSortKendallMatchesTheQuadraticDefinition() {
+        java.util.Random random = new java.util.Random(11);
+        double[] x = new double[2000];
+        double[] y = new double[2000];
+        for (int i = 0; i < x.length; i++) {
+            x[i] = random.nextInt(40);
+            y[i] = x[i] / 4 + random.nextInt(25);
+        }
+        // Expected: tau-b by its O(n²) definition over all pairs.
+        long concordant = 0;
+        long discordant = 0;
+        long onlyX = 0;
+        long onlyY = 0;
+        for (int i = 0; i < x.length; i++) {
+            for (int j = i + 1; j < x.length; j++) {
+                double sign = Math.signum(x[i] - x[j]) * Math.signum(y[i] - y[j]);
+                if (sign > 0) {
+                    concordant++;
+                } else if (sign < 0) {
+                    discordant++;
+                } else if (x[i] != x[j]) {
+                    onlyX++;
+                } else if (y[i] != y[j]) {
+                    onlyY++;
+                }
+            }
+        }
+        double expected = (concordant - discordant)
+                / Math.sqrt((double) (concordant + discordant + onlyX) * (concordant + discordant + onlyY));
+        Golden.assertRelative(expected, CorrelationMetrics.krcc(x, y), 1e-12, "KRCC vs quadratic tau-b");
+    }
+
+    @Test
+    void negativeZeroTiesWithZero() {
+        // By hand: x ties at ±0, so the same value as with both zeros positive.
+        double expected = CorrelationMetrics.krcc(new double[] {0.0, 0.0, 1, 2}, new double[] {5, 1, 2, 3});
+        assertEquals(expected, CorrelationMetrics.krcc(new double[] {-0.0, 0.0, 1, 2}, new double[] {5, 1, 2, 3}), 0.0);
+    }
+
+    @Test
     void averageRanksShareTies() {
         // By hand: sorted 10, 20, 20, 30 → ranks 1, 2.5, 2.5, 4.
         assertArrayEquals(new double[] {2.5, 1, 4, 2.5}, CorrelationMetrics.averageRanks(new double[] {20, 10, 30, 20}));
