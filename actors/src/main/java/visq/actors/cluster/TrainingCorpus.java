@@ -40,11 +40,16 @@ public final class TrainingCorpus {
 
     private final List<IqaSample> degradationSamples;
     private final List<IqaSample> scoreSamples;
+    private final List<IqaSample> degradationValidation;
+    private final List<IqaSample> scoreValidation;
     private final SampleCatalogue catalogue;
 
-    private TrainingCorpus(List<IqaSample> degradationSamples, List<IqaSample> scoreSamples, SampleCatalogue catalogue) {
-        this.degradationSamples = List.copyOf(degradationSamples);
+    private TrainingCorpus(DatasetSplit.Parts degradation, List<IqaSample> scoreSamples, List<IqaSample> scoreValidation,
+            SampleCatalogue catalogue) {
+        this.degradationSamples = List.copyOf(degradation.training());
+        this.degradationValidation = List.copyOf(degradation.validation());
         this.scoreSamples = List.copyOf(scoreSamples);
+        this.scoreValidation = List.copyOf(scoreValidation);
         this.catalogue = catalogue;
     }
 
@@ -57,10 +62,12 @@ public final class TrainingCorpus {
         try {
             DatasetSplit split = new DatasetSplit(settings.seed(), settings.validationFraction());
             List<IqaSample> degraded = generateLocked(settings);
-            List<IqaSample> degradationTraining = split.split(degraded, DegradationSet::sourceImage).training();
+            DatasetSplit.Parts degradation = split.split(degraded, DegradationSet::sourceImage);
+            List<IqaSample> degradationTraining = degradation.training();
             Path clive = settings.sharedDirectory().resolve("data/clive");
-            List<IqaSample> cliveTraining =
-                    split.split(IqaDatasetReader.read(clive, "mos.csv", CLIVE_DATASET), DatasetSplit::byImage).training();
+            DatasetSplit.Parts cliveParts =
+                    split.split(IqaDatasetReader.read(clive, "mos.csv", CLIVE_DATASET), DatasetSplit::byImage);
+            List<IqaSample> cliveTraining = cliveParts.training();
             if (settings.cliveImages() > 0 && cliveTraining.size() > settings.cliveImages()) {
                 cliveTraining = cliveTraining.subList(0, settings.cliveImages());
             }
@@ -69,7 +76,7 @@ public final class TrainingCorpus {
             SampleCatalogue catalogue = new SampleCatalogue(all,
                     new ImagePreprocessor(new ImagePreprocessor.Settings(settings.viewSize())), ImageLimits.defaults(),
                     all.size());
-            return new TrainingCorpus(degradationTraining, cliveTraining, catalogue);
+            return new TrainingCorpus(degradation, cliveTraining, cliveParts.validation(), catalogue);
         } catch (IOException e) {
             throw new UncheckedIOException("training data could not be prepared from " + settings.sharedDirectory()
                     + ": " + e.getMessage(), e);
@@ -86,6 +93,16 @@ public final class TrainingCorpus {
                     settings.cropsPerSource(), 256));
             return set.generate(settings.sharedDirectory().resolve("data/kodak"), target);
         }
+    }
+
+    /** Held-out degraded Kodak crops: their source images never appear in training. */
+    public List<IqaSample> degradationValidation() {
+        return degradationValidation;
+    }
+
+    /** The held-out part of the CLIVE development split (split by image with the data seed). */
+    public List<IqaSample> scoreValidation() {
+        return scoreValidation;
     }
 
     /** The preprocessed image of a training sample. */
