@@ -39,6 +39,8 @@ public final class VisqCommand {
             "  node   --config multi-node.conf [--set key=value]... start one node of a multi-node cluster",
             "  score  [--host H] [--port P] [--token T] [--task score|score-number] IMAGE...   score images over gRPC",
             "  status [--host H] [--port P] [--token T]          cluster members and training progress",
+            "  eval   [--checkpoint DIR] [--out DIR] [--samples N --temperature T] [--task score|score-number]",
+            "         [--max-images N]   reports (Markdown, JSON), plots and summary for the held-out splits",
             "  (--token defaults to $VISQ_GRPC_TOKEN; needed when the cluster sets visq.grpc.bearer-token)");
 
     private VisqCommand() {}
@@ -65,6 +67,9 @@ public final class VisqCommand {
                 break;
             case "score":
                 exit = score(options);
+                break;
+            case "eval":
+                exit = evaluate(options);
                 break;
             case "status":
                 exit = status(options);
@@ -103,6 +108,27 @@ public final class VisqCommand {
                 system.settings().config().getInt("visq.grpc.port"),
                 system.settings().config().getInt("visq.grpc.port"));
         system.getWhenTerminated().toCompletableFuture().get();
+        return 0;
+    }
+
+    private static int evaluate(Options options) throws Exception {
+        com.typesafe.config.Config config =
+                NodeLauncher.configure(options.value("--config", "local.conf"), options.overrides, System.getenv());
+        int samples = Integer.parseInt(options.value("--samples", "1"));
+        visq.gpu.eval.ScoreDecoding decoding = samples <= 1 ? visq.gpu.eval.ScoreDecoding.greedy()
+                : visq.gpu.eval.ScoreDecoding.meanOfSamples(samples,
+                        Double.parseDouble(options.value("--temperature", "1.0")));
+        String taskId = options.value("--task", "score");
+        visq.gpu.tasks.QualityTask task = visq.gpu.tasks.QualityTask.fromId(taskId)
+                .filter(t -> t == visq.gpu.tasks.QualityTask.SCORE || t == visq.gpu.tasks.QualityTask.SCORE_NUMBER)
+                .orElseThrow(() -> new IllegalArgumentException("--task must be score or score-number, got " + taskId));
+        visq.deploy.eval.EvaluationSettings settings = new visq.deploy.eval.EvaluationSettings(
+                Path.of(options.value("--checkpoint", config.getString("visq.learner.checkpoint-dir"))),
+                Path.of(options.value("--out", "target/visq-eval")), decoding, task,
+                Integer.parseInt(options.value("--max-images", "0")), config.getInt("visq.router.max-new-tokens"));
+        visq.deploy.eval.EvaluationSummary summary = new visq.deploy.eval.EvaluationRun(config, settings).run();
+        System.out.println(summary.markdown());
+        System.out.println("reports and plots in " + settings.outputDirectory().toAbsolutePath());
         return 0;
     }
 

@@ -1,0 +1,61 @@
+package visq.deploy.eval;
+
+import java.awt.image.BufferedImage;
+import java.util.ArrayList;
+import java.util.List;
+import visq.actors.rollout.RolloutWorker;
+import visq.actors.router.AnswerReplies;
+import visq.gpu.eval.ScoreDecoding;
+import visq.gpu.image.ImagePreprocessor;
+import visq.gpu.image.ImageTensor;
+import visq.gpu.model.GeneratedResponse;
+import visq.gpu.model.PolicyModel;
+import visq.gpu.model.SamplingSettings;
+import visq.gpu.tasks.PromptCatalogue;
+import visq.gpu.tasks.QualityTask;
+import visq.protocol.api.ScoreReply;
+
+/**
+ * Answers images with a policy the way the scoring service does: the same preprocessing, prompt
+ * catalogue and greedy decoding as a rollout worker answering the router, and the same reply parsing
+ * ({@link AnswerReplies}). With {@code n} samples the score is the mean of the parsed sample scores.
+ */
+final class PolicyAnswering {
+    private final PolicyModel model;
+    private final ImagePreprocessor preprocessor;
+    private final ScoreDecoding decoding;
+    private final int maxNewTokens;
+    private final AnswerReplies replies = new AnswerReplies();
+
+    PolicyAnswering(PolicyModel model, ImagePreprocessor preprocessor, ScoreDecoding decoding, int maxNewTokens) {
+        this.model = model;
+        this.preprocessor = preprocessor;
+        this.decoding = decoding;
+        this.maxNewTokens = maxNewTokens;
+    }
+
+    ImageAnswer answer(String sampleId, BufferedImage image, QualityTask task, long seed) {
+        ImageTensor tensor = preprocessor.preprocess(image);
+        SamplingSettings sampling = decoding.isGreedy()
+                ? SamplingSettings.greedy(maxNewTokens)
+                : new SamplingSettings(decoding.temperature(), 0, 1.0, maxNewTokens, false);
+        List<GeneratedResponse> generated = model.generate(PromptCatalogue.prompt(task, List.of(tensor)),
+                decoding.samples(), sampling, seed);
+        List<String> texts = new ArrayList<>(generated.size());
+        double sum = 0;
+        int parsed = 0;
+        for (GeneratedResponse response : generated) {
+            texts.add(response.text());
+            if (task == QualityTask.DEGRADATION) {
+                continue;
+            }
+            ScoreReply reply = replies.score(task, new RolloutWorker.Answered(sampleId, response.text(),
+                    model.weightVersion(), "eval", model.modelId()), 0);
+            if (reply.getAnswerParsed()) {
+                sum += reply.getScore();
+                parsed++;
+            }
+        }
+        return new ImageAnswer(sampleId, texts, parsed == 0 ? Double.NaN : sum / parsed, parsed > 0);
+    }
+}
