@@ -6,6 +6,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 
 /**
@@ -68,7 +69,7 @@ public final class Niqe implements NoReferenceMetric {
      */
     public static Niqe load(Path meanCsv, Path covarianceCsv) throws IOException {
         List<double[]> meanRows = readCsv(meanCsv);
-        double[] mean = meanRows.stream().flatMapToDouble(java.util.Arrays::stream).toArray();
+        double[] mean = meanRows.stream().flatMapToDouble(Arrays::stream).toArray();
         if (mean.length != FEATURES) {
             throw new IllegalArgumentException(meanCsv + ": expected " + FEATURES + " numbers, found " + mean.length);
         }
