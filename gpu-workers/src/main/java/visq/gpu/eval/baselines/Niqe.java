@@ -94,7 +94,8 @@ public final class Niqe implements NoReferenceMetric {
     /**
      * The NIQE score of {@code image}.
      *
-     * @throws IllegalArgumentException if fewer than two whole 96 by 96 patches fit in the image
+     * @throws IllegalArgumentException if fewer than two whole 96 by 96 patches fit in the image, or the image is
+     *     so uniform that a feature is undefined in every patch
      */
     @Override
     public double score(BufferedImage image) {
@@ -147,6 +148,10 @@ public final class Niqe implements NoReferenceMetric {
                 row += inverse[i][j] * diff[j];
             }
             quadratic += diff[i] * row;
+        }
+        if (Double.isNaN(quadratic)) {
+            throw new IllegalArgumentException("NIQE is undefined for this image: some feature has no value in any"
+                    + " patch (a uniform image?)");
         }
         return Math.sqrt(Math.max(0, quadratic));
     }

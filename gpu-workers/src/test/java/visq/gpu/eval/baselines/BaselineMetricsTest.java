@@ -55,4 +55,33 @@ class BaselineMetricsTest {
         assertThrows(IllegalArgumentException.class,
                 () -> metrics.noReference("brisque").score(TestImages.noise(15, 40, 0, 255, 8)));
     }
+
+    @Test
+    void niqeRefusesAUniformImageWhileBrisqueSeesItsZeroPaddedEdges() {
+        // Replicated edges leave NIQE no negative coefficient anywhere; BRISQUE's zero padding creates edges.
+        assertThrows(IllegalArgumentException.class,
+                () -> metrics.noReference("niqe").score(TestImages.grey(200, 100, 90)));
+        assertTrue(Double.isFinite(metrics.noReference("brisque").score(TestImages.grey(40, 40, 90))));
+    }
+
+    @Test
+    void noReferenceMetricsRankANoisyCopyBelowTheOriginal() {
+        java.awt.image.BufferedImage original = CalibrationData.reference("I04");
+        java.util.Random random = new java.util.Random(9);
+        java.awt.image.BufferedImage noisy = TestImages.of(original.getWidth(), original.getHeight(), (x, y) -> {
+            int p = original.getRGB(x, y);
+            int out = 0;
+            for (int shift = 0; shift <= 16; shift += 8) {
+                int v = ((p >> shift) & 0xff) + (int) Math.round(25 * random.nextGaussian());
+                out |= Math.max(0, Math.min(255, v)) << shift;
+            }
+            return out;
+        });
+        for (String name : BaselineMetrics.NO_REFERENCE) {
+            NoReferenceMetric metric = metrics.noReference(name);
+            double clean = metric.score(original);
+            double worse = metric.score(noisy);
+            assertTrue(worse > clean, name + ": noisy " + worse + " should be worse (higher) than clean " + clean);
+        }
+    }
 }

@@ -56,7 +56,7 @@ class CalibrationTest {
         }
         System.out.printf(Locale.ROOT, "calibration %-8s %s expected %12.6f actual %12.6f rel.diff %+.4f%%%n",
                 metric, image, expected, actual, 100 * (actual - expected) / Math.abs(expected));
-        assertEquals(expected, actual, tolerance, metric + " on " + image + " (expected.csv row " + metric + ")");
+        assertEquals(expected, actual, tolerance, metric + " on " + image + " (expected.csv row " + metric + ", IQA-PyTorch calibration table)");
     }
 
     private static double measure(String metric, String image) {
