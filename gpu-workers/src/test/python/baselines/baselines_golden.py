@@ -2,7 +2,11 @@
 """Independent numpy/scipy cross-check of the Java baselines (PSNR, SSIM, NIQE, BRISQUE) on the calibration pairs.
 
 Usage: baselines_golden.py [SHARED_DIR]   (default ../shared relative to the repository root)
-Written from the papers' descriptions (Wang et al. 2004; Mittal et al. 2012, 2013), not copied code.
+Written from the papers' descriptions (Wang et al. 2004; Mittal et al. 2012, 2013), not copied code. It mirrors
+the conventions the Java classes in visq.gpu.eval.baselines settled on: PSNR on RGB; SSIM on rounded YIQ luma
+without downsampling; NIQE in double precision with exact zeros on uniform windows; BRISQUE MSCN in single
+precision. Prints every variant tried (RGB / YIQ / YCbCr PSNR, SSIM with and without downsampling, NIQE and
+BRISQUE on YIQ and YCbCr luma) so the convention choice can be re-checked against expected.csv.
 """
 import math
 import os
@@ -51,8 +55,11 @@ def psnr(ref, dist, mode):
 
 def gauss(size, sigma):
     ax = np.arange(size) - (size - 1) / 2
-    g = np.exp(-(ax[:, None] ** 2 + ax[None, :] ** 2) / (2 * sigma * sigma))
-    return g / g.sum()
+    g = np.exp(-(ax[None, :] ** 2 + ax[:, None] ** 2) / (2 * sigma * sigma))
+    total = 0.0
+    for v in g.ravel():
+        total += v
+    return g / total
 
 
 def valid_filter(x, w):
@@ -132,12 +139,41 @@ def aggd(x):
     return GAM[np.argmin(np.abs(R_AGGD - rn))], ls, rs
 
 
-def mscn(img, padding):
+def mscn_replicated(img):
+    """NIQE: double precision, edges replicated; the numerator as weighted differences (exactly 0 on flat windows)."""
     w = gauss(7, 7 / 6)
-    mode = 'nearest' if padding == 'replicate' else 'constant'
-    mu = correlate(img, w, mode=mode)
-    sigma = np.sqrt(np.abs(correlate(img * img, w, mode=mode) - mu * mu))
-    return (img - mu) / (sigma + 1)
+    h, wd = img.shape
+    p = np.pad(img, 3, mode='edge')
+    mu = np.zeros_like(img)
+    sq = np.zeros_like(img)
+    num = np.zeros_like(img)
+    for i in range(7):
+        for j in range(7):
+            v = p[i:i + h, j:j + wd]
+            mu += w[i, j] * v
+            sq += w[i, j] * v * v
+            num += w[i, j] * (img - v)
+    sigma = np.sqrt(np.abs(sq - mu * mu))
+    return num / (sigma + 1)
+
+
+def mscn_zero_padded_single(img):
+    """BRISQUE: single precision as the toolbox's float tensors, zero padding, taps accumulated row by row."""
+    F = np.float32
+    k = gauss(7, 7 / 6).astype(F)
+    x = img.astype(F)
+    h, wd = x.shape
+    p = np.zeros((h + 6, wd + 6), F)
+    p[3:-3, 3:-3] = x
+    mu = np.zeros((h, wd), F)
+    sq = np.zeros((h, wd), F)
+    for i in range(7):
+        for j in range(7):
+            v = p[i:i + h, j:j + wd]
+            mu = mu + k[i, j] * v
+            sq = sq + k[i, j] * (v * v)
+    sigma = np.sqrt(np.abs(sq - mu * mu))
+    return ((x - mu) / (sigma + F(1))).astype(np.float64)
 
 
 SHIFTS_NIQE = [(0, 1), (1, 0), (1, 1), (1, -1)]
@@ -163,7 +199,7 @@ def niqe(rgb, mu_p, cov_p, space):
     img = img[:bh * 96, :bw * 96]
     feats = [[] for _ in range(bh * bw)]
     for scale in (1, 2):
-        n = mscn(img, 'replicate')
+        n = mscn_replicated(img)
         s = 96 // scale
         k = 0
         for bx in range(bw):
@@ -182,7 +218,7 @@ def niqe(rgb, mu_p, cov_p, space):
 def brisque_features(img):
     out = []
     for scale in (1, 2):
-        n = mscn(img, 'zeros')
+        n = mscn_zero_padded_single(img)
         a, s = ggd(n)
         out += [a, s * s]
         for sh in SHIFTS_BRISQUE:

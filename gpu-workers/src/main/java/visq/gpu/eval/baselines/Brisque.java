@@ -68,7 +68,8 @@ public final class Brisque implements NoReferenceMetric {
     /**
      * The BRISQUE score of {@code image}.
      *
-     * @throws IllegalArgumentException if a side is below {@value #MIN_SIDE} pixels
+     * @throws IllegalArgumentException if a side is below {@value #MIN_SIDE} pixels or the image is so uniform
+     *     that the statistics are undefined
      */
     @Override
     public double score(BufferedImage image) {
@@ -101,6 +102,12 @@ public final class Brisque implements NoReferenceMetric {
             }
             if (scale == 1) {
                 plane = plane.halved();
+            }
+        }
+        for (double feature : out) {
+            if (!Double.isFinite(feature)) {
+                throw new IllegalArgumentException("BRISQUE is undefined for this image: its normalised coefficients"
+                        + " have no negative or no positive values (a uniform image?)");
             }
         }
         return out;

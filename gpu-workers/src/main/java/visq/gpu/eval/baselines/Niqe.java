@@ -6,6 +6,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 
 /**
@@ -68,7 +69,7 @@ public final class Niqe implements NoReferenceMetric {
      */
     public static Niqe load(Path meanCsv, Path covarianceCsv) throws IOException {
         List<double[]> meanRows = readCsv(meanCsv);
-        double[] mean = meanRows.stream().flatMapToDouble(java.util.Arrays::stream).toArray();
+        double[] mean = meanRows.stream().flatMapToDouble(Arrays::stream).toArray();
         if (mean.length != FEATURES) {
             throw new IllegalArgumentException(meanCsv + ": expected " + FEATURES + " numbers, found " + mean.length);
         }
@@ -93,7 +94,8 @@ public final class Niqe implements NoReferenceMetric {
     /**
      * The NIQE score of {@code image}.
      *
-     * @throws IllegalArgumentException if fewer than two whole 96 by 96 patches fit in the image
+     * @throws IllegalArgumentException if fewer than two whole 96 by 96 patches fit in the image, or the image is
+     *     so uniform that a feature is undefined in every patch
      */
     @Override
     public double score(BufferedImage image) {
@@ -146,6 +148,10 @@ public final class Niqe implements NoReferenceMetric {
                 row += inverse[i][j] * diff[j];
             }
             quadratic += diff[i] * row;
+        }
+        if (Double.isNaN(quadratic)) {
+            throw new IllegalArgumentException("NIQE is undefined for this image: some feature has no value in any"
+                    + " patch (a uniform image?)");
         }
         return Math.sqrt(Math.max(0, quadratic));
     }
