@@ -32,6 +32,7 @@ import visq.gpu.model.PolicyModel;
 import visq.gpu.model.PolicyModels;
 import visq.gpu.rewards.FidelitySettings;
 import visq.gpu.rewards.TaskReward;
+import visq.gpu.training.LearningRateSchedule;
 import visq.gpu.training.MethodPreset;
 import visq.gpu.training.PolicyTrainer;
 
@@ -95,8 +96,10 @@ public final class NodeGuardian {
             if (preset.grpo().beta() > 0) {
                 reference = Optional.of(PolicyModels.create(model, learnerSettings.device()));
             }
-            return new PolicyTrainer(policy, reference, preset, learnerSettings.coldStartLearningRate(),
-                    grpoOptimizerSteps);
+            int coldStartSteps = (int) Math.max(1, training.coldStartSteps());
+            LearningRateSchedule coldStart = new LearningRateSchedule(learnerSettings.coldStartLearningRate(),
+                    Math.min(learnerSettings.coldStartWarmupSteps(), coldStartSteps), coldStartSteps);
+            return new PolicyTrainer(policy, reference, preset, coldStart, grpoOptimizerSteps);
         }, corpus::image, publisher), "learner", DispatcherSelector.fromConfig(DEVICE_DISPATCHER));
         ActorRef<RewardScorer.Command> rewards = context.spawn(RewardScorer.create(new GroupRewarding(
                 TaskReward.withPaperConstants(FidelitySettings.defaults()), corpus::truth)), "reward-scorer");

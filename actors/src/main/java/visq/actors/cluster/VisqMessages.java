@@ -44,6 +44,7 @@ public final class VisqMessages {
             ScoredGroup.class,
             SupervisedTarget.class,
             StepStats.class,
+            visq.actors.coordinator.PlanCursor.class,
             TrainingPhase.class,
             TrainingProgress.class,
             QualityTask.class,

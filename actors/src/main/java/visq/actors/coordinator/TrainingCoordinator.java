@@ -55,6 +55,8 @@ public final class TrainingCoordinator extends AbstractBehavior<TrainingCoordina
 
     private record CheckpointWritten(String path) implements Command {}
 
+    private record ResumeFound(Learner.ResumePoint point, String failure) implements Command {}
+
     private final TrainingSettings settings;
     private final TrainingData data;
     private final ActorRef<RewardScorer.Command> rewardScorer;
@@ -70,6 +72,8 @@ public final class TrainingCoordinator extends AbstractBehavior<TrainingCoordina
     private final Map<Long, Integer> partAttempts = new HashMap<>();
     private final List<RolloutGroup> collected = new ArrayList<>();
     private long stepStartedNanos;
+    private boolean askedForResumePoint;
+    private List<PlanCursor> stepCursors = List.of();
 
     public static Behavior<Command> create(TrainingSettings settings, TrainingData data,
             ActorRef<RewardScorer.Command> rewardScorer, ActorRef<Learner.Command> learner) {
@@ -102,6 +106,7 @@ public final class TrainingCoordinator extends AbstractBehavior<TrainingCoordina
                 .onMessage(BatchScored.class, this::onBatchScored)
                 .onMessage(StepReturned.class, this::onStepReturned)
                 .onMessage(CheckpointWritten.class, this::onCheckpointWritten)
+                .onMessage(ResumeFound.class, this::onResumeFound)
                 .build();
     }
 
@@ -122,10 +127,40 @@ public final class TrainingCoordinator extends AbstractBehavior<TrainingCoordina
         current.sort((a, b) -> a.path().toString().compareTo(b.path().toString()));
         workers = List.copyOf(current);
         update(new TrainingProgress.WorkersCounted(workers.size()));
-        if (progress.phase() == TrainingPhase.WAITING_FOR_WORKERS && workers.size() >= settings.minWorkers()) {
-            nextStep();
+        if (progress.phase() == TrainingPhase.WAITING_FOR_WORKERS && workers.size() >= settings.minWorkers()
+                && !askedForResumePoint) {
+            askedForResumePoint = true;
+            getContext().ask(Learner.ResumePoint.class, learner, settings.learnerTimeout(), Learner.GetResumePoint::new,
+                    (point, failure) -> new ResumeFound(point,
+                            failure == null ? "" : "learner did not say where to resume: " + failure.getMessage()));
         }
         return this;
+    }
+
+    private Behavior<Command> onResumeFound(ResumeFound found) {
+        if (found.point() == null) {
+            fail(found.failure());
+            return this;
+        }
+        for (PlanCursor cursor : found.point().cursors()) {
+            EpochPlan plan = plans.get(cursor.task());
+            if (plan != null) {
+                plans.put(cursor.task(), new EpochPlan(plan.prompts(), plan.seed(), cursor.epoch(), cursor.cursor()));
+            }
+        }
+        if (found.point().step() > 0) {
+            getContext().getLog().info("resuming training after step {} (weight version {})", found.point().step(),
+                    found.point().weightVersion());
+            update(new TrainingProgress.Resumed(found.point().step(), found.point().weightVersion()));
+        }
+        nextStep();
+        return this;
+    }
+
+    private List<PlanCursor> cursors() {
+        List<PlanCursor> cursors = new ArrayList<>();
+        plans.forEach((task, plan) -> cursors.add(new PlanCursor(task, plan.epoch(), plan.cursor())));
+        return cursors;
     }
 
     /** Starts the step after {@code progress.step()}, or finishes the run. */
@@ -153,11 +188,13 @@ public final class TrainingCoordinator extends AbstractBehavior<TrainingCoordina
         for (PromptRef prompt : prompts) {
             targets.add(new SupervisedTarget(prompt, data.coldStartTarget().apply(prompt)));
         }
-        askLearner(step, replyTo -> new Learner.TrainColdStart(step, targets, replyTo));
+        List<PlanCursor> cursorsAfter = cursors();
+        askLearner(step, replyTo -> new Learner.TrainColdStart(step, targets, cursorsAfter, replyTo));
     }
 
     private void startGrpoStep(long step) {
         List<PromptRef> prompts = takePrompts(taskOfStep(step), settings.promptsPerStep());
+        stepCursors = cursors();
         outstandingParts.clear();
         partAttempts.clear();
         collected.clear();
@@ -220,7 +257,9 @@ public final class TrainingCoordinator extends AbstractBehavior<TrainingCoordina
 
     private Behavior<Command> onBatchScored(BatchScored scored) {
         if (scored.outcome() instanceof RewardScorer.GroupsScored groups) {
-            askLearner(scored.step(), replyTo -> new Learner.TrainGrpo(scored.step(), groups.groups(), replyTo));
+            List<PlanCursor> cursorsAfter = stepCursors;
+            askLearner(scored.step(), replyTo -> new Learner.TrainGrpo(scored.step(), groups.groups(), cursorsAfter,
+                    replyTo));
         } else {
             fail(scored.outcome() != null ? ((RewardScorer.ScoringFailed) scored.outcome()).reason() : scored.failure());
         }

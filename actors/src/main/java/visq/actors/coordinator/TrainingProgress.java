@@ -58,6 +58,15 @@ public record TrainingProgress(TrainingPhase phase, long step, long coldStartSte
         }
     }
 
+    /** The run continues after {@code step} from a checkpoint. */
+    public record Resumed(long step, long weightVersion) implements Event {
+        @Override
+        public TrainingProgress applyTo(TrainingProgress p) {
+            return new TrainingProgress(p.phase, step, p.coldStartSteps, p.grpoSteps, weightVersion, p.rolloutWorkers,
+                    p.recent, p.failure);
+        }
+    }
+
     public record RunFailed(String reason) implements Event {
         @Override
         public TrainingProgress applyTo(TrainingProgress p) {

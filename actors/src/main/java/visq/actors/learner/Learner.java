@@ -13,6 +13,7 @@ import java.nio.file.Files;
 import java.util.List;
 import java.util.function.Supplier;
 import visq.actors.cluster.ClusterMessage;
+import visq.actors.coordinator.PlanCursor;
 import visq.actors.coordinator.StepStats;
 import visq.actors.coordinator.TrainingPhase;
 import visq.actors.reward.ScoredGroup;
@@ -22,6 +23,8 @@ import visq.gpu.model.EncodedWeights;
 import visq.gpu.training.GrpoStepResult;
 import visq.gpu.training.PolicyTrainer;
 import visq.gpu.training.SupervisedStepResult;
+import visq.gpu.tasks.QualityTask;
+import visq.protocol.artifacts.TaskCursor;
 
 /**
  * Owns the trained policy, its frozen reference and the optimiser. Each step (a supervised cold-start
@@ -34,16 +37,30 @@ public final class Learner extends AbstractBehavior<Learner.Command> {
     /** Messages the learner handles. */
     public sealed interface Command extends ClusterMessage {}
 
-    public record TrainColdStart(long step, List<SupervisedTarget> targets, ActorRef<StepOutcome> replyTo)
-            implements Command {
+    /** One supervised step; {@code cursorsAfter} is where the data plans stand once its prompts were taken. */
+    public record TrainColdStart(long step, List<SupervisedTarget> targets, List<PlanCursor> cursorsAfter,
+            ActorRef<StepOutcome> replyTo) implements Command {
         public TrainColdStart {
             targets = List.copyOf(targets);
+            cursorsAfter = List.copyOf(cursorsAfter);
         }
     }
 
-    public record TrainGrpo(long step, List<ScoredGroup> groups, ActorRef<StepOutcome> replyTo) implements Command {
+    /** One GRPO update over scored groups; {@code cursorsAfter} as for {@link TrainColdStart}. */
+    public record TrainGrpo(long step, List<ScoredGroup> groups, List<PlanCursor> cursorsAfter,
+            ActorRef<StepOutcome> replyTo) implements Command {
         public TrainGrpo {
             groups = List.copyOf(groups);
+            cursorsAfter = List.copyOf(cursorsAfter);
+        }
+    }
+
+    /** Where a run continues: the last checkpointed step (0 for a fresh run) and its data plan cursors. */
+    public record GetResumePoint(ActorRef<ResumePoint> replyTo) implements Command {}
+
+    public record ResumePoint(long step, long weightVersion, List<PlanCursor> cursors) implements ClusterMessage {
+        public ResumePoint {
+            cursors = List.copyOf(cursors);
         }
     }
 
@@ -66,6 +83,8 @@ public final class Learner extends AbstractBehavior<Learner.Command> {
     private final CheckpointWriter checkpoints;
     private final TrainingHistory history;
     private long version;
+    private long resumedStep;
+    private List<PlanCursor> cursors = List.of();
 
     public static Behavior<Command> create(LearnerSettings settings, Supplier<PolicyTrainer> trainerFactory,
             PromptImages images, ActorRef<WeightPublisher.Command> publisher) {
@@ -101,14 +120,29 @@ public final class Learner extends AbstractBehavior<Learner.Command> {
             return;
         }
         try {
-            EncodedWeights weights = CheckpointWriter.readLatestWeights(settings.checkpointDirectory());
-            trainer.policy().importWeights(weights);
-            version = weights.version();
-            publisher.tell(new WeightPublisher.Publish(weights));
-            context.getLog().info("resumed weight version {} from {}", version, settings.checkpointDirectory());
+            Checkpoint checkpoint = CheckpointWriter.readLatestCheckpoint(settings.checkpointDirectory());
+            trainer.policy().importWeights(checkpoint.weights());
+            trainer.policy().setWeightVersion(checkpoint.weights().version());
+            trainer.restore(checkpoint.trainer());
+            version = checkpoint.weights().version();
+            resumedStep = checkpoint.step();
+            history.truncateAfter(resumedStep);
+            cursors = checkpoint.cursors().stream()
+                    .map(c -> new PlanCursor(QualityTask.fromId(c.getTask()).orElseThrow(() ->
+                            new IllegalArgumentException("checkpoint names unknown task " + c.getTask())),
+                            (int) c.getEpoch(), (int) c.getCursor()))
+                    .toList();
+            publisher.tell(new WeightPublisher.Publish(checkpoint.weights()));
+            context.getLog().info("resumed step {} (weight version {}) from {}", resumedStep, version,
+                    settings.checkpointDirectory());
         } catch (IOException e) {
             throw new UncheckedIOException("checkpoint in " + settings.checkpointDirectory() + " is unreadable", e);
         }
+    }
+
+    private Behavior<Command> onGetResumePoint(GetResumePoint request) {
+        request.replyTo().tell(new ResumePoint(resumedStep, version, cursors));
+        return this;
     }
 
     @Override
@@ -117,12 +151,14 @@ public final class Learner extends AbstractBehavior<Learner.Command> {
                 .onMessage(TrainColdStart.class, this::onTrainColdStart)
                 .onMessage(TrainGrpo.class, this::onTrainGrpo)
                 .onMessage(SaveCheckpoint.class, this::onSaveCheckpoint)
+                .onMessage(GetResumePoint.class, this::onGetResumePoint)
                 .onSignal(PostStop.class, signal -> onStop())
                 .build();
     }
 
     private Behavior<Command> onTrainColdStart(TrainColdStart command) {
         long started = System.nanoTime();
+        cursors = command.cursorsAfter();
         try {
             SupervisedStepResult result = trainer.supervisedStep(SupervisedBatch.of(command.targets(), images,
                     trainer.policy().tokenizer()));
@@ -139,6 +175,7 @@ public final class Learner extends AbstractBehavior<Learner.Command> {
 
     private Behavior<Command> onTrainGrpo(TrainGrpo command) {
         long started = System.nanoTime();
+        cursors = command.cursorsAfter();
         try {
             GrpoBatch batch = GrpoBatch.of(command.groups(), images, settings.advantageScaling(),
                     settings.dynamicSampling());
@@ -173,6 +210,7 @@ public final class Learner extends AbstractBehavior<Learner.Command> {
 
     private void publishNewVersion(long step) {
         version++;
+        trainer.policy().setWeightVersion(version);
         EncodedWeights weights = trainer.policy().exportWeights(version);
         publisher.tell(new WeightPublisher.Publish(weights));
         if (settings.checkpointEvery() > 0 && step % settings.checkpointEvery() == 0) {
@@ -182,7 +220,12 @@ public final class Learner extends AbstractBehavior<Learner.Command> {
 
     private String writeCheckpoint(long step) {
         try {
-            return checkpoints.write(trainer.policy().exportWeights(version), step).toString();
+            List<TaskCursor> taskCursors = cursors.stream()
+                    .map(c -> TaskCursor.newBuilder().setTask(c.task().id()).setEpoch(c.epoch())
+                            .setCursor(c.cursor()).build())
+                    .toList();
+            return checkpoints.write(new Checkpoint(step, trainer.policy().exportWeights(version),
+                    trainer.exportState(), taskCursors)).toString();
         } catch (IOException e) {
             getContext().getLog().error("checkpoint at step {} could not be written", step, e);
             return "";

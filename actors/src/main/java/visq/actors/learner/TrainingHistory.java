@@ -37,6 +37,22 @@ public final class TrainingHistory {
         Files.deleteIfExists(file);
     }
 
+    /** Drops steps after {@code step} (they were trained after the checkpoint a run resumes from). */
+    public void truncateAfter(long step) throws IOException {
+        if (!Files.exists(file)) {
+            return;
+        }
+        List<StepRecord> kept = read(file.getParent()).stream().filter(r -> r.getStep() <= step).toList();
+        Path rewritten = file.resolveSibling(FILE + ".tmp");
+        try (OutputStream out = Files.newOutputStream(rewritten)) {
+            for (StepRecord record : kept) {
+                record.writeDelimitedTo(out);
+            }
+        }
+        Files.move(rewritten, file, java.nio.file.StandardCopyOption.REPLACE_EXISTING,
+                java.nio.file.StandardCopyOption.ATOMIC_MOVE);
+    }
+
     /** Every recorded step, in order. */
     public static List<StepRecord> read(Path directory) throws IOException {
         List<StepRecord> records = new ArrayList<>();

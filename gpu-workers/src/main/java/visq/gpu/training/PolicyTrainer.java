@@ -7,6 +7,7 @@ import ai.djl.training.GradientCollector;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import visq.gpu.model.EncodedWeights;
 import visq.gpu.model.PolicyModel;
 import visq.gpu.tasks.PolicyPrompt;
 
@@ -21,7 +22,9 @@ public final class PolicyTrainer implements AutoCloseable {
     private final Optional<PolicyModel> reference;
     private final MethodPreset preset;
     private final LearningRateSchedule schedule;
-    private final double supervisedLearningRate;
+    private final LearningRateSchedule supervisedSchedule;
+    private int supervisedSteps;
+    private int skippedUpdates;
     private final AdamW optimizer;
     private final GrpoLoss loss = new GrpoLoss();
     private final NDManager manager;
@@ -32,11 +35,11 @@ public final class PolicyTrainer implements AutoCloseable {
      * @param reference              a second model of the same architecture; required when the preset's β > 0. At
      *                               the first GRPO step it is frozen as a copy of the policy as it is then (after
      *                               the cold start), which is the reference both papers use: the starting checkpoint
-     * @param supervisedLearningRate the constant AdamW rate of cold-start steps
+     * @param supervisedSchedule     the AdamW rate of cold-start steps
      * @param grpoOptimizerSteps     GRPO optimiser steps (steps × μ) the preset's learning rate decays over
      */
     public PolicyTrainer(PolicyModel policy, Optional<PolicyModel> reference, MethodPreset preset,
-            double supervisedLearningRate, int grpoOptimizerSteps) {
+            LearningRateSchedule supervisedSchedule, int grpoOptimizerSteps) {
         if (preset.grpo().beta() > 0 && reference.isEmpty()) {
             throw new IllegalArgumentException("preset " + preset.name() + " has beta " + preset.grpo().beta()
                     + " and needs a reference policy");
@@ -45,7 +48,7 @@ public final class PolicyTrainer implements AutoCloseable {
         this.reference = reference;
         this.preset = preset;
         this.schedule = preset.schedule(Math.max(1, grpoOptimizerSteps));
-        this.supervisedLearningRate = supervisedLearningRate;
+        this.supervisedSchedule = supervisedSchedule;
         this.optimizer = new AdamW(preset.optimizer());
         this.manager = NDManager.newBaseManager(policy.device());
     }
@@ -73,7 +76,7 @@ public final class PolicyTrainer implements AutoCloseable {
                 collector.backward(nll);
                 value = nll.getFloat();
             }
-            double norm = applyGradients(supervisedLearningRate);
+            double norm = applyGradients(supervisedSchedule.at(supervisedSteps++), value);
             return new SupervisedStepResult(value, norm);
         }
     }
@@ -114,16 +117,18 @@ public final class PolicyTrainer implements AutoCloseable {
             for (int update = 0; update < updates; update++) {
                 try (NDManager updateScope = scope.newSubManager()) {
                     GrpoLossResult result;
+                    double value;
                     try (GradientCollector collector = Engine.getInstance().newGradientCollector()) {
                         NDArray logProbs = policy.responseLogProbs(updateScope, prompts, responses, temperature);
                         result = loss.compute(logProbs, old, ref, advantages, mask, settings);
                         collector.backward(result.loss());
-                        lossSum += result.loss().getFloat();
+                        value = result.loss().getFloat();
+                        lossSum += value;
                     }
                     klSum += result.meanKl();
                     clipSum += result.clipFraction();
                     ratioSum += result.meanRatio();
-                    normSum += applyGradients(schedule.at(grpoOptimizerSteps++));
+                    normSum += applyGradients(schedule.at(grpoOptimizerSteps++), value);
                 }
             }
         }
@@ -139,8 +144,12 @@ public final class PolicyTrainer implements AutoCloseable {
         referenceFrozen = true;
     }
 
-    /** Clips the global gradient norm, takes an AdamW step at {@code learningRate}, and clears the gradients. */
-    private double applyGradients(double learningRate) {
+    /**
+     * Clips the global gradient norm, takes an AdamW step at {@code learningRate}, and clears the gradients. A
+     * non-finite loss or gradient norm skips the update (the weights and optimiser state stay as they were) and is
+     * counted in {@link #skippedUpdates()}: one bad batch must not turn every weight into NaN.
+     */
+    private double applyGradients(double learningRate, double lossValue) {
         List<NDArray> parameters = policy.trainableParameters();
         try (AutogradPause paused = AutogradPause.begin()) {
             List<NDArray> gradients = new ArrayList<>(parameters.size());
@@ -149,10 +158,19 @@ public final class PolicyTrainer implements AutoCloseable {
             }
             double norm = GradientClipping.clipGlobalNorm(gradients, preset.gradientClipNorm());
             gradients.forEach(NDArray::close);
-            optimizer.step(parameters, (float) learningRate);
+            if (Double.isFinite(lossValue) && Double.isFinite(norm)) {
+                optimizer.step(parameters, (float) learningRate);
+            } else {
+                skippedUpdates++;
+            }
             AdamW.zeroGradients(parameters);
             return norm;
         }
+    }
+
+    /** Updates skipped because their loss or gradient was not finite. */
+    public int skippedUpdates() {
+        return skippedUpdates;
     }
 
     private static float[][] padded(List<GrpoSample> samples, int width) {
@@ -169,9 +187,25 @@ public final class PolicyTrainer implements AutoCloseable {
         return manager.getManagedArrays().size() + optimizer.liveArrayCount();
     }
 
-    /** The optimiser state, for checkpoints. */
-    public AdamWState optimizerState() {
-        return optimizer.exportState();
+    /** The state a checkpoint needs to continue this run exactly. */
+    public TrainerState exportState() {
+        Optional<EncodedWeights> frozen = referenceFrozen
+                ? reference.map(model -> model.exportWeights(model.weightVersion()))
+                : Optional.empty();
+        return new TrainerState(optimizer.exportState(), grpoOptimizerSteps, referenceFrozen, frozen);
+    }
+
+    /** Continues from {@code state} (taken by {@link #exportState} after the policy weights were saved). */
+    public void restore(TrainerState state) {
+        if (!state.optimizer().steps().isEmpty()) {
+            optimizer.restore(state.optimizer(), policy.trainableParameters());
+        }
+        grpoOptimizerSteps = state.grpoOptimizerSteps();
+        referenceFrozen = state.referenceFrozen();
+        if (referenceFrozen && reference.isPresent()) {
+            reference.get().importWeights(state.reference().orElseThrow(() -> new IllegalArgumentException(
+                    "the checkpoint's reference policy was frozen but its weights are missing")));
+        }
     }
 
     @Override

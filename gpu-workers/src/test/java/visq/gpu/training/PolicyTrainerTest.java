@@ -69,8 +69,8 @@ class PolicyTrainerTest {
     void manyRolloutAndUpdateStepsKeepLiveArraysFlat() {
         ModelConfig config = ModelConfig.compactDefault();
         try (PolicyTrainer trainer = new PolicyTrainer(CompactVisionLanguagePolicy.create(config, Device.cpu()),
-                Optional.of(CompactVisionLanguagePolicy.create(config, Device.cpu())), MethodPreset.compact(), 1e-3,
-                100)) {
+                Optional.of(CompactVisionLanguagePolicy.create(config, Device.cpu())), MethodPreset.compact(),
+                new LearningRateSchedule(1e-3, 0, 100), 100)) {
             CompactVisionLanguagePolicy policy = (CompactVisionLanguagePolicy) trainer.policy();
             trainer.grpoStep(rollouts(policy, 1)); // creates optimiser state and freezes the reference
             int policyArrays = policy.liveArrayCount();
