@@ -10,6 +10,7 @@ import java.util.Optional;
 import java.util.stream.Stream;
 import visq.gpu.model.EncodedWeights;
 import visq.protocol.artifacts.CheckpointMetadata;
+import visq.protocol.artifacts.WeightSnapshot;
 
 /**
  * Writes checkpoints atomically: each file is written under a temporary name and renamed into place,
@@ -80,7 +81,8 @@ public final class CheckpointWriter {
         Optional<EncodedWeights> reference = Optional.empty();
         if (!metadata.getReferenceWeightsFile().isEmpty()) {
             byte[] bytes = Files.readAllBytes(directory.resolve(metadata.getReferenceWeightsFile()));
-            reference = Optional.of(EncodedWeights.of(metadata.getModelId(), 0, bytes));
+            long referenceVersion = WeightSnapshot.parseFrom(bytes).getWeightVersion();
+            reference = Optional.of(EncodedWeights.of(metadata.getModelId(), referenceVersion, bytes));
         }
         byte[] optimizer = metadata.getOptimizerFile().isEmpty()
                 ? new byte[0] : Files.readAllBytes(directory.resolve(metadata.getOptimizerFile()));

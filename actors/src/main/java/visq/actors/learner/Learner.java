@@ -163,7 +163,8 @@ public final class Learner extends AbstractBehavior<Learner.Command> {
             SupervisedStepResult result = trainer.supervisedStep(SupervisedBatch.of(command.targets(), images,
                     trainer.policy().tokenizer()));
             publishNewVersion(command.step());
-            reply(command.replyTo(), new StepStats(command.step(), TrainingPhase.COLD_START, version,
+            reply(command.replyTo(), command.targets().stream().map(t -> t.prompt().sampleId()).toList(),
+                    new StepStats(command.step(), TrainingPhase.COLD_START, version,
                     Double.NaN, Double.NaN, Double.NaN, result.loss(), Double.NaN, Double.NaN, Double.NaN, 0,
                     secondsSince(started)));
         } catch (RuntimeException e) {
@@ -183,7 +184,8 @@ public final class Learner extends AbstractBehavior<Learner.Command> {
                     ? GrpoStepResult.skipped()
                     : trainer.grpoStep(batch.samples());
             publishNewVersion(command.step());
-            reply(command.replyTo(), new StepStats(command.step(), TrainingPhase.GRPO, version,
+            reply(command.replyTo(), command.groups().stream().map(g -> g.group().prompt().sampleId()).toList(),
+                    new StepStats(command.step(), TrainingPhase.GRPO, version,
                     batch.rewardMean(), batch.formatRate(), batch.taskRewardMean(), result.loss(), result.kl(),
                     result.clipFraction(), batch.scoreStd(), batch.droppedGroups(), secondsSince(started)));
         } catch (RuntimeException e) {
@@ -193,9 +195,9 @@ public final class Learner extends AbstractBehavior<Learner.Command> {
         return this;
     }
 
-    private void reply(ActorRef<StepOutcome> replyTo, StepStats stats) {
+    private void reply(ActorRef<StepOutcome> replyTo, List<String> sampleIds, StepStats stats) {
         try {
-            history.append(stats);
+            history.append(stats, sampleIds);
         } catch (IOException e) {
             getContext().getLog().warn("step {} could not be added to the training history: {}", stats.step(),
                     e.getMessage());

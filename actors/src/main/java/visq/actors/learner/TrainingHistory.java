@@ -25,10 +25,10 @@ public final class TrainingHistory {
     }
 
     /** Appends one step; creates the file (and folder) on first use. */
-    public void append(StepStats stats) throws IOException {
+    public void append(StepStats stats, List<String> sampleIds) throws IOException {
         Files.createDirectories(file.getParent());
         try (OutputStream out = Files.newOutputStream(file, StandardOpenOption.CREATE, StandardOpenOption.APPEND)) {
-            toRecord(stats).writeDelimitedTo(out);
+            toRecord(stats).toBuilder().addAllSampleIds(sampleIds).build().writeDelimitedTo(out);
         }
     }
 

@@ -1,0 +1,102 @@
+package visq.tests;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import akka.actor.typed.ActorSystem;
+import com.typesafe.config.Config;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+import visq.actors.learner.CheckpointWriter;
+import visq.actors.learner.TrainingHistory;
+import visq.protocol.artifacts.StepRecord;
+
+/**
+ * The learner node stops mid-run (its actor system is terminated between checkpoints) and a new node
+ * started with {@code visq.learner.resume = on} continues from the last checkpoint: the run ends with
+ * the same step count, weight version and per-step data as a run that was never interrupted.
+ */
+class LearnerRestartTest {
+    private static final int COLD_START_STEPS = 14;
+    private static final int GRPO_STEPS = 4;
+    private static final int TOTAL = COLD_START_STEPS + GRPO_STEPS;
+
+    @Test
+    void resumedRunMatchesAnUninterruptedOne() throws Exception {
+        Path uninterrupted = Files.createTempDirectory("visq-uninterrupted");
+        runToEnd(uninterrupted, false);
+
+        Path interrupted = Files.createTempDirectory("visq-interrupted");
+        ActorSystem<Void> first = start(interrupted, false);
+        try {
+            awaitHistory(interrupted, 7); // a checkpoint was written at step 5 (checkpoint-every = 5)
+        } finally {
+            stop(first);
+        }
+        long checkpointed = CheckpointWriter.readLatest(interrupted.resolve("checkpoints")).getStep();
+        assertTrue(checkpointed >= 5 && checkpointed < TOTAL, "checkpoint at step " + checkpointed);
+        runToEnd(interrupted, true);
+
+        List<StepRecord> expected = TrainingHistory.read(uninterrupted.resolve("checkpoints"));
+        List<StepRecord> actual = TrainingHistory.read(interrupted.resolve("checkpoints"));
+        assertEquals(TOTAL, expected.size());
+        assertEquals(TOTAL, actual.size(), "every step recorded exactly once after the restart");
+        for (int i = 0; i < TOTAL; i++) {
+            assertEquals(i + 1, actual.get(i).getStep());
+            assertEquals(expected.get(i).getWeightVersion(), actual.get(i).getWeightVersion());
+            assertEquals(sorted(expected.get(i).getSampleIdsList()), sorted(actual.get(i).getSampleIdsList()),
+                    "samples of step " + (i + 1));
+        }
+        assertEquals(TOTAL, CheckpointWriter.readLatest(interrupted.resolve("checkpoints")).getWeightVersion());
+    }
+
+    private static List<String> sorted(List<String> ids) {
+        List<String> copy = new ArrayList<>(ids);
+        copy.sort(null);
+        return copy;
+    }
+
+    private static void runToEnd(Path workDir, boolean resume) throws Exception {
+        ActorSystem<Void> node = start(workDir, resume);
+        try {
+            awaitHistory(workDir, TOTAL);
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+            while (CheckpointWriter.readLatest(workDir.resolve("checkpoints")).getStep() != TOTAL) {
+                assertTrue(System.nanoTime() < deadline, "final checkpoint not written");
+                Thread.sleep(100);
+            }
+        } finally {
+            stop(node);
+        }
+    }
+
+    private static ActorSystem<Void> start(Path workDir, boolean resume) {
+        Config run = TestClusters.smallRun(workDir, Map.of(
+                "visq.training.cold-start-steps", COLD_START_STEPS,
+                "visq.training.grpo-steps", GRPO_STEPS,
+                "visq.learner.checkpoint-every", 5,
+                "visq.learner.resume", resume));
+        int port = TestClusters.freePort();
+        return TestClusters.startNode(run, "\"learner\", \"rollout\"", port, port, 0);
+    }
+
+    private static void stop(ActorSystem<Void> node) throws Exception {
+        node.terminate();
+        node.getWhenTerminated().toCompletableFuture().get(30, TimeUnit.SECONDS);
+    }
+
+    private static void awaitHistory(Path workDir, int steps) throws Exception {
+        Path checkpoints = workDir.resolve("checkpoints");
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(180);
+        while (!Files.exists(checkpoints.resolve(TrainingHistory.FILE))
+                || TrainingHistory.read(checkpoints).size() < steps) {
+            assertTrue(System.nanoTime() < deadline, "training did not reach step " + steps);
+            Thread.sleep(50);
+        }
+    }
+}
