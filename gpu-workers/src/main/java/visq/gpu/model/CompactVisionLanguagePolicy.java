@@ -469,25 +469,51 @@ public final class CompactVisionLanguagePolicy implements PolicyModel {
         return NDArrays.concat(new NDList(imageEmbedding, taskEmbedding, textEmbedding), 1);
     }
 
-    /** Image pixels as patch rows: patch index row-major over the grid, values channel, y, x; scaled to [-1, 1]. */
+    /**
+     * Image patches as rows: patch index row-major over the grid; per patch the RGB values scaled to [-1, 1], then
+     * the local detail magnitude (|pixel − mean of its 4 neighbours|, ×4) and the gradient magnitude
+     * (|∂x| + |∂y|, ×2) of each channel. The two magnitude maps are fixed non-linear features a linear patch
+     * projection cannot compute itself; they make noise, blur and block artefacts visible to the encoder.
+     */
     private void writePatches(ImageTensor image, float[] out, int offset) {
         int p = config.patchSize();
-        int columns = image.width() / p;
-        int patchValues = config.patchValues();
-        int gridRows = image.height() / p;
+        int height = image.height();
+        int width = image.width();
+        float[] values = image.toFloats();
+        float[][] maps = {new float[values.length], new float[values.length], new float[values.length]};
+        for (int c = 0; c < ImageTensor.CHANNELS; c++) {
+            int base = c * height * width;
+            for (int y = 0; y < height; y++) {
+                for (int x = 0; x < width; x++) {
+                    int at = base + y * width + x;
+                    float v = values[at];
+                    float up = values[base + Math.max(0, y - 1) * width + x];
+                    float down = values[base + Math.min(height - 1, y + 1) * width + x];
+                    float left = values[base + y * width + Math.max(0, x - 1)];
+                    float right = values[base + y * width + Math.min(width - 1, x + 1)];
+                    maps[0][at] = v * 2f - 1f;
+                    maps[1][at] = 4f * Math.abs(v - (up + down + left + right) / 4f);
+                    maps[2][at] = 2f * (Math.abs(right - left) + Math.abs(down - up)) / 2f;
+                }
+            }
+        }
+        int columns = width / p;
+        int gridRows = height / p;
         int at = offset;
         for (int gy = 0; gy < gridRows; gy++) {
             for (int gx = 0; gx < columns; gx++) {
-                for (int c = 0; c < ImageTensor.CHANNELS; c++) {
-                    for (int y = 0; y < p; y++) {
-                        for (int x = 0; x < p; x++) {
-                            out[at++] = image.valueAt(c, gy * p + y, gx * p + x) * 2f - 1f;
+                for (float[] map : maps) {
+                    for (int c = 0; c < ImageTensor.CHANNELS; c++) {
+                        for (int y = 0; y < p; y++) {
+                            int row = (c * height + gy * p + y) * width + gx * p;
+                            System.arraycopy(map, row, out, at, p);
+                            at += p;
                         }
                     }
                 }
             }
         }
-        assert at == offset + gridRows * columns * patchValues;
+        assert at == offset + gridRows * columns * config.patchValues();
     }
 
     /** The residual stream after every block; appends to {@code cache} when given (else attends within x only). */

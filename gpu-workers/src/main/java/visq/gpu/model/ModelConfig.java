@@ -33,7 +33,7 @@ public record ModelConfig(
         long initSeed) {
 
     /** The model id of {@link #compactDefault()}. */
-    public static final String COMPACT_MODEL_ID = "visq-compact-vl-1";
+    public static final String COMPACT_MODEL_ID = "visq-compact-vl-2";
 
     public ModelConfig {
         if (modelId == null || modelId.isBlank()) {
@@ -81,8 +81,9 @@ public record ModelConfig(
     }
 
     /** Values in one flattened patch (3 channels). */
+    /** Values per patch: RGB plus the detail and gradient magnitude maps of each channel (3 maps × 3 channels). */
     public int patchValues() {
-        return 3 * patchSize * patchSize;
+        return 3 * 3 * patchSize * patchSize;
     }
 
     /** Width of one attention head. */

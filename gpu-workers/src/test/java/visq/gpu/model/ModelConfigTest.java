@@ -20,7 +20,7 @@ class ModelConfigTest {
     void compactDefaultHasThirtyTwoImageTokens() {
         ModelConfig config = ModelConfig.compactDefault();
         assertEquals(32, config.patchesPerImage());
-        assertEquals(192, config.patchValues());
+        assertEquals(576, config.patchValues()); // 3 maps (RGB, detail, gradient) x 3 channels x 8 x 8
         assertEquals(64, config.imageWidth());
     }
 
