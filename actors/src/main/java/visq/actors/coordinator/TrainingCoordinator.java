@@ -10,11 +10,11 @@ import akka.actor.typed.receptionist.Receptionist;
 import akka.actor.typed.receptionist.ServiceKey;
 import java.util.ArrayList;
 import java.util.EnumMap;
-import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.TreeMap;
 import visq.actors.cluster.ClusterMessage;
 import visq.actors.learner.Learner;
 import visq.actors.learner.SupervisedTarget;
@@ -49,7 +49,8 @@ public final class TrainingCoordinator extends AbstractBehavior<TrainingCoordina
     private record PartGenerated(long step, long partId, RolloutWorker.GenerationOutcome outcome, String failure)
             implements Command {}
 
-    private record BatchScored(long step, RewardScorer.ScoringOutcome outcome, String failure) implements Command {}
+    private record BatchScored(long step, RewardScorer.ScoringOutcome outcome, List<PlanCursor> cursorsAfter,
+            String failure) implements Command {}
 
     private record StepReturned(long step, Learner.StepOutcome outcome, String failure) implements Command {}
 
@@ -67,13 +68,12 @@ public final class TrainingCoordinator extends AbstractBehavior<TrainingCoordina
     private TrainingProgress progress;
     private long dispatchCounter;
 
-    // The GRPO step in flight: parts not yet generated, and groups collected so far.
-    private final Map<Long, List<PromptRef>> outstandingParts = new HashMap<>();
-    private final Map<Long, Integer> partAttempts = new HashMap<>();
-    private final List<RolloutGroup> collected = new ArrayList<>();
+    // GRPO steps whose rollouts are being generated: the next step and up to max-staleness steps ahead of it.
+    private final TreeMap<Long, StepRollouts> pipeline = new TreeMap<>();
+    private boolean learnerBusy;
+    private long staleGroupsRegenerated;
     private long stepStartedNanos;
     private boolean askedForResumePoint;
-    private List<PlanCursor> stepCursors = List.of();
 
     public static Behavior<Command> create(TrainingSettings settings, TrainingData data,
             ActorRef<RewardScorer.Command> rewardScorer, ActorRef<Learner.Command> learner) {
@@ -172,7 +172,8 @@ public final class TrainingCoordinator extends AbstractBehavior<TrainingCoordina
             startColdStartStep(step);
         } else if (step <= progress.totalSteps()) {
             enter(TrainingPhase.GRPO);
-            startGrpoStep(step);
+            fillPipeline();
+            trainWhenReady();
         } else {
             enter(TrainingPhase.DONE);
             getContext().ask(Learner.CheckpointSaved.class, learner, settings.learnerTimeout(),
@@ -189,77 +190,109 @@ public final class TrainingCoordinator extends AbstractBehavior<TrainingCoordina
             targets.add(new SupervisedTarget(prompt, data.coldStartTarget().apply(prompt)));
         }
         List<PlanCursor> cursorsAfter = cursors();
+        learnerBusy = true;
         askLearner(step, replyTo -> new Learner.TrainColdStart(step, targets, cursorsAfter, replyTo));
     }
 
-    private void startGrpoStep(long step) {
-        List<PromptRef> prompts = takePrompts(taskOfStep(step), settings.promptsPerStep());
-        stepCursors = cursors();
-        outstandingParts.clear();
-        partAttempts.clear();
-        collected.clear();
-        int parts = Math.min(workers.size(), prompts.size());
+    /**
+     * Starts generating every GRPO step from the next one up to {@code max-staleness} steps ahead that is not
+     * generating yet. With max-staleness 0 only the next step generates: synchronous, on-policy training.
+     */
+    private void fillPipeline() {
+        long last = Math.min(progress.totalSteps(), progress.step() + 1 + settings.maxStaleness());
+        for (long step = Math.max(progress.step() + 1, settings.coldStartSteps() + 1); step <= last; step++) {
+            if (!pipeline.containsKey(step)) {
+                List<PromptRef> prompts = takePrompts(taskOfStep(step), settings.promptsPerStep());
+                StepRollouts rollouts = new StepRollouts(step, cursors());
+                pipeline.put(step, rollouts);
+                dispatchShares(rollouts, prompts);
+            }
+        }
+    }
+
+    /** Splits {@code prompts} over the workers, one part each, and dispatches the parts. */
+    private void dispatchShares(StepRollouts rollouts, List<PromptRef> prompts) {
+        int parts = Math.max(1, Math.min(workers.size(), prompts.size()));
         for (int part = 0; part < parts; part++) {
             List<PromptRef> share = new ArrayList<>();
             for (int i = part; i < prompts.size(); i += parts) {
                 share.add(prompts.get(i));
             }
-            long partId = step * 1000 + part;
-            outstandingParts.put(partId, List.copyOf(share));
-            partAttempts.put(partId, 0);
-            dispatch(step, partId);
+            dispatch(rollouts, rollouts.addPart(share));
         }
     }
 
-    private void dispatch(long step, long partId) {
+    private void dispatch(StepRollouts rollouts, long partId) {
+        long step = rollouts.step();
         if (workers.isEmpty()) {
             fail("no rollout worker is left to generate step " + step);
             return;
         }
-        int attempt = partAttempts.merge(partId, 1, Integer::sum);
-        if (attempt > settings.maxDispatchAttempts()) {
+        if (rollouts.countAttempt(partId) > settings.maxDispatchAttempts()) {
             fail("rollout part " + partId + " failed " + settings.maxDispatchAttempts() + " times");
             return;
         }
         ActorRef<RolloutWorker.Command> worker = workers.get((int) (dispatchCounter++ % workers.size()));
-        List<PromptRef> prompts = outstandingParts.get(partId);
+        List<PromptRef> prompts = rollouts.promptsOf(partId);
         long seed = SeedMixer.mix(settings.seed(), partId);
+        long minimumVersion = Math.max(0, progress.weightVersion() - settings.maxStaleness());
         getContext().ask(RolloutWorker.GenerationOutcome.class, worker, settings.rolloutTimeout(),
                 replyTo -> new RolloutWorker.GenerateGroups(partId, prompts, settings.groupSize(),
-                        settings.sampling(), seed, replyTo),
+                        settings.sampling(), seed, minimumVersion, replyTo),
                 (outcome, failure) -> new PartGenerated(step, partId, outcome,
                         failure == null ? "" : "worker " + worker.path() + " did not answer: " + failure.getMessage()));
     }
 
     private Behavior<Command> onPartGenerated(PartGenerated generated) {
-        if (generated.step() != progress.step() + 1 || !outstandingParts.containsKey(generated.partId())) {
+        StepRollouts rollouts = pipeline.get(generated.step());
+        if (rollouts == null || !rollouts.isOutstanding(generated.partId())) {
             return this; // a late answer for a part that was already re-dispatched and completed
         }
         if (generated.outcome() instanceof RolloutWorker.GroupsGenerated groups) {
-            outstandingParts.remove(generated.partId());
-            collected.addAll(groups.groups());
-            if (outstandingParts.isEmpty()) {
-                List<RolloutGroup> batch = List.copyOf(collected);
-                long step = generated.step();
-                getContext().ask(RewardScorer.ScoringOutcome.class, rewardScorer, settings.rolloutTimeout(),
-                        replyTo -> new RewardScorer.ScoreGroups(step, batch, replyTo),
-                        (outcome, failure) -> new BatchScored(step, outcome,
-                                failure == null ? "" : "reward scorer did not answer: " + failure.getMessage()));
-            }
+            rollouts.complete(generated.partId(), groups.groups());
+            trainWhenReady();
         } else {
             String reason = generated.outcome() != null
                     ? ((RolloutWorker.GenerationFailed) generated.outcome()).reason() : generated.failure();
             getContext().getLog().warn("re-dispatching rollout part {}: {}", generated.partId(), reason);
-            dispatch(generated.step(), generated.partId());
+            dispatch(rollouts, generated.partId());
         }
         return this;
     }
 
+    /**
+     * Trains the next step once the learner is free and all its rollouts are in. Groups more than
+     * {@code max-staleness} versions behind the learner are never trained on: their prompts are generated
+     * again (and counted).
+     */
+    private void trainWhenReady() {
+        long step = progress.step() + 1;
+        StepRollouts rollouts = pipeline.get(step);
+        if (learnerBusy || rollouts == null || !rollouts.isComplete()) {
+            return;
+        }
+        List<RolloutGroup> stale = rollouts.removeStale(progress.weightVersion() - settings.maxStaleness());
+        if (!stale.isEmpty()) {
+            staleGroupsRegenerated += stale.size();
+            getContext().getLog().info("step {}: {} group(s) older than {} versions are generated again", step,
+                    stale.size(), settings.maxStaleness());
+            dispatchShares(rollouts, stale.stream().map(RolloutGroup::prompt).toList());
+            return;
+        }
+        pipeline.remove(step);
+        learnerBusy = true;
+        List<RolloutGroup> batch = rollouts.groups();
+        List<PlanCursor> cursorsAfter = rollouts.cursorsAfter();
+        getContext().ask(RewardScorer.ScoringOutcome.class, rewardScorer, settings.rolloutTimeout(),
+                replyTo -> new RewardScorer.ScoreGroups(step, batch, replyTo),
+                (outcome, failure) -> new BatchScored(step, outcome, cursorsAfter,
+                        failure == null ? "" : "reward scorer did not answer: " + failure.getMessage()));
+    }
+
     private Behavior<Command> onBatchScored(BatchScored scored) {
         if (scored.outcome() instanceof RewardScorer.GroupsScored groups) {
-            List<PlanCursor> cursorsAfter = stepCursors;
-            askLearner(scored.step(), replyTo -> new Learner.TrainGrpo(scored.step(), groups.groups(), cursorsAfter,
-                    replyTo));
+            askLearner(scored.step(), replyTo -> new Learner.TrainGrpo(scored.step(), groups.groups(),
+                    scored.cursorsAfter(), replyTo));
         } else {
             fail(scored.outcome() != null ? ((RewardScorer.ScoringFailed) scored.outcome()).reason() : scored.failure());
         }
@@ -274,6 +307,7 @@ public final class TrainingCoordinator extends AbstractBehavior<TrainingCoordina
 
     private Behavior<Command> onStepReturned(StepReturned returned) {
         if (returned.outcome() instanceof Learner.StepTrained trained) {
+            learnerBusy = false;
             StepStats stats = trained.stats();
             update(new TrainingProgress.StepCompleted(new StepStats(stats.step(), stats.phase(), stats.weightVersion(),
                     stats.rewardMean(), stats.formatRate(), stats.taskRewardMean(), stats.loss(), stats.kl(),

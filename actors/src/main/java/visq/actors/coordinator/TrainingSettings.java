@@ -10,7 +10,7 @@ import visq.gpu.tasks.QualityTask;
 /** Typed settings of a training run, read once from {@code visq.training}. */
 public record TrainingSettings(long coldStartSteps, long grpoSteps, int promptsPerStep, int coldStartBatch,
         int groupSize, long seed, List<QualityTask> tasks, SamplingSettings sampling, Duration rolloutTimeout,
-        Duration learnerTimeout, int maxDispatchAttempts, int minWorkers) {
+        Duration learnerTimeout, int maxDispatchAttempts, int minWorkers, int maxStaleness) {
 
     public TrainingSettings {
         tasks = List.copyOf(tasks);
@@ -19,6 +19,9 @@ public record TrainingSettings(long coldStartSteps, long grpoSteps, int promptsP
         }
         if (promptsPerStep < 1 || coldStartBatch < 1) {
             throw new IllegalArgumentException("visq.training prompts-per-step and cold-start-batch must be >= 1");
+        }
+        if (maxStaleness < 0) {
+            throw new IllegalArgumentException("visq.training.max-staleness must be >= 0, got " + maxStaleness);
         }
         if (tasks.isEmpty()) {
             throw new IllegalArgumentException("visq.training.tasks must name at least one task");
@@ -37,6 +40,6 @@ public record TrainingSettings(long coldStartSteps, long grpoSteps, int promptsP
         return new TrainingSettings(c.getLong("cold-start-steps"), c.getLong("grpo-steps"),
                 c.getInt("prompts-per-step"), c.getInt("cold-start-batch"), c.getInt("group-size"), c.getLong("seed"),
                 tasks, sampling, c.getDuration("rollout-timeout"), c.getDuration("learner-timeout"),
-                c.getInt("max-dispatch-attempts"), c.getInt("min-workers"));
+                c.getInt("max-dispatch-attempts"), c.getInt("min-workers"), c.getInt("max-staleness"));
     }
 }

@@ -38,9 +38,13 @@ public final class RolloutWorker extends AbstractBehavior<RolloutWorker.Command>
     /** Messages the worker handles. */
     public sealed interface Command extends ClusterMessage {}
 
-    /** Sample {@code groupSize} responses for each prompt with {@code sampling}, seeded by {@code seed}. */
+    /**
+     * Sample {@code groupSize} responses for each prompt with {@code sampling}, seeded by {@code seed}, with
+     * weights of at least {@code minimumVersion}: a worker that holds an older version defers the request
+     * until the newer weights have arrived.
+     */
     public record GenerateGroups(long batchId, List<PromptRef> prompts, int groupSize, SamplingSettings sampling,
-            long seed, ActorRef<GenerationOutcome> replyTo) implements Command {
+            long seed, long minimumVersion, ActorRef<GenerationOutcome> replyTo) implements Command {
         public GenerateGroups {
             prompts = List.copyOf(prompts);
         }
@@ -101,6 +105,7 @@ public final class RolloutWorker extends AbstractBehavior<RolloutWorker.Command>
     private final PromptImages images;
     private WeightAssembly assembly;
     private Set<ActorRef<InferenceRouter.Command>> routers = Set.of();
+    private final List<GenerateGroups> deferred = new ArrayList<>();
 
     /**
      * @param workerId    a name unique in the cluster (node address and device)
@@ -137,6 +142,10 @@ public final class RolloutWorker extends AbstractBehavior<RolloutWorker.Command>
     }
 
     private Behavior<Command> onGenerateGroups(GenerateGroups request) {
+        if (model.weightVersion() < request.minimumVersion()) {
+            deferred.add(request); // bounded: the coordinator has at most max-staleness + 1 steps in flight
+            return this;
+        }
         long started = System.nanoTime();
         try {
             List<RolloutGroup> groups = new ArrayList<>(request.prompts().size());
@@ -177,12 +186,20 @@ public final class RolloutWorker extends AbstractBehavior<RolloutWorker.Command>
                 model.importWeights(weights);
                 assembly = assembly.holdingVersion(weights.version());
                 announceVersion();
+                runDeferred();
             } catch (IllegalArgumentException e) {
                 getContext().getLog().warn("worker {} rejected weight version {}: {}", workerId, weights.version(),
                         e.getMessage());
             }
         });
         return this;
+    }
+
+    private void runDeferred() {
+        List<GenerateGroups> ready = deferred.stream()
+                .filter(request -> request.minimumVersion() <= model.weightVersion()).toList();
+        deferred.removeAll(ready);
+        ready.forEach(this::onGenerateGroups);
     }
 
     private Behavior<Command> onRoutersListed(RoutersListed listed) {
