@@ -6,6 +6,7 @@ import java.util.List;
 import java.util.Map;
 import visq.actors.rollout.PromptRef;
 import visq.actors.rollout.RolloutGroup;
+import visq.actors.rollout.SeedMixer;
 
 /**
  * The rollouts of one GRPO step while they are being generated: parts still outstanding (each a share
@@ -16,13 +17,23 @@ final class StepRollouts {
     private final long step;
     private final List<PlanCursor> cursorsAfter;
     private final Map<Long, List<PromptRef>> outstanding = new HashMap<>();
+    private final List<PromptRef> order = new ArrayList<>();
     private final Map<Long, Integer> attempts = new HashMap<>();
     private final List<RolloutGroup> collected = new ArrayList<>();
     private int nextPart;
 
-    StepRollouts(long step, List<PlanCursor> cursorsAfter) {
+    StepRollouts(long step, List<PromptRef> prompts, List<PlanCursor> cursorsAfter) {
         this.step = step;
         this.cursorsAfter = List.copyOf(cursorsAfter);
+        this.order.addAll(prompts);
+    }
+
+    /**
+     * The seed of {@code prompt}: derived from the run seed, the step and the prompt's position in the step, so
+     * it does not depend on how prompts were split over workers.
+     */
+    long seedOf(PromptRef prompt, long runSeed) {
+        return SeedMixer.mix(SeedMixer.mix(runSeed, step), order.indexOf(prompt));
     }
 
     long step() {
@@ -72,7 +83,10 @@ final class StepRollouts {
         return stale;
     }
 
+    /** The collected groups in the step's prompt order, whatever order the workers answered in. */
     List<RolloutGroup> groups() {
-        return List.copyOf(collected);
+        List<RolloutGroup> sorted = new ArrayList<>(collected);
+        sorted.sort(java.util.Comparator.comparingInt(group -> order.indexOf(group.prompt())));
+        return List.copyOf(sorted);
     }
 }

@@ -2,7 +2,10 @@ package visq.actors.coordinator;
 
 import visq.actors.cluster.ClusterMessage;
 
-/** What one training step measured. Reward fields are NaN for supervised cold-start steps. */
+/**
+ * What one training step measured. Reward fields are NaN for supervised cold-start steps; {@code maxStaleness}
+ * is how many versions the oldest trained rollout lagged behind the weights it updated (0 when on-policy).
+ */
 public record StepStats(long step, TrainingPhase phase, long weightVersion, double rewardMean, double formatRate,
         double taskRewardMean, double loss, double kl, double clipFraction, double scoreStd, int droppedGroups,
-        double seconds) implements ClusterMessage {}
+        double seconds, long maxStaleness) implements ClusterMessage {}

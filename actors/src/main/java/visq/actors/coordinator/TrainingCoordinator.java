@@ -203,7 +203,7 @@ public final class TrainingCoordinator extends AbstractBehavior<TrainingCoordina
         for (long step = Math.max(progress.step() + 1, settings.coldStartSteps() + 1); step <= last; step++) {
             if (!pipeline.containsKey(step)) {
                 List<PromptRef> prompts = takePrompts(taskOfStep(step), settings.promptsPerStep());
-                StepRollouts rollouts = new StepRollouts(step, cursors());
+                StepRollouts rollouts = new StepRollouts(step, prompts, cursors());
                 pipeline.put(step, rollouts);
                 dispatchShares(rollouts, prompts);
             }
@@ -234,11 +234,11 @@ public final class TrainingCoordinator extends AbstractBehavior<TrainingCoordina
         }
         ActorRef<RolloutWorker.Command> worker = workers.get((int) (dispatchCounter++ % workers.size()));
         List<PromptRef> prompts = rollouts.promptsOf(partId);
-        long seed = SeedMixer.mix(settings.seed(), partId);
+        List<Long> seeds = prompts.stream().map(prompt -> rollouts.seedOf(prompt, settings.seed())).toList();
         long minimumVersion = Math.max(0, progress.weightVersion() - settings.maxStaleness());
         getContext().ask(RolloutWorker.GenerationOutcome.class, worker, settings.rolloutTimeout(),
-                replyTo -> new RolloutWorker.GenerateGroups(partId, prompts, settings.groupSize(),
-                        settings.sampling(), seed, minimumVersion, replyTo),
+                replyTo -> new RolloutWorker.GenerateGroups(partId, prompts, seeds, settings.groupSize(),
+                        settings.sampling(), minimumVersion, replyTo),
                 (outcome, failure) -> new PartGenerated(step, partId, outcome,
                         failure == null ? "" : "worker " + worker.path() + " did not answer: " + failure.getMessage()));
     }
@@ -312,7 +312,7 @@ public final class TrainingCoordinator extends AbstractBehavior<TrainingCoordina
             update(new TrainingProgress.StepCompleted(new StepStats(stats.step(), stats.phase(), stats.weightVersion(),
                     stats.rewardMean(), stats.formatRate(), stats.taskRewardMean(), stats.loss(), stats.kl(),
                     stats.clipFraction(), stats.scoreStd(), stats.droppedGroups(),
-                    (System.nanoTime() - stepStartedNanos) / 1e9)));
+                    (System.nanoTime() - stepStartedNanos) / 1e9, stats.maxStaleness())));
             nextStep();
         } else {
             fail(returned.outcome() != null ? ((Learner.StepFailed) returned.outcome()).reason() : returned.failure());

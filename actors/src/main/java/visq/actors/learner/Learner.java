@@ -166,7 +166,7 @@ public final class Learner extends AbstractBehavior<Learner.Command> {
             reply(command.replyTo(), command.targets().stream().map(t -> t.prompt().sampleId()).toList(),
                     new StepStats(command.step(), TrainingPhase.COLD_START, version,
                     Double.NaN, Double.NaN, Double.NaN, result.loss(), Double.NaN, Double.NaN, Double.NaN, 0,
-                    secondsSince(started)));
+                    secondsSince(started), 0));
         } catch (RuntimeException e) {
             getContext().getLog().error("cold-start step {} failed", command.step(), e);
             command.replyTo().tell(new StepFailed(command.step(), e.getClass().getSimpleName() + ": " + e.getMessage()));
@@ -178,6 +178,9 @@ public final class Learner extends AbstractBehavior<Learner.Command> {
         long started = System.nanoTime();
         cursors = command.cursorsAfter();
         try {
+            long versionTrained = version;
+            long maxStaleness = command.groups().stream()
+                    .mapToLong(g -> versionTrained - g.group().weightVersion()).max().orElse(0);
             GrpoBatch batch = GrpoBatch.of(command.groups(), images, settings.advantageScaling(),
                     settings.dynamicSampling());
             GrpoStepResult result = batch.samples().isEmpty()
@@ -187,7 +190,8 @@ public final class Learner extends AbstractBehavior<Learner.Command> {
             reply(command.replyTo(), command.groups().stream().map(g -> g.group().prompt().sampleId()).toList(),
                     new StepStats(command.step(), TrainingPhase.GRPO, version,
                     batch.rewardMean(), batch.formatRate(), batch.taskRewardMean(), result.loss(), result.kl(),
-                    result.clipFraction(), batch.scoreStd(), batch.droppedGroups(), secondsSince(started)));
+                    result.clipFraction(), batch.scoreStd(), batch.droppedGroups(), secondsSince(started),
+                    maxStaleness));
         } catch (RuntimeException e) {
             getContext().getLog().error("GRPO step {} failed", command.step(), e);
             command.replyTo().tell(new StepFailed(command.step(), e.getClass().getSimpleName() + ": " + e.getMessage()));

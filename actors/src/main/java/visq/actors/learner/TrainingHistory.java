@@ -77,6 +77,7 @@ public final class TrainingHistory {
                 .setScoreStd(stats.scoreStd())
                 .setSeconds(stats.seconds())
                 .setPhase(stats.phase().name())
+                .setMaxStaleness(stats.maxStaleness())
                 .build();
     }
 }

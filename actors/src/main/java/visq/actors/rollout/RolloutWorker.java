@@ -43,10 +43,14 @@ public final class RolloutWorker extends AbstractBehavior<RolloutWorker.Command>
      * weights of at least {@code minimumVersion}: a worker that holds an older version defers the request
      * until the newer weights have arrived.
      */
-    public record GenerateGroups(long batchId, List<PromptRef> prompts, int groupSize, SamplingSettings sampling,
-            long seed, long minimumVersion, ActorRef<GenerationOutcome> replyTo) implements Command {
+    public record GenerateGroups(long batchId, List<PromptRef> prompts, List<Long> promptSeeds, int groupSize,
+            SamplingSettings sampling, long minimumVersion, ActorRef<GenerationOutcome> replyTo) implements Command {
         public GenerateGroups {
             prompts = List.copyOf(prompts);
+            promptSeeds = List.copyOf(promptSeeds);
+            if (prompts.size() != promptSeeds.size()) {
+                throw new IllegalArgumentException(prompts.size() + " prompts but " + promptSeeds.size() + " seeds");
+            }
         }
     }
 
@@ -153,7 +157,7 @@ public final class RolloutWorker extends AbstractBehavior<RolloutWorker.Command>
                 PromptRef prompt = request.prompts().get(i);
                 var policyPrompt = PromptCatalogue.prompt(prompt.task(), List.of(images.imageOf(prompt.sampleId())));
                 List<GeneratedResponse> responses = model.generate(policyPrompt, request.groupSize(),
-                        request.sampling(), SeedMixer.mix(request.seed(), i));
+                        request.sampling(), request.promptSeeds().get(i));
                 groups.add(new RolloutGroup(prompt, model.weightVersion(), toRollouts(responses)));
             }
             request.replyTo().tell(new GroupsGenerated(request.batchId(), workerId, groups,

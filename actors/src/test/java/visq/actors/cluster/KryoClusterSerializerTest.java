@@ -55,8 +55,8 @@ class KryoClusterSerializerTest {
     void rolloutMessagesRoundTrip() {
         TestProbe<RolloutWorker.GenerationOutcome> probe = TEST_KIT.createTestProbe();
         PromptRef prompt = new PromptRef("kodak-degraded/kodim01-c0-blur-2", QualityTask.DEGRADATION);
-        var request = new RolloutWorker.GenerateGroups(7, List.of(prompt), 6,
-                new SamplingSettings(1.0, 50, 1.0, 96, false), 42L, 3L, probe.getRef());
+        var request = new RolloutWorker.GenerateGroups(7, List.of(prompt), List.of(42L), 6,
+                new SamplingSettings(1.0, 50, 1.0, 96, false), 3L, probe.getRef());
         assertEquals(request, roundTrip(request));
         Rollout rollout = new Rollout("<think>\nx\n</think>", List.of(5, 6, 2), List.of(-0.5f, -1.25f, -0.125f), true);
         var generated = new RolloutWorker.GroupsGenerated(7, "w", List.of(new RolloutGroup(prompt, 3, List.of(rollout))),
@@ -78,7 +78,7 @@ class KryoClusterSerializerTest {
         assertEquals(route, roundTrip(route));
         var chunk = new WeightChunk("m", 3, 1, 2, "abc", ByteString.copyFrom(new byte[] {1, 2, 3}));
         assertEquals(chunk, roundTrip(chunk));
-        StepStats stats = new StepStats(3, TrainingPhase.GRPO, 3, 0.5, 1.0, 0.25, 0.1, 0.01, 0.0, Double.NaN, 0, 2.0);
+        StepStats stats = new StepStats(3, TrainingPhase.GRPO, 3, 0.5, 1.0, 0.25, 0.1, 0.01, 0.0, Double.NaN, 0, 2.0, 1);
         TrainingProgress progress = TrainingProgress.start(2, 2).updated(new TrainingProgress.StepCompleted(stats));
         assertEquals(progress, roundTrip(progress));
         var scored = new RewardScorer.GroupsScored(1, List.of(new ScoredGroup(

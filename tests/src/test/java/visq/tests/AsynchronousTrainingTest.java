@@ -1,0 +1,88 @@
+package visq.tests;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import akka.actor.typed.ActorSystem;
+import com.typesafe.config.Config;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+import visq.actors.learner.CheckpointWriter;
+import visq.actors.learner.TrainingHistory;
+import visq.protocol.artifacts.StepRecord;
+
+/**
+ * Synchronous training (max-staleness 0) gives bit-identical weights whether one or two workers generate
+ * (seeds belong to prompts, not to workers, and groups are trained in prompt order); asynchronous training
+ * never trains on a rollout more than max-staleness versions old.
+ */
+class AsynchronousTrainingTest {
+    private static final int GRPO_STEPS = 6;
+    /** Enough cold start that some sampled answers are well formed, so rewards (and the update) vary. */
+    private static final int SYNC_COLD_START_STEPS = 300;
+
+    @Test
+    void synchronousWeightsDoNotDependOnTheNumberOfWorkers() throws Exception {
+        Path one = Files.createTempDirectory("visq-sync-one");
+        Path two = Files.createTempDirectory("visq-sync-two");
+        String oneWorker = train(one, List.of("cpu"), 0, SYNC_COLD_START_STEPS).getSha256();
+        String twoWorkers = train(two, List.of("cpu", "cpu"), 0, SYNC_COLD_START_STEPS).getSha256();
+        List<StepRecord> oneHistory = TrainingHistory.read(one.resolve("checkpoints"));
+        List<StepRecord> twoHistory = TrainingHistory.read(two.resolve("checkpoints"));
+        for (int i = 0; i < SYNC_COLD_START_STEPS; i++) {
+            assertEquals(oneHistory.get(i).getLoss(), twoHistory.get(i).getLoss(), "cold-start loss of step " + (i + 1));
+        }
+        double rewardSum = 0;
+        for (int i = SYNC_COLD_START_STEPS; i < oneHistory.size(); i++) {
+            assertEquals(oneHistory.get(i).getRewardMean(), twoHistory.get(i).getRewardMean(),
+                    "reward mean of step " + (i + 1));
+            rewardSum += oneHistory.get(i).getRewardMean();
+        }
+        assertTrue(rewardSum > 0, "rollouts earned rewards, so they shaped the update");
+        assertEquals(oneWorker, twoWorkers, "SHA-256 of the final weights");
+    }
+
+    @Test
+    void asynchronousTrainingRespectsMaxStaleness() throws Exception {
+        Path workDir = Files.createTempDirectory("visq-async");
+        var metadata = train(workDir, List.of("cpu", "cpu"), 1, 2);
+        assertEquals(2 + GRPO_STEPS, metadata.getWeightVersion());
+        List<StepRecord> history = TrainingHistory.read(workDir.resolve("checkpoints"));
+        assertEquals(2 + GRPO_STEPS, history.size());
+        for (StepRecord record : history) {
+            assertTrue(record.getMaxStaleness() <= 1,
+                    "step " + record.getStep() + " trained a rollout " + record.getMaxStaleness() + " versions old");
+        }
+    }
+
+    private static visq.protocol.artifacts.CheckpointMetadata train(Path workDir, List<String> devices,
+            int maxStaleness, int coldStartSteps) throws Exception {
+        int total = coldStartSteps + GRPO_STEPS;
+        Config run = TestClusters.smallRun(workDir, Map.of(
+                "visq.training.cold-start-steps", coldStartSteps,
+                "visq.training.grpo-steps", GRPO_STEPS,
+                "visq.training.prompts-per-step", 4,
+                "visq.training.cold-start-batch", 16,
+                "visq.training.max-staleness", maxStaleness,
+                "visq.rollout.devices", devices));
+        int port = TestClusters.freePort();
+        ActorSystem<Void> node = TestClusters.startNode(run, "\"learner\", \"rollout\"", port, port, 0);
+        Path checkpoints = workDir.resolve("checkpoints");
+        try {
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(180);
+            while (!Files.exists(checkpoints.resolve(CheckpointWriter.LATEST_METADATA))
+                    || CheckpointWriter.readLatest(checkpoints).getStep() != total) {
+                assertTrue(System.nanoTime() < deadline, "training did not finish");
+                Thread.sleep(100);
+            }
+            return CheckpointWriter.readLatest(checkpoints);
+        } finally {
+            node.terminate();
+            node.getWhenTerminated().toCompletableFuture().get(30, TimeUnit.SECONDS);
+        }
+    }
+}
