@@ -41,6 +41,7 @@ public final class VisqCommand {
             "  status [--host H] [--port P] [--token T]          cluster members and training progress",
             "  eval   [--checkpoint DIR] [--out DIR] [--samples N --temperature T] [--task score|score-number]",
             "         [--max-images N]   reports (Markdown, JSON), plots and summary for the held-out splits",
+            "  bench  [--scoring-seconds S] [--async-steps N]   throughput and latency, measured in one run",
             "  (--token defaults to $VISQ_GRPC_TOKEN; needed when the cluster sets visq.grpc.bearer-token)");
 
     private VisqCommand() {}
@@ -70,6 +71,13 @@ public final class VisqCommand {
                 break;
             case "eval":
                 exit = evaluate(options);
+                break;
+            case "bench":
+                new visq.deploy.bench.Benchmarks(NodeLauncher.configure(options.value("--config", "local.conf"),
+                        options.overrides, System.getenv()), System.out)
+                        .runAll(Integer.parseInt(options.value("--scoring-seconds", "20")),
+                                Integer.parseInt(options.value("--async-steps", "16")));
+                exit = 0;
                 break;
             case "status":
                 exit = status(options);

@@ -102,7 +102,7 @@ public final class WeightPublisher extends AbstractBehavior<WeightPublisher.Comm
     }
 
     /** Splits encoded weights into chunks of at most {@code chunkBytes} bytes. */
-    static List<WeightChunk> split(EncodedWeights weights, int chunkBytes) {
+    public static List<WeightChunk> split(EncodedWeights weights, int chunkBytes) {
         byte[] bytes = weights.bytes();
         int count = Math.max(1, (bytes.length + chunkBytes - 1) / chunkBytes);
         List<WeightChunk> chunks = new ArrayList<>(count);

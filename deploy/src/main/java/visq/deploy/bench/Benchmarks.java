@@ -1,0 +1,261 @@
+package visq.deploy.bench;
+
+import akka.actor.typed.ActorSystem;
+import akka.actor.typed.javadsl.Behaviors;
+import akka.grpc.GrpcClientSettings;
+import akka.serialization.Serialization;
+import akka.serialization.SerializationExtension;
+import com.google.protobuf.ByteString;
+import com.typesafe.config.Config;
+import com.typesafe.config.ConfigFactory;
+import com.typesafe.config.ConfigValueFactory;
+import java.io.PrintStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import visq.actors.cluster.GrpcBindings;
+import visq.actors.cluster.ModelSettings;
+import visq.actors.learner.CheckpointWriter;
+import visq.actors.learner.TrainingHistory;
+import visq.actors.weights.WeightAssembly;
+import visq.actors.weights.WeightChunk;
+import visq.actors.weights.WeightPublisher;
+import visq.deploy.NodeLauncher;
+import visq.gpu.image.ImageDecoder;
+import visq.gpu.image.ImageLimits;
+import visq.gpu.image.ImagePreprocessor;
+import visq.gpu.image.ImageTensor;
+import visq.gpu.model.EncodedWeights;
+import visq.gpu.model.GeneratedResponse;
+import visq.gpu.model.ModelConfig;
+import visq.gpu.model.PolicyModel;
+import visq.gpu.model.PolicyModels;
+import visq.gpu.model.SamplingSettings;
+import visq.gpu.tasks.PolicyPrompt;
+import visq.gpu.tasks.PromptCatalogue;
+import visq.gpu.tasks.QualityTask;
+import visq.gpu.training.GrpoSample;
+import visq.gpu.training.LearningRateSchedule;
+import visq.gpu.training.MethodPreset;
+import visq.gpu.training.PolicyTrainer;
+import visq.protocol.api.ImageInput;
+import visq.protocol.api.ScoreRequest;
+import visq.protocol.api.ScoringServiceClient;
+import visq.protocol.artifacts.StepRecord;
+
+/**
+ * {@code visq bench}: measures, in one run on this machine, rollout and token throughput of a worker's
+ * model, the learner's GRPO step time, a weight push end to end (export, chunk, Kryo round trip,
+ * reassembly with checksum, import), scoring requests/s with p50/p99 latency over real gRPC on
+ * 127.0.0.1, and the samples/s ratio of asynchronous (max-staleness 1) to synchronous training with two
+ * workers at otherwise equal settings. Every number comes from this run; compare ratios, not absolutes.
+ */
+public final class Benchmarks {
+    private final Config config;
+    private final PrintStream out;
+    private final Path sharedDirectory;
+
+    public Benchmarks(Config config, PrintStream out) {
+        this.config = config;
+        this.out = out;
+        this.sharedDirectory = Path.of(config.getString("visq.data.shared-dir"));
+    }
+
+    public void runAll(int scoringSeconds, int asyncSteps) throws Exception {
+        ModelConfig model = ModelSettings.fromConfig(config);
+        ImageTensor image = new ImagePreprocessor(new ImagePreprocessor.Settings(model.viewSize()))
+                .preprocess(ImageDecoder.decode(sharedDirectory.resolve("data/clive/images/100.png"),
+                        ImageLimits.defaults()));
+        out.printf(Locale.ROOT, "visq bench on %d cores, model %s (%s)%n", Runtime.getRuntime().availableProcessors(),
+                model.modelId(), model.toJson());
+        rolloutsAndLearner(model, image);
+        weightPush(model);
+        scoring(scoringSeconds);
+        asyncVersusSync(asyncSteps);
+    }
+
+    private void rolloutsAndLearner(ModelConfig model, ImageTensor image) {
+        PolicyPrompt prompt = PromptCatalogue.prompt(QualityTask.DEGRADATION, List.of(image));
+        int groupSize = config.getInt("visq.training.group-size");
+        SamplingSettings sampling = new SamplingSettings(1.0, 50, 1.0, config.getInt("visq.training.sampling.max-new-tokens"), false);
+        try (PolicyModel policy = PolicyModels.create(model, "cpu");
+                PolicyTrainer trainer = new PolicyTrainer(PolicyModels.create(model, "cpu"),
+                        Optional.of(PolicyModels.create(model, "cpu")), MethodPreset.compact(),
+                        new LearningRateSchedule(1e-4, 0, 1000), 1000)) {
+            policy.generate(prompt, groupSize, sampling, 0); // warm-up
+            long tokens = 0;
+            int groups = 20;
+            long started = System.nanoTime();
+            List<GrpoSample> samples = new ArrayList<>();
+            for (int i = 0; i < groups; i++) {
+                for (GeneratedResponse response : policy.generate(prompt, groupSize, sampling, i + 1)) {
+                    tokens += response.tokenIds().length;
+                    if (samples.size() < 4 * groupSize) {
+                        samples.add(new GrpoSample(prompt, response.tokenIds(), response.logProbs(),
+                                (samples.size() % 3) - 1.0));
+                    }
+                }
+            }
+            double seconds = (System.nanoTime() - started) / 1e9;
+            out.printf(Locale.ROOT, "rollout worker: %.1f rollouts/s, %.0f tokens/s (%d groups of %d, %.1f tokens "
+                    + "per rollout, one worker, one thread)%n", groups * groupSize / seconds, tokens / seconds, groups,
+                    groupSize, (double) tokens / (groups * groupSize));
+            trainer.grpoStep(samples); // warm-up
+            int steps = 10;
+            long learnerStarted = System.nanoTime();
+            for (int i = 0; i < steps; i++) {
+                trainer.grpoStep(samples);
+            }
+            out.printf(Locale.ROOT, "learner: %.1f ms per GRPO step (%d rollouts: 4 prompts x G=%d)%n",
+                    (System.nanoTime() - learnerStarted) / 1e6 / steps, samples.size(), groupSize);
+        }
+    }
+
+    private void weightPush(ModelConfig model) throws Exception {
+        ActorSystem<Void> system = ActorSystem.create(Behaviors.empty(), "bench-serialization",
+                ConfigFactory.parseString("akka.actor.provider = cluster\nakka.remote.artery.canonical.port = 0\n"
+                        + "akka.loglevel = WARNING").withFallback(config));
+        try (PolicyModel source = PolicyModels.create(model, "cpu");
+                PolicyModel target = PolicyModels.create(model, "cpu")) {
+            Serialization serialization = SerializationExtension.get(akka.actor.typed.javadsl.Adapter.toClassic(system));
+            int chunkBytes = (int) config.getBytes("visq.weights.chunk-size").longValue();
+            int pushes = 20;
+            long bytes = 0;
+            long started = System.nanoTime();
+            for (int version = 1; version <= pushes; version++) {
+                EncodedWeights weights = source.exportWeights(version);
+                bytes += weights.bytes().length;
+                WeightAssembly assembly = WeightAssembly.holding(version - 1);
+                for (WeightChunk chunk : WeightPublisher.split(weights, chunkBytes)) {
+                    byte[] wire = serialization.serialize(chunk).get();
+                    assembly = assembly.updated((WeightChunk) serialization.deserialize(wire, WeightChunk.class).get());
+                }
+                target.importWeights(assembly.completed().orElseThrow());
+            }
+            double seconds = (System.nanoTime() - started) / 1e9;
+            out.printf(Locale.ROOT, "weight push: %.1f ms per version of %.2f MB (export, %d KiB chunks, Kryo round "
+                    + "trip, SHA-256 reassembly, import) = %.1f MB/s; network not included%n", seconds * 1e3 / pushes,
+                    bytes / 1e6 / pushes, chunkBytes / 1024, bytes / 1e6 / seconds);
+        } finally {
+            system.terminate();
+            system.getWhenTerminated().toCompletableFuture().get(30, TimeUnit.SECONDS);
+        }
+    }
+
+    private void scoring(int seconds) throws Exception {
+        Path work = Files.createTempDirectory("visq-bench-scoring");
+        Config node = config
+                .withValue("visq.training.cold-start-steps", ConfigValueFactory.fromAnyRef(0))
+                .withValue("visq.training.grpo-steps", ConfigValueFactory.fromAnyRef(0))
+                .withValue("visq.grpc.port", ConfigValueFactory.fromAnyRef(0))
+                .withValue("visq.learner.checkpoint-dir", ConfigValueFactory.fromAnyRef(work.toString()));
+        ActorSystem<Void> cluster = NodeLauncher.start(node);
+        ActorSystem<Void> client = ActorSystem.create(Behaviors.empty(), "bench-client",
+                ConfigFactory.parseString("akka.actor.provider = local\nakka.loglevel = WARNING"));
+        try {
+            int port = GrpcBindings.of(cluster).get(60, TimeUnit.SECONDS).localAddress().getPort();
+            ScoringServiceClient scoring = ScoringServiceClient.create(
+                    GrpcClientSettings.connectToServiceAt("127.0.0.1", port, client).withTls(false), client);
+            ScoreRequest request = ScoreRequest.newBuilder().setImage(ImageInput.newBuilder().setEncoded(
+                    ByteString.copyFrom(Files.readAllBytes(sharedDirectory.resolve("data/clive/images/100.png")))))
+                    .build();
+            awaitServing(scoring, request);
+            for (int concurrency : new int[] {1, 4}) {
+                LatencyRecorder latencies = new LatencyRecorder();
+                AtomicInteger errors = new AtomicInteger();
+                long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(seconds);
+                List<CompletableFuture<LatencyRecorder>> loops = new ArrayList<>();
+                for (int c = 0; c < concurrency; c++) {
+                    loops.add(CompletableFuture.supplyAsync(() -> {
+                        LatencyRecorder mine = new LatencyRecorder();
+                        while (System.nanoTime() < deadline) {
+                            long started = System.nanoTime();
+                            try {
+                                scoring.score(request).toCompletableFuture().get(30, TimeUnit.SECONDS);
+                                mine.record(System.nanoTime() - started);
+                            } catch (Exception e) {
+                                errors.incrementAndGet();
+                            }
+                        }
+                        return mine;
+                    }));
+                }
+                for (CompletableFuture<LatencyRecorder> loop : loops) {
+                    latencies.addAll(loop.get());
+                }
+                out.printf(Locale.ROOT, "scoring over gRPC (1 worker, batch 1, %d client(s) in flight): %.1f requests/s,"
+                        + " p50 %.1f ms, p99 %.1f ms, %d errors in %d s%n", concurrency,
+                        latencies.count() / (double) seconds, latencies.percentileMillis(50),
+                        latencies.percentileMillis(99), errors.get(), seconds);
+            }
+            scoring.close();
+        } finally {
+            client.terminate();
+            cluster.terminate();
+            cluster.getWhenTerminated().toCompletableFuture().get(30, TimeUnit.SECONDS);
+        }
+    }
+
+    private static void awaitServing(ScoringServiceClient scoring, ScoreRequest request) throws Exception {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+        while (true) {
+            try {
+                scoring.score(request).toCompletableFuture().get(30, TimeUnit.SECONDS);
+                return;
+            } catch (Exception e) {
+                if (System.nanoTime() > deadline) {
+                    throw e;
+                }
+                Thread.sleep(200);
+            }
+        }
+    }
+
+    private void asyncVersusSync(int grpoSteps) throws Exception {
+        double sync = trainingThroughput(0, grpoSteps);
+        double async = trainingThroughput(1, grpoSteps);
+        out.printf(Locale.ROOT, "training with 2 workers: synchronous %.1f samples/s, asynchronous (max-staleness 1) "
+                + "%.1f samples/s, ratio %.2f%n", sync, async, async / sync);
+    }
+
+    /** GRPO samples per second of wall time over {@code grpoSteps} steps (after a 2-step cold start). */
+    private double trainingThroughput(int maxStaleness, int grpoSteps) throws Exception {
+        Path work = Files.createTempDirectory("visq-bench-train");
+        Config node = config
+                .withValue("visq.training.cold-start-steps", ConfigValueFactory.fromAnyRef(2))
+                .withValue("visq.training.grpo-steps", ConfigValueFactory.fromAnyRef(grpoSteps))
+                .withValue("visq.training.max-staleness", ConfigValueFactory.fromAnyRef(maxStaleness))
+                .withValue("visq.rollout.devices", ConfigValueFactory.fromIterable(List.of("cpu", "cpu")))
+                .withValue("akka.cluster.roles", ConfigValueFactory.fromIterable(List.of("learner", "rollout")))
+                .withValue("visq.learner.checkpoint-dir", ConfigValueFactory.fromAnyRef(work.toString()));
+        ActorSystem<Void> cluster = NodeLauncher.start(node);
+        try {
+            long deadline = System.nanoTime() + TimeUnit.MINUTES.toNanos(10);
+            long grpoStarted = 0;
+            while (!Files.exists(work.resolve(CheckpointWriter.LATEST_METADATA))
+                    || CheckpointWriter.readLatest(work).getStep() != 2 + grpoSteps) {
+                if (System.nanoTime() > deadline) {
+                    throw new IllegalStateException("benchmark training did not finish");
+                }
+                if (grpoStarted == 0 && Files.exists(work.resolve(TrainingHistory.FILE))
+                        && TrainingHistory.read(work).size() >= 2) {
+                    grpoStarted = System.nanoTime(); // the cold start is over: GRPO steps run from here
+                }
+                Thread.sleep(20);
+            }
+            double seconds = (System.nanoTime() - grpoStarted) / 1e9;
+            int samples = TrainingHistory.read(work).stream().filter(r -> r.getPhase().equals("GRPO"))
+                    .mapToInt(StepRecord::getSampleIdsCount).sum() * config.getInt("visq.training.group-size");
+            return samples / seconds;
+        } finally {
+            cluster.terminate();
+            cluster.getWhenTerminated().toCompletableFuture().get(30, TimeUnit.SECONDS);
+        }
+    }
+}
