@@ -14,7 +14,9 @@ import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.io.ByteArrayOutputStream;
 import java.time.Duration;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ExecutionException;
@@ -143,6 +145,98 @@ class ThreeNodeTrainingTest {
         ScoreReply stillServing = score(request(CLIVE_IMAGE, "score-number"));
         assertNotNull(stillServing.getServedBy().getWorker());
         assertTrue(stillServing.getServedBy().getWorker().contains("cpu"), stillServing.toString());
+    }
+
+    /** One bad request: what is sent, the status it must get, and a word its message must contain. */
+    private record BadRequest(String name, ScoreRequest request, Status.Code code, String mentions) {}
+
+    @Test
+    void twentyKindsOfBadRequestsGetTheRightStatusAndTheNodesKeepServing() throws Exception {
+        byte[] png = Files.readAllBytes(CLIVE_IMAGE);
+        byte[] jpeg = Files.readAllBytes(TestClusters.sharedDirectory().resolve("data/clive/images/1001.JPG"));
+        byte[] bmp = Files.readAllBytes(TestClusters.sharedDirectory().resolve("data/calibration/dist/I03.bmp"));
+        List<BadRequest> cases = List.of(
+                bad("no image field", ScoreRequest.newBuilder().build(), Status.Code.INVALID_ARGUMENT, "empty"),
+                bad("empty bytes", image(new byte[0]), Status.Code.INVALID_ARGUMENT, "empty"),
+                bad("one byte", image(new byte[] {1}), Status.Code.INVALID_ARGUMENT, "format"),
+                bad("plain text", image("hello, world".getBytes()), Status.Code.INVALID_ARGUMENT, "format"),
+                bad("GIF magic", image("GIF89a\u0001\u0000\u0001\u0000".getBytes()), Status.Code.INVALID_ARGUMENT,
+                        "format"),
+                bad("PDF magic", image("%PDF-1.7 1 0 obj".getBytes()), Status.Code.INVALID_ARGUMENT, "format"),
+                bad("PNG signature only", image(Arrays.copyOf(png, 8)), Status.Code.INVALID_ARGUMENT, "png"),
+                bad("PNG cut at 10%", image(BadImages.truncated(png, 0.1)), Status.Code.INVALID_ARGUMENT, "png"),
+                bad("PNG cut at 90%", image(BadImages.truncated(png, 0.9)), Status.Code.INVALID_ARGUMENT, "png"),
+                bad("JPEG cut at 50%", image(BadImages.truncated(jpeg, 0.5)), Status.Code.INVALID_ARGUMENT, "jpeg"),
+                bad("JPEG SOI only", image(Arrays.copyOf(jpeg, 2)), Status.Code.INVALID_ARGUMENT, "jpeg"),
+                bad("BMP cut at 30%", image(BadImages.truncated(bmp, 0.3)), Status.Code.INVALID_ARGUMENT, "bmp"),
+                bad("PNG header 0x0", image(BadImages.pngHeader(0, 0)), Status.Code.INVALID_ARGUMENT, "zero"),
+                bad("PNG header 100 megapixels", image(BadImages.pngHeader(10_000, 10_000)),
+                        Status.Code.INVALID_ARGUMENT, "pixel"),
+                bad("PNG header 1x1", image(BadImages.pngHeader(1, 1)), Status.Code.INVALID_ARGUMENT, "small"),
+                bad("Kodak image over the pixel limit", request(KODAK_IMAGE, "score"), Status.Code.INVALID_ARGUMENT,
+                        "pixel"),
+                bad("unknown task", request(CLIVE_IMAGE, "aesthetics"), Status.Code.INVALID_ARGUMENT, "unknown task"),
+                bad("degradation task on Score", request(CLIVE_IMAGE, "degradation"), Status.Code.INVALID_ARGUMENT,
+                        "unknown task"),
+                bad("random bytes", image(new java.util.Random(5).ints(4096, 0, 256)
+                        .collect(ByteArrayOutputStream::new, ByteArrayOutputStream::write, (a, b) -> { }).toByteArray()),
+                        Status.Code.INVALID_ARGUMENT, "format"),
+                bad("pinned version nobody holds", request(CLIVE_IMAGE, "score").toBuilder()
+                        .setPin(visq.protocol.api.VersionPin.newBuilder().setWeightVersion(999)).build(),
+                        Status.Code.FAILED_PRECONDITION, "pinned"),
+                bad("image over the byte limit", image(new byte[16 * 1024 * 1024 + 100]), Status.Code.INVALID_ARGUMENT,
+                        "over the limit"),
+                bad("message over the transport limit", image(new byte[30 * 1024 * 1024]), Status.Code.CANCELLED, ""));
+        for (BadRequest bad : cases) {
+            StatusRuntimeException status = failure(bad.request());
+            if (bad.code() == Status.Code.CANCELLED) {
+                // The server cuts a body over visq.grpc.max-request-size while it streams (nothing is buffered);
+                // HTTP/2 then resets the stream the client is still sending on, so the client sees CANCELLED, or
+                // RESOURCE_EXHAUSTED when it finished sending before the server's trailers arrived.
+                assertTrue(status.getStatus().getCode() == Status.Code.CANCELLED
+                        || status.getStatus().getCode() == Status.Code.RESOURCE_EXHAUSTED, bad.name() + ": " + status);
+                continue;
+            }
+            assertEquals(bad.code(), status.getStatus().getCode(), bad.name() + ": " + status);
+            String description = String.valueOf(status.getStatus().getDescription()).toLowerCase();
+            assertTrue(description.contains(bad.mentions()), bad.name() + ": '" + description + "' should mention '"
+                    + bad.mentions() + "'");
+        }
+        assertEquals(COLD_START_STEPS + GRPO_STEPS, score(request(CLIVE_IMAGE, "score")).getServedBy().getWeightVersion(),
+                "still serving after " + cases.size() + " bad requests");
+    }
+
+    @Test
+    void fuzzedImageBytesOnlyEverGetInvalidArgument() throws Exception {
+        byte[] png = Files.readAllBytes(CLIVE_IMAGE);
+        java.util.Random random = new java.util.Random(2026);
+        for (int i = 0; i < 60; i++) {
+            byte[] mutated = Arrays.copyOf(png, 64 + random.nextInt(png.length - 64));
+            for (int flips = 0; flips < 8; flips++) {
+                mutated[random.nextInt(mutated.length)] = (byte) random.nextInt(256);
+            }
+            try {
+                ScoreReply reply = score(image(mutated));
+                assertTrue(reply.hasServedBy(), "a mutated file that still decodes is scored");
+            } catch (ExecutionException e) {
+                StatusRuntimeException status = (StatusRuntimeException) e.getCause();
+                assertEquals(Status.Code.INVALID_ARGUMENT, status.getStatus().getCode(), "case " + i + ": " + status);
+            }
+        }
+        assertEquals(COLD_START_STEPS + GRPO_STEPS, score(request(CLIVE_IMAGE, "score")).getServedBy().getWeightVersion());
+    }
+
+    private static BadRequest bad(String name, ScoreRequest request, Status.Code code, String mentions) {
+        return new BadRequest(name, request, code, mentions);
+    }
+
+    private static ScoreRequest image(byte[] bytes) {
+        return ScoreRequest.newBuilder().setImage(ImageInput.newBuilder().setEncoded(ByteString.copyFrom(bytes))).build();
+    }
+
+    private StatusRuntimeException failure(ScoreRequest request) {
+        ExecutionException failure = assertThrows(ExecutionException.class, () -> score(request));
+        return (StatusRuntimeException) failure.getCause();
     }
 
     private void assertInvalid(ScoreRequest request, String messageMentions) {

@@ -18,14 +18,34 @@ import visq.protocol.api.ScoringServicePowerApiHandlerFactory;
 public final class GrpcEndpoint {
 
     /** Typed settings under {@code visq.grpc}; port 0 picks a free port. */
-    public record Settings(String host, int port, String bearerToken) {
+    public record Settings(String host, int port, String bearerToken, long maxRequestBytes) {
         public static Settings fromConfig(Config config) {
             Config c = config.getConfig("visq.grpc");
-            return new Settings(c.getString("host"), c.getInt("port"), c.getString("bearer-token"));
+            return new Settings(c.getString("host"), c.getInt("port"), c.getString("bearer-token"),
+                    c.getBytes("max-request-size"));
         }
     }
 
     private GrpcEndpoint() {}
+
+    /**
+     * Maps failures outside the services to statuses: a request body over the size limit becomes
+     * RESOURCE_EXHAUSTED naming the limit; everything else keeps Akka gRPC's default mapping.
+     */
+    private static akka.japi.Function<akka.actor.ActorSystem, akka.japi.Function<Throwable, akka.grpc.Trailers>>
+            errors(Settings settings) {
+        return system -> failure -> {
+            Throwable cause = failure;
+            while (cause != null && !(cause instanceof akka.http.scaladsl.model.EntityStreamSizeException)) {
+                cause = cause.getCause();
+            }
+            if (cause != null) {
+                return new akka.grpc.Trailers(io.grpc.Status.RESOURCE_EXHAUSTED.withDescription(
+                        "request is larger than the limit of " + settings.maxRequestBytes() + " bytes"));
+            }
+            return akka.grpc.javadsl.GrpcExceptionHandler.defaultMapper().apply(system).apply(failure);
+        };
+    }
 
     /** Binds both services; with a bearer token configured, every call must carry it. */
     public static CompletionStage<ServerBinding> bind(ActorSystem<?> system, Settings settings,
@@ -33,8 +53,15 @@ public final class GrpcEndpoint {
         BearerTokenCheck check = new BearerTokenCheck(settings.bearerToken());
         @SuppressWarnings("unchecked")
         Function<HttpRequest, CompletionStage<HttpResponse>> handler = ServiceHandler.concatOrNotFound(
-                ScoringServicePowerApiHandlerFactory.create(new AuthenticatedScoringService(check, scoring), system),
-                AdminServicePowerApiHandlerFactory.create(new AuthenticatedAdminService(check, admin), system));
-        return Http.get(system).newServerAt(settings.host(), settings.port()).bind(handler);
+                ScoringServicePowerApiHandlerFactory.create(new AuthenticatedScoringService(check, scoring),
+                        errors(settings), system),
+                AdminServicePowerApiHandlerFactory.create(new AuthenticatedAdminService(check, admin),
+                        errors(settings), system));
+        // Streamed HTTP/2 bodies are not bounded by akka.http's max-content-length: bound every request here, so a
+        // huge message is cut off while it streams instead of being buffered on the heap.
+        Function<HttpRequest, CompletionStage<HttpResponse>> bounded =
+                request -> handler.apply(request.withEntity(
+                        (akka.http.javadsl.model.RequestEntity) request.entity().withSizeLimit(settings.maxRequestBytes())));
+        return Http.get(system).newServerAt(settings.host(), settings.port()).bind(bounded);
     }
 }
