@@ -40,6 +40,7 @@ final class TestClusters {
                 "visq.training.prompts-per-step", 2));
         Config sampling = ConfigFactory.parseString(
                 "visq.training.group-size = 4\nvisq.training.sampling.max-new-tokens = 48\n"
+                        + "visq.data.crops-per-source = 1\nvisq.model.view-size = 32\n"
                         + "visq.router.max-new-tokens = 48\nakka.loglevel = WARNING\n"
                         + "akka.cluster.jmx.multi-mbeans-in-same-jvm = on");
         return ConfigFactory.parseMap(overrides).withFallback(base).withFallback(sampling)
