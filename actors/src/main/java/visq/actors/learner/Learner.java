@@ -10,6 +10,7 @@ import akka.actor.typed.javadsl.Receive;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.List;
 import java.util.function.Supplier;
 import visq.actors.cluster.ClusterMessage;
@@ -75,6 +76,9 @@ public final class Learner extends AbstractBehavior<Learner.Command> {
     public record StepTrained(StepStats stats) implements StepOutcome {}
 
     public record StepFailed(long step, String reason) implements StepOutcome {}
+
+    /** Sub-folder of the checkpoint directory holding the policy as it was after the cold start. */
+    public static final String COLD_START_FOLDER = "cold-start";
 
     private final LearnerSettings settings;
     private final PolicyTrainer trainer;
@@ -175,6 +179,7 @@ public final class Learner extends AbstractBehavior<Learner.Command> {
     }
 
     private Behavior<Command> onTrainGrpo(TrainGrpo command) {
+        saveColdStartCheckpointOnce(command.step() - 1);
         long started = System.nanoTime();
         cursors = command.cursorsAfter();
         try {
@@ -207,6 +212,23 @@ public final class Learner extends AbstractBehavior<Learner.Command> {
                     e.getMessage());
         }
         replyTo.tell(new StepTrained(stats));
+    }
+
+    /**
+     * Before the first GRPO update of a run that had a cold start, keeps the cold-start policy in
+     * {@code <checkpoint-dir>/cold-start} so that evaluations can compare before and after GRPO.
+     */
+    private void saveColdStartCheckpointOnce(long coldStartSteps) {
+        Path folder = settings.checkpointDirectory().resolve(COLD_START_FOLDER);
+        if (coldStartSteps <= 0 || Files.exists(folder.resolve(CheckpointWriter.LATEST_METADATA))) {
+            return;
+        }
+        try {
+            new CheckpointWriter(folder).write(new Checkpoint(coldStartSteps, trainer.policy().exportWeights(version),
+                    trainer.exportState(), List.of()));
+        } catch (IOException e) {
+            getContext().getLog().warn("cold-start checkpoint could not be written: {}", e.getMessage());
+        }
     }
 
     private Behavior<Command> onSaveCheckpoint(SaveCheckpoint command) {
