@@ -87,6 +87,12 @@ public final class NodeGuardian {
         TrainingSettings training = TrainingSettings.fromConfig(config);
         LearnerSettings learnerSettings = LearnerSettings.fromConfig(config);
         MethodPreset preset = MethodPreset.byName(learnerSettings.preset());
+        if (preset.sampling().temperature() != training.sampling().temperature()) {
+            // the learner's log-probs must use the temperature the rollouts were sampled at, or every ratio is off
+            throw new IllegalArgumentException("visq.training.sampling.temperature " + training.sampling().temperature()
+                    + " differs from the temperature " + preset.sampling().temperature() + " of preset "
+                    + preset.name());
+        }
         ActorRef<WeightPublisher.Command> publisher =
                 context.spawn(WeightPublisher.create(WeightPublisher.Settings.fromConfig(config)), "weight-publisher");
         int grpoOptimizerSteps = (int) (training.grpoSteps() * Math.max(1, preset.grpo().policyUpdatesPerRollout()));

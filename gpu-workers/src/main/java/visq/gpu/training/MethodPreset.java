@@ -39,7 +39,7 @@ public record MethodPreset(
         double learningRate,
         int warmupSteps,
         double gradientClipNorm,
-        SamplingSettings sampling) {
+        SamplingConstants sampling) {
 
     public static final String Q_INSIGHT = "q-insight";
     public static final String VISUALQUALITY_R1 = "visualquality-r1";
@@ -75,18 +75,18 @@ public record MethodPreset(
 
     public static MethodPreset qInsight() {
         return new MethodPreset(Q_INSIGHT, 8, GrpoSettings.qInsight(), AdvantageScaling.GROUP_STD,
-                AdamWSettings.papers(), 1e-6, 0, 1.0, SamplingSettings.papers());
+                AdamWSettings.papers(), 1e-6, 0, 1.0, SamplingConstants.papers());
     }
 
     public static MethodPreset visualQualityR1() {
         return new MethodPreset(VISUALQUALITY_R1, 6, GrpoSettings.visualQualityR1(), AdvantageScaling.GROUP_STD,
-                AdamWSettings.papers(), 1e-6, 0, 1.0, SamplingSettings.papers());
+                AdamWSettings.papers(), 1e-6, 0, 1.0, SamplingConstants.papers());
     }
 
     public static MethodPreset compact() {
         GrpoSettings grpo = new GrpoSettings(0.2, 0.2, 0.01, LossAggregation.SEQUENCE_MEAN, 128, 1);
         return new MethodPreset(COMPACT, 8, grpo, AdvantageScaling.GROUP_STD,
-                AdamWSettings.papers().withWeightDecay(0.01), 3e-4, 20, 1.0, SamplingSettings.papers());
+                AdamWSettings.papers().withWeightDecay(0.01), 3e-4, 20, 1.0, SamplingConstants.papers());
     }
 
     /** The learning-rate schedule of this preset over a run of {@code totalSteps} updates. */

@@ -18,7 +18,7 @@ class MethodPresetTest {
         assertEquals(1e-6, p.learningRate(), "method.md §3 lr 1e-6");
         assertEquals(0, p.warmupSteps(), "method.md §3 no warm-up");
         assertEquals(1.0, p.gradientClipNorm(), "method.md §3 grad-norm clip 1.0");
-        assertEquals(new SamplingSettings(1.0, 50, 1.0, 1.0), p.sampling(),
+        assertEquals(new SamplingConstants(1.0, 50, 1.0, 1.0), p.sampling(),
                 "method.md §3 temperature 1, top-k 50, top-p 1, no repetition penalty");
         assertEquals(AdvantageScaling.GROUP_STD, p.advantageScaling(), "method.md §3 group std");
     }

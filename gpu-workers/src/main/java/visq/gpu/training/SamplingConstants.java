@@ -9,16 +9,16 @@ package visq.gpu.training;
  * @param topP nucleus mass (1.0 disables)
  * @param repetitionPenalty 1.0 means none
  */
-public record SamplingSettings(double temperature, int topK, double topP, double repetitionPenalty) {
+public record SamplingConstants(double temperature, int topK, double topP, double repetitionPenalty) {
 
-    public SamplingSettings {
+    public SamplingConstants {
         if (!(temperature > 0) || topK < 0 || !(topP > 0 && topP <= 1) || !(repetitionPenalty > 0)) {
             throw new IllegalArgumentException("invalid sampling settings");
         }
     }
 
     /** Both papers: temperature 1.0, top-k 50, top-p 1.0, no repetition penalty. */
-    public static SamplingSettings papers() {
-        return new SamplingSettings(1.0, 50, 1.0, 1.0);
+    public static SamplingConstants papers() {
+        return new SamplingConstants(1.0, 50, 1.0, 1.0);
     }
 }
