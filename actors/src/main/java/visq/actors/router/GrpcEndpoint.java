@@ -8,6 +8,7 @@ import akka.http.javadsl.model.HttpRequest;
 import akka.http.javadsl.model.HttpResponse;
 import akka.japi.function.Function;
 import com.typesafe.config.Config;
+import java.util.Optional;
 import java.util.concurrent.CompletionStage;
 import visq.protocol.api.AdminService;
 import visq.protocol.api.AdminServicePowerApiHandlerFactory;
@@ -18,11 +19,11 @@ import visq.protocol.api.ScoringServicePowerApiHandlerFactory;
 public final class GrpcEndpoint {
 
     /** Typed settings under {@code visq.grpc}; port 0 picks a free port. */
-    public record Settings(String host, int port, String bearerToken, long maxRequestBytes) {
+    public record Settings(String host, int port, String bearerToken, long maxRequestBytes, TlsSettings tls) {
         public static Settings fromConfig(Config config) {
             Config c = config.getConfig("visq.grpc");
             return new Settings(c.getString("host"), c.getInt("port"), c.getString("bearer-token"),
-                    c.getBytes("max-request-size"));
+                    c.getBytes("max-request-size"), TlsSettings.fromConfig(config));
         }
     }
 
@@ -62,6 +63,11 @@ public final class GrpcEndpoint {
         Function<HttpRequest, CompletionStage<HttpResponse>> bounded =
                 request -> handler.apply(request.withEntity(
                         (akka.http.javadsl.model.RequestEntity) request.entity().withSizeLimit(settings.maxRequestBytes())));
-        return Http.get(system).newServerAt(settings.host(), settings.port()).bind(bounded);
+        akka.http.javadsl.ServerBuilder server = Http.get(system).newServerAt(settings.host(), settings.port());
+        Optional<javax.net.ssl.SSLContext> tls = settings.tls().serverContext();
+        if (tls.isPresent()) {
+            server = server.enableHttps(akka.http.javadsl.ConnectionContext.httpsServer(tls.get()));
+        }
+        return server.bind(bounded);
     }
 }
