@@ -41,7 +41,7 @@ public final class VisqCommand {
             "  status [--host H] [--port P] [--token T]          cluster members and training progress",
             "  eval   [--checkpoint DIR] [--out DIR] [--samples N --temperature T] [--task score|score-number]",
             "         [--max-images N]   reports (Markdown, JSON), plots and summary for the held-out splits",
-            "  bench  [--scoring-seconds S] [--async-steps N]   throughput and latency, measured in one run",
+            "  bench  [--scoring-seconds S] [--async-steps N] [--only scoring]   throughput and latency, measured in one run",
             "  (--token defaults to $VISQ_GRPC_TOKEN; needed when the cluster sets visq.grpc.bearer-token)");
 
     private VisqCommand() {}
@@ -73,10 +73,14 @@ public final class VisqCommand {
                 exit = evaluate(options);
                 break;
             case "bench":
-                new visq.deploy.bench.Benchmarks(NodeLauncher.configure(options.value("--config", "local.conf"),
-                        options.overrides, System.getenv()), System.out)
-                        .runAll(Integer.parseInt(options.value("--scoring-seconds", "20")),
-                                Integer.parseInt(options.value("--async-steps", "16")));
+                visq.deploy.bench.Benchmarks bench = new visq.deploy.bench.Benchmarks(NodeLauncher.configure(
+                        options.value("--config", "local.conf"), options.overrides, System.getenv()), System.out);
+                int scoringSeconds = Integer.parseInt(options.value("--scoring-seconds", "20"));
+                if (options.value("--only", "").equals("scoring")) {
+                    bench.runScoring(scoringSeconds);
+                } else {
+                    bench.runAll(scoringSeconds, Integer.parseInt(options.value("--async-steps", "16")));
+                }
                 exit = 0;
                 break;
             case "status":

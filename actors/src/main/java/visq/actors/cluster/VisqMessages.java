@@ -27,6 +27,7 @@ public final class VisqMessages {
             RolloutWorker.Command.class,
             RolloutWorker.GenerationOutcome.class,
             RolloutWorker.AnswerOutcome.class,
+            RolloutWorker.BatchedPrompt.class,
             InferenceRouter.Command.class,
             InferenceRouter.ServingState.class,
             RewardScorer.Command.class,

@@ -22,6 +22,7 @@ import visq.gpu.model.SamplingSettings;
 import visq.gpu.image.ImageTensor;
 import visq.gpu.model.GeneratedResponse;
 import visq.gpu.model.PolicyModel;
+import visq.gpu.tasks.PolicyPrompt;
 import visq.gpu.tasks.PromptCatalogue;
 import visq.gpu.tasks.QualityTask;
 
@@ -62,6 +63,28 @@ public final class RolloutWorker extends AbstractBehavior<RolloutWorker.Command>
         }
     }
 
+    /**
+     * Answer several prompts in one batched decoding pass (a router's micro-batch), all with {@code sampling} and
+     * {@code seed}. Each prompt keeps its own request id and reply: every one gets its own {@link Answered} or
+     * {@link AnswerFailed}, exactly as if it had come alone as an {@link AnswerPrompt}.
+     */
+    public record AnswerPrompts(List<BatchedPrompt> prompts, SamplingSettings sampling, long seed) implements Command {
+        public AnswerPrompts {
+            prompts = List.copyOf(prompts);
+            if (prompts.isEmpty()) {
+                throw new IllegalArgumentException("a batch needs at least one prompt");
+            }
+        }
+    }
+
+    /** One request of an {@link AnswerPrompts} batch. */
+    public record BatchedPrompt(String requestId, QualityTask task, List<ImageTensor> images,
+            ActorRef<AnswerOutcome> replyTo) implements ClusterMessage {
+        public BatchedPrompt {
+            images = List.copyOf(images);
+        }
+    }
+
     private record ReceiveWeightChunk(WeightChunk chunk) implements Command {}
 
     private record RoutersListed(Receptionist.Listing listing) implements Command {}
@@ -80,7 +103,7 @@ public final class RolloutWorker extends AbstractBehavior<RolloutWorker.Command>
 
     public record GenerationFailed(long batchId, String workerId, String reason) implements GenerationOutcome {}
 
-    /** Reply to {@link AnswerPrompt}. */
+    /** Reply to {@link AnswerPrompt} and to each prompt of {@link AnswerPrompts}. */
     public sealed interface AnswerOutcome extends ClusterMessage {
         String requestId();
     }
@@ -139,6 +162,7 @@ public final class RolloutWorker extends AbstractBehavior<RolloutWorker.Command>
         return newReceiveBuilder()
                 .onMessage(GenerateGroups.class, this::onGenerateGroups)
                 .onMessage(AnswerPrompt.class, this::onAnswerPrompt)
+                .onMessage(AnswerPrompts.class, this::onAnswerPrompts)
                 .onMessage(ReceiveWeightChunk.class, this::onWeightChunk)
                 .onMessage(RoutersListed.class, this::onRoutersListed)
                 .onSignal(PostStop.class, signal -> onStop())
@@ -178,6 +202,36 @@ public final class RolloutWorker extends AbstractBehavior<RolloutWorker.Command>
         } catch (RuntimeException e) {
             getContext().getLog().warn("worker {} failed request {}", workerId, request.requestId(), e);
             request.replyTo().tell(new AnswerFailed(request.requestId(), FailureKind.WORKER_ERROR, describe(e)));
+        }
+        return this;
+    }
+
+    private Behavior<Command> onAnswerPrompts(AnswerPrompts batch) {
+        List<BatchedPrompt> accepted = new ArrayList<>(batch.prompts().size());
+        List<PolicyPrompt> prompts = new ArrayList<>(batch.prompts().size());
+        for (BatchedPrompt item : batch.prompts()) {
+            try {
+                prompts.add(PromptCatalogue.prompt(item.task(), item.images()));
+                accepted.add(item);
+            } catch (RuntimeException e) { // a bad prompt fails alone; the rest of the batch still runs
+                item.replyTo().tell(new AnswerFailed(item.requestId(), FailureKind.WORKER_ERROR, describe(e)));
+            }
+        }
+        if (accepted.isEmpty()) {
+            return this;
+        }
+        try {
+            List<GeneratedResponse> responses = model.answerAll(prompts, batch.sampling(), batch.seed());
+            for (int i = 0; i < accepted.size(); i++) {
+                BatchedPrompt item = accepted.get(i);
+                item.replyTo().tell(new Answered(item.requestId(), responses.get(i).text(), model.weightVersion(),
+                        workerId, model.modelId()));
+            }
+        } catch (RuntimeException e) {
+            getContext().getLog().warn("worker {} failed a batch of {} requests", workerId, accepted.size(), e);
+            for (BatchedPrompt item : accepted) {
+                item.replyTo().tell(new AnswerFailed(item.requestId(), FailureKind.WORKER_ERROR, describe(e)));
+            }
         }
         return this;
     }

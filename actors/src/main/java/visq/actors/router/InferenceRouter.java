@@ -6,10 +6,14 @@ import akka.actor.typed.javadsl.AbstractBehavior;
 import akka.actor.typed.javadsl.ActorContext;
 import akka.actor.typed.javadsl.Behaviors;
 import akka.actor.typed.javadsl.Receive;
+import akka.actor.typed.javadsl.TimerScheduler;
 import akka.actor.typed.receptionist.Receptionist;
 import akka.actor.typed.receptionist.ServiceKey;
 import com.typesafe.config.Config;
 import java.time.Duration;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Deque;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -22,7 +26,10 @@ import visq.gpu.tasks.QualityTask;
 
 /**
  * Routes online scoring prompts to the workers that hold the newest weight version (or the version a
- * request pins), round-robin among them. Workers announce their version whenever it changes; a worker
+ * request pins), round-robin among them. Requests for the same version are collected into a micro-batch for one
+ * worker until {@code max-batch-size} wait or {@code max-batch-wait} has passed, then sent as one
+ * {@link RolloutWorker.AnswerPrompts} (a lone request as an {@link RolloutWorker.AnswerPrompt}); every request keeps
+ * its own reply, its own timeout and its place under the in-flight limit. Workers announce their version whenever it changes; a worker
  * that leaves the receptionist listing stops receiving requests. A request nobody can serve, or one
  * that times out, is answered with a failure that says why; the router keeps serving.
  */
@@ -52,29 +59,65 @@ public final class InferenceRouter extends AbstractBehavior<InferenceRouter.Comm
 
     private record WorkersListed(Receptionist.Listing listing) implements Command {}
 
-    private record WorkerAnswered(RolloutWorker.AnswerOutcome outcome, ActorRef<RolloutWorker.AnswerOutcome> replyTo)
-            implements Command {}
+    private record WorkerAnswered(RolloutWorker.AnswerOutcome outcome) implements Command {}
 
-    /** Typed settings under {@code visq.router}. */
-    public record Settings(Duration workerTimeout, int maxNewTokens, int maxInFlight) {
+    private record RequestTimedOut(long routingId) implements Command {}
+
+    private record FlushBatch(long version) implements Command {}
+
+    /**
+     * Typed settings under {@code visq.router}. Requests for the same weight version are collected into one batch
+     * for one worker until {@code maxBatchSize} are waiting or {@code maxBatchWait} has passed since the first;
+     * {@code maxBatchSize} 1 sends every request alone at once.
+     */
+    public record Settings(Duration workerTimeout, int maxNewTokens, int maxInFlight, int maxBatchSize,
+            Duration maxBatchWait) {
+        public Settings {
+            if (maxBatchSize < 1) {
+                throw new IllegalArgumentException("visq.router.max-batch-size must be at least 1, got " + maxBatchSize);
+            }
+        }
+
+        /** No batching: every request goes alone, at once. */
+        public Settings(Duration workerTimeout, int maxNewTokens, int maxInFlight) {
+            this(workerTimeout, maxNewTokens, maxInFlight, 1, Duration.ZERO);
+        }
+
         public static Settings fromConfig(Config config) {
             Config c = config.getConfig("visq.router");
-            return new Settings(c.getDuration("worker-timeout"), c.getInt("max-new-tokens"), c.getInt("max-in-flight"));
+            return new Settings(c.getDuration("worker-timeout"), c.getInt("max-new-tokens"), c.getInt("max-in-flight"),
+                    c.getInt("max-batch-size"), c.getDuration("max-batch-wait"));
         }
     }
 
+    /** A request sent or about to be sent to a worker, waiting for its answer. */
+    private record Pending(long routingId, String requestId, ActorRef<RolloutWorker.AnswerOutcome> replyTo) {}
+
+    /** Requests collected for one worker at one weight version, not sent yet. */
+    private record OpenBatch(ActorRef<RolloutWorker.Command> worker, List<RolloutWorker.BatchedPrompt> prompts) {}
+
     private final Settings settings;
+    private final TimerScheduler<Command> timers;
+    private final ActorRef<RolloutWorker.AnswerOutcome> answers;
     private final Map<ActorRef<RolloutWorker.Command>, Long> workerVersions = new HashMap<>();
+    /** Requests in flight by request id; a caller that reuses an id while it is in flight is answered in order. */
+    private final Map<String, Deque<Pending>> pending = new HashMap<>();
+    private final Map<Long, OpenBatch> openBatches = new HashMap<>();
+    private final SamplingSettings greedy;
     private long requestCounter;
+    private long routingCounter;
     private int inFlight;
 
     public static Behavior<Command> create(Settings settings) {
-        return Behaviors.setup(context -> new InferenceRouter(context, settings));
+        return Behaviors.setup(context -> Behaviors.withTimers(timers -> new InferenceRouter(context, timers, settings)));
     }
 
-    private InferenceRouter(ActorContext<Command> context, Settings settings) {
+    private InferenceRouter(ActorContext<Command> context, TimerScheduler<Command> timers, Settings settings) {
         super(context);
         this.settings = settings;
+        this.timers = timers;
+        this.greedy = SamplingSettings.greedy(settings.maxNewTokens());
+        this.answers = context.messageAdapter(RolloutWorker.AnswerOutcome.class, WorkerAnswered::new);
         context.getSystem().receptionist().tell(Receptionist.register(KEY, context.getSelf()));
         ActorRef<Receptionist.Listing> adapter = context.messageAdapter(Receptionist.Listing.class, WorkersListed::new);
         context.getSystem().receptionist().tell(Receptionist.subscribe(RolloutWorker.KEY, adapter));
@@ -88,6 +131,8 @@ public final class InferenceRouter extends AbstractBehavior<InferenceRouter.Comm
                 .onMessage(GetServingState.class, this::onGetServingState)
                 .onMessage(WorkersListed.class, this::onWorkersListed)
                 .onMessage(WorkerAnswered.class, this::onWorkerAnswered)
+                .onMessage(RequestTimedOut.class, this::onRequestTimedOut)
+                .onMessage(FlushBatch.class, this::onFlushBatch)
                 .build();
     }
 
@@ -111,23 +156,103 @@ public final class InferenceRouter extends AbstractBehavior<InferenceRouter.Comm
                     reason));
             return this;
         }
-        ActorRef<RolloutWorker.Command> worker = candidates.get((int) (requestCounter++ % candidates.size()));
+        long version = workerVersions.get(candidates.get(0));
+        long routingId = routingCounter++;
         inFlight++;
-        SamplingSettings greedy = SamplingSettings.greedy(settings.maxNewTokens());
-        getContext().ask(RolloutWorker.AnswerOutcome.class, worker, settings.workerTimeout(),
-                replyTo -> new RolloutWorker.AnswerPrompt(request.requestId(), request.task(), request.images(),
-                        greedy, 0L, replyTo),
-                (outcome, failure) -> new WorkerAnswered(outcome != null ? outcome
-                        : new RolloutWorker.AnswerFailed(request.requestId(), RolloutWorker.FailureKind.TIMEOUT,
-                                "worker did not answer within " + settings.workerTimeout().toMillis() + " ms"),
-                        request.replyTo()));
+        pending.computeIfAbsent(request.requestId(), id -> new ArrayDeque<>())
+                .add(new Pending(routingId, request.requestId(), request.replyTo()));
+        timers.startSingleTimer(timeoutKey(routingId), new RequestTimedOut(routingId), settings.workerTimeout());
+
+        OpenBatch batch = openBatches.get(version);
+        if (batch == null || !candidates.contains(batch.worker())) {
+            if (batch != null) {
+                send(version); // its worker left or moved on: do not hold its requests back
+            }
+            ActorRef<RolloutWorker.Command> worker = candidates.get((int) (requestCounter++ % candidates.size()));
+            batch = new OpenBatch(worker, new ArrayList<>());
+            openBatches.put(version, batch);
+            if (settings.maxBatchSize() > 1) {
+                timers.startSingleTimer(flushKey(version), new FlushBatch(version), settings.maxBatchWait());
+            }
+        }
+        batch.prompts().add(new RolloutWorker.BatchedPrompt(request.requestId(), request.task(), request.images(),
+                answers));
+        if (batch.prompts().size() >= settings.maxBatchSize()) {
+            send(version);
+        }
         return this;
     }
 
-    private Behavior<Command> onWorkerAnswered(WorkerAnswered answered) {
-        inFlight--;
-        answered.replyTo().tell(answered.outcome());
+    private Behavior<Command> onFlushBatch(FlushBatch flush) {
+        send(flush.version());
         return this;
+    }
+
+    /** Sends the open batch of {@code version}, if any: one prompt as an AnswerPrompt, more as one AnswerPrompts. */
+    private void send(long version) {
+        OpenBatch batch = openBatches.remove(version);
+        timers.cancel(flushKey(version));
+        if (batch == null) {
+            return;
+        }
+        List<RolloutWorker.BatchedPrompt> prompts = batch.prompts();
+        if (prompts.size() == 1) {
+            RolloutWorker.BatchedPrompt only = prompts.get(0);
+            batch.worker().tell(new RolloutWorker.AnswerPrompt(only.requestId(), only.task(), only.images(), greedy,
+                    0L, only.replyTo()));
+        } else {
+            batch.worker().tell(new RolloutWorker.AnswerPrompts(prompts, greedy, 0L));
+        }
+    }
+
+    private Behavior<Command> onWorkerAnswered(WorkerAnswered answered) {
+        Pending request = take(answered.outcome().requestId());
+        if (request != null) { // null: it timed out already and was answered then; late answers are dropped
+            timers.cancel(timeoutKey(request.routingId()));
+            request.replyTo().tell(answered.outcome());
+        }
+        return this;
+    }
+
+    private Behavior<Command> onRequestTimedOut(RequestTimedOut timedOut) {
+        for (Deque<Pending> waiting : pending.values()) {
+            for (Pending request : waiting) {
+                if (request.routingId() == timedOut.routingId()) {
+                    waiting.remove(request);
+                    if (waiting.isEmpty()) {
+                        pending.remove(request.requestId());
+                    }
+                    inFlight--;
+                    request.replyTo().tell(new RolloutWorker.AnswerFailed(request.requestId(),
+                            RolloutWorker.FailureKind.TIMEOUT,
+                            "worker did not answer within " + settings.workerTimeout().toMillis() + " ms"));
+                    return this;
+                }
+            }
+        }
+        return this;
+    }
+
+    /** The oldest request in flight under {@code requestId}, removed; null when there is none. */
+    private Pending take(String requestId) {
+        Deque<Pending> waiting = pending.get(requestId);
+        if (waiting == null) {
+            return null;
+        }
+        Pending request = waiting.poll();
+        if (waiting.isEmpty()) {
+            pending.remove(requestId);
+        }
+        inFlight--;
+        return request;
+    }
+
+    private static String timeoutKey(long routingId) {
+        return "timeout-" + routingId;
+    }
+
+    private static String flushKey(long version) {
+        return "flush-" + version;
     }
 
     private Behavior<Command> onWorkerVersionChanged(WorkerVersionChanged changed) {

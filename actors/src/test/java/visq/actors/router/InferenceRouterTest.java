@@ -116,6 +116,105 @@ class InferenceRouterTest {
         worker.expectMessageClass(RolloutWorker.AnswerPrompt.class); // capacity is back after the answer
     }
 
+    private static ActorRef<InferenceRouter.Command> batchingRouter(int maxInFlight, int maxBatchSize,
+            Duration maxBatchWait) {
+        return TEST_KIT.spawn(InferenceRouter.create(new InferenceRouter.Settings(Duration.ofSeconds(5), 16,
+                maxInFlight, maxBatchSize, maxBatchWait)));
+    }
+
+    private static void route(ActorRef<InferenceRouter.Command> router, String requestId,
+            TestProbe<RolloutWorker.AnswerOutcome> client) {
+        router.tell(new InferenceRouter.RoutePrompt(requestId, QualityTask.SCORE, List.of(IMAGE), 0, client.getRef()));
+    }
+
+    @Test
+    void requestsWithinTheWaitGoAsOneBatchAndEachClientGetsItsOwnReply() {
+        TestProbe<RolloutWorker.Command> worker = registeredWorker();
+        ActorRef<InferenceRouter.Command> router = batchingRouter(64, 8, Duration.ofMillis(300));
+        router.tell(new InferenceRouter.WorkerVersionChanged(worker.getRef(), "w", 4));
+        awaitWorkers(router, 1, 4);
+        List<TestProbe<RolloutWorker.AnswerOutcome>> clients = List.of(TEST_KIT.createTestProbe(),
+                TEST_KIT.createTestProbe(), TEST_KIT.createTestProbe());
+        for (int i = 0; i < clients.size(); i++) {
+            route(router, "r" + i, clients.get(i));
+        }
+        worker.expectNoMessage(Duration.ofMillis(100)); // still inside the wait
+        RolloutWorker.AnswerPrompts batch = worker.expectMessageClass(RolloutWorker.AnswerPrompts.class,
+                Duration.ofSeconds(3));
+        assertEquals(List.of("r0", "r1", "r2"),
+                batch.prompts().stream().map(RolloutWorker.BatchedPrompt::requestId).toList());
+        assertTrue(batch.sampling().greedy(), "online scoring decodes greedily");
+        for (int i = clients.size() - 1; i >= 0; i--) { // answers in any order reach their own client
+            batch.prompts().get(i).replyTo().tell(new RolloutWorker.Answered("r" + i, "text " + i, 4, "w", "m"));
+        }
+        for (int i = 0; i < clients.size(); i++) {
+            assertEquals(new RolloutWorker.Answered("r" + i, "text " + i, 4, "w", "m"), clients.get(i).receiveMessage());
+            clients.get(i).expectNoMessage(Duration.ofMillis(20));
+        }
+        TestProbe<InferenceRouter.ServingState> state = TEST_KIT.createTestProbe();
+        router.tell(new InferenceRouter.GetServingState(state.getRef()));
+        assertEquals(0, state.receiveMessage().inFlight());
+
+        TestProbe<RolloutWorker.AnswerOutcome> alone = TEST_KIT.createTestProbe();
+        route(router, "lone", alone); // a lone request goes as it always did once the wait is over
+        assertEquals("lone", worker.expectMessageClass(RolloutWorker.AnswerPrompt.class, Duration.ofSeconds(3))
+                .requestId());
+    }
+
+    @Test
+    void aFullBatchGoesAtOnceAndEachRequestTimesOutOnItsOwn() {
+        TestProbe<RolloutWorker.Command> worker = registeredWorker();
+        ActorRef<InferenceRouter.Command> router = TEST_KIT.spawn(InferenceRouter.create(new InferenceRouter.Settings(
+                Duration.ofMillis(500), 16, 64, 3, Duration.ofSeconds(30))));
+        router.tell(new InferenceRouter.WorkerVersionChanged(worker.getRef(), "w", 1));
+        awaitWorkers(router, 1, 1);
+        TestProbe<RolloutWorker.AnswerOutcome> client = TEST_KIT.createTestProbe();
+        for (String id : List.of("a", "b", "c", "d")) {
+            route(router, id, client);
+        }
+        // the wait is 30 s: only a full batch explains a batch within a second
+        RolloutWorker.AnswerPrompts full = worker.expectMessageClass(RolloutWorker.AnswerPrompts.class,
+                Duration.ofSeconds(1));
+        assertEquals(3, full.prompts().size());
+        full.prompts().get(1).replyTo().tell(new RolloutWorker.Answered("b", "ok", 1, "w", "m"));
+        assertEquals("b", client.receiveMessage().requestId());
+        // "a" and "c" were never answered, "d" still waits for company: each times out by itself
+        List<String> timedOut = new java.util.ArrayList<>();
+        for (int i = 0; i < 3; i++) {
+            RolloutWorker.AnswerFailed failed = (RolloutWorker.AnswerFailed) client.receiveMessage(Duration.ofSeconds(3));
+            assertEquals(RolloutWorker.FailureKind.TIMEOUT, failed.kind());
+            timedOut.add(failed.requestId());
+        }
+        assertEquals(java.util.Set.of("a", "c", "d"), java.util.Set.copyOf(timedOut));
+        full.prompts().get(0).replyTo().tell(new RolloutWorker.Answered("a", "late", 1, "w", "m"));
+        client.expectNoMessage(Duration.ofMillis(100)); // a late answer is dropped
+    }
+
+    @Test
+    void queuedBatchRequestsCountAgainstTheInFlightLimit() {
+        TestProbe<RolloutWorker.Command> worker = registeredWorker();
+        ActorRef<InferenceRouter.Command> router = batchingRouter(2, 8, Duration.ofMillis(200));
+        router.tell(new InferenceRouter.WorkerVersionChanged(worker.getRef(), "w", 2));
+        awaitWorkers(router, 1, 2);
+        TestProbe<RolloutWorker.AnswerOutcome> client = TEST_KIT.createTestProbe();
+        route(router, "r1", client);
+        route(router, "r2", client);
+        route(router, "r3", client);
+        RolloutWorker.AnswerFailed refused = (RolloutWorker.AnswerFailed) client.receiveMessage();
+        assertEquals("r3", refused.requestId());
+        assertEquals(RolloutWorker.FailureKind.OVERLOADED, refused.kind());
+        RolloutWorker.AnswerPrompts batch = worker.expectMessageClass(RolloutWorker.AnswerPrompts.class,
+                Duration.ofSeconds(3));
+        assertEquals(2, batch.prompts().size());
+        batch.prompts().forEach(prompt -> prompt.replyTo().tell(
+                new RolloutWorker.Answered(prompt.requestId(), "ok", 2, "w", "m")));
+        client.expectMessageClass(RolloutWorker.Answered.class);
+        client.expectMessageClass(RolloutWorker.Answered.class);
+        route(router, "r4", client); // capacity is back after the answers
+        assertEquals("r4", worker.expectMessageClass(RolloutWorker.AnswerPrompt.class, Duration.ofSeconds(3))
+                .requestId());
+    }
+
     @Test
     void noWorkersMeansAnExplicitFailure() {
         ActorRef<InferenceRouter.Command> router = router(Duration.ofSeconds(1));

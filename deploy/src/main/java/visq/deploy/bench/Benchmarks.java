@@ -53,7 +53,7 @@ import visq.protocol.artifacts.StepRecord;
  * {@code visq bench}: measures, in one run on this machine, rollout and token throughput of a worker's
  * model, the learner's GRPO step time, a weight push end to end (export, chunk, Kryo round trip,
  * reassembly with checksum, import), scoring requests/s with p50/p99 latency over real gRPC on
- * 127.0.0.1, and the samples/s ratio of asynchronous (max-staleness 1) to synchronous training with two
+ * 127.0.0.1 with 1 and 8 clients, at batch 1 and with the router's micro-batching, and the samples/s ratio of asynchronous (max-staleness 1) to synchronous training with two
  * workers at otherwise equal settings. Every number comes from this run; compare ratios, not absolutes.
  */
 public final class Benchmarks {
@@ -148,9 +148,25 @@ public final class Benchmarks {
         }
     }
 
+    /** Only the scoring benchmark ({@code visq bench --only scoring}). */
+    public void runScoring(int scoringSeconds) throws Exception {
+        out.printf(Locale.ROOT, "visq bench (scoring only) on %d cores%n", Runtime.getRuntime().availableProcessors());
+        scoring(scoringSeconds);
+    }
+
+    /** Scoring at batch 1 and at the configured micro-batching, each on a fresh node, in this run. */
     private void scoring(int seconds) throws Exception {
+        int batching = config.getInt("visq.router.max-batch-size");
+        scoring(seconds, 1);
+        if (batching > 1) {
+            scoring(seconds, batching);
+        }
+    }
+
+    private void scoring(int seconds, int maxBatchSize) throws Exception {
         Path work = Files.createTempDirectory("visq-bench-scoring");
         Config node = config
+                .withValue("visq.router.max-batch-size", ConfigValueFactory.fromAnyRef(maxBatchSize))
                 .withValue("visq.training.cold-start-steps", ConfigValueFactory.fromAnyRef(0))
                 .withValue("visq.training.grpo-steps", ConfigValueFactory.fromAnyRef(0))
                 .withValue("visq.grpc.port", ConfigValueFactory.fromAnyRef(0))
@@ -166,7 +182,7 @@ public final class Benchmarks {
                     ByteString.copyFrom(Files.readAllBytes(sharedDirectory.resolve("data/clive/images/100.png")))))
                     .build();
             awaitServing(scoring, request);
-            for (int concurrency : new int[] {1, 4}) {
+            for (int concurrency : new int[] {1, 8}) {
                 LatencyRecorder latencies = new LatencyRecorder();
                 AtomicInteger errors = new AtomicInteger();
                 long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(seconds);
@@ -189,8 +205,10 @@ public final class Benchmarks {
                 for (CompletableFuture<LatencyRecorder> loop : loops) {
                     latencies.addAll(loop.get());
                 }
-                out.printf(Locale.ROOT, "scoring over gRPC (1 worker, batch 1, %d client(s) in flight): %.1f requests/s,"
-                        + " p50 %.1f ms, p99 %.1f ms, %d errors in %d s%n", concurrency,
+                String batching = maxBatchSize == 1 ? "batch 1" : "micro-batches of up to " + maxBatchSize + ", wait "
+                        + config.getDuration("visq.router.max-batch-wait").toMillis() + " ms";
+                out.printf(Locale.ROOT, "scoring over gRPC (1 worker, %s, %d client(s) in flight): %.1f requests/s,"
+                        + " p50 %.1f ms, p99 %.1f ms, %d errors in %d s%n", batching, concurrency,
                         latencies.count() / (double) seconds, latencies.percentileMillis(50),
                         latencies.percentileMillis(99), errors.get(), seconds);
             }

@@ -1,13 +1,14 @@
 package visq.gpu.generation;
 
 /**
- * The model side of autoregressive decoding for one prompt: runs the prompt once, then one token per live row per
- * step. Implementations own their device state (a {@link KvCache}) and free it on {@link #close()}.
+ * The model side of autoregressive decoding for one prompt (rows are its samples) or for several prompts of the same
+ * length (row r continues prompt r): runs the prompts once, then one token per live row per step. Implementations own their device state (a {@link KvCache}) and free it on {@link #close()}.
  */
 public interface DecodingSession extends AutoCloseable {
 
     /** Runs the prompt once, makes room for {@code rows} continuations and returns the logits of the first response
-     * token, shared by every row ({@code [vocabulary]}). */
+     * token: shared by every row ({@code [vocabulary]}) for one prompt, flat {@code [rows, vocabulary]} for a session
+     * over {@code rows} prompts. */
     float[] start(int rows);
 
     /** Appends {@code tokens[r]} to live row {@code r} and returns the next logits, flat {@code [rows, vocabulary]}. */

@@ -6,7 +6,8 @@ import java.util.List;
 import visq.gpu.model.SamplingSettings;
 
 /**
- * Samples {@code count} continuations of one prompt: the prompt runs once, then every live row advances one token per
+ * Samples {@code count} continuations of one prompt ({@link #run}), or one continuation of each of several prompts
+ * decoded together ({@link #runPerPrompt}): the prompt runs once, then every live row advances one token per
  * step; a row stops at eos or at {@code maxNewTokens}, and finished rows leave the batch (their cache rows are
  * dropped) so later steps only pay for live rows.
  *
@@ -22,15 +23,43 @@ public final class SamplingLoop {
             throw new IllegalArgumentException("count must be positive, got " + count);
         }
         TokenSampler sampler = new TokenSampler(settings, seed);
+        TokenSampler[] samplers = new TokenSampler[count];
+        Arrays.fill(samplers, sampler);
+        return decode(session, samplers, settings, eosId, true);
+    }
+
+    /**
+     * Continues {@code rows} different prompts, one continuation each, in one batch: the session's
+     * {@link DecodingSession#start} returns one row of logits per prompt ({@code [rows, vocabulary]}). Every row
+     * draws from its own sampler seeded with {@code seed}, so row {@code r} is exactly what
+     * {@link #run run(session of prompt r, 1, settings, seed, eosId)} would draw from the same logits.
+     */
+    public static List<SampledSequence> runPerPrompt(
+            DecodingSession session, int rows, SamplingSettings settings, long seed, int eosId) {
+        if (rows <= 0) {
+            throw new IllegalArgumentException("rows must be positive, got " + rows);
+        }
+        TokenSampler[] samplers = new TokenSampler[rows];
+        for (int r = 0; r < rows; r++) {
+            samplers[r] = new TokenSampler(settings, seed);
+        }
+        return decode(session, samplers, settings, eosId, false);
+    }
+
+    /** The loop: {@code samplers[s]} draws for sample {@code s}; {@code sharedStart} when step 0 has one row of
+     * logits for every sample. */
+    private static List<SampledSequence> decode(DecodingSession session, TokenSampler[] samplers,
+            SamplingSettings settings, int eosId, boolean sharedStart) {
+        int count = samplers.length;
         int[][] tokens = new int[count][settings.maxNewTokens()];
         float[][] logProbs = new float[count][settings.maxNewTokens()];
         int[] lengths = new int[count];
         boolean[] finished = new boolean[count];
 
         float[] first = session.start(count);
-        int vocabulary = first.length;
+        int vocabulary = sharedStart ? first.length : first.length / count;
         float[] logits = first;
-        boolean shared = true; // step 0: every row reads the same logits
+        boolean shared = sharedStart; // step 0 of a group: every row reads the same logits
         int[] live = identity(count); // live row r is sample live[r]
 
         for (int step = 0; step < settings.maxNewTokens(); step++) {
@@ -38,7 +67,7 @@ public final class SamplingLoop {
             int stillLive = 0;
             for (int r = 0; r < live.length; r++) {
                 int sample = live[r];
-                SampledToken token = sampler.sample(logits, shared ? 0 : r * vocabulary, vocabulary);
+                SampledToken token = samplers[sample].sample(logits, shared ? 0 : r * vocabulary, vocabulary);
                 drawn[r] = token.tokenId();
                 tokens[sample][lengths[sample]] = token.tokenId();
                 logProbs[sample][lengths[sample]] = token.logProb();

@@ -171,9 +171,36 @@ public final class CompactVisionLanguagePolicy implements PolicyModel {
     @Override
     public List<GeneratedResponse> generate(PolicyPrompt prompt, int count, SamplingSettings sampling, long seed) {
         requireFits(prompt, sampling.maxNewTokens());
-        try (DecodingSession session = new CachedSession(prompt)) {
+        try (DecodingSession session = new CachedSession(List.of(prompt))) {
             return toResponses(SamplingLoop.run(session, count, sampling, seed, tokenizer.eosId()));
         }
+    }
+
+    @Override
+    public List<GeneratedResponse> answerAll(List<PolicyPrompt> prompts, SamplingSettings sampling, long seed) {
+        for (PolicyPrompt prompt : prompts) {
+            requireFits(prompt, sampling.maxNewTokens());
+        }
+        // the prompt length depends only on the image count: rows of one sub-batch stay aligned position by position
+        Map<Integer, List<Integer>> layouts = new TreeMap<>();
+        for (int i = 0; i < prompts.size(); i++) {
+            layouts.computeIfAbsent(prompts.get(i).images().size(), k -> new ArrayList<>()).add(i);
+        }
+        GeneratedResponse[] out = new GeneratedResponse[prompts.size()];
+        for (List<Integer> rows : layouts.values()) {
+            List<PolicyPrompt> batch = new ArrayList<>(rows.size());
+            for (int index : rows) {
+                batch.add(prompts.get(index));
+            }
+            try (DecodingSession session = new CachedSession(batch)) {
+                List<GeneratedResponse> answers = toResponses(
+                        SamplingLoop.runPerPrompt(session, batch.size(), sampling, seed, tokenizer.eosId()));
+                for (int r = 0; r < rows.size(); r++) {
+                    out[rows.get(r)] = answers.get(r);
+                }
+            }
+        }
+        return List.of(out);
     }
 
     /** Generation that recomputes the whole sequence at every step (no KV cache): the reference for tests. */
@@ -195,16 +222,20 @@ public final class CompactVisionLanguagePolicy implements PolicyModel {
         return out;
     }
 
-    /** Prefill once at batch 1, repeat the cache for the rows, then one token per row per step. */
+    /**
+     * Prefill once, then one token per row per step. Over one prompt, the prefill runs at batch 1 and the cache is
+     * repeated for the rows (the samples of a group); over several prompts of one image count, row r is prompt r and
+     * the prefill runs them as one batch.
+     */
     private final class CachedSession implements DecodingSession {
-        private final PolicyPrompt prompt;
+        private final List<PolicyPrompt> prompts;
         private final NDManager scope;
         private final Weights weights;
         private final KvCache cache;
         private int textPosition;
 
-        CachedSession(PolicyPrompt prompt) {
-            this.prompt = prompt;
+        CachedSession(List<PolicyPrompt> prompts) {
+            this.prompts = List.copyOf(prompts);
             this.scope = manager.newSubManager();
             this.weights = detachedWeights(scope);
             this.cache = new KvCache(scope, config.layers());
@@ -212,13 +243,20 @@ public final class CompactVisionLanguagePolicy implements PolicyModel {
 
         @Override
         public float[] start(int rows) {
+            boolean perPrompt = prompts.size() > 1;
+            if (perPrompt && rows != prompts.size()) {
+                throw new IllegalArgumentException(prompts.size() + " prompts cannot start " + rows + " rows");
+            }
             try (NDScope step = new NDScope()) {
                 step.suppressNotUsedWarning();
-                NDArray x = embedSequence(scope, weights, List.of(prompt), new long[] {tokenizer.bosId()}, 1);
+                int batch = prompts.size();
+                long[] bos = new long[batch];
+                java.util.Arrays.fill(bos, tokenizer.bosId());
+                NDArray x = embedSequence(scope, weights, prompts, bos, 1);
                 NDArray hidden = transformer(weights, x, cache);
                 long length = hidden.getShape().get(1);
                 float[] logits = logits(weights, hidden.get(":, {}:, :", length - 1)).toFloatArray();
-                if (rows > 1) {
+                if (!perPrompt && rows > 1) {
                     cache.repeatRows(rows);
                 }
                 textPosition = 2;

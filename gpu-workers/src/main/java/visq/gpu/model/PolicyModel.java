@@ -73,6 +73,19 @@ public interface PolicyModel extends AutoCloseable {
     List<GeneratedResponse> generate(PolicyPrompt prompt, int count, SamplingSettings sampling, long seed);
 
     /**
+     * One response to each of {@code prompts}, in order, decoded together: prompts that share a layout (the compact
+     * model: the same image count) are prefilled as rows of one batch and then advance one token per live row per
+     * step, a row leaving the batch when it finishes; other layouts go in their own sub-batches. Response {@code i}
+     * equals {@code generate(prompts.get(i), 1, sampling, seed).get(0)} (each row draws from its own sampler
+     * seeded with {@code seed}; greedy rows draw nothing). This is how a worker serves a micro-batch of scoring
+     * requests in one pass.
+     *
+     * @throws IllegalArgumentException when a prompt plus {@code maxNewTokens} does not fit the model (nothing is
+     *     generated then)
+     */
+    List<GeneratedResponse> answerAll(List<PolicyPrompt> prompts, SamplingSettings sampling, long seed);
+
+    /**
      * Per-token log-probabilities of given responses, {@code log_softmax(logits / temperature)} at each response
      * token, as a {@code [B, T]} float32 array with {@code T} the longest response; shorter rows are right-padded
      * with 0 (it may be a negative zero: padding is masked by multiplication). Rows may mix tasks (image counts).

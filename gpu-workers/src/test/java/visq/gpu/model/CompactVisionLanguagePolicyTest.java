@@ -213,6 +213,77 @@ class CompactVisionLanguagePolicyTest {
     }
 
     @Test
+    void answerAllEqualsGreedyGenerationPromptByPrompt() {
+        try (CompactVisionLanguagePolicy eager = CompactVisionLanguagePolicy.create(ModelConfig.compactDefault(),
+                Device.cpu())) {
+            TestPrompts.boostEos(eager, EAGER_EOS);
+            List<PolicyPrompt> prompts = mixedPrompts();
+            SamplingSettings greedy = SamplingSettings.greedy(24);
+            List<GeneratedResponse> batched = eager.answerAll(prompts, greedy, 0);
+            assertEquals(prompts.size(), batched.size());
+            java.util.Set<Integer> lengths = new java.util.HashSet<>();
+            for (int i = 0; i < prompts.size(); i++) {
+                GeneratedResponse alone = eager.generate(prompts.get(i), 1, greedy, 0).get(0);
+                assertSameAnswer(alone, batched.get(i), "prompt " + i);
+                lengths.add(alone.length());
+            }
+            assertTrue(lengths.size() >= 2, "answers should have different lengths: " + lengths);
+        }
+    }
+
+    @Test
+    void answerAllSamplesEachPromptAsItsOwnGenerationWould() {
+        List<PolicyPrompt> prompts = mixedPrompts();
+        SamplingSettings sampling = SamplingSettings.grpoDefaults(12);
+        List<GeneratedResponse> batched = model.answerAll(prompts, sampling, 17);
+        for (int i = 0; i < prompts.size(); i++) {
+            GeneratedResponse alone = model.generate(prompts.get(i), 1, sampling, 17).get(0);
+            assertSameAnswer(alone, batched.get(i), "prompt " + i);
+        }
+        assertEquals(List.of(), model.answerAll(List.of(), sampling, 17));
+    }
+
+    @Test
+    void answerAllKeepsMemoryFlatAndRejectsWhatItCannotHold() {
+        List<PolicyPrompt> prompts = mixedPrompts();
+        model.answerAll(prompts, SamplingSettings.greedy(8), 0);
+        int before = model.liveArrayCount();
+        for (int call = 0; call < 20; call++) {
+            model.answerAll(prompts, SamplingSettings.grpoDefaults(8), call);
+            assertEquals(before, model.liveArrayCount(), "live arrays after call " + call);
+        }
+        PolicyPrompt wrongSize = PromptCatalogue.prompt(QualityTask.SCORE,
+                List.of(ImageTensor.of(16, 16, new byte[3 * 16 * 16])));
+        assertThrows(IllegalArgumentException.class,
+                () -> model.answerAll(List.of(TestPrompts.score(1), wrongSize), SamplingSettings.greedy(4), 0));
+        assertEquals(before, model.liveArrayCount());
+    }
+
+    /**
+     * The same text, token ids and end; log-probabilities to 1e-5 only: a batch of 9 rows runs other GEMM kernels
+     * than a batch of 1, so float logits may differ in their last bits (measured: ~1e-7).
+     */
+    private static void assertSameAnswer(GeneratedResponse alone, GeneratedResponse batched, String what) {
+        assertEquals(alone.text(), batched.text(), what);
+        assertArrayEquals(alone.tokenIds(), batched.tokenIds(), what);
+        assertEquals(alone.finished(), batched.finished(), what);
+        assertArrayEquals(alone.logProbs(), batched.logProbs(), 1e-5f, what);
+    }
+
+    /** Eos boost under which greedy answers of {@link #mixedPrompts} end at different steps (5, 8 and 24 tokens). */
+    private static final float EAGER_EOS = 0.0102f;
+
+    /** Prompts of every task (one and three images), interleaved so sub-batches are not contiguous. */
+    private static List<PolicyPrompt> mixedPrompts() {
+        List<PolicyPrompt> prompts = new ArrayList<>();
+        QualityTask[] tasks = QualityTask.values();
+        for (int i = 0; i < 9; i++) {
+            prompts.add(TestPrompts.prompt(tasks[i % tasks.length], 40 + i));
+        }
+        return prompts;
+    }
+
+    @Test
     void exportImportGivesBitIdenticalOutputs() throws Exception {
         try (CompactVisionLanguagePolicy source = CompactVisionLanguagePolicy.create(
                         ModelConfig.compactDefault().withInitSeed(77), Device.cpu());
