@@ -46,7 +46,8 @@ import visq.protocol.api.StatusReply;
 import visq.protocol.api.StatusRequest;
 
 /**
- * A real 3-node cluster in one JVM (learner, rollout and router nodes talking Artery TCP on 127.0.0.1)
+ * A real cluster of separate nodes in one JVM (learner, router and two rollout nodes talking Artery TCP on
+ * 127.0.0.1)
  * trains a few steps; a real gRPC client on 127.0.0.1 sees the served weight version increase, gets
  * INVALID_ARGUMENT for bad input while the cluster keeps serving, and the weights that travelled to the
  * rollout node in chunks reproduce, bit for bit, what the checkpointed weights produce locally.
@@ -64,6 +65,7 @@ class ThreeNodeTrainingTest {
     private Config run;
     private ActorSystem<Void> learnerNode;
     private ActorSystem<Void> rolloutNode;
+    private ActorSystem<Void> secondRolloutNode;
     private ActorSystem<Void> routerNode;
     private ActorSystem<Void> client;
     private ScoringServiceClient scoring;
@@ -82,8 +84,10 @@ class ThreeNodeTrainingTest {
         int seedPort = TestClusters.freePort();
         int grpcPort = TestClusters.freePort();
         // The router node starts first, so a score can be taken before training moves the weights.
+        // Training waits for two workers, so a first score is taken from the initial weights (version 0) before
+        // the second rollout node joins and training starts.
         learnerNode = TestClusters.startNode(run.withValue("visq.training.min-workers",
-                com.typesafe.config.ConfigValueFactory.fromAnyRef(1)), "\"learner\"", seedPort, seedPort, 0);
+                com.typesafe.config.ConfigValueFactory.fromAnyRef(2)), "\"learner\"", seedPort, seedPort, 0);
         routerNode = TestClusters.startNode(run, "\"router\"", TestClusters.freePort(), seedPort, grpcPort);
         client = ActorSystem.create(Behaviors.empty(), "test-client");
         GrpcClientSettings settings = GrpcClientSettings.connectToServiceAt("127.0.0.1", grpcPort, client)
@@ -92,12 +96,14 @@ class ThreeNodeTrainingTest {
         admin = AdminServiceClient.create(settings, client);
         rolloutNode = TestClusters.startNode(run, "\"rollout\"", TestClusters.freePort(), seedPort, 0);
         versionBeforeTraining = firstServedVersion();
+        secondRolloutNode = TestClusters.startNode(run, "\"rollout\"", TestClusters.freePort(), seedPort, 0);
         awaitTrainingDone();
     }
 
     @AfterAll
     void stopCluster() throws Exception {
-        for (ActorSystem<?> system : List.of(client, routerNode, rolloutNode, learnerNode)) {
+        for (ActorSystem<?> system : java.util.Arrays.asList(client, routerNode, secondRolloutNode, rolloutNode,
+                learnerNode)) {
             if (system != null) {
                 system.terminate();
                 system.getWhenTerminated().toCompletableFuture().get(30, TimeUnit.SECONDS);
@@ -110,10 +116,11 @@ class ThreeNodeTrainingTest {
         ScoreReply after = score(request(CLIVE_IMAGE, "score"));
         // COLD_START_STEPS + GRPO_STEPS updates, each publishing one version (Learner.publishNewVersion)
         assertEquals(COLD_START_STEPS + GRPO_STEPS, after.getServedBy().getWeightVersion());
+        assertEquals(0, versionBeforeTraining, "the first score came from the initial weights");
         assertTrue(after.getServedBy().getWeightVersion() > versionBeforeTraining,
                 "served version " + after.getServedBy().getWeightVersion() + " not above " + versionBeforeTraining);
         StatusReply status = status();
-        assertEquals(3, status.getMembersCount(), status.toString());
+        assertEquals(4, status.getMembersCount(), status.toString()); // learner, router, two rollout nodes
         assertEquals(COLD_START_STEPS + GRPO_STEPS, status.getWeightVersion());
     }
 
