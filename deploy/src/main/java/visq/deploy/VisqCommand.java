@@ -41,7 +41,8 @@ public final class VisqCommand {
             "  status [--host H] [--port P] [--token T]          cluster members and training progress",
             "  eval   [--checkpoint DIR] [--out DIR] [--samples N --temperature T] [--task score|score-number]",
             "         [--max-images N]   reports (Markdown, JSON), plots and summary for the held-out splits",
-            "  bench  [--scoring-seconds S] [--async-steps N] [--only scoring]   throughput and latency, measured in one run",
+            "  bench  [--scoring-seconds S] [--async-steps N] [--only scoring|load]   throughput and latency, measured in one run",
+            "         load: [--load-seconds 60] [--rate 15]  steady open-loop load, then overload; heap before/after",
             "  (--token defaults to $VISQ_GRPC_TOKEN; needed when the cluster sets visq.grpc.bearer-token)");
 
     private VisqCommand() {}
@@ -78,6 +79,9 @@ public final class VisqCommand {
                 int scoringSeconds = Integer.parseInt(options.value("--scoring-seconds", "20"));
                 if (options.value("--only", "").equals("scoring")) {
                     bench.runScoring(scoringSeconds);
+                } else if (options.value("--only", "").equals("load")) {
+                    bench.runLoad(Integer.parseInt(options.value("--load-seconds", "60")),
+                            Double.parseDouble(options.value("--rate", "15")));
                 } else {
                     bench.runAll(scoringSeconds, Integer.parseInt(options.value("--async-steps", "16")));
                 }

@@ -148,6 +148,42 @@ public final class Benchmarks {
         }
     }
 
+    /**
+     * The load test ({@code visq bench --only load}): a steady open-loop rate below capacity for {@code seconds}
+     * (no errors expected), then an overload at many times capacity with a small in-flight limit, where the only
+     * failures must be RESOURCE_EXHAUSTED; both on one node with micro-batching, heap measured around each.
+     */
+    public void runLoad(int seconds, double rate) throws Exception {
+        out.printf(Locale.ROOT, "visq bench (load) on %d cores%n", Runtime.getRuntime().availableProcessors());
+        Path work = Files.createTempDirectory("visq-bench-load");
+        Config node = config
+                .withValue("visq.training.cold-start-steps", ConfigValueFactory.fromAnyRef(0))
+                .withValue("visq.training.grpo-steps", ConfigValueFactory.fromAnyRef(0))
+                .withValue("visq.grpc.port", ConfigValueFactory.fromAnyRef(0))
+                .withValue("visq.router.max-in-flight", ConfigValueFactory.fromAnyRef(32))
+                .withValue("visq.learner.checkpoint-dir", ConfigValueFactory.fromAnyRef(work.toString()));
+        ActorSystem<Void> cluster = NodeLauncher.start(node);
+        ActorSystem<Void> client = ActorSystem.create(Behaviors.empty(), "bench-load-client",
+                ConfigFactory.parseString("akka.actor.provider = local\nakka.loglevel = WARNING"));
+        try {
+            int port = GrpcBindings.of(cluster).get(60, TimeUnit.SECONDS).localAddress().getPort();
+            ScoringServiceClient scoring = ScoringServiceClient.create(
+                    GrpcClientSettings.connectToServiceAt("127.0.0.1", port, client).withTls(false), client);
+            ScoreRequest request = ScoreRequest.newBuilder().setImage(ImageInput.newBuilder().setEncoded(
+                    ByteString.copyFrom(Files.readAllBytes(sharedDirectory.resolve("data/clive/images/100.png")))))
+                    .build();
+            awaitServing(scoring, request);
+            SteadyLoad load = new SteadyLoad(scoring, request, out);
+            load.run("steady load", rate, seconds);
+            load.run("overload (in-flight limit 32)", rate * 10, Math.max(5, seconds / 6));
+            scoring.close();
+        } finally {
+            client.terminate();
+            cluster.terminate();
+            cluster.getWhenTerminated().toCompletableFuture().get(30, TimeUnit.SECONDS);
+        }
+    }
+
     /** Only the scoring benchmark ({@code visq bench --only scoring}). */
     public void runScoring(int scoringSeconds) throws Exception {
         out.printf(Locale.ROOT, "visq bench (scoring only) on %d cores%n", Runtime.getRuntime().availableProcessors());
