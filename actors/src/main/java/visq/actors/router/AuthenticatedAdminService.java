@@ -1,7 +1,6 @@
 package visq.actors.router;
 
 import akka.grpc.javadsl.Metadata;
-import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import visq.protocol.api.AdminService;
 import visq.protocol.api.AdminServicePowerApi;
@@ -20,7 +19,6 @@ public final class AuthenticatedAdminService implements AdminServicePowerApi {
 
     @Override
     public CompletionStage<StatusReply> status(StatusRequest request, Metadata metadata) {
-        return check.failure(metadata).<CompletionStage<StatusReply>>map(CompletableFuture::failedFuture)
-                .orElseGet(() -> admin.status(request));
+        return check.guard(metadata, () -> admin.status(request));
     }
 }

@@ -1,9 +1,7 @@
 package visq.actors.router;
 
 import akka.grpc.javadsl.Metadata;
-import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
-import java.util.function.Supplier;
 import visq.protocol.api.CompareReply;
 import visq.protocol.api.CompareRequest;
 import visq.protocol.api.DegradationReply;
@@ -25,20 +23,16 @@ public final class AuthenticatedScoringService implements ScoringServicePowerApi
 
     @Override
     public CompletionStage<ScoreReply> score(ScoreRequest request, Metadata metadata) {
-        return guarded(metadata, () -> scoring.score(request));
+        return check.guard(metadata, () -> scoring.score(request));
     }
 
     @Override
     public CompletionStage<DegradationReply> degradation(DegradationRequest request, Metadata metadata) {
-        return guarded(metadata, () -> scoring.degradation(request));
+        return check.guard(metadata, () -> scoring.degradation(request));
     }
 
     @Override
     public CompletionStage<CompareReply> compare(CompareRequest request, Metadata metadata) {
-        return guarded(metadata, () -> scoring.compare(request));
-    }
-
-    private <T> CompletionStage<T> guarded(Metadata metadata, Supplier<CompletionStage<T>> call) {
-        return check.failure(metadata).<CompletionStage<T>>map(CompletableFuture::failedFuture).orElseGet(call);
+        return check.guard(metadata, () -> scoring.compare(request));
     }
 }

@@ -6,6 +6,9 @@ import io.grpc.Status;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import java.util.function.Supplier;
 
 /**
  * Checks the {@code authorization: Bearer <token>} header of a gRPC request against the configured token
@@ -41,6 +44,11 @@ public final class BearerTokenCheck {
             return Optional.of(unauthenticated("bearer token does not match"));
         }
         return Optional.empty();
+    }
+
+    /** {@code call}'s result when the request may proceed, else the UNAUTHENTICATED failure (and no call). */
+    public <T> CompletionStage<T> guard(Metadata metadata, Supplier<CompletionStage<T>> call) {
+        return failure(metadata).<CompletionStage<T>>map(CompletableFuture::failedFuture).orElseGet(call);
     }
 
     private static GrpcServiceException unauthenticated(String message) {

@@ -2,10 +2,8 @@ package visq.deploy.bench;
 
 import akka.actor.typed.ActorSystem;
 import akka.actor.typed.javadsl.Behaviors;
-import akka.grpc.GrpcClientSettings;
 import akka.serialization.Serialization;
 import akka.serialization.SerializationExtension;
-import com.google.protobuf.ByteString;
 import com.typesafe.config.Config;
 import com.typesafe.config.ConfigFactory;
 import com.typesafe.config.ConfigValueFactory;
@@ -15,11 +13,11 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
-import visq.actors.cluster.GrpcBindings;
 import visq.actors.cluster.ModelSettings;
 import visq.actors.learner.CheckpointWriter;
 import visq.actors.learner.TrainingHistory;
@@ -44,7 +42,6 @@ import visq.gpu.training.GrpoSample;
 import visq.gpu.training.LearningRateSchedule;
 import visq.gpu.training.MethodPreset;
 import visq.gpu.training.PolicyTrainer;
-import visq.protocol.api.ImageInput;
 import visq.protocol.api.ScoreRequest;
 import visq.protocol.api.ScoringServiceClient;
 import visq.protocol.artifacts.StepRecord;
@@ -155,32 +152,11 @@ public final class Benchmarks {
      */
     public void runLoad(int seconds, double rate) throws Exception {
         out.printf(Locale.ROOT, "visq bench (load) on %d cores%n", Runtime.getRuntime().availableProcessors());
-        Path work = Files.createTempDirectory("visq-bench-load");
-        Config node = config
-                .withValue("visq.training.cold-start-steps", ConfigValueFactory.fromAnyRef(0))
-                .withValue("visq.training.grpo-steps", ConfigValueFactory.fromAnyRef(0))
-                .withValue("visq.grpc.port", ConfigValueFactory.fromAnyRef(0))
-                .withValue("visq.router.max-in-flight", ConfigValueFactory.fromAnyRef(32))
-                .withValue("visq.learner.checkpoint-dir", ConfigValueFactory.fromAnyRef(work.toString()));
-        ActorSystem<Void> cluster = NodeLauncher.start(node);
-        ActorSystem<Void> client = ActorSystem.create(Behaviors.empty(), "bench-load-client",
-                ConfigFactory.parseString("akka.actor.provider = local\nakka.loglevel = WARNING"));
-        try {
-            int port = GrpcBindings.of(cluster).get(60, TimeUnit.SECONDS).localAddress().getPort();
-            ScoringServiceClient scoring = ScoringServiceClient.create(
-                    GrpcClientSettings.connectToServiceAt("127.0.0.1", port, client).withTls(false), client);
-            ScoreRequest request = ScoreRequest.newBuilder().setImage(ImageInput.newBuilder().setEncoded(
-                    ByteString.copyFrom(Files.readAllBytes(sharedDirectory.resolve("data/clive/images/100.png")))))
-                    .build();
-            awaitServing(scoring, request);
-            SteadyLoad load = new SteadyLoad(scoring, request, out);
+        Path image = sharedDirectory.resolve("data/clive/images/100.png");
+        try (ServingNode serving = ServingNode.start(config, Map.of("visq.router.max-in-flight", 32), image)) {
+            SteadyLoad load = new SteadyLoad(serving.scoring(), serving.request(), out);
             load.run("steady load", rate, seconds);
             load.run("overload (in-flight limit 32)", rate * 10, Math.max(5, seconds / 6));
-            scoring.close();
-        } finally {
-            client.terminate();
-            cluster.terminate();
-            cluster.getWhenTerminated().toCompletableFuture().get(30, TimeUnit.SECONDS);
         }
     }
 
@@ -200,24 +176,11 @@ public final class Benchmarks {
     }
 
     private void scoring(int seconds, int maxBatchSize) throws Exception {
-        Path work = Files.createTempDirectory("visq-bench-scoring");
-        Config node = config
-                .withValue("visq.router.max-batch-size", ConfigValueFactory.fromAnyRef(maxBatchSize))
-                .withValue("visq.training.cold-start-steps", ConfigValueFactory.fromAnyRef(0))
-                .withValue("visq.training.grpo-steps", ConfigValueFactory.fromAnyRef(0))
-                .withValue("visq.grpc.port", ConfigValueFactory.fromAnyRef(0))
-                .withValue("visq.learner.checkpoint-dir", ConfigValueFactory.fromAnyRef(work.toString()));
-        ActorSystem<Void> cluster = NodeLauncher.start(node);
-        ActorSystem<Void> client = ActorSystem.create(Behaviors.empty(), "bench-client",
-                ConfigFactory.parseString("akka.actor.provider = local\nakka.loglevel = WARNING"));
-        try {
-            int port = GrpcBindings.of(cluster).get(60, TimeUnit.SECONDS).localAddress().getPort();
-            ScoringServiceClient scoring = ScoringServiceClient.create(
-                    GrpcClientSettings.connectToServiceAt("127.0.0.1", port, client).withTls(false), client);
-            ScoreRequest request = ScoreRequest.newBuilder().setImage(ImageInput.newBuilder().setEncoded(
-                    ByteString.copyFrom(Files.readAllBytes(sharedDirectory.resolve("data/clive/images/100.png")))))
-                    .build();
-            awaitServing(scoring, request);
+        Path image = sharedDirectory.resolve("data/clive/images/100.png");
+        try (ServingNode serving = ServingNode.start(config, Map.of("visq.router.max-batch-size", maxBatchSize),
+                image)) {
+            ScoringServiceClient scoring = serving.scoring();
+            ScoreRequest request = serving.request();
             for (int concurrency : new int[] {1, 8}) {
                 LatencyRecorder latencies = new LatencyRecorder();
                 AtomicInteger errors = new AtomicInteger();
@@ -247,26 +210,6 @@ public final class Benchmarks {
                         + " p50 %.1f ms, p99 %.1f ms, %d errors in %d s%n", batching, concurrency,
                         latencies.count() / (double) seconds, latencies.percentileMillis(50),
                         latencies.percentileMillis(99), errors.get(), seconds);
-            }
-            scoring.close();
-        } finally {
-            client.terminate();
-            cluster.terminate();
-            cluster.getWhenTerminated().toCompletableFuture().get(30, TimeUnit.SECONDS);
-        }
-    }
-
-    private static void awaitServing(ScoringServiceClient scoring, ScoreRequest request) throws Exception {
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
-        while (true) {
-            try {
-                scoring.score(request).toCompletableFuture().get(30, TimeUnit.SECONDS);
-                return;
-            } catch (Exception e) {
-                if (System.nanoTime() > deadline) {
-                    throw e;
-                }
-                Thread.sleep(200);
             }
         }
     }
