@@ -413,7 +413,7 @@ public final class CompactVisionLanguagePolicy implements PolicyModel {
         if (tokens == 0) {
             throw new IllegalArgumentException("targets hold no tokens");
         }
-        return responseLogProbs(scope, prompts, targets, 1.0).sum().neg().div(tokens);
+        return responseLogProbs(scope, prompts, targets, 1.0).sum().neg().div(ScalarArrays.of(scope, tokens));
     }
 
     /** {@code [group, width]} log-probabilities of the rows {@code group}, zero beyond each response. */
@@ -456,7 +456,7 @@ public final class CompactVisionLanguagePolicy implements PolicyModel {
         long total = hidden.getShape().get(1);
         NDArray responseHidden = hidden.get(":, {}:, :", total - length);
         NDArray logProbs = logits(weights, responseHidden)
-                .div(temperature)
+                .div(ScalarArrays.of(scope, temperature))
                 .logSoftmax(2)
                 .gather(scope.create(targets, new Shape(rows, length, 1)), 2)
                 .squeeze(2)
@@ -564,7 +564,7 @@ public final class CompactVisionLanguagePolicy implements PolicyModel {
         int headDim = config.headDim();
         Shape normShape = new Shape(d);
         NDArray mask = length > 1 ? causalMask(x.getManager(), length, offset) : null;
-        double scale = 1.0 / Math.sqrt(headDim);
+        NDArray scale = ScalarArrays.of(x.getManager(), 1.0 / Math.sqrt(headDim));
         NDArray h = x;
         for (int l = 0; l < config.layers(); l++) {
             LayerWeights lw = w.layers.get(l);

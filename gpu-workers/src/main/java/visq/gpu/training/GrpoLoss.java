@@ -2,7 +2,9 @@ package visq.gpu.training;
 
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDArrays;
+import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
+import visq.gpu.model.ScalarArrays;
 
 /**
  * The clipped GRPO surrogate with the k3 KL penalty (method.md §3), over DJL arrays.
@@ -12,7 +14,7 @@ import ai.djl.ndarray.types.Shape;
  * {@link GrpoSettings#aggregation()} says; a response (or batch) with no masked token divides by 1 instead of 0.
  * Masked-out positions must hold finite values (they are multiplied by 0). The gradient flows only into
  * {@code logProbs}; the other inputs are treated as constants. Intermediate arrays are created in
- * {@code logProbs}'s manager.
+ * {@code logProbs}'s manager. Scalars enter the graph as {@link ScalarArrays}, never as {@code Number}s.
  */
 public final class GrpoLoss {
 
@@ -42,6 +44,7 @@ public final class GrpoLoss {
         int batch = Math.toIntExact(shape.get(0));
         requireShape("advantages", advantages, new Shape(batch));
 
+        NDManager manager = logProbs.getManager();
         NDArray advantageColumn = advantages.reshape(batch, 1);
         NDArray ratio = logProbs.sub(oldLogProbs).exp();
         NDArray unclipped = ratio.mul(advantageColumn);
@@ -49,8 +52,8 @@ public final class GrpoLoss {
         NDArray perToken = NDArrays.minimum(unclipped, clipped).neg();
         if (settings.beta() != 0) {
             NDArray refMinusPolicy = refLogProbs.sub(logProbs);
-            NDArray kl = refMinusPolicy.exp().sub(refMinusPolicy).sub(1.0f);
-            perToken = perToken.add(kl.mul((float) settings.beta()));
+            NDArray kl = refMinusPolicy.exp().sub(refMinusPolicy).sub(ScalarArrays.of(manager, 1.0));
+            perToken = perToken.add(kl.mul(ScalarArrays.of(manager, settings.beta())));
         }
         NDArray maskedLoss = perToken.mul(mask);
         NDArray loss = aggregate(maskedLoss, mask, batch, settings);
@@ -65,7 +68,8 @@ public final class GrpoLoss {
             case TOKEN_MEAN:
                 return maskedLoss.sum().div(mask.sum().maximum(1f));
             case CONSTANT_NORMALISER:
-                return maskedLoss.sum().div((float) ((double) batch * settings.maxCompletionLength()));
+                return maskedLoss.sum().div(
+                        ScalarArrays.of(maskedLoss.getManager(), (double) batch * settings.maxCompletionLength()));
             default:
                 throw new IllegalArgumentException("unknown aggregation " + settings.aggregation());
         }
