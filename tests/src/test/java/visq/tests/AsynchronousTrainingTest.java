@@ -1,5 +1,6 @@
 package visq.tests;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -17,7 +18,7 @@ import visq.protocol.artifacts.StepRecord;
 
 /**
  * Synchronous training (max-staleness 0) does not depend on how many workers generate (seeds belong to prompts,
- * not to workers, and groups are trained in prompt order); asynchronous training never trains on a rollout more
+ * not to workers, and groups are trained in prompt order): the same seed gives the same weights; asynchronous training never trains on a rollout more
  * than max-staleness versions old.
  */
 class AsynchronousTrainingTest {
@@ -25,13 +26,12 @@ class AsynchronousTrainingTest {
     private static final int SYNC_COLD_START_STEPS = 20;
 
     /**
-     * What does not depend on the number of workers with max-staleness 0: the prompts of every step (seeded plans)
-     * and each prompt's sampling seed. The trained weights are NOT compared: the learner's CPU arithmetic is not
-     * bit-reproducible from run to run yet (cold-start losses were seen to differ in the 7th digit, then drift), so
-     * identical weights cannot be promised; see the issue notes.
+     * With max-staleness 0, one worker and two workers visit the same prompts in every step (seeded plans) and end
+     * with bit-identical weights (each prompt's sampling seed is fixed by the plan; PyTorch runs one thread per
+     * caller; scalars in the autograd graph live in PyTorch memory, see {@code ScalarArrays}).
      */
     @Test
-    void synchronousTrainingVisitsTheSameDataWithOneOrTwoWorkers() throws Exception {
+    void synchronousTrainingGivesTheSameWeightsWithOneOrTwoWorkers() throws Exception {
         Path one = Files.createTempDirectory("visq-sync-one");
         Path two = Files.createTempDirectory("visq-sync-two");
         train(one, List.of("cpu"), 0, SYNC_COLD_START_STEPS);
@@ -44,6 +44,10 @@ class AsynchronousTrainingTest {
             assertEquals(oneHistory.get(i).getSampleIdsList(), twoHistory.get(i).getSampleIdsList(),
                     "prompts of step " + (i + 1) + ", in prompt order");
         }
+        String finalWeights = String.format("weights-v%06d.pb", SYNC_COLD_START_STEPS + GRPO_STEPS);
+        assertArrayEquals(Files.readAllBytes(one.resolve("checkpoints").resolve(finalWeights)),
+                Files.readAllBytes(two.resolve("checkpoints").resolve(finalWeights)),
+                "final weights of one worker vs two workers");
         for (List<StepRecord> history : List.of(oneHistory, twoHistory)) {
             for (StepRecord record : history) {
                 assertEquals(0, record.getMaxStaleness(), "synchronous steps train on-policy rollouts");

@@ -1,6 +1,7 @@
 package visq.actors.cluster;
 
 import com.typesafe.config.Config;
+import visq.gpu.image.ImageStatistics;
 import visq.gpu.model.ModelConfig;
 
 /** The policy architecture every node builds, read once from {@code visq.model}. */
@@ -15,6 +16,7 @@ public final class ModelSettings {
         }
         return new ModelConfig(ModelConfig.COMPACT_MODEL_ID, c.getInt("view-size"), c.getInt("patch-size"),
                 c.getInt("d-model"), c.getInt("layers"), c.getInt("heads"), c.getInt("ff-dim"),
-                c.getInt("max-sequence"), c.getLong("init-seed"));
+                c.getInt("max-sequence"), c.getLong("init-seed"),
+                c.getBoolean("image-statistics") ? ImageStatistics.COUNT : 0);
     }
 }

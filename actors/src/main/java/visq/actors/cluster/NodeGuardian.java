@@ -121,7 +121,7 @@ public final class NodeGuardian {
                 routerConfig.getLong("max-pixels"), ImageLimits.defaults().minSide());
         Executor blocking = context.getSystem().dispatchers().lookup(DispatcherSelector.fromConfig(BLOCKING_IO_DISPATCHER));
         ImageIntake intake = new ImageIntake(limits,
-                new ImagePreprocessor(new ImagePreprocessor.Settings(config.getInt("visq.model.view-size"))), blocking);
+                new ImagePreprocessor(ModelSettings.fromConfig(config).preprocessing()), blocking);
         var timeout = routerConfig.getDuration("request-timeout");
         GrpcEndpoint.Settings endpoint = GrpcEndpoint.Settings.fromConfig(config);
         GrpcEndpoint.bind(context.getSystem(), endpoint,

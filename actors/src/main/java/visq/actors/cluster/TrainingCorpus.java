@@ -74,7 +74,7 @@ public final class TrainingCorpus {
             List<IqaSample> all = new ArrayList<>(degradationTraining);
             all.addAll(cliveTraining);
             SampleCatalogue catalogue = new SampleCatalogue(all,
-                    new ImagePreprocessor(new ImagePreprocessor.Settings(settings.viewSize())), ImageLimits.defaults(),
+                    new ImagePreprocessor(settings.preprocessing()), ImageLimits.defaults(),
                     all.size());
             return new TrainingCorpus(degradation, cliveTraining, cliveParts.validation(), catalogue);
         } catch (IOException e) {

@@ -66,7 +66,7 @@ public final class Benchmarks {
 
     public void runAll(int scoringSeconds, int asyncSteps) throws Exception {
         ModelConfig model = ModelSettings.fromConfig(config);
-        ImageTensor image = new ImagePreprocessor(new ImagePreprocessor.Settings(model.viewSize()))
+        ImageTensor image = new ImagePreprocessor(model.preprocessing())
                 .preprocess(ImageDecoder.decode(sharedDirectory.resolve("data/clive/images/100.png"),
                         ImageLimits.defaults()));
         out.printf(Locale.ROOT, "visq bench on %d cores, model %s (%s)%n", Runtime.getRuntime().availableProcessors(),

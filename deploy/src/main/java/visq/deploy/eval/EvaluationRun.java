@@ -74,8 +74,7 @@ public final class EvaluationRun {
         TrainingCorpus corpus = TrainingCorpus.load(DataSettings.fromConfig(config));
         BaselineMetrics baselines = BaselineMetrics.withParameters(
                 DataSettings.fromConfig(config).sharedDirectory().resolve("data/params"));
-        ImagePreprocessor preprocessor = new ImagePreprocessor(
-                new ImagePreprocessor.Settings(config.getInt("visq.model.view-size")));
+        ImagePreprocessor preprocessor = new ImagePreprocessor(ModelSettings.fromConfig(config).preprocessing());
         try (PolicyModel model = PolicyModels.create(ModelSettings.fromConfig(config), "cpu")) {
             model.importWeights(weights);
             model.setWeightVersion(weights.version());

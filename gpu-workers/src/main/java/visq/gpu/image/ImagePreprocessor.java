@@ -14,6 +14,9 @@ import java.awt.image.BufferedImage;
  *       shorter side is S.
  * </ul>
  *
+ * <p>With {@link Settings#statistics()} on, the tensor also carries the {@link ImageStatistics} of the decoded
+ * image (computed before any resizing).
+ *
  * <p>Pure and deterministic (our own box filter, no AWT scaling); safe to share between threads.
  */
 public final class ImagePreprocessor {
@@ -22,8 +25,9 @@ public final class ImagePreprocessor {
      * How the views are made.
      *
      * @param viewSize S, the side of each square view in pixels
+     * @param statistics whether to compute {@link ImageStatistics} (models that use them need them on)
      */
-    public record Settings(int viewSize) {
+    public record Settings(int viewSize, boolean statistics) {
         public static final int DEFAULT_VIEW_SIZE = 32;
 
         public Settings {
@@ -32,16 +36,23 @@ public final class ImagePreprocessor {
             }
         }
 
-        /** Views of 32×32, a tensor of 32×64. */
+        /** Views of {@code viewSize} without statistics. */
+        public Settings(int viewSize) {
+            this(viewSize, false);
+        }
+
+        /** Views of 32×32, a tensor of 32×64, without statistics. */
         public static Settings defaults() {
-            return new Settings(DEFAULT_VIEW_SIZE);
+            return new Settings(DEFAULT_VIEW_SIZE, false);
         }
     }
 
     private final int viewSize;
+    private final boolean statistics;
 
     public ImagePreprocessor(Settings settings) {
         this.viewSize = settings.viewSize();
+        this.statistics = settings.statistics();
     }
 
     /** S, the side of each view; tensors are S high and 2S wide. */
@@ -69,7 +80,8 @@ public final class ImagePreprocessor {
                 putPixel(chw, plane, at + viewSize, centre[y * viewSize + x]);
             }
         }
-        return ImageTensor.of(viewSize, tensorWidth, chw);
+        ImageTensor views = ImageTensor.of(viewSize, tensorWidth, chw);
+        return statistics ? views.withStatistics(ImageStatistics.of(rgbImage)) : views;
     }
 
     private int[] centreCrop(int[] rgb, int width, int height) {

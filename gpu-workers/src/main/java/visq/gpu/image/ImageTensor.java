@@ -3,7 +3,8 @@ package visq.gpu.image;
 import java.util.Arrays;
 
 /**
- * An immutable RGB image prepared for a policy: 8-bit pixels in channel-major (CHW) order.
+ * An immutable RGB image prepared for a policy: 8-bit pixels in channel-major (CHW) order, and optionally
+ * {@link ImageStatistics} of the source image at native resolution (empty when not computed).
  *
  * <p>This is the only image type that crosses from image handling into the model; it is small
  * (a few tens of kilobytes) so it can also be sent between cluster nodes.
@@ -14,11 +15,13 @@ public final class ImageTensor {
     private final int height;
     private final int width;
     private final byte[] pixels;
+    private final float[] statistics;
 
-    private ImageTensor(int height, int width, byte[] pixels) {
+    private ImageTensor(int height, int width, byte[] pixels, float[] statistics) {
         this.height = height;
         this.width = width;
         this.pixels = pixels;
+        this.statistics = statistics;
     }
 
     /** Wraps a copy of {@code pixels}, which must hold {@code 3 * height * width} CHW bytes. */
@@ -31,7 +34,32 @@ public final class ImageTensor {
             throw new IllegalArgumentException(
                     "image tensor " + height + "x" + width + " needs " + expected + " bytes, got " + pixels.length);
         }
-        return new ImageTensor(height, width, pixels.clone());
+        return new ImageTensor(height, width, pixels.clone(), new float[0]);
+    }
+
+    /** This image with {@code statistics} (a copy; every value finite) describing its source. */
+    public ImageTensor withStatistics(float[] statistics) {
+        for (int i = 0; i < statistics.length; i++) {
+            if (!Float.isFinite(statistics[i])) {
+                throw new IllegalArgumentException("image statistic " + i + " is not finite: " + statistics[i]);
+            }
+        }
+        return new ImageTensor(height, width, pixels, statistics.clone());
+    }
+
+    /** A copy of the statistics of the source image; empty when none were computed. */
+    public float[] statistics() {
+        return statistics.clone();
+    }
+
+    /** How many statistics this image carries. */
+    public int statisticsCount() {
+        return statistics.length;
+    }
+
+    /** Statistic {@code i}. */
+    public float statisticAt(int i) {
+        return statistics[i];
     }
 
     public int height() {
@@ -66,16 +94,18 @@ public final class ImageTensor {
         return other instanceof ImageTensor that
                 && height == that.height
                 && width == that.width
-                && Arrays.equals(pixels, that.pixels);
+                && Arrays.equals(pixels, that.pixels)
+                && Arrays.equals(statistics, that.statistics);
     }
 
     @Override
     public int hashCode() {
-        return 31 * (31 * height + width) + Arrays.hashCode(pixels);
+        return 31 * (31 * (31 * height + width) + Arrays.hashCode(pixels)) + Arrays.hashCode(statistics);
     }
 
     @Override
     public String toString() {
-        return "ImageTensor[" + height + "x" + width + "]";
+        return "ImageTensor[" + height + "x" + width + (statistics.length > 0 ? ", " + statistics.length
+                + " statistics" : "") + "]";
     }
 }

@@ -39,7 +39,9 @@ import visq.protocol.artifacts.WeightSnapshot;
  * <h2>Sequence</h2>
  * {@code [image tokens of image 1][image 2]...[task token][<bos>][response tokens]}. An image token is a linear
  * projection of one {@code patchSize x patchSize} RGB patch (values scaled to [-1, 1]) plus a learned patch
- * position and a learned image slot (reference / Image A / Image B). The long system and user texts of
+ * position and a learned image slot (reference / Image A / Image B). A model configured with image statistics adds,
+ * after all patch tokens, one token per image: a linear projection of its {@link visq.gpu.image.ImageStatistics}
+ * (natural-scene statistics at native resolution) plus a learned position and the image's slot. The long system and user texts of
  * {@link visq.gpu.tasks.PromptCatalogue} are <em>not</em> fed: one learned task token per {@link QualityTask}
  * stands for them, which saves hundreds of positions per sample on a CPU. A Qwen2-VL implementation feeds the full
  * chat template instead (see {@link PolicyModel}). Text positions (task token 0, {@code <bos>} 1, response token t
@@ -470,7 +472,7 @@ public final class CompactVisionLanguagePolicy implements PolicyModel {
     // ------------------------------------------------------------------------------------------------ forward
 
     /**
-     * {@code [rows, imageTokens + 1 + length, dModel]}: the prompt of each row followed by {@code length} text ids
+     * {@code [rows, imageTokens + statistics tokens + 1 + length, dModel]}: the prompt of each row followed by {@code length} text ids
      * (row-major in {@code textIds}), the first of which is {@code <bos>}. All rows have the same image count.
      */
     private NDArray embedSequence(NDManager scope, Weights w, List<PolicyPrompt> rows, long[] textIds, int length) {
@@ -504,7 +506,31 @@ public final class CompactVisionLanguagePolicy implements PolicyModel {
         NDArray textEmbedding = w.tokenEmbedding
                 .get(scope.create(textIds, new Shape(count, length)))
                 .add(w.positionEmbedding.get("1:{}", 1 + length));
+        if (w.statisticsWeight != null) {
+            imageEmbedding = imageEmbedding.concat(statisticsEmbedding(scope, w, rows), 1);
+        }
         return NDArrays.concat(new NDList(imageEmbedding, taskEmbedding, textEmbedding), 1);
+    }
+
+    /** {@code [rows, images, dModel]}: one token per image from its statistics, after all patch tokens. */
+    private NDArray statisticsEmbedding(NDManager scope, Weights w, List<PolicyPrompt> rows) {
+        int count = rows.size();
+        int images = rows.get(0).images().size();
+        int perImage = config.imageStatistics();
+        float[] statistics = new float[count * images * perImage];
+        for (int r = 0; r < count; r++) {
+            for (int i = 0; i < images; i++) {
+                ImageTensor image = rows.get(r).images().get(i);
+                for (int k = 0; k < perImage; k++) {
+                    statistics[(r * images + i) * perImage + k] = image.statisticAt(k);
+                }
+            }
+        }
+        return scope.create(statistics, new Shape(count, images, perImage))
+                .matMul(w.statisticsWeight)
+                .add(w.statisticsBias)
+                .add(w.statisticsPosition)
+                .add(w.imageSlot.get("0:{}", images));
     }
 
     /**
@@ -629,8 +655,13 @@ public final class CompactVisionLanguagePolicy implements PolicyModel {
                         + " does not match the model's " + config.imageHeight() + "x" + config.imageWidth()
                         + ": resize it first (prompts are never truncated)");
             }
+            if (config.imageStatistics() > 0 && image.statisticsCount() != config.imageStatistics()) {
+                throw new IllegalArgumentException("image carries " + image.statisticsCount()
+                        + " statistics, the model needs " + config.imageStatistics()
+                        + ": prepare images with the model's preprocessing (statistics on)");
+            }
         }
-        int length = prompt.images().size() * config.patchesPerImage() + 1 + Math.max(1, responseTokens);
+        int length = prompt.images().size() * config.tokensPerImage() + 1 + Math.max(1, responseTokens);
         if (length > config.maxSequence()) {
             throw new IllegalArgumentException("prompt of " + prompt.images().size() + " image(s) plus "
                     + responseTokens + " response tokens needs " + length + " positions, the model has "
@@ -806,6 +837,11 @@ public final class CompactVisionLanguagePolicy implements PolicyModel {
         specs.add(new ParameterSpec("final.norm.gamma", new Shape(d), Init.ONES, 0));
         specs.add(new ParameterSpec("final.norm.beta", new Shape(d), Init.ZEROS, 0));
         specs.add(new ParameterSpec("head.weight", new Shape(d, vocabulary), Init.NORMAL, std));
+        if (c.imageStatistics() > 0) {
+            specs.add(new ParameterSpec("statistics.weight", new Shape(c.imageStatistics(), d), Init.NORMAL, std));
+            specs.add(new ParameterSpec("statistics.bias", new Shape(d), Init.ZEROS, 0));
+            specs.add(new ParameterSpec("statistics.position", new Shape(d), Init.NORMAL, std));
+        }
         return Collections.unmodifiableList(specs);
     }
 
@@ -822,6 +858,10 @@ public final class CompactVisionLanguagePolicy implements PolicyModel {
         final NDArray finalNormGamma;
         final NDArray finalNormBeta;
         final NDArray headWeight;
+        /** Null when the model uses no image statistics. */
+        final NDArray statisticsWeight;
+        final NDArray statisticsBias;
+        final NDArray statisticsPosition;
 
         Weights(List<NDArray> arrays, int layerCount) {
             int i = 0;
@@ -838,7 +878,11 @@ public final class CompactVisionLanguagePolicy implements PolicyModel {
             }
             finalNormGamma = arrays.get(i++);
             finalNormBeta = arrays.get(i++);
-            headWeight = arrays.get(i);
+            headWeight = arrays.get(i++);
+            boolean statistics = arrays.size() > i;
+            statisticsWeight = statistics ? arrays.get(i++) : null;
+            statisticsBias = statistics ? arrays.get(i++) : null;
+            statisticsPosition = statistics ? arrays.get(i) : null;
         }
     }
 

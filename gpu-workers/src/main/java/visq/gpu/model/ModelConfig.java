@@ -1,6 +1,7 @@
 package visq.gpu.model;
 
 import java.util.LinkedHashMap;
+import visq.gpu.image.ImagePreprocessor;
 import java.util.Map;
 
 /**
@@ -20,6 +21,8 @@ import java.util.Map;
  * @param ffDim hidden width of the MLP
  * @param maxSequence the longest sequence (prompt plus response) the model accepts
  * @param initSeed seed of the deterministic version-0 initialisation
+ * @param imageStatistics how many {@link visq.gpu.image.ImageStatistics} each image carries into the model, one
+ *     extra image token per image (0: pixels only; {@link visq.gpu.image.ImageStatistics#COUNT} to use them)
  */
 public record ModelConfig(
         String modelId,
@@ -30,7 +33,8 @@ public record ModelConfig(
         int heads,
         int ffDim,
         int maxSequence,
-        long initSeed) {
+        long initSeed,
+        int imageStatistics) {
 
     /** The model id of {@link #compactDefault()}. */
     public static final String COMPACT_MODEL_ID = "visq-compact-vl-2";
@@ -50,9 +54,18 @@ public record ModelConfig(
             throw new IllegalArgumentException(
                     "patchSize " + patchSize + " must divide viewSize " + viewSize);
         }
+        if (imageStatistics < 0) {
+            throw new IllegalArgumentException("imageStatistics must be 0 or more, got " + imageStatistics);
+        }
         if (dModel % heads != 0) {
             throw new IllegalArgumentException("heads " + heads + " must divide dModel " + dModel);
         }
+    }
+
+    /** A configuration without image statistics (pixels only). */
+    public ModelConfig(String modelId, int viewSize, int patchSize, int dModel, int layers, int heads, int ffDim,
+            int maxSequence, long initSeed) {
+        this(modelId, viewSize, patchSize, dModel, layers, heads, ffDim, maxSequence, initSeed, 0);
     }
 
     /** 32x64 images in 8x8 patches (32 image tokens each), 64 wide, 2 layers, 4 heads: trains on a CPU in minutes. */
@@ -62,7 +75,24 @@ public record ModelConfig(
 
     /** A copy with another init seed. */
     public ModelConfig withInitSeed(long seed) {
-        return new ModelConfig(modelId, viewSize, patchSize, dModel, layers, heads, ffDim, maxSequence, seed);
+        return new ModelConfig(modelId, viewSize, patchSize, dModel, layers, heads, ffDim, maxSequence, seed,
+                imageStatistics);
+    }
+
+    /** A copy that feeds {@code count} image statistics per image into the model (0: none). */
+    public ModelConfig withImageStatistics(int count) {
+        return new ModelConfig(modelId, viewSize, patchSize, dModel, layers, heads, ffDim, maxSequence, initSeed,
+                count);
+    }
+
+    /** How images must be prepared for this model: its view size, with statistics when it uses them. */
+    public ImagePreprocessor.Settings preprocessing() {
+        return new ImagePreprocessor.Settings(viewSize, imageStatistics > 0);
+    }
+
+    /** Image tokens per image: one per patch, plus one for the statistics when the model uses them. */
+    public int tokensPerImage() {
+        return patchesPerImage() + (imageStatistics > 0 ? 1 : 0);
     }
 
     /** Image height in pixels. */
@@ -102,12 +132,14 @@ public record ModelConfig(
                 + ", \"ffDim\": " + ffDim
                 + ", \"maxSequence\": " + maxSequence
                 + ", \"initSeed\": " + initSeed
+                + ", \"imageStatistics\": " + imageStatistics
                 + "}";
     }
 
     /**
      * Reads what {@link #toJson()} writes: a flat object of strings and integers in any order; unknown members are
-     * ignored, a missing one is an {@link IllegalArgumentException} that names it.
+     * ignored, a missing one is an {@link IllegalArgumentException} that names it, except {@code imageStatistics},
+     * which configurations written before it existed lack (they used none: 0).
      */
     public static ModelConfig fromJson(String json) {
         Map<String, String> members = new FlatJsonReader(json).readObject();
@@ -120,7 +152,8 @@ public record ModelConfig(
                 Integer.parseInt(required(members, "heads")),
                 Integer.parseInt(required(members, "ffDim")),
                 Integer.parseInt(required(members, "maxSequence")),
-                Long.parseLong(required(members, "initSeed")));
+                Long.parseLong(required(members, "initSeed")),
+                Integer.parseInt(members.getOrDefault("imageStatistics", "0")));
     }
 
     private static String required(Map<String, String> members, String name) {

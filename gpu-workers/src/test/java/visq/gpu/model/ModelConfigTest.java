@@ -14,6 +14,10 @@ class ModelConfigTest {
         assertEquals(config, ModelConfig.fromJson(config.toJson()));
         ModelConfig odd = new ModelConfig("x \"quoted\" \\ id", 16, 4, 32, 1, 2, 64, 300, -5L);
         assertEquals(odd, ModelConfig.fromJson(odd.toJson()));
+        ModelConfig withStatistics = config.withImageStatistics(37);
+        assertEquals(withStatistics, ModelConfig.fromJson(withStatistics.toJson()));
+        assertEquals(config.patchesPerImage() + 1, withStatistics.tokensPerImage());
+        assertTrue(withStatistics.preprocessing().statistics());
     }
 
     @Test
@@ -28,7 +32,8 @@ class ModelConfigTest {
     void readsMembersInAnyOrderAndNamesWhatIsMissing() {
         String json = "{ \"initSeed\": 3, \"maxSequence\": 128, \"ffDim\": 64, \"heads\": 2, \"layers\": 1,"
                 + " \"dModel\": 16, \"patchSize\": 8, \"viewSize\": 32, \"modelId\": \"m\", \"extra\": \"ignored\" }";
-        assertEquals(new ModelConfig("m", 32, 8, 16, 1, 2, 64, 128, 3), ModelConfig.fromJson(json));
+        // written before imageStatistics existed: such a model used none
+        assertEquals(new ModelConfig("m", 32, 8, 16, 1, 2, 64, 128, 3, 0), ModelConfig.fromJson(json));
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
                 () -> ModelConfig.fromJson("{\"modelId\": \"m\"}"));
         assertTrue(e.getMessage().contains("viewSize"), e.getMessage());

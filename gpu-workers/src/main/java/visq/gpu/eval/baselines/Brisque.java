@@ -76,6 +76,15 @@ public final class Brisque implements NoReferenceMetric {
         return regression.predict(scaling.scale(features(LumaPlane.ofRgb(image))));
     }
 
+    /**
+     * The 36 unscaled features of {@code image}'s luma (at least {@value #MIN_SIDE} pixels a side).
+     *
+     * @throws IllegalArgumentException when the image is too small, or its features are undefined (a uniform image)
+     */
+    public static double[] features(BufferedImage image) {
+        return features(LumaPlane.ofRgb(image));
+    }
+
     /** The 36 unscaled features of {@code luma}. */
     static double[] features(LumaPlane luma) {
         if (luma.width() < MIN_SIDE || luma.height() < MIN_SIDE) {
