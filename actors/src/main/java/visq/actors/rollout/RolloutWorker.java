@@ -244,7 +244,7 @@ public final class RolloutWorker extends AbstractBehavior<RolloutWorker.Command>
         assembly.completed().ifPresent(weights -> {
             try {
                 model.importWeights(weights);
-                assembly = assembly.holdingVersion(weights.version());
+                assembly = assembly.holdingCompleted();
                 announceVersion();
                 runDeferred();
             } catch (IllegalArgumentException e) {

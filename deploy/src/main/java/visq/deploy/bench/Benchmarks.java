@@ -129,7 +129,7 @@ public final class Benchmarks {
                 EncodedWeights weights = source.exportWeights(version);
                 bytes += weights.bytes().length;
                 WeightAssembly assembly = WeightAssembly.holding(version - 1);
-                for (WeightChunk chunk : WeightPublisher.split(weights, chunkBytes)) {
+                for (WeightChunk chunk : WeightPublisher.split(weights, "bench", chunkBytes)) {
                     byte[] wire = serialization.serialize(chunk).get();
                     assembly = assembly.updated((WeightChunk) serialization.deserialize(wire, WeightChunk.class).get());
                 }
