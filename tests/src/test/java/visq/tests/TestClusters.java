@@ -3,12 +3,11 @@ package visq.tests;
 import akka.actor.typed.ActorSystem;
 import com.typesafe.config.Config;
 import com.typesafe.config.ConfigFactory;
-import java.io.IOException;
-import java.net.ServerSocket;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import visq.actors.cluster.NodeGuardian;
+import visq.deploy.NodeProcess;
 
 /** Starts real cluster nodes on 127.0.0.1 inside the test JVM, configured like deploy/conf/multi-node.conf. */
 final class TestClusters {
@@ -20,11 +19,7 @@ final class TestClusters {
     }
 
     static int freePort() {
-        try (ServerSocket socket = new ServerSocket(0)) {
-            return socket.getLocalPort();
-        } catch (IOException e) {
-            throw new IllegalStateException("no free port", e);
-        }
+        return NodeProcess.freePort();
     }
 
     /**
