@@ -41,8 +41,10 @@ public final class VisqCommand {
             "  status [--host H] [--port P] [--token T]          cluster members and training progress",
             "  eval   [--checkpoint DIR] [--out DIR] [--samples N --temperature T] [--task score|score-number]",
             "         [--max-images N]   reports (Markdown, JSON), plots and summary for the held-out splits",
-            "  bench  [--scoring-seconds S] [--async-steps N] [--only scoring|load]   throughput and latency, measured in one run",
+            "  bench  [--scoring-seconds S] [--async-steps N] [--scaling-steps N] [--only scoring|load|scaling]",
+            "         throughput and latency, measured in one run",
             "         load: [--load-seconds 60] [--rate 15]  steady open-loop load, then overload; heap before/after",
+            "         scaling: [--scaling-steps 48]  GRPO samples/s with 1 vs 2 rollout nodes, each a separate JVM",
             "  (--token defaults to $VISQ_GRPC_TOKEN; needed when the cluster sets visq.grpc.bearer-token)");
 
     private VisqCommand() {}
@@ -82,8 +84,11 @@ public final class VisqCommand {
                 } else if (options.value("--only", "").equals("load")) {
                     bench.runLoad(Integer.parseInt(options.value("--load-seconds", "60")),
                             Double.parseDouble(options.value("--rate", "15")));
+                } else if (options.value("--only", "").equals("scaling")) {
+                    bench.runScaling(Integer.parseInt(options.value("--scaling-steps", "48")));
                 } else {
-                    bench.runAll(scoringSeconds, Integer.parseInt(options.value("--async-steps", "16")));
+                    bench.runAll(scoringSeconds, Integer.parseInt(options.value("--async-steps", "16")),
+                            Integer.parseInt(options.value("--scaling-steps", "48")));
                 }
                 exit = 0;
                 break;

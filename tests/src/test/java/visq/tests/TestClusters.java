@@ -3,11 +3,11 @@ package visq.tests;
 import akka.actor.typed.ActorSystem;
 import com.typesafe.config.Config;
 import com.typesafe.config.ConfigFactory;
-import java.io.IOException;
-import java.net.ServerSocket;
 import java.nio.file.Path;
+import java.util.LinkedHashMap;
 import java.util.Map;
 import visq.actors.cluster.NodeGuardian;
+import visq.deploy.NodeProcess;
 
 /** Starts real cluster nodes on 127.0.0.1 inside the test JVM, configured like deploy/conf/multi-node.conf. */
 final class TestClusters {
@@ -19,31 +19,38 @@ final class TestClusters {
     }
 
     static int freePort() {
-        try (ServerSocket socket = new ServerSocket(0)) {
-            return socket.getLocalPort();
-        } catch (IOException e) {
-            throw new IllegalStateException("no free port", e);
-        }
+        return NodeProcess.freePort();
+    }
+
+    /**
+     * The settings of a small, fast training run for tests, with its data and checkpoints under {@code workDir}:
+     * what {@link #smallRun} uses in this JVM, and what child-JVM nodes get as {@code --set key=value}.
+     */
+    static Map<String, Object> smallRunSettings(Path workDir) {
+        Map<String, Object> settings = new LinkedHashMap<>();
+        settings.put("visq.data.shared-dir", sharedDirectory().toString());
+        settings.put("visq.data.work-dir", workDir.resolve("data").toString());
+        settings.put("visq.data.kodak-sources", 4);
+        settings.put("visq.data.clive-images", 16);
+        settings.put("visq.data.crops-per-source", 1);
+        settings.put("visq.learner.checkpoint-dir", workDir.resolve("checkpoints").toString());
+        settings.put("visq.training.cold-start-steps", 4);
+        settings.put("visq.training.grpo-steps", 2);
+        settings.put("visq.training.cold-start-batch", 8);
+        settings.put("visq.training.prompts-per-step", 2);
+        settings.put("visq.training.group-size", 4);
+        settings.put("visq.training.sampling.max-new-tokens", 48);
+        settings.put("visq.model.view-size", 32);
+        settings.put("visq.router.max-new-tokens", 48);
+        settings.put("akka.loglevel", "WARNING");
+        return settings;
     }
 
     /** A small, fast training run for tests, with its data and checkpoints under {@code workDir}. */
     static Config smallRun(Path workDir, Map<String, Object> overrides) {
-        Config base = ConfigFactory.parseMap(Map.of(
-                "visq.data.shared-dir", sharedDirectory().toString(),
-                "visq.data.work-dir", workDir.resolve("data").toString(),
-                "visq.data.kodak-sources", 4,
-                "visq.data.clive-images", 16,
-                "visq.learner.checkpoint-dir", workDir.resolve("checkpoints").toString(),
-                "visq.training.cold-start-steps", 4,
-                "visq.training.grpo-steps", 2,
-                "visq.training.cold-start-batch", 8,
-                "visq.training.prompts-per-step", 2));
-        Config sampling = ConfigFactory.parseString(
-                "visq.training.group-size = 4\nvisq.training.sampling.max-new-tokens = 48\n"
-                        + "visq.data.crops-per-source = 1\nvisq.model.view-size = 32\n"
-                        + "visq.router.max-new-tokens = 48\nakka.loglevel = WARNING\n"
-                        + "akka.cluster.jmx.multi-mbeans-in-same-jvm = on");
-        return ConfigFactory.parseMap(overrides).withFallback(base).withFallback(sampling)
+        return ConfigFactory.parseMap(overrides)
+                .withFallback(ConfigFactory.parseMap(smallRunSettings(workDir)))
+                .withFallback(ConfigFactory.parseString("akka.cluster.jmx.multi-mbeans-in-same-jvm = on"))
                 .withFallback(ConfigFactory.parseResources("application.conf"))
                 .withFallback(ConfigFactory.defaultReference());
     }

@@ -166,7 +166,7 @@ public final class Learner extends AbstractBehavior<Learner.Command> {
         try {
             SupervisedStepResult result = trainer.supervisedStep(SupervisedBatch.of(command.targets(), images,
                     trainer.policy().tokenizer()));
-            publishNewVersion(command.step());
+            publishNewVersion();
             reply(command.replyTo(), command.targets().stream().map(t -> t.prompt().sampleId()).toList(),
                     new StepStats(command.step(), TrainingPhase.COLD_START, version,
                     Double.NaN, Double.NaN, Double.NaN, result.loss(), Double.NaN, Double.NaN, Double.NaN, 0,
@@ -191,7 +191,7 @@ public final class Learner extends AbstractBehavior<Learner.Command> {
             GrpoStepResult result = batch.samples().isEmpty()
                     ? GrpoStepResult.skipped()
                     : trainer.grpoStep(batch.samples());
-            publishNewVersion(command.step());
+            publishNewVersion();
             reply(command.replyTo(), command.groups().stream().map(g -> g.group().prompt().sampleId()).toList(),
                     new StepStats(command.step(), TrainingPhase.GRPO, version,
                     batch.rewardMean(), batch.formatRate(), batch.taskRewardMean(), result.loss(), result.kl(),
@@ -204,12 +204,19 @@ public final class Learner extends AbstractBehavior<Learner.Command> {
         return this;
     }
 
+    /**
+     * Records the step, then writes the checkpoint when one is due, then replies: a process killed at any point
+     * leaves a history that reaches at least to its newest checkpoint (a resumed run drops what lies beyond).
+     */
     private void reply(ActorRef<StepOutcome> replyTo, List<String> sampleIds, StepStats stats) {
         try {
             history.append(stats, sampleIds);
         } catch (IOException e) {
             getContext().getLog().warn("step {} could not be added to the training history: {}", stats.step(),
                     e.getMessage());
+        }
+        if (settings.checkpointEvery() > 0 && stats.step() % settings.checkpointEvery() == 0) {
+            writeCheckpoint(stats.step());
         }
         replyTo.tell(new StepTrained(stats));
     }
@@ -236,14 +243,11 @@ public final class Learner extends AbstractBehavior<Learner.Command> {
         return this;
     }
 
-    private void publishNewVersion(long step) {
+    private void publishNewVersion() {
         version++;
         trainer.policy().setWeightVersion(version);
         EncodedWeights weights = trainer.policy().exportWeights(version);
         publisher.tell(new WeightPublisher.Publish(weights));
-        if (settings.checkpointEvery() > 0 && step % settings.checkpointEvery() == 0) {
-            writeCheckpoint(step);
-        }
     }
 
     private String writeCheckpoint(long step) {

@@ -1,7 +1,8 @@
 package visq.actors.learner;
 
+import com.google.protobuf.CodedInputStream;
+import com.google.protobuf.InvalidProtocolBufferException;
 import java.io.IOException;
-import java.io.InputStream;
 import java.io.OutputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -53,14 +54,26 @@ public final class TrainingHistory {
                 java.nio.file.StandardCopyOption.ATOMIC_MOVE);
     }
 
-    /** Every recorded step, in order. */
+    /**
+     * Every recorded step, in order. A last record that is incomplete (being appended right now, or cut off when
+     * the learner's process was killed mid-append) is left out: it is newer than any checkpoint, since a step is
+     * recorded before its checkpoint is written, so a resumed run trains that step again.
+     */
     public static List<StepRecord> read(Path directory) throws IOException {
+        byte[] bytes = Files.readAllBytes(directory.resolve(FILE));
+        CodedInputStream in = CodedInputStream.newInstance(bytes);
         List<StepRecord> records = new ArrayList<>();
-        try (InputStream in = Files.newInputStream(directory.resolve(FILE))) {
-            StepRecord record;
-            while ((record = StepRecord.parseDelimitedFrom(in)) != null) {
-                records.add(record);
+        while (!in.isAtEnd()) {
+            int length;
+            try {
+                length = in.readRawVarint32();
+            } catch (InvalidProtocolBufferException e) {
+                break; // the length prefix itself is cut off
             }
+            if (length < 0 || length > bytes.length - in.getTotalBytesRead()) {
+                break;
+            }
+            records.add(StepRecord.parseFrom(in.readRawBytes(length)));
         }
         return records;
     }

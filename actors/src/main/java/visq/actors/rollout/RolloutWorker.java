@@ -184,8 +184,10 @@ public final class RolloutWorker extends AbstractBehavior<RolloutWorker.Command>
                         request.sampling(), request.promptSeeds().get(i));
                 groups.add(new RolloutGroup(prompt, model.weightVersion(), toRollouts(responses)));
             }
-            request.replyTo().tell(new GroupsGenerated(request.batchId(), workerId, groups,
-                    (System.nanoTime() - started) / 1e9));
+            double seconds = (System.nanoTime() - started) / 1e9;
+            request.replyTo().tell(new GroupsGenerated(request.batchId(), workerId, groups, seconds));
+            getContext().getLog().debug("worker {} generated part {} ({} prompts) at weight version {} in {} s",
+                    workerId, request.batchId(), groups.size(), model.weightVersion(), seconds);
         } catch (RuntimeException e) {
             getContext().getLog().warn("worker {} failed batch {}", workerId, request.batchId(), e);
             request.replyTo().tell(new GenerationFailed(request.batchId(), workerId, describe(e)));
@@ -242,7 +244,7 @@ public final class RolloutWorker extends AbstractBehavior<RolloutWorker.Command>
         assembly.completed().ifPresent(weights -> {
             try {
                 model.importWeights(weights);
-                assembly = assembly.holdingVersion(weights.version());
+                assembly = assembly.holdingCompleted();
                 announceVersion();
                 runDeferred();
             } catch (IllegalArgumentException e) {

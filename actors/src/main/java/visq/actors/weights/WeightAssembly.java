@@ -11,58 +11,74 @@ import visq.gpu.model.EncodedWeights;
 /**
  * Reassembles the newest weight snapshot from chunks. Immutable: {@link #updated} returns the next state.
  *
- * <p>Latest wins: chunks of a version older than the one being assembled (or already held) are
- * ignored; a chunk of a newer version drops the partial older one. A completed snapshot whose
- * checksum does not match is discarded and reported as corrupt.
+ * <p>Latest wins within a lineage (one publisher's numbering): chunks of a version older than the one being
+ * assembled (or already held) are ignored; a chunk of a newer version drops the partial older one. A chunk of
+ * another lineage is newer whatever its version: the learner that publishes it restarted from a checkpoint, and
+ * weights of the old lineage with higher versions were trained after that checkpoint by a learner that is gone.
+ * (The cluster runs one learner, so lineages follow one another and never interleave.) A completed snapshot
+ * whose checksum does not match is discarded and reported as corrupt.
  */
 public final class WeightAssembly {
+    /** The lineage of weights not received from any publisher (a new model's initial weights). */
+    private static final String NO_LINEAGE = "";
+
+    private final String heldLineage;
     private final long heldVersion;
+    private final String assemblingLineage;
     private final long assemblingVersion;
     private final TreeMap<Integer, ByteString> parts;
     private final Optional<EncodedWeights> completed;
     private final Optional<String> corruption;
 
-    private WeightAssembly(long heldVersion, long assemblingVersion, TreeMap<Integer, ByteString> parts,
-            Optional<EncodedWeights> completed, Optional<String> corruption) {
+    private WeightAssembly(String heldLineage, long heldVersion, String assemblingLineage, long assemblingVersion,
+            TreeMap<Integer, ByteString> parts, Optional<EncodedWeights> completed, Optional<String> corruption) {
+        this.heldLineage = heldLineage;
         this.heldVersion = heldVersion;
+        this.assemblingLineage = assemblingLineage;
         this.assemblingVersion = assemblingVersion;
         this.parts = parts;
         this.completed = completed;
         this.corruption = corruption;
     }
 
-    /** An assembly for a holder that already has {@code heldVersion}. */
+    /** An assembly for a holder that has version {@code heldVersion} of its initial weights, from no publisher. */
     public static WeightAssembly holding(long heldVersion) {
-        return new WeightAssembly(heldVersion, -1, new TreeMap<>(), Optional.empty(), Optional.empty());
+        return new WeightAssembly(NO_LINEAGE, heldVersion, NO_LINEAGE, -1, new TreeMap<>(), Optional.empty(),
+                Optional.empty());
     }
 
     /** The state after receiving {@code chunk}. */
     public WeightAssembly updated(WeightChunk chunk) {
-        if (chunk.version() <= heldVersion || chunk.version() < assemblingVersion) {
-            return new WeightAssembly(heldVersion, assemblingVersion, parts, Optional.empty(), Optional.empty());
+        boolean assemblingIt = chunk.lineage().equals(assemblingLineage);
+        if ((chunk.lineage().equals(heldLineage) && chunk.version() <= heldVersion)
+                || (assemblingIt && chunk.version() < assemblingVersion)) {
+            return new WeightAssembly(heldLineage, heldVersion, assemblingLineage, assemblingVersion, parts,
+                    Optional.empty(), Optional.empty());
         }
         TreeMap<Integer, ByteString> next =
-                chunk.version() == assemblingVersion ? new TreeMap<>(parts) : new TreeMap<>();
+                assemblingIt && chunk.version() == assemblingVersion ? new TreeMap<>(parts) : new TreeMap<>();
         next.put(chunk.index(), chunk.data());
         if (next.size() < chunk.count()) {
-            return new WeightAssembly(heldVersion, chunk.version(), next, Optional.empty(), Optional.empty());
+            return new WeightAssembly(heldLineage, heldVersion, chunk.lineage(), chunk.version(), next,
+                    Optional.empty(), Optional.empty());
         }
         ByteString whole = ByteString.copyFrom(next.values());
         byte[] bytes = whole.toByteArray();
         String actual = sha256(bytes);
         if (!actual.equals(chunk.sha256())) {
-            return new WeightAssembly(heldVersion, -1, new TreeMap<>(), Optional.empty(),
+            return new WeightAssembly(heldLineage, heldVersion, NO_LINEAGE, -1, new TreeMap<>(), Optional.empty(),
                     Optional.of("weight version " + chunk.version() + " failed its checksum: expected "
                             + chunk.sha256() + ", got " + actual));
         }
         EncodedWeights weights = new EncodedWeights(chunk.modelId(), chunk.version(), bytes, actual);
-        return new WeightAssembly(heldVersion, -1, new TreeMap<>(), Optional.of(weights), Optional.empty());
+        return new WeightAssembly(heldLineage, heldVersion, chunk.lineage(), -1, new TreeMap<>(),
+                Optional.of(weights), Optional.empty());
     }
 
-    /** The state once the holder has loaded {@code version}. */
-    public WeightAssembly holdingVersion(long version) {
-        TreeMap<Integer, ByteString> keep = assemblingVersion > version ? parts : new TreeMap<>();
-        return new WeightAssembly(version, assemblingVersion > version ? assemblingVersion : -1, keep,
+    /** The state once the holder has loaded the snapshot {@link #completed()} returned. */
+    public WeightAssembly holdingCompleted() {
+        EncodedWeights loaded = completed.orElseThrow(() -> new IllegalStateException("no completed snapshot"));
+        return new WeightAssembly(assemblingLineage, loaded.version(), NO_LINEAGE, -1, new TreeMap<>(),
                 Optional.empty(), Optional.empty());
     }
 

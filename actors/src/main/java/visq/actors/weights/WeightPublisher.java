@@ -14,6 +14,7 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
+import java.util.UUID;
 import visq.actors.cluster.ClusterMessage;
 import visq.gpu.model.EncodedWeights;
 
@@ -21,6 +22,8 @@ import visq.gpu.model.EncodedWeights;
  * Holds the newest weight version and delivers it, in bounded chunks, to every subscriber the
  * receptionist lists: on each new version to all, and the newest one to each newcomer (so a node
  * that joined late or missed versions jumps straight to the latest). It never waits for a subscriber.
+ * Each publisher is a lineage of its own (a random id on every chunk): subscribers take the versions of a
+ * restarted learner's new publisher even when they are lower than those its predecessor sent.
  */
 public final class WeightPublisher extends AbstractBehavior<WeightPublisher.Command> {
 
@@ -48,6 +51,7 @@ public final class WeightPublisher extends AbstractBehavior<WeightPublisher.Comm
     }
 
     private final Settings settings;
+    private final String lineage = UUID.randomUUID().toString();
     private Set<ActorRef<WeightChunk>> subscribers = new HashSet<>();
     private Optional<List<WeightChunk>> newest = Optional.empty();
 
@@ -73,7 +77,7 @@ public final class WeightPublisher extends AbstractBehavior<WeightPublisher.Comm
     }
 
     private Behavior<Command> onPublish(Publish publish) {
-        List<WeightChunk> chunks = split(publish.weights(), settings.chunkBytes());
+        List<WeightChunk> chunks = split(publish.weights(), lineage, settings.chunkBytes());
         newest = Optional.of(chunks);
         subscribers.forEach(this::deliverNewest);
         getContext().getLog().debug("published weight version {} in {} chunks to {} subscribers",
@@ -101,15 +105,15 @@ public final class WeightPublisher extends AbstractBehavior<WeightPublisher.Comm
         newest.ifPresent(chunks -> chunks.forEach(subscriber::tell));
     }
 
-    /** Splits encoded weights into chunks of at most {@code chunkBytes} bytes. */
-    public static List<WeightChunk> split(EncodedWeights weights, int chunkBytes) {
+    /** Splits encoded weights into chunks of at most {@code chunkBytes} bytes, labelled with {@code lineage}. */
+    public static List<WeightChunk> split(EncodedWeights weights, String lineage, int chunkBytes) {
         byte[] bytes = weights.bytes();
         int count = Math.max(1, (bytes.length + chunkBytes - 1) / chunkBytes);
         List<WeightChunk> chunks = new ArrayList<>(count);
         for (int i = 0; i < count; i++) {
             int from = i * chunkBytes;
             int length = Math.min(chunkBytes, bytes.length - from);
-            chunks.add(new WeightChunk(weights.modelId(), weights.version(), i, count, weights.sha256(),
+            chunks.add(new WeightChunk(weights.modelId(), lineage, weights.version(), i, count, weights.sha256(),
                     ByteString.copyFrom(bytes, from, Math.max(0, length))));
         }
         return List.copyOf(chunks);

@@ -80,7 +80,7 @@ class KryoClusterSerializerTest {
                 List.of(ImageTensor.of(4, 8, pixels).withStatistics(new float[] {0.5f, -1.25f, 0f})), 0,
                 probe.getRef());
         assertEquals(described, roundTrip(described));
-        var chunk = new WeightChunk("m", 3, 1, 2, "abc", ByteString.copyFrom(new byte[] {1, 2, 3}));
+        var chunk = new WeightChunk("m", "lineage-1", 3, 1, 2, "abc", ByteString.copyFrom(new byte[] {1, 2, 3}));
         assertEquals(chunk, roundTrip(chunk));
         StepStats stats = new StepStats(3, TrainingPhase.GRPO, 3, 0.5, 1.0, 0.25, 0.1, 0.01, 0.0, Double.NaN, 0, 2.0, 1);
         TrainingProgress progress = TrainingProgress.start(2, 2).updated(new TrainingProgress.StepCompleted(stats));

@@ -22,7 +22,7 @@ class WeightAssemblyTest {
     @Test
     void chunksInAnyOrderReassembleTheSnapshot() {
         EncodedWeights original = weights(5, 10_000);
-        List<WeightChunk> chunks = new ArrayList<>(WeightPublisher.split(original, 1024));
+        List<WeightChunk> chunks = new ArrayList<>(WeightPublisher.split(original, "a", 1024));
         assertEquals(10, chunks.size()); // ceil(10000 / 1024)
         Collections.shuffle(chunks, new Random(1));
         WeightAssembly assembly = WeightAssembly.holding(0);
@@ -36,27 +36,52 @@ class WeightAssemblyTest {
 
     @Test
     void newerVersionWinsAndOlderChunksAreIgnored() {
-        List<WeightChunk> v3 = WeightPublisher.split(weights(3, 4000), 1024);
-        List<WeightChunk> v4 = WeightPublisher.split(weights(4, 4000), 1024);
+        List<WeightChunk> v3 = WeightPublisher.split(weights(3, 4000), "a", 1024);
+        List<WeightChunk> v4 = WeightPublisher.split(weights(4, 4000), "a", 1024);
         WeightAssembly assembly = WeightAssembly.holding(0).updated(v3.get(0)).updated(v3.get(1));
         for (WeightChunk chunk : v4) {
             assembly = assembly.updated(chunk);
         }
         assertEquals(4, assembly.completed().orElseThrow().version());
-        assembly = assembly.holdingVersion(4);
+        assembly = assembly.holdingCompleted();
         for (WeightChunk chunk : v3) {
             assembly = assembly.updated(chunk);
             assertTrue(assembly.completed().isEmpty(), "version 3 must not replace held version 4");
         }
     }
 
+    /**
+     * A learner restarted from its checkpoint at version 4 publishes a new lineage starting at version 4, below the
+     * version 6 its dead predecessor had already pushed: the holder takes it and follows the new lineage.
+     */
+    @Test
+    void aNewLineageReplacesHigherVersionsOfTheOldOne() {
+        WeightAssembly assembly = WeightAssembly.holding(0);
+        for (WeightChunk chunk : WeightPublisher.split(weights(6, 3000), "dead-learner", 1024)) {
+            assembly = assembly.updated(chunk);
+        }
+        assembly = assembly.holdingCompleted();
+        assertEquals(6, assembly.heldVersion());
+        EncodedWeights resumed = weights(4, 3000);
+        for (WeightChunk chunk : WeightPublisher.split(resumed, "restarted-learner", 1024)) {
+            assembly = assembly.updated(chunk);
+        }
+        assertArrayEquals(resumed.bytes(), assembly.completed().orElseThrow().bytes());
+        assembly = assembly.holdingCompleted();
+        assertEquals(4, assembly.heldVersion());
+        for (WeightChunk chunk : WeightPublisher.split(weights(5, 3000), "restarted-learner", 1024)) {
+            assembly = assembly.updated(chunk);
+        }
+        assertEquals(5, assembly.completed().orElseThrow().version(), "the new lineage goes on as usual");
+    }
+
     @Test
     void aCorruptedChunkFailsTheChecksum() {
-        List<WeightChunk> chunks = new ArrayList<>(WeightPublisher.split(weights(2, 3000), 1024));
+        List<WeightChunk> chunks = new ArrayList<>(WeightPublisher.split(weights(2, 3000), "a", 1024));
         WeightChunk last = chunks.remove(chunks.size() - 1);
         byte[] tampered = last.data().toByteArray();
         tampered[0] ^= 1;
-        chunks.add(new WeightChunk(last.modelId(), last.version(), last.index(), last.count(), last.sha256(),
+        chunks.add(new WeightChunk(last.modelId(), last.lineage(), last.version(), last.index(), last.count(), last.sha256(),
                 com.google.protobuf.ByteString.copyFrom(tampered)));
         WeightAssembly assembly = WeightAssembly.holding(0);
         for (WeightChunk chunk : chunks) {

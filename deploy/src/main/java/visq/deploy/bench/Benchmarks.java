@@ -10,6 +10,7 @@ import com.typesafe.config.ConfigValueFactory;
 import java.io.PrintStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
@@ -19,8 +20,6 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import visq.actors.cluster.ModelSettings;
-import visq.actors.learner.CheckpointWriter;
-import visq.actors.learner.TrainingHistory;
 import visq.actors.weights.WeightAssembly;
 import visq.actors.weights.WeightChunk;
 import visq.actors.weights.WeightPublisher;
@@ -44,14 +43,14 @@ import visq.gpu.training.MethodPreset;
 import visq.gpu.training.PolicyTrainer;
 import visq.protocol.api.ScoreRequest;
 import visq.protocol.api.ScoringServiceClient;
-import visq.protocol.artifacts.StepRecord;
 
 /**
  * {@code visq bench}: measures, in one run on this machine, rollout and token throughput of a worker's
  * model, the learner's GRPO step time, a weight push end to end (export, chunk, Kryo round trip,
  * reassembly with checksum, import), scoring requests/s with p50/p99 latency over real gRPC on
  * 127.0.0.1 with 1 and 8 clients, at batch 1 and with the router's micro-batching, and the samples/s ratio of asynchronous (max-staleness 1) to synchronous training with two
- * workers at otherwise equal settings. Every number comes from this run; compare ratios, not absolutes.
+ * workers at otherwise equal settings, and the samples/s ratio of two rollout nodes to one, each node a separate JVM.
+ * Every number comes from this run; compare ratios, not absolutes.
  */
 public final class Benchmarks {
     private final Config config;
@@ -64,7 +63,7 @@ public final class Benchmarks {
         this.sharedDirectory = Path.of(config.getString("visq.data.shared-dir"));
     }
 
-    public void runAll(int scoringSeconds, int asyncSteps) throws Exception {
+    public void runAll(int scoringSeconds, int asyncSteps, int scalingSteps) throws Exception {
         ModelConfig model = ModelSettings.fromConfig(config);
         ImageTensor image = new ImagePreprocessor(model.preprocessing())
                 .preprocess(ImageDecoder.decode(sharedDirectory.resolve("data/clive/images/100.png"),
@@ -75,6 +74,13 @@ public final class Benchmarks {
         weightPush(model);
         scoring(scoringSeconds);
         asyncVersusSync(asyncSteps);
+        new RolloutScaling(config, out).run(scalingSteps);
+    }
+
+    /** Only training throughput with one versus two rollout nodes in separate JVMs ({@code --only scaling}). */
+    public void runScaling(int scalingSteps) throws Exception {
+        out.printf(Locale.ROOT, "visq bench (rollout scaling) on %d cores%n", Runtime.getRuntime().availableProcessors());
+        new RolloutScaling(config, out).run(scalingSteps);
     }
 
     private void rolloutsAndLearner(ModelConfig model, ImageTensor image) {
@@ -129,7 +135,7 @@ public final class Benchmarks {
                 EncodedWeights weights = source.exportWeights(version);
                 bytes += weights.bytes().length;
                 WeightAssembly assembly = WeightAssembly.holding(version - 1);
-                for (WeightChunk chunk : WeightPublisher.split(weights, chunkBytes)) {
+                for (WeightChunk chunk : WeightPublisher.split(weights, "bench", chunkBytes)) {
                     byte[] wire = serialization.serialize(chunk).get();
                     assembly = assembly.updated((WeightChunk) serialization.deserialize(wire, WeightChunk.class).get());
                 }
@@ -233,23 +239,8 @@ public final class Benchmarks {
                 .withValue("visq.learner.checkpoint-dir", ConfigValueFactory.fromAnyRef(work.toString()));
         ActorSystem<Void> cluster = NodeLauncher.start(node);
         try {
-            long deadline = System.nanoTime() + TimeUnit.MINUTES.toNanos(10);
-            long grpoStarted = 0;
-            while (!Files.exists(work.resolve(CheckpointWriter.LATEST_METADATA))
-                    || CheckpointWriter.readLatest(work).getStep() != 2 + grpoSteps) {
-                if (System.nanoTime() > deadline) {
-                    throw new IllegalStateException("benchmark training did not finish");
-                }
-                if (grpoStarted == 0 && Files.exists(work.resolve(TrainingHistory.FILE))
-                        && TrainingHistory.read(work).size() >= 2) {
-                    grpoStarted = System.nanoTime(); // the cold start is over: GRPO steps run from here
-                }
-                Thread.sleep(20);
-            }
-            double seconds = (System.nanoTime() - grpoStarted) / 1e9;
-            int samples = TrainingHistory.read(work).stream().filter(r -> r.getPhase().equals("GRPO"))
-                    .mapToInt(StepRecord::getSampleIdsCount).sum() * config.getInt("visq.training.group-size");
-            return samples / seconds;
+            return GrpoThroughput.measure(work, 2, grpoSteps, config.getInt("visq.training.group-size"),
+                    Duration.ofMinutes(10), () -> true);
         } finally {
             cluster.terminate();
             cluster.getWhenTerminated().toCompletableFuture().get(30, TimeUnit.SECONDS);

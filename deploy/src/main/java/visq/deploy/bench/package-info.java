@@ -1,2 +1,2 @@
-/** {@code visq bench}: throughput and latency of rollouts, learner steps, weight pushes, scoring and async training. */
+/** {@code visq bench}: throughput and latency of rollouts, learner steps, weight pushes, scoring, async training and rollout-node scaling. */
 package visq.deploy.bench;
