@@ -86,7 +86,7 @@ public final class NodeGuardian {
             TrainingCorpus corpus) {
         TrainingSettings training = TrainingSettings.fromConfig(config);
         LearnerSettings learnerSettings = LearnerSettings.fromConfig(config);
-        MethodPreset preset = MethodPreset.byName(learnerSettings.preset());
+        MethodPreset preset = learnerSettings.methodPreset();
         if (preset.sampling().temperature() != training.sampling().temperature()) {
             // the learner's log-probs must use the temperature the rollouts were sampled at, or every ratio is off
             throw new IllegalArgumentException("visq.training.sampling.temperature " + training.sampling().temperature()

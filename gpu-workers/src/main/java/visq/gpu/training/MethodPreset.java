@@ -89,6 +89,18 @@ public record MethodPreset(
                 AdamWSettings.papers().withWeightDecay(0.01), 3e-5, 20, 1.0, SamplingConstants.papers());
     }
 
+    /** This preset with peak learning rate {@code rate}. */
+    public MethodPreset withLearningRate(double rate) {
+        return new MethodPreset(name, groupSize, grpo, advantageScaling, optimizer, rate, warmupSteps,
+                gradientClipNorm, sampling);
+    }
+
+    /** This preset with KL coefficient {@code beta}. */
+    public MethodPreset withBeta(double beta) {
+        return new MethodPreset(name, groupSize, grpo.withBeta(beta), advantageScaling, optimizer, learningRate,
+                warmupSteps, gradientClipNorm, sampling);
+    }
+
     /** The learning-rate schedule of this preset over a run of {@code totalSteps} updates. */
     public LearningRateSchedule schedule(int totalSteps) {
         return new LearningRateSchedule(learningRate, Math.min(warmupSteps, totalSteps), totalSteps);
