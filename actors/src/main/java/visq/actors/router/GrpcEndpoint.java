@@ -7,6 +7,7 @@ import akka.http.javadsl.ServerBinding;
 import akka.http.javadsl.model.HttpRequest;
 import akka.http.javadsl.model.HttpResponse;
 import akka.japi.function.Function;
+import akka.stream.Materializer;
 import com.typesafe.config.Config;
 import java.util.Optional;
 import java.util.concurrent.CompletionStage;
@@ -26,6 +27,9 @@ public final class GrpcEndpoint {
                     c.getBytes("max-request-size"), TlsSettings.fromConfig(config));
         }
     }
+
+    /** Over-limit bodies are read and discarded up to this many times the limit, then the stream is reset. */
+    private static final long DRAIN_FACTOR = 4;
 
     private GrpcEndpoint() {}
 
@@ -59,10 +63,9 @@ public final class GrpcEndpoint {
                 AdminServicePowerApiHandlerFactory.create(new AuthenticatedAdminService(check, admin),
                         errors(settings), system));
         // Streamed HTTP/2 bodies are not bounded by akka.http's max-content-length: bound every request here, so a
-        // huge message is cut off while it streams instead of being buffered on the heap.
-        Function<HttpRequest, CompletionStage<HttpResponse>> bounded =
-                request -> handler.apply(request.withEntity(
-                        (akka.http.javadsl.model.RequestEntity) request.entity().withSizeLimit(settings.maxRequestBytes())));
+        // huge message is discarded while it streams instead of being buffered on the heap.
+        Function<HttpRequest, CompletionStage<HttpResponse>> bounded = new RequestBodyLimit(settings.maxRequestBytes(),
+                DRAIN_FACTOR * settings.maxRequestBytes(), Materializer.matFromSystem(system)).guard(handler);
         akka.http.javadsl.ServerBuilder server = Http.get(system).newServerAt(settings.host(), settings.port());
         Optional<javax.net.ssl.SSLContext> tls = settings.tls().serverContext();
         if (tls.isPresent()) {
