@@ -9,10 +9,8 @@ import akka.actor.typed.javadsl.Receive;
 import akka.actor.typed.receptionist.Receptionist;
 import akka.actor.typed.receptionist.ServiceKey;
 import java.util.ArrayList;
-import java.util.EnumMap;
 import java.util.HashSet;
 import java.util.List;
-import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
 import visq.actors.cluster.ClusterMessage;
@@ -22,7 +20,6 @@ import visq.actors.reward.RewardScorer;
 import visq.actors.rollout.PromptRef;
 import visq.actors.rollout.RolloutGroup;
 import visq.actors.rollout.RolloutWorker;
-import visq.actors.rollout.SeedMixer;
 import visq.gpu.tasks.QualityTask;
 
 /**
@@ -62,7 +59,7 @@ public final class TrainingCoordinator extends AbstractBehavior<TrainingCoordina
     private final TrainingData data;
     private final ActorRef<RewardScorer.Command> rewardScorer;
     private final ActorRef<Learner.Command> learner;
-    private final Map<QualityTask, EpochPlan> plans = new EnumMap<>(QualityTask.class);
+    private final PromptPlans plans;
     private final Set<ActorRef<TrainingProgress>> subscribers = new HashSet<>();
     private List<ActorRef<RolloutWorker.Command>> workers = List.of();
     private TrainingProgress progress;
@@ -88,9 +85,7 @@ public final class TrainingCoordinator extends AbstractBehavior<TrainingCoordina
         this.rewardScorer = rewardScorer;
         this.learner = learner;
         this.progress = TrainingProgress.start(settings.coldStartSteps(), settings.grpoSteps());
-        for (QualityTask task : settings.tasks()) {
-            plans.put(task, EpochPlan.start(data.prompts(task), SeedMixer.mix(settings.seed(), task.ordinal())));
-        }
+        this.plans = new PromptPlans(settings.tasks(), data::prompts, settings.seed(), settings.grpoHoldout());
         context.getSystem().receptionist().tell(Receptionist.register(KEY, context.getSelf()));
         ActorRef<Receptionist.Listing> adapter = context.messageAdapter(Receptionist.Listing.class, WorkersListed::new);
         context.getSystem().receptionist().tell(Receptionist.subscribe(RolloutWorker.KEY, adapter));
@@ -142,12 +137,8 @@ public final class TrainingCoordinator extends AbstractBehavior<TrainingCoordina
             fail(found.failure());
             return this;
         }
-        for (PlanCursor cursor : found.point().cursors()) {
-            EpochPlan plan = plans.get(cursor.task());
-            if (plan != null) {
-                plans.put(cursor.task(), new EpochPlan(plan.prompts(), plan.seed(), cursor.epoch(), cursor.cursor()));
-            }
-        }
+        // a checkpoint of the last cold-start step holds the cold start's cursors; GRPO then starts its own plans
+        plans.restore(found.point().cursors(), found.point().step() > settings.coldStartSteps());
         if (found.point().step() > 0) {
             getContext().getLog().info("resuming training after step {} (weight version {})", found.point().step(),
                     found.point().weightVersion());
@@ -155,12 +146,6 @@ public final class TrainingCoordinator extends AbstractBehavior<TrainingCoordina
         }
         nextStep();
         return this;
-    }
-
-    private List<PlanCursor> cursors() {
-        List<PlanCursor> cursors = new ArrayList<>();
-        plans.forEach((task, plan) -> cursors.add(new PlanCursor(task, plan.epoch(), plan.cursor())));
-        return cursors;
     }
 
     /** Starts the step after {@code progress.step()}, or finishes the run. */
@@ -184,12 +169,12 @@ public final class TrainingCoordinator extends AbstractBehavior<TrainingCoordina
 
     private void startColdStartStep(long step) {
         QualityTask task = taskOfStep(step);
-        List<PromptRef> prompts = takePrompts(task, settings.coldStartBatch());
+        List<PromptRef> prompts = plans.take(task, settings.coldStartBatch(), false);
         List<SupervisedTarget> targets = new ArrayList<>(prompts.size());
         for (PromptRef prompt : prompts) {
             targets.add(new SupervisedTarget(prompt, data.coldStartTarget().apply(prompt)));
         }
-        List<PlanCursor> cursorsAfter = cursors();
+        List<PlanCursor> cursorsAfter = plans.cursors(false);
         learnerBusy = true;
         askLearner(step, replyTo -> new Learner.TrainColdStart(step, targets, cursorsAfter, replyTo));
     }
@@ -202,8 +187,8 @@ public final class TrainingCoordinator extends AbstractBehavior<TrainingCoordina
         long last = Math.min(progress.totalSteps(), progress.step() + 1 + settings.maxStaleness());
         for (long step = Math.max(progress.step() + 1, settings.coldStartSteps() + 1); step <= last; step++) {
             if (!pipeline.containsKey(step)) {
-                List<PromptRef> prompts = takePrompts(taskOfStep(step), settings.promptsPerStep());
-                StepRollouts rollouts = new StepRollouts(step, prompts, cursors());
+                List<PromptRef> prompts = plans.take(taskOfStep(step), settings.promptsPerStep(), true);
+                StepRollouts rollouts = new StepRollouts(step, prompts, plans.cursors(true));
                 pipeline.put(step, rollouts);
                 dispatchShares(rollouts, prompts);
             }
@@ -328,12 +313,6 @@ public final class TrainingCoordinator extends AbstractBehavior<TrainingCoordina
 
     private QualityTask taskOfStep(long step) {
         return settings.tasks().get((int) ((step - 1) % settings.tasks().size()));
-    }
-
-    private List<PromptRef> takePrompts(QualityTask task, int count) {
-        EpochPlan.Taken taken = plans.get(task).take(count);
-        plans.put(task, taken.next());
-        return taken.prompts();
     }
 
     private void enter(TrainingPhase phase) {

@@ -10,7 +10,7 @@ import visq.gpu.tasks.QualityTask;
 /** Typed settings of a training run, read once from {@code visq.training}. */
 public record TrainingSettings(long coldStartSteps, long grpoSteps, int promptsPerStep, int coldStartBatch,
         int groupSize, long seed, List<QualityTask> tasks, SamplingSettings sampling, Duration rolloutTimeout,
-        Duration learnerTimeout, int maxDispatchAttempts, int minWorkers, int maxStaleness) {
+        Duration learnerTimeout, int maxDispatchAttempts, int minWorkers, int maxStaleness, double grpoHoldout) {
 
     public TrainingSettings {
         tasks = List.copyOf(tasks);
@@ -40,6 +40,7 @@ public record TrainingSettings(long coldStartSteps, long grpoSteps, int promptsP
         return new TrainingSettings(c.getLong("cold-start-steps"), c.getLong("grpo-steps"),
                 c.getInt("prompts-per-step"), c.getInt("cold-start-batch"), c.getInt("group-size"), c.getLong("seed"),
                 tasks, sampling, c.getDuration("rollout-timeout"), c.getDuration("learner-timeout"),
-                c.getInt("max-dispatch-attempts"), c.getInt("min-workers"), c.getInt("max-staleness"));
+                c.getInt("max-dispatch-attempts"), c.getInt("min-workers"), c.getInt("max-staleness"),
+                c.getDouble("grpo-holdout"));
     }
 }

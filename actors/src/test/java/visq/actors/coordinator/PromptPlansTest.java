@@ -1,0 +1,66 @@
+package visq.actors.coordinator;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+import java.util.stream.IntStream;
+import org.junit.jupiter.api.Test;
+import visq.actors.rollout.PromptRef;
+import visq.gpu.tasks.QualityTask;
+
+class PromptPlansTest {
+    private static final List<PromptRef> PROMPTS = IntStream.range(0, 40)
+            .mapToObj(i -> new PromptRef("s" + i, QualityTask.SCORE)).toList();
+
+    private static PromptPlans plans(double holdout) {
+        return new PromptPlans(List.of(QualityTask.SCORE), task -> PROMPTS, 7, holdout);
+    }
+
+    private static Set<PromptRef> drain(PromptPlans plans, boolean grpo, int count) {
+        return new HashSet<>(plans.take(QualityTask.SCORE, count, grpo));
+    }
+
+    @Test
+    void aHoldoutSplitsThePromptsIntoDisjointPhases() {
+        // 0.25 of 40 prompts = 10 for GRPO, 30 for the cold start (one epoch of each taken below)
+        PromptPlans plans = plans(0.25);
+        Set<PromptRef> coldStart = drain(plans, false, 30);
+        Set<PromptRef> grpo = drain(plans, true, 10);
+        assertEquals(30, coldStart.size());
+        assertEquals(10, grpo.size());
+        assertTrue(coldStart.stream().noneMatch(grpo::contains), "no GRPO prompt in the cold start");
+        assertEquals(grpo, drain(plans, true, 10), "the next GRPO epoch visits the same held-out prompts");
+    }
+
+    @Test
+    void withoutAHoldoutGrpoContinuesTheColdStartPlan() {
+        PromptPlans plans = plans(0);
+        Set<PromptRef> first = drain(plans, false, 25);
+        Set<PromptRef> rest = drain(plans, true, 15);
+        assertTrue(first.stream().noneMatch(rest::contains));
+        assertEquals(40, first.size() + rest.size());
+    }
+
+    @Test
+    void restoredCursorsGiveTheSamePromptsAsAnUninterruptedPlan() {
+        PromptPlans uninterrupted = plans(0.25);
+        uninterrupted.take(QualityTask.SCORE, 7, true);
+        List<PlanCursor> cursors = uninterrupted.cursors(true);
+        PromptPlans resumed = plans(0.25);
+        resumed.restore(cursors, true);
+        assertEquals(uninterrupted.take(QualityTask.SCORE, 9, true), resumed.take(QualityTask.SCORE, 9, true));
+        assertEquals(new ArrayList<>(plans(0.25).take(QualityTask.SCORE, 5, false)),
+                resumed.take(QualityTask.SCORE, 5, false), "the cold start's plan was not moved");
+    }
+
+    @Test
+    void aHoldoutThatLeavesAPhaseEmptyIsRefused() {
+        assertThrows(IllegalArgumentException.class, () -> plans(0.01));
+        assertThrows(IllegalArgumentException.class, () -> plans(1.0));
+    }
+}
