@@ -193,29 +193,43 @@ final class NaturalSceneStatistics {
         for (int i = 0; i < window.length; i++) {
             window[i] = (float) exact[i];
         }
+        float[] squares = new float[in.length];
+        for (int i = 0; i < in.length; i++) {
+            squares[i] = in[i] * in[i];
+        }
         int half = WINDOW / 2;
         double[] out = new double[in.length];
         for (int y = 0; y < height; y++) {
+            boolean rowsInside = y >= half && y < height - half;
             for (int x = 0; x < width; x++) {
                 float mean = 0f;
                 float meanSquare = 0f;
-                for (int i = 0; i < WINDOW; i++) {
-                    int row = y + i - half;
-                    if (row < 0 || row >= height) {
-                        continue;
+                if (rowsInside && x >= half && x < width - half) {
+                    // the whole window lies inside: the same taps in the same order, without bounds checks
+                    for (int i = 0; i < WINDOW; i++) {
+                        int rowStart = (y + i - half) * width + x - half;
+                        int tap = i * WINDOW;
+                        for (int j = 0; j < WINDOW; j++) {
+                            float w = window[tap + j];
+                            mean = mean + w * in[rowStart + j];
+                            meanSquare = meanSquare + w * squares[rowStart + j];
+                        }
                     }
-                    for (int j = 0; j < WINDOW; j++) {
-                        int col = x + j - half;
-                        if (col < 0 || col >= width) {
+                } else {
+                    for (int i = 0; i < WINDOW; i++) {
+                        int row = y + i - half;
+                        if (row < 0 || row >= height) {
                             continue;
                         }
-                        float w = window[i * WINDOW + j];
-                        float v = in[row * width + col];
-                        float product = w * v;
-                        mean = mean + product;
-                        float square = v * v;
-                        float weightedSquare = w * square;
-                        meanSquare = meanSquare + weightedSquare;
+                        for (int j = 0; j < WINDOW; j++) {
+                            int col = x + j - half;
+                            if (col < 0 || col >= width) {
+                                continue;
+                            }
+                            float w = window[i * WINDOW + j];
+                            mean = mean + w * in[row * width + col];
+                            meanSquare = meanSquare + w * squares[row * width + col];
+                        }
                     }
                 }
                 float meanSquared = mean * mean;
