@@ -23,6 +23,7 @@ import visq.actors.router.AnswerReplies;
 import visq.actors.router.GrpcEndpoint;
 import visq.actors.router.ImageIntake;
 import visq.actors.router.InferenceRouter;
+import visq.actors.router.AdmittedScoringService;
 import visq.actors.router.ScoringServiceImpl;
 import visq.actors.weights.WeightPublisher;
 import visq.gpu.image.ImageLimits;
@@ -125,7 +126,9 @@ public final class NodeGuardian {
         var timeout = routerConfig.getDuration("request-timeout");
         GrpcEndpoint.Settings endpoint = GrpcEndpoint.Settings.fromConfig(config);
         GrpcEndpoint.bind(context.getSystem(), endpoint,
-                new ScoringServiceImpl(context.getSystem(), router, intake, new AnswerReplies(), timeout),
+                new AdmittedScoringService(
+                        new ScoringServiceImpl(context.getSystem(), router, intake, new AnswerReplies(), timeout),
+                        settings.maxInFlight()),
                 new AdminServiceImpl(context.getSystem(), router, timeout))
                 .whenComplete((binding, failure) -> {
                     if (failure != null) {
