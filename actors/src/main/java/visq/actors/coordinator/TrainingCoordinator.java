@@ -221,9 +221,12 @@ public final class TrainingCoordinator extends AbstractBehavior<TrainingCoordina
         List<PromptRef> prompts = rollouts.promptsOf(partId);
         List<Long> seeds = prompts.stream().map(prompt -> rollouts.seedOf(prompt, settings.seed())).toList();
         long minimumVersion = Math.max(0, progress.weightVersion() - settings.maxStaleness());
+        // never newer than the learner can have published by the time the part is generated: a higher version
+        // held by a worker comes from a learner that died after its last checkpoint
+        long maximumVersion = progress.weightVersion() + settings.maxStaleness();
         getContext().ask(RolloutWorker.GenerationOutcome.class, worker, settings.rolloutTimeout(),
                 replyTo -> new RolloutWorker.GenerateGroups(partId, prompts, seeds, settings.groupSize(),
-                        settings.sampling(), minimumVersion, replyTo),
+                        settings.sampling(), minimumVersion, maximumVersion, replyTo),
                 (outcome, failure) -> new PartGenerated(step, partId, outcome,
                         failure == null ? "" : "worker " + worker.path() + " did not answer: " + failure.getMessage()));
     }

@@ -41,17 +41,28 @@ public final class RolloutWorker extends AbstractBehavior<RolloutWorker.Command>
 
     /**
      * Sample {@code groupSize} responses for each prompt with {@code sampling}, seeded by {@code seed}, with
-     * weights of at least {@code minimumVersion}: a worker that holds an older version defers the request
-     * until the newer weights have arrived.
+     * weights of at least {@code minimumVersion} and at most {@code maximumVersion}: a worker that holds an older
+     * version defers the request until newer weights have arrived, and so does one that holds a version above the
+     * maximum (weights a learner pushed after its last checkpoint before it died: the restarted learner's weights
+     * replace them).
      */
     public record GenerateGroups(long batchId, List<PromptRef> prompts, List<Long> promptSeeds, int groupSize,
-            SamplingSettings sampling, long minimumVersion, ActorRef<GenerationOutcome> replyTo) implements Command {
+            SamplingSettings sampling, long minimumVersion, long maximumVersion, ActorRef<GenerationOutcome> replyTo)
+            implements Command {
         public GenerateGroups {
             prompts = List.copyOf(prompts);
             promptSeeds = List.copyOf(promptSeeds);
             if (prompts.size() != promptSeeds.size()) {
                 throw new IllegalArgumentException(prompts.size() + " prompts but " + promptSeeds.size() + " seeds");
             }
+            if (maximumVersion < minimumVersion) {
+                throw new IllegalArgumentException("weight versions " + minimumVersion + ".." + maximumVersion);
+            }
+        }
+
+        /** Whether weights of {@code version} may generate this request. */
+        boolean accepts(long version) {
+            return version >= minimumVersion && version <= maximumVersion;
         }
     }
 
@@ -170,7 +181,7 @@ public final class RolloutWorker extends AbstractBehavior<RolloutWorker.Command>
     }
 
     private Behavior<Command> onGenerateGroups(GenerateGroups request) {
-        if (model.weightVersion() < request.minimumVersion()) {
+        if (!request.accepts(model.weightVersion())) {
             deferred.add(request); // bounded: the coordinator has at most max-staleness + 1 steps in flight
             return this;
         }
@@ -257,7 +268,7 @@ public final class RolloutWorker extends AbstractBehavior<RolloutWorker.Command>
 
     private void runDeferred() {
         List<GenerateGroups> ready = deferred.stream()
-                .filter(request -> request.minimumVersion() <= model.weightVersion()).toList();
+                .filter(request -> request.accepts(model.weightVersion())).toList();
         deferred.removeAll(ready);
         ready.forEach(this::onGenerateGroups);
     }

@@ -56,7 +56,7 @@ class KryoClusterSerializerTest {
         TestProbe<RolloutWorker.GenerationOutcome> probe = TEST_KIT.createTestProbe();
         PromptRef prompt = new PromptRef("kodak-degraded/kodim01-c0-blur-2", QualityTask.DEGRADATION);
         var request = new RolloutWorker.GenerateGroups(7, List.of(prompt), List.of(42L), 6,
-                new SamplingSettings(1.0, 50, 1.0, 96, false), 3L, probe.getRef());
+                new SamplingSettings(1.0, 50, 1.0, 96, false), 3L, 5L, probe.getRef());
         assertEquals(request, roundTrip(request));
         Rollout rollout = new Rollout("<think>\nx\n</think>", List.of(5, 6, 2), List.of(-0.5f, -1.25f, -0.125f), true);
         var generated = new RolloutWorker.GroupsGenerated(7, "w", List.of(new RolloutGroup(prompt, 3, List.of(rollout))),
