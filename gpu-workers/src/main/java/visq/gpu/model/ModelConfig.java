@@ -1,8 +1,8 @@
 package visq.gpu.model;
 
-import java.util.LinkedHashMap;
 import visq.gpu.image.ImagePreprocessor;
-import java.util.Map;
+import visq.gpu.rewards.FlatJsonObject;
+import visq.gpu.rewards.MalformedJsonException;
 
 /**
  * The shape of a compact vision-language policy and the seed of its version-0 weights.
@@ -142,26 +142,38 @@ public record ModelConfig(
      * which configurations written before it existed lack (they used none: 0).
      */
     public static ModelConfig fromJson(String json) {
-        Map<String, String> members = new FlatJsonReader(json).readObject();
+        if (json == null) {
+            throw new IllegalArgumentException("model config JSON is null");
+        }
+        FlatJsonObject members;
+        try {
+            members = FlatJsonObject.parse(json);
+        } catch (MalformedJsonException e) {
+            throw new IllegalArgumentException("model config JSON is malformed: " + e.getMessage(), e);
+        }
         return new ModelConfig(
-                required(members, "modelId"),
-                Integer.parseInt(required(members, "viewSize")),
-                Integer.parseInt(required(members, "patchSize")),
-                Integer.parseInt(required(members, "dModel")),
-                Integer.parseInt(required(members, "layers")),
-                Integer.parseInt(required(members, "heads")),
-                Integer.parseInt(required(members, "ffDim")),
-                Integer.parseInt(required(members, "maxSequence")),
-                Long.parseLong(required(members, "initSeed")),
-                Integer.parseInt(members.getOrDefault("imageStatistics", "0")));
+                members.string("modelId").orElseThrow(() -> missing("modelId", "a string")),
+                intMember(members, "viewSize"),
+                intMember(members, "patchSize"),
+                intMember(members, "dModel"),
+                intMember(members, "layers"),
+                intMember(members, "heads"),
+                intMember(members, "ffDim"),
+                intMember(members, "maxSequence"),
+                members.integer("initSeed").orElseThrow(() -> missing("initSeed", "an integer")),
+                members.has("imageStatistics") ? intMember(members, "imageStatistics") : 0);
     }
 
-    private static String required(Map<String, String> members, String name) {
-        String value = members.get(name);
-        if (value == null) {
-            throw new IllegalArgumentException("model config JSON lacks \"" + name + "\"");
+    private static int intMember(FlatJsonObject members, String name) {
+        long value = members.integer(name).orElseThrow(() -> missing(name, "an integer"));
+        if (value != (int) value) {
+            throw new IllegalArgumentException("model config \"" + name + "\" is out of range: " + value);
         }
-        return value;
+        return (int) value;
+    }
+
+    private static IllegalArgumentException missing(String name, String kind) {
+        return new IllegalArgumentException("model config JSON lacks \"" + name + "\" as " + kind);
     }
 
     private static void requirePositive(String name, int value) {
@@ -193,126 +205,5 @@ public record ModelConfig(
             }
         }
         return out.append('"').toString();
-    }
-
-    /** Reads one flat JSON object whose values are strings or numbers (kept as their literal text). */
-    private static final class FlatJsonReader {
-        private final String text;
-        private int pos;
-
-        FlatJsonReader(String text) {
-            if (text == null) {
-                throw new IllegalArgumentException("model config JSON is null");
-            }
-            this.text = text;
-        }
-
-        Map<String, String> readObject() {
-            Map<String, String> members = new LinkedHashMap<>();
-            expect('{');
-            skipSpace();
-            if (peek() == '}') {
-                pos++;
-                return members;
-            }
-            while (true) {
-                String name = readString();
-                expect(':');
-                skipSpace();
-                String value = peek() == '"' ? readString() : readNumber();
-                members.put(name, value);
-                skipSpace();
-                char c = next();
-                if (c == '}') {
-                    break;
-                }
-                if (c != ',') {
-                    throw error("expected ',' or '}'");
-                }
-            }
-            skipSpace();
-            if (pos != text.length()) {
-                throw error("trailing text");
-            }
-            return members;
-        }
-
-        private String readString() {
-            expect('"');
-            StringBuilder out = new StringBuilder();
-            while (true) {
-                char c = next();
-                if (c == '"') {
-                    return out.toString();
-                }
-                if (c != '\\') {
-                    out.append(c);
-                    continue;
-                }
-                char e = next();
-                switch (e) {
-                    case 'n':
-                        out.append('\n');
-                        break;
-                    case 't':
-                        out.append('\t');
-                        break;
-                    case 'r':
-                        out.append('\r');
-                        break;
-                    case 'u':
-                        if (pos + 4 > text.length()) {
-                            throw error("short \\u escape");
-                        }
-                        out.append((char) Integer.parseInt(text.substring(pos, pos + 4), 16));
-                        pos += 4;
-                        break;
-                    default:
-                        out.append(e);
-                }
-            }
-        }
-
-        private String readNumber() {
-            int start = pos;
-            while (pos < text.length() && "+-0123456789.eE".indexOf(text.charAt(pos)) >= 0) {
-                pos++;
-            }
-            if (start == pos) {
-                throw error("expected a string or a number");
-            }
-            return text.substring(start, pos);
-        }
-
-        private void expect(char c) {
-            skipSpace();
-            if (next() != c) {
-                throw error("expected '" + c + "'");
-            }
-        }
-
-        private char next() {
-            if (pos >= text.length()) {
-                throw error("unexpected end");
-            }
-            return text.charAt(pos++);
-        }
-
-        private char peek() {
-            if (pos >= text.length()) {
-                throw error("unexpected end");
-            }
-            return text.charAt(pos);
-        }
-
-        private void skipSpace() {
-            while (pos < text.length() && Character.isWhitespace(text.charAt(pos))) {
-                pos++;
-            }
-        }
-
-        private IllegalArgumentException error(String what) {
-            return new IllegalArgumentException("model config JSON: " + what + " at offset " + pos);
-        }
     }
 }

@@ -5,6 +5,7 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalDouble;
+import java.util.OptionalLong;
 
 /**
  * One flat JSON object: string keys mapped to strings, numbers, booleans or null, as RFC 8259 writes them.
@@ -15,6 +16,9 @@ public final class FlatJsonObject {
 
     /** Marks a JSON {@code null} value inside {@link #values}. */
     private static final Object NULL = new Object();
+
+    /** A number as written (its literal) and as a double. */
+    private record NumberLiteral(String literal, double value) {}
 
     private final Map<String, Object> values;
 
@@ -39,7 +43,22 @@ public final class FlatJsonObject {
     /** The number under {@code key}, empty when absent or not a number. */
     public OptionalDouble number(String key) {
         Object value = values.get(key);
-        return value instanceof Double ? OptionalDouble.of((Double) value) : OptionalDouble.empty();
+        return value instanceof NumberLiteral number ? OptionalDouble.of(number.value()) : OptionalDouble.empty();
+    }
+
+    /**
+     * The number under {@code key} when it is written as an integer that fits a {@code long} (exactly, even beyond
+     * 2^53, where a double would round it); empty when absent, not a number, or not such an integer.
+     */
+    public OptionalLong integer(String key) {
+        if (!(values.get(key) instanceof NumberLiteral number)) {
+            return OptionalLong.empty();
+        }
+        try {
+            return OptionalLong.of(Long.parseLong(number.literal()));
+        } catch (NumberFormatException notAnInteger) {
+            return OptionalLong.empty();
+        }
     }
 
     /** The string under {@code key}, empty when absent or not a string. */
@@ -122,7 +141,7 @@ public final class FlatJsonObject {
             throw new MalformedJsonException("unexpected value at " + pos);
         }
 
-        private Double readNumber() throws MalformedJsonException {
+        private NumberLiteral readNumber() throws MalformedJsonException {
             int start = pos;
             if (peek() == '-') {
                 pos++;
@@ -155,7 +174,7 @@ public final class FlatJsonObject {
             if (Double.isInfinite(value)) {
                 throw new MalformedJsonException("number out of range at " + start);
             }
-            return value;
+            return new NumberLiteral(text.substring(start, pos), value);
         }
 
         private void digits() {

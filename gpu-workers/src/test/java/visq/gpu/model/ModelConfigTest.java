@@ -14,6 +14,9 @@ class ModelConfigTest {
         assertEquals(config, ModelConfig.fromJson(config.toJson()));
         ModelConfig odd = new ModelConfig("x \"quoted\" \\ id", 16, 4, 32, 1, 2, 64, 300, -5L);
         assertEquals(odd, ModelConfig.fromJson(odd.toJson()));
+        // a seed beyond 2^53 would be rounded by a reader that keeps numbers as doubles
+        ModelConfig bigSeed = config.withInitSeed(Long.MAX_VALUE - 1);
+        assertEquals(bigSeed, ModelConfig.fromJson(bigSeed.toJson()));
         ModelConfig withStatistics = config.withImageStatistics(37);
         assertEquals(withStatistics, ModelConfig.fromJson(withStatistics.toJson()));
         assertEquals(config.patchesPerImage() + 1, withStatistics.tokensPerImage());
@@ -38,6 +41,9 @@ class ModelConfigTest {
                 () -> ModelConfig.fromJson("{\"modelId\": \"m\"}"));
         assertTrue(e.getMessage().contains("viewSize"), e.getMessage());
         assertThrows(IllegalArgumentException.class, () -> ModelConfig.fromJson("{\"modelId\": "));
+        IllegalArgumentException fraction = assertThrows(IllegalArgumentException.class,
+                () -> ModelConfig.fromJson(json.replace("\"layers\": 1", "\"layers\": 1.5")));
+        assertTrue(fraction.getMessage().contains("layers"), fraction.getMessage());
     }
 
     @Test
