@@ -11,11 +11,12 @@ import java.util.List;
 import java.util.Map;
 import visq.gpu.image.ImageDecoder;
 import visq.gpu.image.ImageLimits;
+import visq.gpu.image.SharedData;
 import visq.gpu.image.InvalidImageException;
 
 /**
  * The shared calibration material: five TID2013 pairs and {@code expected.csv}, the IQA-PyTorch toolbox's
- * calibration table. Found through system property {@code visq.shared}, else {@code ../../shared}.
+ * calibration table, in the shared data folder {@link SharedData} finds.
  */
 final class CalibrationData {
 
@@ -28,13 +29,7 @@ final class CalibrationData {
 
     /** The shared {@code data} folder. */
     static Path data() {
-        String configured = System.getProperty("visq.shared");
-        Path shared = configured != null ? Path.of(configured) : Path.of("..", "..", "shared");
-        Path data = shared.resolve("data").toAbsolutePath().normalize();
-        if (!Files.isDirectory(data)) {
-            throw new IllegalStateException("shared data not found at " + data + " (set -Dvisq.shared)");
-        }
-        return data;
+        return SharedData.data();
     }
 
     /** The shared {@code data/params} folder. */
