@@ -13,6 +13,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalDouble;
 import org.junit.jupiter.api.Test;
+import visq.gpu.golden.StrictJson;
 import org.junit.jupiter.api.io.TempDir;
 import visq.gpu.tasks.DegradationClass;
 import visq.gpu.tasks.DegradationLabel;

@@ -8,7 +8,6 @@ import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
@@ -27,7 +26,7 @@ public final class Golden {
             if (in == null) {
                 throw new IllegalStateException("no golden fixture " + name + " on the test classpath");
             }
-            return (Map<String, Object>) new Reader(new String(in.readAllBytes(), StandardCharsets.UTF_8)).document();
+            return (Map<String, Object>) StrictJson.parse(new String(in.readAllBytes(), StandardCharsets.UTF_8));
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
@@ -104,132 +103,6 @@ public final class Golden {
         }
         for (int i = 0; i < expected.length; i++) {
             assertClose(expected[i], actual[i], relative, scale, message + " [" + i + "]");
-        }
-    }
-
-    /** A minimal JSON reader for the fixtures (they are written by Python's json module). */
-    private static final class Reader {
-        private final String text;
-        private int pos;
-
-        Reader(String text) {
-            this.text = text;
-        }
-
-        Object document() {
-            Object value = value();
-            skip();
-            if (pos != text.length()) {
-                throw error("trailing text");
-            }
-            return value;
-        }
-
-        private Object value() {
-            skip();
-            char c = text.charAt(pos);
-            if (c == '{') {
-                pos++;
-                Map<String, Object> map = new LinkedHashMap<>();
-                skip();
-                if (text.charAt(pos) == '}') {
-                    pos++;
-                    return map;
-                }
-                do {
-                    skip();
-                    String key = string();
-                    skip();
-                    expect(':');
-                    map.put(key, value());
-                    skip();
-                } while (text.charAt(pos++) == ',');
-                if (text.charAt(pos - 1) != '}') {
-                    throw error("expected }");
-                }
-                return map;
-            }
-            if (c == '[') {
-                pos++;
-                List<Object> list = new ArrayList<>();
-                skip();
-                if (text.charAt(pos) == ']') {
-                    pos++;
-                    return list;
-                }
-                do {
-                    list.add(value());
-                    skip();
-                } while (text.charAt(pos++) == ',');
-                if (text.charAt(pos - 1) != ']') {
-                    throw error("expected ]");
-                }
-                return list;
-            }
-            if (c == '"') {
-                return string();
-            }
-            if (text.startsWith("null", pos)) {
-                pos += 4;
-                return null;
-            }
-            if (text.startsWith("true", pos)) {
-                pos += 4;
-                return Boolean.TRUE;
-            }
-            if (text.startsWith("false", pos)) {
-                pos += 5;
-                return Boolean.FALSE;
-            }
-            int start = pos;
-            while (pos < text.length() && "+-.eE0123456789".indexOf(text.charAt(pos)) >= 0) {
-                pos++;
-            }
-            return Double.parseDouble(text.substring(start, pos));
-        }
-
-        private String string() {
-            expect('"');
-            StringBuilder out = new StringBuilder();
-            while (true) {
-                char c = text.charAt(pos++);
-                if (c == '"') {
-                    return out.toString();
-                }
-                if (c != '\\') {
-                    out.append(c);
-                    continue;
-                }
-                char e = text.charAt(pos++);
-                switch (e) {
-                    case 'n': out.append('\n'); break;
-                    case 't': out.append('\t'); break;
-                    case 'r': out.append('\r'); break;
-                    case 'b': out.append('\b'); break;
-                    case 'f': out.append('\f'); break;
-                    case 'u':
-                        out.append((char) Integer.parseInt(text.substring(pos, pos + 4), 16));
-                        pos += 4;
-                        break;
-                    default: out.append(e);
-                }
-            }
-        }
-
-        private void expect(char c) {
-            if (text.charAt(pos++) != c) {
-                throw error("expected " + c);
-            }
-        }
-
-        private void skip() {
-            while (pos < text.length() && Character.isWhitespace(text.charAt(pos))) {
-                pos++;
-            }
-        }
-
-        private IllegalStateException error(String what) {
-            return new IllegalStateException(what + " at " + pos);
         }
     }
 }

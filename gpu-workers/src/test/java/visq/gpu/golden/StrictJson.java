@@ -1,4 +1,4 @@
-package visq.gpu.eval;
+package visq.gpu.golden;
 
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -6,10 +6,11 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * A strict RFC 8259 reader for checking what {@link ReportWriter} writes: rejects NaN, trailing commas, raw control
- * characters in strings and trailing garbage. Values: Map, List, String, Double, Boolean, null.
+ * A strict RFC 8259 reader for tests: the golden fixtures Python's json module writes, and what
+ * {@code visq.gpu.eval.ReportWriter} writes. Rejects NaN, trailing commas, raw control characters in strings and
+ * trailing garbage. Values: Map, List, String, Double, Boolean, null.
  */
-final class StrictJson {
+public final class StrictJson {
 
     private final String text;
     private int pos;
@@ -18,7 +19,7 @@ final class StrictJson {
         this.text = text;
     }
 
-    static Object parse(String text) {
+    public static Object parse(String text) {
         StrictJson reader = new StrictJson(text);
         Object value = reader.value();
         reader.whitespace();
