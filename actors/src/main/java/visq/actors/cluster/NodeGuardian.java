@@ -65,7 +65,7 @@ public final class NodeGuardian {
                 }
             }
             if (roles.contains(ROUTER)) {
-                startRouter(context, config);
+                startRouter(context, config, model);
             }
             return Behaviors.empty();
         });
@@ -114,7 +114,7 @@ public final class NodeGuardian {
                 "training-coordinator");
     }
 
-    private static void startRouter(ActorContext<Void> context, Config config) {
+    private static void startRouter(ActorContext<Void> context, Config config, ModelConfig model) {
         InferenceRouter.Settings settings = InferenceRouter.Settings.fromConfig(config);
         ActorRef<InferenceRouter.Command> router = context.spawn(InferenceRouter.create(settings), "inference-router");
         Config routerConfig = config.getConfig("visq.router");
@@ -122,7 +122,7 @@ public final class NodeGuardian {
                 routerConfig.getLong("max-pixels"), ImageLimits.defaults().minSide());
         Executor blocking = context.getSystem().dispatchers().lookup(DispatcherSelector.fromConfig(BLOCKING_IO_DISPATCHER));
         ImageIntake intake = new ImageIntake(limits,
-                new ImagePreprocessor(ModelSettings.fromConfig(config).preprocessing()), blocking);
+                new ImagePreprocessor(model.preprocessing()), blocking);
         var timeout = routerConfig.getDuration("request-timeout");
         GrpcEndpoint.Settings endpoint = GrpcEndpoint.Settings.fromConfig(config);
         GrpcEndpoint.bind(context.getSystem(), endpoint,

@@ -48,7 +48,7 @@ final class PromptPlans {
 
     /** The next {@code count} prompts of {@code task} in the cold start's or GRPO's plan. */
     List<PromptRef> take(QualityTask task, int count, boolean grpoPhase) {
-        Map<QualityTask, EpochPlan> plans = grpoPhase ? grpo : coldStart;
+        Map<QualityTask, EpochPlan> plans = of(grpoPhase);
         EpochPlan.Taken taken = plans.get(task).take(count);
         plans.put(task, taken.next());
         return taken.prompts();
@@ -57,19 +57,23 @@ final class PromptPlans {
     /** Where each task's plan of the phase stands (what a checkpoint stores). */
     List<PlanCursor> cursors(boolean grpoPhase) {
         List<PlanCursor> cursors = new ArrayList<>();
-        (grpoPhase ? grpo : coldStart).forEach((task, plan) -> cursors.add(
+        of(grpoPhase).forEach((task, plan) -> cursors.add(
                 new PlanCursor(task, plan.epoch(), plan.cursor())));
         return cursors;
     }
 
     /** Moves the phase's plans to checkpointed cursors; cursors of tasks this run does not train are ignored. */
     void restore(List<PlanCursor> cursors, boolean grpoPhase) {
-        Map<QualityTask, EpochPlan> plans = grpoPhase ? grpo : coldStart;
+        Map<QualityTask, EpochPlan> plans = of(grpoPhase);
         for (PlanCursor cursor : cursors) {
             EpochPlan plan = plans.get(cursor.task());
             if (plan != null) {
                 plans.put(cursor.task(), new EpochPlan(plan.prompts(), plan.seed(), cursor.epoch(), cursor.cursor()));
             }
         }
+    }
+
+    private Map<QualityTask, EpochPlan> of(boolean grpoPhase) {
+        return grpoPhase ? grpo : coldStart;
     }
 }

@@ -33,35 +33,14 @@ public final class GrpcEndpoint {
 
     private GrpcEndpoint() {}
 
-    /**
-     * Maps failures outside the services to statuses: a request body over the size limit becomes
-     * RESOURCE_EXHAUSTED naming the limit; everything else keeps Akka gRPC's default mapping.
-     */
-    private static akka.japi.Function<akka.actor.ActorSystem, akka.japi.Function<Throwable, akka.grpc.Trailers>>
-            errors(Settings settings) {
-        return system -> failure -> {
-            Throwable cause = failure;
-            while (cause != null && !(cause instanceof akka.http.scaladsl.model.EntityStreamSizeException)) {
-                cause = cause.getCause();
-            }
-            if (cause != null) {
-                return new akka.grpc.Trailers(io.grpc.Status.RESOURCE_EXHAUSTED.withDescription(
-                        "request is larger than the limit of " + settings.maxRequestBytes() + " bytes"));
-            }
-            return akka.grpc.javadsl.GrpcExceptionHandler.defaultMapper().apply(system).apply(failure);
-        };
-    }
-
     /** Binds both services; with a bearer token configured, every call must carry it. */
     public static CompletionStage<ServerBinding> bind(ActorSystem<?> system, Settings settings,
             ScoringService scoring, AdminService admin) {
         BearerTokenCheck check = new BearerTokenCheck(settings.bearerToken());
         @SuppressWarnings("unchecked")
         Function<HttpRequest, CompletionStage<HttpResponse>> handler = ServiceHandler.concatOrNotFound(
-                ScoringServicePowerApiHandlerFactory.create(new AuthenticatedScoringService(check, scoring),
-                        errors(settings), system),
-                AdminServicePowerApiHandlerFactory.create(new AuthenticatedAdminService(check, admin),
-                        errors(settings), system));
+                ScoringServicePowerApiHandlerFactory.create(new AuthenticatedScoringService(check, scoring), system),
+                AdminServicePowerApiHandlerFactory.create(new AuthenticatedAdminService(check, admin), system));
         // Streamed HTTP/2 bodies are not bounded by akka.http's max-content-length: bound every request here, so a
         // huge message is discarded while it streams instead of being buffered on the heap.
         Function<HttpRequest, CompletionStage<HttpResponse>> bounded = new RequestBodyLimit(settings.maxRequestBytes(),

@@ -44,10 +44,6 @@ public final class ImageStatistics {
     /** The {@value #COUNT} statistics of {@code image}. */
     public static float[] of(BufferedImage image) {
         float[] out = new float[COUNT];
-        if (Math.min(image.getWidth(), image.getHeight()) < Brisque.MIN_SIDE) {
-            out[UNDEFINED_FLAG] = 1f;
-            return out;
-        }
         int cropWidth = Math.min(MAX_SIDE, image.getWidth());
         int cropHeight = Math.min(MAX_SIDE, image.getHeight());
         BufferedImage crop = image.getSubimage((image.getWidth() - cropWidth) / 2, (image.getHeight() - cropHeight) / 2,
@@ -55,7 +51,7 @@ public final class ImageStatistics {
         double[] features;
         try {
             features = Brisque.features(crop);
-        } catch (IllegalArgumentException undefined) {
+        } catch (IllegalArgumentException undefined) { // smaller than Brisque.MIN_SIDE, or uniform
             out[UNDEFINED_FLAG] = 1f;
             return out;
         }

@@ -110,7 +110,6 @@ public record ModelConfig(
         return (imageHeight() / patchSize) * (imageWidth() / patchSize);
     }
 
-    /** Values in one flattened patch (3 channels). */
     /** Values per patch: RGB plus the detail and gradient magnitude maps of each channel (3 maps × 3 channels). */
     public int patchValues() {
         return 3 * 3 * patchSize * patchSize;
