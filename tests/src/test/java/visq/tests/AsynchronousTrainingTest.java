@@ -8,6 +8,7 @@ import akka.actor.typed.ActorSystem;
 import com.typesafe.config.Config;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
@@ -81,12 +82,7 @@ class AsynchronousTrainingTest {
         ActorSystem<Void> node = TestClusters.startNode(run, "\"learner\", \"rollout\"", port, port, 0);
         Path checkpoints = workDir.resolve("checkpoints");
         try {
-            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(180);
-            while (!Files.exists(checkpoints.resolve(CheckpointWriter.LATEST_METADATA))
-                    || CheckpointWriter.readLatest(checkpoints).getStep() != total) {
-                assertTrue(System.nanoTime() < deadline, "training did not finish");
-                Thread.sleep(100);
-            }
+            CheckpointFiles.awaitCheckpoint(checkpoints, total, Duration.ofSeconds(180));
             return CheckpointWriter.readLatest(checkpoints);
         } finally {
             node.terminate();

@@ -3,7 +3,6 @@ package visq.tests;
 import static org.junit.jupiter.api.Assertions.fail;
 
 import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -13,8 +12,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.stream.Collectors;
-import visq.actors.learner.CheckpointWriter;
-import visq.actors.learner.TrainingHistory;
 import visq.deploy.NodeProcess;
 
 /**
@@ -70,12 +67,11 @@ final class JvmCluster implements AutoCloseable {
 
     /** Waits until the newest checkpoint is the one at {@code step} (the end-of-run checkpoint at the last step). */
     void awaitCheckpoint(long step, Duration timeout) throws Exception {
-        awaitRun(timeout, "checkpoint at step " + step, () -> Files.exists(checkpoints.resolve(
-                CheckpointWriter.LATEST_METADATA)) && CheckpointWriter.readLatest(checkpoints).getStep() == step);
+        awaitRun(timeout, "checkpoint at step " + step, () -> CheckpointFiles.latestStep(checkpoints) == step);
     }
 
     int historySize() throws IOException {
-        return Files.exists(checkpoints.resolve(TrainingHistory.FILE)) ? TrainingHistory.read(checkpoints).size() : 0;
+        return CheckpointFiles.historySize(checkpoints);
     }
 
     /** The tail of every node's log, for failure messages. */
@@ -83,24 +79,17 @@ final class JvmCluster implements AutoCloseable {
         return nodes.stream().map(node -> node.tail(TAIL_LINES)).collect(Collectors.joining("\n", "\n", "\n"));
     }
 
-    private interface Condition {
-        boolean holds() throws Exception;
-    }
-
-    private void awaitRun(Duration timeout, String what, Condition condition) throws Exception {
-        long deadline = System.nanoTime() + timeout.toNanos();
-        while (!condition.holds()) {
+    /** Waits as {@link CheckpointFiles#await} does, failing early when a node exits that was not killed. */
+    private void awaitRun(Duration timeout, String what, CheckpointFiles.Condition condition) throws Exception {
+        CheckpointFiles.await(timeout, what, condition, () -> {
             for (NodeProcess node : nodes) {
                 if (!node.isAlive() && !expectedDown.contains(node)) {
                     fail("node " + node.name() + " exited (" + node.exitValue() + ") while waiting for " + what
                             + diagnostics());
                 }
             }
-            if (System.nanoTime() > deadline) {
-                fail("no " + what + " within " + timeout.toSeconds() + " s" + diagnostics());
-            }
-            Thread.sleep(20);
-        }
+            return diagnostics();
+        });
     }
 
     @Override

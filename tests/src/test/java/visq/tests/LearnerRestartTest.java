@@ -7,6 +7,7 @@ import akka.actor.typed.ActorSystem;
 import com.typesafe.config.Config;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -34,7 +35,7 @@ class LearnerRestartTest {
         Path interrupted = Files.createTempDirectory("visq-interrupted");
         ActorSystem<Void> first = start(interrupted, false);
         try {
-            awaitHistory(interrupted, 7); // a checkpoint was written at step 5 (checkpoint-every = 5)
+            CheckpointFiles.awaitHistory(interrupted.resolve("checkpoints"), 7, Duration.ofSeconds(180)); // a checkpoint was written at step 5 (checkpoint-every = 5)
         } finally {
             stop(first);
         }
@@ -64,12 +65,8 @@ class LearnerRestartTest {
     private static void runToEnd(Path workDir, boolean resume) throws Exception {
         ActorSystem<Void> node = start(workDir, resume);
         try {
-            awaitHistory(workDir, TOTAL);
-            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
-            while (CheckpointWriter.readLatest(workDir.resolve("checkpoints")).getStep() != TOTAL) {
-                assertTrue(System.nanoTime() < deadline, "final checkpoint not written");
-                Thread.sleep(100);
-            }
+            CheckpointFiles.awaitHistory(workDir.resolve("checkpoints"), TOTAL, Duration.ofSeconds(180));
+            CheckpointFiles.awaitCheckpoint(workDir.resolve("checkpoints"), TOTAL, Duration.ofSeconds(60));
         } finally {
             stop(node);
         }
@@ -88,15 +85,5 @@ class LearnerRestartTest {
     private static void stop(ActorSystem<Void> node) throws Exception {
         node.terminate();
         node.getWhenTerminated().toCompletableFuture().get(30, TimeUnit.SECONDS);
-    }
-
-    private static void awaitHistory(Path workDir, int steps) throws Exception {
-        Path checkpoints = workDir.resolve("checkpoints");
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(180);
-        while (!Files.exists(checkpoints.resolve(TrainingHistory.FILE))
-                || TrainingHistory.read(checkpoints).size() < steps) {
-            assertTrue(System.nanoTime() < deadline, "training did not reach step " + steps);
-            Thread.sleep(50);
-        }
     }
 }

@@ -1,17 +1,15 @@
 package visq.tests;
 
-import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import akka.actor.typed.ActorSystem;
 import com.typesafe.config.Config;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
-import visq.actors.learner.CheckpointWriter;
-import visq.actors.learner.TrainingHistory;
 
 /**
  * One of two rollout nodes goes away in the middle of training (its actor system is terminated while it
@@ -40,9 +38,9 @@ class RolloutNodeFailureTest {
         ActorSystem<Void> victim = TestClusters.startNode(run, "\"rollout\"", TestClusters.freePort(), seedPort, 0);
         Path checkpoints = workDir.resolve("checkpoints");
         try {
-            awaitSteps(checkpoints, 4);
+            CheckpointFiles.awaitHistory(checkpoints, 4, Duration.ofSeconds(180));
             victim.terminate(); // mid-run: the next parts sent to it are never answered
-            awaitFinalCheckpoint(checkpoints);
+            CheckpointFiles.awaitCheckpoint(checkpoints, TOTAL, Duration.ofSeconds(240));
         } finally {
             for (ActorSystem<?> system : List.of(victim, survivor, learner)) {
                 system.terminate();
@@ -52,23 +50,5 @@ class RolloutNodeFailureTest {
         TrainingLedger ledger = TrainingLedger.read(checkpoints);
         ledger.assertStepsOneToTotal(TOTAL);
         ledger.assertNoPromptLostOrDuplicated(PROMPTS_PER_STEP, workDir);
-    }
-
-    private static void awaitSteps(Path checkpoints, int steps) throws Exception {
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(180);
-        while (!Files.exists(checkpoints.resolve(TrainingHistory.FILE))
-                || TrainingHistory.read(checkpoints).size() < steps) {
-            assertTrue(System.nanoTime() < deadline, "training did not reach step " + steps);
-            Thread.sleep(20);
-        }
-    }
-
-    private static void awaitFinalCheckpoint(Path checkpoints) throws Exception {
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(240);
-        while (!Files.exists(checkpoints.resolve(CheckpointWriter.LATEST_METADATA))
-                || CheckpointWriter.readLatest(checkpoints).getStep() != TOTAL) {
-            assertTrue(System.nanoTime() < deadline, "training did not finish after the node was lost");
-            Thread.sleep(100);
-        }
     }
 }
