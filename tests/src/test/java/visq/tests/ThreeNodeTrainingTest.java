@@ -29,10 +29,10 @@ import visq.actors.cluster.ModelSettings;
 import visq.actors.learner.CheckpointWriter;
 import visq.gpu.image.ImageDecoder;
 import visq.gpu.image.ImageLimits;
-import visq.gpu.image.ImagePreprocessor;
+
 import visq.gpu.model.EncodedWeights;
 import visq.gpu.model.GeneratedResponse;
-import visq.gpu.model.ModelConfig;
+import visq.gpu.model.PolicyModelConfig;
 import visq.gpu.model.PolicyModel;
 import visq.gpu.model.PolicyModels;
 import visq.gpu.model.SamplingSettings;
@@ -130,10 +130,10 @@ class ThreeNodeTrainingTest {
         ScoreReply remote = score(request(CLIVE_IMAGE, "score"));
         EncodedWeights checkpoint = CheckpointWriter.readLatestWeights(workDir.resolve("checkpoints"));
         assertEquals(remote.getServedBy().getWeightVersion(), checkpoint.version());
-        ModelConfig model = ModelSettings.fromConfig(run.resolve());
+        PolicyModelConfig model = ModelSettings.fromConfig(run.resolve());
         try (PolicyModel local = PolicyModels.create(model, "cpu")) {
             local.importWeights(checkpoint);
-            var image = new ImagePreprocessor(model.preprocessing())
+            var image = model.imagePreparation()
                     .preprocess(ImageDecoder.decode(Files.readAllBytes(CLIVE_IMAGE), ImageLimits.defaults()));
             GeneratedResponse expected = local.generate(PromptCatalogue.prompt(QualityTask.SCORE, List.of(image)), 1,
                     SamplingSettings.greedy(run.getInt("visq.router.max-new-tokens")), 0L).get(0);

@@ -2,19 +2,29 @@ package visq.actors.cluster;
 
 import com.typesafe.config.Config;
 import visq.gpu.image.ImageStatistics;
-import visq.gpu.model.ModelConfig;
+import visq.gpu.model.CompactModelConfig;
+import visq.gpu.model.PolicyModelConfig;
 
-/** The policy architecture every node builds, read once from {@code visq.model}. */
+/** The policy every node builds, read once from {@code visq.model}: {@code kind} picks the family. */
 public final class ModelSettings {
     private ModelSettings() {}
 
-    public static ModelConfig fromConfig(Config config) {
+    /**
+     * The model config of {@code visq.model}.
+     *
+     * @throws IllegalArgumentException for an unknown {@code kind}, naming it and the known ones
+     */
+    public static PolicyModelConfig fromConfig(Config config) {
         Config c = config.getConfig("visq.model");
-        if (!c.getString("kind").equals("compact")) {
-            throw new IllegalArgumentException("visq.model.kind '" + c.getString("kind")
-                    + "' is not available in this build; use 'compact'");
+        String kind = c.getString("kind");
+        if (kind.equals(CompactModelConfig.KIND)) {
+            return compact(c);
         }
-        return new ModelConfig(ModelConfig.COMPACT_MODEL_ID, c.getInt("view-size"), c.getInt("patch-size"),
+        throw new IllegalArgumentException("visq.model.kind '" + kind + "' is unknown; use 'compact'");
+    }
+
+    private static CompactModelConfig compact(Config c) {
+        return new CompactModelConfig(CompactModelConfig.COMPACT_MODEL_ID, c.getInt("view-size"), c.getInt("patch-size"),
                 c.getInt("d-model"), c.getInt("layers"), c.getInt("heads"), c.getInt("ff-dim"),
                 c.getInt("max-sequence"), c.getLong("init-seed"),
                 c.getBoolean("image-statistics") ? ImageStatistics.COUNT : 0);

@@ -27,8 +27,8 @@ import visq.actors.router.AdmittedScoringService;
 import visq.actors.router.ScoringServiceImpl;
 import visq.actors.weights.WeightPublisher;
 import visq.gpu.image.ImageLimits;
-import visq.gpu.image.ImagePreprocessor;
-import visq.gpu.model.ModelConfig;
+
+import visq.gpu.model.PolicyModelConfig;
 import visq.gpu.model.PolicyModel;
 import visq.gpu.model.PolicyModels;
 import visq.gpu.rewards.FidelitySettings;
@@ -54,7 +54,7 @@ public final class NodeGuardian {
     public static Behavior<Void> create(Config config) {
         return Behaviors.setup(context -> {
             Set<String> roles = Cluster.get(context.getSystem()).selfMember().getRoles();
-            ModelConfig model = ModelSettings.fromConfig(config);
+            PolicyModelConfig model = ModelSettings.fromConfig(config);
             if (roles.contains(ROLLOUT) || roles.contains(LEARNER)) {
                 TrainingCorpus corpus = TrainingCorpus.load(DataSettings.fromConfig(config));
                 if (roles.contains(ROLLOUT)) {
@@ -71,7 +71,7 @@ public final class NodeGuardian {
         });
     }
 
-    private static void startRolloutWorkers(ActorContext<Void> context, Config config, ModelConfig model,
+    private static void startRolloutWorkers(ActorContext<Void> context, Config config, PolicyModelConfig model,
             TrainingCorpus corpus) {
         List<String> devices = config.getStringList("visq.rollout.devices");
         String address = Cluster.get(context.getSystem()).selfMember().address().hostPort();
@@ -83,7 +83,7 @@ public final class NodeGuardian {
         }
     }
 
-    private static void startTraining(ActorContext<Void> context, Config config, ModelConfig model,
+    private static void startTraining(ActorContext<Void> context, Config config, PolicyModelConfig model,
             TrainingCorpus corpus) {
         TrainingSettings training = TrainingSettings.fromConfig(config);
         LearnerSettings learnerSettings = LearnerSettings.fromConfig(config);
@@ -114,7 +114,7 @@ public final class NodeGuardian {
                 "training-coordinator");
     }
 
-    private static void startRouter(ActorContext<Void> context, Config config, ModelConfig model) {
+    private static void startRouter(ActorContext<Void> context, Config config, PolicyModelConfig model) {
         InferenceRouter.Settings settings = InferenceRouter.Settings.fromConfig(config);
         ActorRef<InferenceRouter.Command> router = context.spawn(InferenceRouter.create(settings), "inference-router");
         Config routerConfig = config.getConfig("visq.router");
@@ -122,7 +122,7 @@ public final class NodeGuardian {
                 routerConfig.getLong("max-pixels"), ImageLimits.defaults().minSide());
         Executor blocking = context.getSystem().dispatchers().lookup(DispatcherSelector.fromConfig(BLOCKING_IO_DISPATCHER));
         ImageIntake intake = new ImageIntake(limits,
-                new ImagePreprocessor(model.preprocessing()), blocking);
+                model.imagePreparation(), blocking);
         var timeout = routerConfig.getDuration("request-timeout");
         GrpcEndpoint.Settings endpoint = GrpcEndpoint.Settings.fromConfig(config);
         GrpcEndpoint.bind(context.getSystem(), endpoint,

@@ -21,7 +21,7 @@ import visq.gpu.data.IqaDatasetReader;
 import visq.gpu.data.IqaSample;
 import visq.gpu.data.SampleCatalogue;
 import visq.gpu.image.ImageLimits;
-import visq.gpu.image.ImagePreprocessor;
+
 import visq.gpu.image.ImageTensor;
 import visq.gpu.tasks.QualityTask;
 import visq.gpu.tasks.ResponseTemplates;
@@ -74,7 +74,7 @@ public final class TrainingCorpus {
             List<IqaSample> all = new ArrayList<>(degradationTraining);
             all.addAll(cliveTraining);
             SampleCatalogue catalogue = new SampleCatalogue(all,
-                    new ImagePreprocessor(settings.preprocessing()), ImageLimits.defaults(),
+                    settings.preparation(), ImageLimits.defaults(),
                     all.size());
             return new TrainingCorpus(degradation, cliveTraining, cliveParts.validation(), catalogue);
         } catch (IOException e) {

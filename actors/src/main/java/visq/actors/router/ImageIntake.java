@@ -7,7 +7,7 @@ import akka.grpc.GrpcServiceException;
 import io.grpc.Status;
 import visq.gpu.image.ImageDecoder;
 import visq.gpu.image.ImageLimits;
-import visq.gpu.image.ImagePreprocessor;
+import visq.gpu.image.ImagePreparation;
 import visq.gpu.image.ImageTensor;
 import visq.gpu.image.InvalidImageException;
 import visq.protocol.api.ImageInput;
@@ -19,10 +19,10 @@ import visq.protocol.api.ImageInput;
  */
 public final class ImageIntake {
     private final ImageLimits limits;
-    private final ImagePreprocessor preprocessor;
+    private final ImagePreparation preprocessor;
     private final Executor blockingExecutor;
 
-    public ImageIntake(ImageLimits limits, ImagePreprocessor preprocessor, Executor blockingExecutor) {
+    public ImageIntake(ImageLimits limits, ImagePreparation preprocessor, Executor blockingExecutor) {
         this.limits = limits;
         this.preprocessor = preprocessor;
         this.blockingExecutor = blockingExecutor;

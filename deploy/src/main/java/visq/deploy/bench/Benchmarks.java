@@ -26,11 +26,11 @@ import visq.actors.weights.WeightPublisher;
 import visq.deploy.NodeLauncher;
 import visq.gpu.image.ImageDecoder;
 import visq.gpu.image.ImageLimits;
-import visq.gpu.image.ImagePreprocessor;
+
 import visq.gpu.image.ImageTensor;
 import visq.gpu.model.EncodedWeights;
 import visq.gpu.model.GeneratedResponse;
-import visq.gpu.model.ModelConfig;
+import visq.gpu.model.PolicyModelConfig;
 import visq.gpu.model.PolicyModel;
 import visq.gpu.model.PolicyModels;
 import visq.gpu.model.SamplingSettings;
@@ -64,8 +64,8 @@ public final class Benchmarks {
     }
 
     public void runAll(int scoringSeconds, int asyncSteps, int scalingSteps) throws Exception {
-        ModelConfig model = ModelSettings.fromConfig(config);
-        ImageTensor image = new ImagePreprocessor(model.preprocessing())
+        PolicyModelConfig model = ModelSettings.fromConfig(config);
+        ImageTensor image = model.imagePreparation()
                 .preprocess(ImageDecoder.decode(sharedDirectory.resolve("data/clive/images/100.png"),
                         ImageLimits.defaults()));
         out.printf(Locale.ROOT, "visq bench on %d cores, model %s (%s)%n", Runtime.getRuntime().availableProcessors(),
@@ -83,7 +83,7 @@ public final class Benchmarks {
         new RolloutScaling(config, out).run(scalingSteps);
     }
 
-    private void rolloutsAndLearner(ModelConfig model, ImageTensor image) {
+    private void rolloutsAndLearner(PolicyModelConfig model, ImageTensor image) {
         PolicyPrompt prompt = PromptCatalogue.prompt(QualityTask.DEGRADATION, List.of(image));
         int groupSize = config.getInt("visq.training.group-size");
         SamplingSettings sampling = new SamplingSettings(1.0, 50, 1.0, config.getInt("visq.training.sampling.max-new-tokens"), false);
@@ -120,7 +120,7 @@ public final class Benchmarks {
         }
     }
 
-    private void weightPush(ModelConfig model) throws Exception {
+    private void weightPush(PolicyModelConfig model) throws Exception {
         ActorSystem<Void> system = ActorSystem.create(Behaviors.empty(), "bench-serialization",
                 ConfigFactory.parseString("akka.actor.provider = cluster\nakka.remote.artery.canonical.port = 0\n"
                         + "akka.loglevel = WARNING").withFallback(config));

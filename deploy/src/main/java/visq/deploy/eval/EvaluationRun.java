@@ -31,7 +31,7 @@ import visq.gpu.eval.baselines.BaselineMetrics;
 import visq.gpu.eval.baselines.NoReferenceMetric;
 import visq.gpu.image.ImageDecoder;
 import visq.gpu.image.ImageLimits;
-import visq.gpu.image.ImagePreprocessor;
+import visq.gpu.image.ImagePreparation;
 import visq.gpu.image.InvalidImageException;
 import visq.gpu.model.EncodedWeights;
 import visq.gpu.model.PolicyModel;
@@ -74,7 +74,7 @@ public final class EvaluationRun {
         TrainingCorpus corpus = TrainingCorpus.load(DataSettings.fromConfig(config));
         BaselineMetrics baselines = BaselineMetrics.withParameters(
                 DataSettings.fromConfig(config).sharedDirectory().resolve("data/params"));
-        ImagePreprocessor preprocessor = new ImagePreprocessor(ModelSettings.fromConfig(config).preprocessing());
+        ImagePreparation preprocessor = ModelSettings.fromConfig(config).imagePreparation();
         try (PolicyModel model = PolicyModels.create(ModelSettings.fromConfig(config), "cpu")) {
             model.importWeights(weights);
             model.setWeightVersion(weights.version());

@@ -6,7 +6,7 @@ import java.util.List;
 import visq.actors.rollout.RolloutWorker;
 import visq.actors.router.AnswerReplies;
 import visq.gpu.eval.ScoreDecoding;
-import visq.gpu.image.ImagePreprocessor;
+import visq.gpu.image.ImagePreparation;
 import visq.gpu.image.ImageTensor;
 import visq.gpu.model.GeneratedResponse;
 import visq.gpu.model.PolicyModel;
@@ -22,12 +22,12 @@ import visq.protocol.api.ScoreReply;
  */
 final class PolicyAnswering {
     private final PolicyModel model;
-    private final ImagePreprocessor preprocessor;
+    private final ImagePreparation preprocessor;
     private final ScoreDecoding decoding;
     private final int maxNewTokens;
     private final AnswerReplies replies = new AnswerReplies();
 
-    PolicyAnswering(PolicyModel model, ImagePreprocessor preprocessor, ScoreDecoding decoding, int maxNewTokens) {
+    PolicyAnswering(PolicyModel model, ImagePreparation preprocessor, ScoreDecoding decoding, int maxNewTokens) {
         this.model = model;
         this.preprocessor = preprocessor;
         this.decoding = decoding;

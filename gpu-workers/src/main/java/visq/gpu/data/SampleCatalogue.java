@@ -13,7 +13,7 @@ import java.util.concurrent.CompletionException;
 import java.util.concurrent.atomic.AtomicLong;
 import visq.gpu.image.ImageDecoder;
 import visq.gpu.image.ImageLimits;
-import visq.gpu.image.ImagePreprocessor;
+import visq.gpu.image.ImagePreparation;
 import visq.gpu.image.ImageTensor;
 import visq.gpu.image.InvalidImageException;
 
@@ -27,7 +27,7 @@ import visq.gpu.image.InvalidImageException;
 public final class SampleCatalogue {
 
     private final Map<String, IqaSample> samples;
-    private final ImagePreprocessor preprocessor;
+    private final ImagePreparation preprocessor;
     private final ImageLimits limits;
     private final Object lock = new Object();
     private final LinkedHashMap<String, ImageTensor> cache;
@@ -38,7 +38,7 @@ public final class SampleCatalogue {
      * @param samples the catalogue; ids must be unique
      * @param capacity the most tensors kept at once
      */
-    public SampleCatalogue(List<IqaSample> samples, ImagePreprocessor preprocessor, ImageLimits limits, int capacity) {
+    public SampleCatalogue(List<IqaSample> samples, ImagePreparation preprocessor, ImageLimits limits, int capacity) {
         if (capacity <= 0) {
             throw new IllegalArgumentException("cache capacity must be positive, got " + capacity);
         }

@@ -19,7 +19,7 @@ import java.awt.image.BufferedImage;
  *
  * <p>Pure and deterministic (our own box filter, no AWT scaling); safe to share between threads.
  */
-public final class ImagePreprocessor {
+public final class ImagePreprocessor implements ImagePreparation {
 
     /**
      * How the views are made.
@@ -61,6 +61,7 @@ public final class ImagePreprocessor {
     }
 
     /** The two views of {@code image} as one S×2S tensor. */
+    @Override
     public ImageTensor preprocess(BufferedImage image) {
         BufferedImage rgbImage = IntRgbImages.toIntRgb(image);
         int width = rgbImage.getWidth();

@@ -132,6 +132,9 @@ public interface PolicyModel extends AutoCloseable {
      */
     void importWeights(EncodedWeights weights);
 
+    /** Arrays alive under the model's own manager (its weights plus anything not yet freed): a leak detector. */
+    int liveArrayCount();
+
     /** Frees every array the model holds. */
     @Override
     void close();

@@ -6,7 +6,7 @@ import java.util.Locale;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
-/** Builds a {@link PolicyModel} from a {@link ModelConfig} and a device name. */
+/** Builds a {@link PolicyModel} from a {@link PolicyModelConfig} and a device name. */
 public final class PolicyModels {
 
     private static final Pattern DEVICE = Pattern.compile("([a-z]+):?([0-9]*)");
@@ -14,20 +14,13 @@ public final class PolicyModels {
     private PolicyModels() {}
 
     /**
-     * A model for {@code config} on {@code deviceName} ("cpu", "gpu", "gpu:0", "gpu1"). Model ids starting with
-     * {@code visq-compact} build a {@link CompactVisionLanguagePolicy}; other families (Qwen2-VL) are not part of
-     * this build.
+     * A model for {@code config} on {@code deviceName} ("cpu", "gpu", "gpu:0", "gpu1"): the config's family decides
+     * the implementation.
      *
-     * @throws IllegalArgumentException for an unknown model family, a malformed device name or a GPU that the
-     *     engine does not see
+     * @throws IllegalArgumentException for a malformed device name or a GPU that the engine does not see
      */
-    public static PolicyModel create(ModelConfig config, String deviceName) {
-        Device device = parseDevice(deviceName);
-        if (config.modelId().startsWith("visq-compact")) {
-            return CompactVisionLanguagePolicy.create(config, device);
-        }
-        throw new IllegalArgumentException("no policy implementation for model id " + config.modelId()
-                + " (this build has the compact model only; see PolicyModel's LoraReady notes for Qwen2-VL)");
+    public static PolicyModel create(PolicyModelConfig config, String deviceName) {
+        return config.newModel(parseDevice(deviceName));
     }
 
     /**

@@ -76,7 +76,7 @@ class GarbageCollectionSafetyTest {
     private static List<float[]> gradients(BiFunction<CompactVisionLanguagePolicy, NDManager, NDArray> objective,
             boolean collectBetween) {
         try (CompactVisionLanguagePolicy model =
-                        CompactVisionLanguagePolicy.create(ModelConfig.compactDefault(), Device.cpu());
+                        CompactVisionLanguagePolicy.create(CompactModelConfig.compactDefault(), Device.cpu());
                 NDManager scope = NDManager.newBaseManager(Device.cpu())) {
             try (GradientCollector collector = Engine.getInstance().newGradientCollector()) {
                 NDArray value = objective.apply(model, scope);
@@ -149,7 +149,7 @@ class GarbageCollectionSafetyTest {
     }
 
     private static double[] supervisedLosses(boolean importerBeside) throws InterruptedException {
-        ModelConfig config = ModelConfig.compactDefault();
+        CompactModelConfig config = CompactModelConfig.compactDefault();
         AtomicBoolean stop = new AtomicBoolean();
         double[] losses = new double[25];
         try (CompactVisionLanguagePolicy other = CompactVisionLanguagePolicy.create(config, Device.cpu());

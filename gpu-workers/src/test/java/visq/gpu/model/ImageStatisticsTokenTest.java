@@ -21,8 +21,8 @@ import visq.gpu.tasks.QualityTask;
 
 /** A compact model configured with image statistics reads them through one extra token per image. */
 class ImageStatisticsTokenTest {
-    private static final ModelConfig CONFIG =
-            ModelConfig.compactDefault().withImageStatistics(ImageStatistics.COUNT);
+    private static final CompactModelConfig CONFIG =
+            CompactModelConfig.compactDefault().withImageStatistics(ImageStatistics.COUNT);
 
     private static PolicyPrompt scorePrompt(float statistic) {
         float[] statistics = new float[ImageStatistics.COUNT];
@@ -74,7 +74,7 @@ class ImageStatisticsTokenTest {
         try (CompactVisionLanguagePolicy source = CompactVisionLanguagePolicy.create(CONFIG.withInitSeed(5), Device.cpu());
                 CompactVisionLanguagePolicy target = CompactVisionLanguagePolicy.create(CONFIG, Device.cpu());
                 CompactVisionLanguagePolicy pixelsOnly =
-                        CompactVisionLanguagePolicy.create(ModelConfig.compactDefault(), Device.cpu())) {
+                        CompactVisionLanguagePolicy.create(CompactModelConfig.compactDefault(), Device.cpu())) {
             assertEquals(pixelsOnly.trainableParameterNames().size() + 3, source.trainableParameterNames().size());
             EncodedWeights weights = source.exportWeights(9);
             target.importWeights(weights);

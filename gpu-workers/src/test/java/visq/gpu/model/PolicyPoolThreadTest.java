@@ -21,9 +21,9 @@ class PolicyPoolThreadTest {
     void worksFromAPoolThreadWhoseGradModeIsOn() throws Exception {
         ExecutorService pool = Executors.newSingleThreadExecutor();
         try (CompactVisionLanguagePolicy model =
-                        CompactVisionLanguagePolicy.create(ModelConfig.compactDefault(), Device.cpu());
+                        CompactVisionLanguagePolicy.create(CompactModelConfig.compactDefault(), Device.cpu());
                 CompactVisionLanguagePolicy source = CompactVisionLanguagePolicy.create(
-                        ModelConfig.compactDefault().withInitSeed(9), Device.cpu());
+                        CompactModelConfig.compactDefault().withInitSeed(9), Device.cpu());
                 NDManager manager = NDManager.newBaseManager(Device.cpu())) {
             PolicyPrompt prompt = TestPrompts.score(2);
             List<GeneratedResponse> expected = source.generate(prompt, 2, SamplingSettings.greedy(12), 0);

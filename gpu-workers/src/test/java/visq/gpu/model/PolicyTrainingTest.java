@@ -41,7 +41,7 @@ class PolicyTrainingTest {
     @Test
     void autogradMatchesFiniteDifferences() {
         try (CompactVisionLanguagePolicy model =
-                CompactVisionLanguagePolicy.create(ModelConfig.compactDefault().withInitSeed(5), Device.cpu())) {
+                CompactVisionLanguagePolicy.create(CompactModelConfig.compactDefault().withInitSeed(5), Device.cpu())) {
             List<PolicyPrompt> prompts = List.of(TestPrompts.score(1), TestPrompts.prompt(QualityTask.COMPARISON, 2),
                     TestPrompts.prompt(QualityTask.DEGRADATION, 3));
             List<int[]> responses = List.of(new int[] {10, 20, 30, 40, 2}, new int[] {7, 8, 9},
@@ -91,7 +91,7 @@ class PolicyTrainingTest {
     @Test
     void repeatedGenerateScoreBackwardKeepsArrayCountFlat() {
         try (CompactVisionLanguagePolicy model =
-                CompactVisionLanguagePolicy.create(ModelConfig.compactDefault(), Device.cpu())) {
+                CompactVisionLanguagePolicy.create(CompactModelConfig.compactDefault(), Device.cpu())) {
             TestPrompts.boostEos(model, 0.06f); // rows finish early and leave the batch: exercises cache shrinking
             PolicyPrompt prompt = TestPrompts.score(4);
             SamplingSettings sampling = SamplingSettings.grpoDefaults(8);
@@ -123,7 +123,7 @@ class PolicyTrainingTest {
     @Test
     void supervisedStepsTeachTheExactAnswer() {
         try (CompactVisionLanguagePolicy model =
-                CompactVisionLanguagePolicy.create(ModelConfig.compactDefault(), Device.cpu())) {
+                CompactVisionLanguagePolicy.create(CompactModelConfig.compactDefault(), Device.cpu())) {
             TextTokenizer tokenizer = model.tokenizer();
             PolicyPrompt prompt = TestPrompts.score(6);
             String answer = "<think>\nThe image is sharp with fine details.\n</think>\n<answer>\n{\"rating\": 3.45}\n"

@@ -19,7 +19,7 @@ import org.junit.jupiter.api.Test;
 import visq.gpu.image.ImageTensor;
 import visq.gpu.model.CompactVisionLanguagePolicy;
 import visq.gpu.model.GeneratedResponse;
-import visq.gpu.model.ModelConfig;
+import visq.gpu.model.CompactModelConfig;
 import visq.gpu.model.PolicyModels;
 import visq.gpu.model.SamplingSettings;
 import visq.gpu.tasks.PolicyPrompt;
@@ -67,7 +67,7 @@ class PolicyTrainerTest {
 
     @Test
     void manyRolloutAndUpdateStepsKeepLiveArraysFlat() {
-        ModelConfig config = ModelConfig.compactDefault();
+        CompactModelConfig config = CompactModelConfig.compactDefault();
         try (PolicyTrainer trainer = new PolicyTrainer(CompactVisionLanguagePolicy.create(config, Device.cpu()),
                 Optional.of(CompactVisionLanguagePolicy.create(config, Device.cpu())), MethodPreset.compact(),
                 new LearningRateSchedule(1e-3, 0, 100), 100)) {
@@ -86,7 +86,7 @@ class PolicyTrainerTest {
 
     @Test
     void grpoLossGradientThroughTheModelMatchesFiniteDifferences() {
-        ModelConfig config = ModelConfig.compactDefault();
+        CompactModelConfig config = CompactModelConfig.compactDefault();
         GrpoSettings settings = GrpoSettings.visualQualityR1().withClip(0.2, 0.28);
         try (CompactVisionLanguagePolicy policy = CompactVisionLanguagePolicy.create(config, Device.cpu());
                 NDManager manager = NDManager.newBaseManager(Device.cpu())) {

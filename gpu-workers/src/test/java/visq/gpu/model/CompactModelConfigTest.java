@@ -6,26 +6,26 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import org.junit.jupiter.api.Test;
 
-class ModelConfigTest {
+class CompactModelConfigTest {
 
     @Test
     void jsonRoundTrips() {
-        ModelConfig config = ModelConfig.compactDefault();
-        assertEquals(config, ModelConfig.fromJson(config.toJson()));
-        ModelConfig odd = new ModelConfig("x \"quoted\" \\ id", 16, 4, 32, 1, 2, 64, 300, -5L);
-        assertEquals(odd, ModelConfig.fromJson(odd.toJson()));
+        CompactModelConfig config = CompactModelConfig.compactDefault();
+        assertEquals(config, CompactModelConfig.fromJson(config.toJson()));
+        CompactModelConfig odd = new CompactModelConfig("x \"quoted\" \\ id", 16, 4, 32, 1, 2, 64, 300, -5L);
+        assertEquals(odd, CompactModelConfig.fromJson(odd.toJson()));
         // a seed beyond 2^53 would be rounded by a reader that keeps numbers as doubles
-        ModelConfig bigSeed = config.withInitSeed(Long.MAX_VALUE - 1);
-        assertEquals(bigSeed, ModelConfig.fromJson(bigSeed.toJson()));
-        ModelConfig withStatistics = config.withImageStatistics(37);
-        assertEquals(withStatistics, ModelConfig.fromJson(withStatistics.toJson()));
+        CompactModelConfig bigSeed = config.withInitSeed(Long.MAX_VALUE - 1);
+        assertEquals(bigSeed, CompactModelConfig.fromJson(bigSeed.toJson()));
+        CompactModelConfig withStatistics = config.withImageStatistics(37);
+        assertEquals(withStatistics, CompactModelConfig.fromJson(withStatistics.toJson()));
         assertEquals(config.patchesPerImage() + 1, withStatistics.tokensPerImage());
         assertTrue(withStatistics.preprocessing().statistics());
     }
 
     @Test
     void compactDefaultHasThirtyTwoImageTokens() {
-        ModelConfig config = ModelConfig.compactDefault();
+        CompactModelConfig config = CompactModelConfig.compactDefault();
         assertEquals(32, config.patchesPerImage());
         assertEquals(576, config.patchValues()); // 3 maps (RGB, detail, gradient) x 3 channels x 8 x 8
         assertEquals(64, config.imageWidth());
@@ -36,20 +36,20 @@ class ModelConfigTest {
         String json = "{ \"initSeed\": 3, \"maxSequence\": 128, \"ffDim\": 64, \"heads\": 2, \"layers\": 1,"
                 + " \"dModel\": 16, \"patchSize\": 8, \"viewSize\": 32, \"modelId\": \"m\", \"extra\": \"ignored\" }";
         // written before imageStatistics existed: such a model used none
-        assertEquals(new ModelConfig("m", 32, 8, 16, 1, 2, 64, 128, 3, 0), ModelConfig.fromJson(json));
+        assertEquals(new CompactModelConfig("m", 32, 8, 16, 1, 2, 64, 128, 3, 0), CompactModelConfig.fromJson(json));
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
-                () -> ModelConfig.fromJson("{\"modelId\": \"m\"}"));
+                () -> CompactModelConfig.fromJson("{\"modelId\": \"m\"}"));
         assertTrue(e.getMessage().contains("viewSize"), e.getMessage());
-        assertThrows(IllegalArgumentException.class, () -> ModelConfig.fromJson("{\"modelId\": "));
+        assertThrows(IllegalArgumentException.class, () -> CompactModelConfig.fromJson("{\"modelId\": "));
         IllegalArgumentException fraction = assertThrows(IllegalArgumentException.class,
-                () -> ModelConfig.fromJson(json.replace("\"layers\": 1", "\"layers\": 1.5")));
+                () -> CompactModelConfig.fromJson(json.replace("\"layers\": 1", "\"layers\": 1.5")));
         assertTrue(fraction.getMessage().contains("layers"), fraction.getMessage());
     }
 
     @Test
     void rejectsInconsistentShapes() {
-        assertThrows(IllegalArgumentException.class, () -> new ModelConfig("m", 32, 7, 64, 2, 4, 256, 512, 1));
-        assertThrows(IllegalArgumentException.class, () -> new ModelConfig("m", 32, 8, 64, 2, 5, 256, 512, 1));
-        assertThrows(IllegalArgumentException.class, () -> new ModelConfig("m", 32, 8, 64, 0, 4, 256, 512, 1));
+        assertThrows(IllegalArgumentException.class, () -> new CompactModelConfig("m", 32, 7, 64, 2, 4, 256, 512, 1));
+        assertThrows(IllegalArgumentException.class, () -> new CompactModelConfig("m", 32, 8, 64, 2, 5, 256, 512, 1));
+        assertThrows(IllegalArgumentException.class, () -> new CompactModelConfig("m", 32, 8, 64, 0, 4, 256, 512, 1));
     }
 }

@@ -1,5 +1,7 @@
 package visq.gpu.model;
 
+import ai.djl.Device;
+import visq.gpu.image.ImagePreparation;
 import visq.gpu.image.ImagePreprocessor;
 import visq.gpu.rewards.FlatJsonObject;
 import visq.gpu.rewards.MalformedJsonException;
@@ -24,7 +26,7 @@ import visq.gpu.rewards.MalformedJsonException;
  * @param imageStatistics how many {@link visq.gpu.image.ImageStatistics} each image carries into the model, one
  *     extra image token per image (0: pixels only; {@link visq.gpu.image.ImageStatistics#COUNT} to use them)
  */
-public record ModelConfig(
+public record CompactModelConfig(
         String modelId,
         int viewSize,
         int patchSize,
@@ -34,12 +36,15 @@ public record ModelConfig(
         int ffDim,
         int maxSequence,
         long initSeed,
-        int imageStatistics) {
+        int imageStatistics) implements PolicyModelConfig {
+
+    /** The {@code visq.model.kind} of the compact model. */
+    public static final String KIND = "compact";
 
     /** The model id of {@link #compactDefault()}. */
     public static final String COMPACT_MODEL_ID = "visq-compact-vl-2";
 
-    public ModelConfig {
+    public CompactModelConfig {
         if (modelId == null || modelId.isBlank()) {
             throw new IllegalArgumentException("model config needs a model id");
         }
@@ -63,31 +68,52 @@ public record ModelConfig(
     }
 
     /** A configuration without image statistics (pixels only). */
-    public ModelConfig(String modelId, int viewSize, int patchSize, int dModel, int layers, int heads, int ffDim,
+    public CompactModelConfig(String modelId, int viewSize, int patchSize, int dModel, int layers, int heads, int ffDim,
             int maxSequence, long initSeed) {
         this(modelId, viewSize, patchSize, dModel, layers, heads, ffDim, maxSequence, initSeed, 0);
     }
 
     /** 32x64 images in 8x8 patches (32 image tokens each), 64 wide, 2 layers, 4 heads: trains on a CPU in minutes. */
-    public static ModelConfig compactDefault() {
-        return new ModelConfig(COMPACT_MODEL_ID, 32, 8, 64, 2, 4, 256, 512, 20_250_322L);
+    public static CompactModelConfig compactDefault() {
+        return new CompactModelConfig(COMPACT_MODEL_ID, 32, 8, 64, 2, 4, 256, 512, 20_250_322L);
     }
 
     /** A copy with another init seed. */
-    public ModelConfig withInitSeed(long seed) {
-        return new ModelConfig(modelId, viewSize, patchSize, dModel, layers, heads, ffDim, maxSequence, seed,
+    public CompactModelConfig withInitSeed(long seed) {
+        return new CompactModelConfig(modelId, viewSize, patchSize, dModel, layers, heads, ffDim, maxSequence, seed,
                 imageStatistics);
     }
 
     /** A copy that feeds {@code count} image statistics per image into the model (0: none). */
-    public ModelConfig withImageStatistics(int count) {
-        return new ModelConfig(modelId, viewSize, patchSize, dModel, layers, heads, ffDim, maxSequence, initSeed,
+    public CompactModelConfig withImageStatistics(int count) {
+        return new CompactModelConfig(modelId, viewSize, patchSize, dModel, layers, heads, ffDim, maxSequence, initSeed,
                 count);
     }
 
     /** How images must be prepared for this model: its view size, with statistics when it uses them. */
     public ImagePreprocessor.Settings preprocessing() {
         return new ImagePreprocessor.Settings(viewSize, imageStatistics > 0);
+    }
+
+    @Override
+    public String kind() {
+        return KIND;
+    }
+
+    @Override
+    public ImagePreparation imagePreparation() {
+        return new ImagePreprocessor(preprocessing());
+    }
+
+    /** Always: the compact model starts without any language; the cold start teaches it the answer format. */
+    @Override
+    public boolean needsSupervisedColdStart() {
+        return true;
+    }
+
+    @Override
+    public PolicyModel newModel(Device device) {
+        return CompactVisionLanguagePolicy.create(this, device);
     }
 
     /** Image tokens per image: one per patch, plus one for the statistics when the model uses them. */
@@ -121,6 +147,7 @@ public record ModelConfig(
     }
 
     /** A flat JSON object with one member per component, in declaration order. */
+    @Override
     public String toJson() {
         return "{\"modelId\": " + quote(modelId)
                 + ", \"viewSize\": " + viewSize
@@ -140,7 +167,7 @@ public record ModelConfig(
      * ignored, a missing one is an {@link IllegalArgumentException} that names it, except {@code imageStatistics},
      * which configurations written before it existed lack (they used none: 0).
      */
-    public static ModelConfig fromJson(String json) {
+    public static CompactModelConfig fromJson(String json) {
         if (json == null) {
             throw new IllegalArgumentException("model config JSON is null");
         }
@@ -150,7 +177,7 @@ public record ModelConfig(
         } catch (MalformedJsonException e) {
             throw new IllegalArgumentException("model config JSON is malformed: " + e.getMessage(), e);
         }
-        return new ModelConfig(
+        return new CompactModelConfig(
                 members.string("modelId").orElseThrow(() -> missing("modelId", "a string")),
                 intMember(members, "viewSize"),
                 intMember(members, "patchSize"),

@@ -1,0 +1,17 @@
+package visq.gpu.image;
+
+import java.awt.image.BufferedImage;
+
+/**
+ * How a policy wants its images: a decoded image in, the {@link ImageTensor} the model reads out. Each model family
+ * has its own (the compact model's two small views, Qwen's smart resize to multiples of 28). Implementations are
+ * pure and safe to share between threads.
+ */
+public interface ImagePreparation {
+
+    /** The tensor the model reads for {@code image}.
+     *
+     * @throws IllegalArgumentException when the image cannot be prepared (too small, extreme aspect ratio), naming why
+     */
+    ImageTensor preprocess(BufferedImage image);
+}

@@ -1,0 +1,33 @@
+package visq.gpu.model;
+
+import ai.djl.Device;
+import visq.gpu.image.ImagePreparation;
+
+/**
+ * What every node needs to know about the policy it runs, read once from {@code visq.model}: one record per model
+ * family. Nodes that build a model from the same config build the same model (same id, same version-0 weights).
+ */
+public sealed interface PolicyModelConfig permits CompactModelConfig {
+
+    /** Identifies the architecture, base weights and trainable layout; weight snapshots only load into the same id. */
+    String modelId();
+
+    /** The {@code visq.model.kind} this config was read for. */
+    String kind();
+
+    /** How images are prepared for this model (the router, the data catalogue and evaluation all use it). */
+    ImagePreparation imagePreparation();
+
+    /**
+     * Whether the policy needs the supervised cold start before GRPO: a model without pretrained language ability
+     * (the compact one) would otherwise never produce a parsable answer; a pretrained instruction model starts with
+     * GRPO, as both papers do.
+     */
+    boolean needsSupervisedColdStart();
+
+    /** The JSON that weight snapshots carry as {@code model_config}. */
+    String toJson();
+
+    /** A new model of this config on {@code device}, its weights at version 0. */
+    PolicyModel newModel(Device device);
+}

@@ -1,0 +1,135 @@
+package visq.gpu.model;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.types.Shape;
+import com.google.protobuf.ByteString;
+import com.google.protobuf.InvalidProtocolBufferException;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.nio.FloatBuffer;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import visq.protocol.artifacts.TensorEntry;
+import visq.protocol.artifacts.WeightSnapshot;
+
+/**
+ * Trainable float32 tensors to a {@code WeightSnapshot} and back, for every model family: the names and shapes of
+ * a model's trainable tensors are its layout; a snapshot loads only into a model with the same id and layout.
+ */
+public final class WeightSnapshotCodec {
+
+    private final String modelId;
+    private final String modelConfigJson;
+    private final List<String> names;
+    private final List<Shape> shapes;
+
+    /**
+     * @param modelId the id snapshots are labelled with and checked against
+     * @param modelConfigJson what snapshots carry as {@code model_config}
+     * @param names the trainable tensors' names, in the model's order
+     * @param shapes their shapes, in the same order
+     */
+    public WeightSnapshotCodec(String modelId, String modelConfigJson, List<String> names, List<Shape> shapes) {
+        if (names.size() != shapes.size()) {
+            throw new IllegalArgumentException(names.size() + " tensor names but " + shapes.size() + " shapes");
+        }
+        this.modelId = modelId;
+        this.modelConfigJson = modelConfigJson;
+        this.names = List.copyOf(names);
+        this.shapes = List.copyOf(shapes);
+    }
+
+    /** {@code tensors} (in layout order) as a snapshot labelled {@code version}. */
+    public EncodedWeights encode(List<NDArray> tensors, long version) {
+        if (tensors.size() != names.size()) {
+            throw new IllegalArgumentException(tensors.size() + " tensors for a layout of " + names.size());
+        }
+        WeightSnapshot.Builder snapshot = WeightSnapshot.newBuilder()
+                .setModelId(modelId)
+                .setWeightVersion(version)
+                .setModelConfig(modelConfigJson);
+        for (int i = 0; i < names.size(); i++) {
+            float[] values = tensors.get(i).toFloatArray();
+            ByteBuffer bytes = ByteBuffer.allocate(values.length * Float.BYTES).order(ByteOrder.LITTLE_ENDIAN);
+            bytes.asFloatBuffer().put(values);
+            TensorEntry.Builder entry = TensorEntry.newBuilder().setName(names.get(i)).setData(ByteString.copyFrom(bytes));
+            for (long dimension : shapes.get(i).getShape()) {
+                entry.addShape(dimension);
+            }
+            snapshot.addTensors(entry);
+        }
+        return EncodedWeights.of(modelId, version, snapshot.build().toByteArray());
+    }
+
+    /**
+     * The values of every tensor of the layout, in order, after checking the digest, the model id (of the envelope
+     * and of the snapshot), the version, and each tensor's name, shape and size.
+     *
+     * @throws IllegalArgumentException naming the first mismatch; nothing is changed
+     */
+    public float[][] decode(EncodedWeights weights) {
+        if (!weights.digestMatches()) {
+            throw new IllegalArgumentException("weights " + weights.modelId() + " v" + weights.version()
+                    + ": sha256 " + weights.sha256() + " does not match the bytes");
+        }
+        if (!modelId.equals(weights.modelId())) {
+            throw new IllegalArgumentException(
+                    "weights are for model " + weights.modelId() + ", this model is " + modelId);
+        }
+        WeightSnapshot snapshot;
+        try {
+            snapshot = WeightSnapshot.parseFrom(weights.bytes());
+        } catch (InvalidProtocolBufferException e) {
+            throw new IllegalArgumentException("weights v" + weights.version() + " are not a WeightSnapshot", e);
+        }
+        if (!modelId.equals(snapshot.getModelId())) {
+            throw new IllegalArgumentException(
+                    "weight snapshot is for model " + snapshot.getModelId() + ", this model is " + modelId);
+        }
+        if (snapshot.getWeightVersion() != weights.version()) {
+            throw new IllegalArgumentException("weight snapshot says version " + snapshot.getWeightVersion()
+                    + " but was sent as version " + weights.version());
+        }
+        Map<String, TensorEntry> entries = new HashMap<>();
+        for (TensorEntry entry : snapshot.getTensorsList()) {
+            if (entries.put(entry.getName(), entry) != null) {
+                throw new IllegalArgumentException("weight snapshot holds tensor " + entry.getName() + " twice");
+            }
+        }
+        float[][] values = new float[names.size()][];
+        for (int i = 0; i < names.size(); i++) {
+            String name = names.get(i);
+            Shape expected = shapes.get(i);
+            TensorEntry entry = entries.remove(name);
+            if (entry == null) {
+                throw new IllegalArgumentException("weight snapshot lacks tensor " + name);
+            }
+            Shape shape = new Shape(entry.getShapeList().stream().mapToLong(Long::longValue).toArray());
+            if (!shape.equals(expected)) {
+                throw new IllegalArgumentException(
+                        "tensor " + name + " has shape " + shape + ", the model needs " + expected);
+            }
+            ByteString data = entry.getData();
+            if (data.size() != expected.size() * Float.BYTES) {
+                throw new IllegalArgumentException("tensor " + name + " holds " + data.size()
+                        + " bytes, shape " + shape + " needs " + expected.size() * Float.BYTES);
+            }
+            float[] floats = new float[Math.toIntExact(expected.size())];
+            data.asReadOnlyByteBuffer().order(ByteOrder.LITTLE_ENDIAN).asFloatBuffer().get(floats);
+            values[i] = floats;
+        }
+        if (!entries.isEmpty()) {
+            throw new IllegalArgumentException("weight snapshot holds unknown tensors " + entries.keySet());
+        }
+        return values;
+    }
+
+    /** Decodes {@code weights} and writes every tensor into {@code tensors} in place (all or nothing). */
+    public void decodeInto(EncodedWeights weights, List<NDArray> tensors) {
+        float[][] values = decode(weights);
+        for (int i = 0; i < values.length; i++) {
+            tensors.get(i).set(FloatBuffer.wrap(values[i]));
+        }
+    }
+}
