@@ -5,7 +5,8 @@ import java.awt.image.BufferedImage;
 /**
  * How a policy wants its images: a decoded image in, the {@link ImageTensor} the model reads out. Each model family
  * has its own (the compact model's two small views, Qwen's smart resize to multiples of 28). Implementations are
- * pure and safe to share between threads.
+ * pure, safe to share between threads, and equal when they prepare images the same way: prepared data are cached
+ * per preparation (one corpus per JVM for all nodes that prepare alike).
  */
 public interface ImagePreparation {
 

@@ -109,4 +109,17 @@ public final class ImagePreprocessor implements ImagePreparation {
         chw[plane + at] = (byte) (pixel >> 8);
         chw[2 * plane + at] = (byte) pixel;
     }
+
+    /** Equal when they prepare images the same way (data prepared by one is cached for the other). */
+    @Override
+    public boolean equals(Object other) {
+        return other instanceof ImagePreprocessor
+                && ((ImagePreprocessor) other).viewSize == viewSize
+                && ((ImagePreprocessor) other).statistics == statistics;
+    }
+
+    @Override
+    public int hashCode() {
+        return 31 * viewSize + (statistics ? 1 : 0);
+    }
 }
