@@ -9,7 +9,8 @@ re-implemented here.
 
 Writes gpu-workers/src/test/resources/qwen-vision/vision-tower-golden.json: per family the vision config, every
 weight under its published name (visual.*), the pixel rows and grids, the merged tokens of the whole call and of the
-first image alone, and the hidden states after every block (in the blocks' row order, window order in 2.5).
+first image alone, the patch embedding and the hidden states after every block (in the image processor's patch
+order: Qwen2.5-VL's window permutation undone, as make_fixtures.py records vision_hidden.K).
 
 Run from the repository root with the Qwen reference environment:
     /work/venv-qwen/bin/python tools/qwen-reference/vision_tower_golden.py
@@ -25,6 +26,7 @@ from transformers.models.qwen2_5_vl.configuration_qwen2_5_vl import Qwen2_5_VLVi
 from transformers.models.qwen2_5_vl.modeling_qwen2_5_vl import Qwen2_5_VisionTransformerPretrainedModel
 from transformers.models.qwen2_vl.configuration_qwen2_vl import Qwen2VLVisionConfig
 from transformers.models.qwen2_vl.modeling_qwen2_vl import Qwen2VisionTransformerPretrainedModel
+from transformers.vision_utils import get_vision_window_index
 
 OUT = pathlib.Path(__file__).resolve().parents[2] / "gpu-workers/src/test/resources/qwen-vision/vision-tower-golden.json"
 
@@ -59,11 +61,20 @@ def run(family, config, model_class, generator):
     rows = int((grid_thw[:, 0] * grid_thw[:, 1] * grid_thw[:, 2]).sum())
     pixel_values = torch.randn(rows, width, generator=generator)
     block_outputs = []
+    patch_embeddings = []
     hooks = [block.register_forward_hook(lambda m, i, o: block_outputs.append(o.detach().clone())) for block in model.blocks]
+    hooks.append(model.patch_embed.register_forward_hook(lambda m, i, o: patch_embeddings.append(o.detach().clone())))
     with torch.no_grad():
         embeddings = model(pixel_values, grid_thw=grid_thw).pooler_output
     for hook in hooks:
         hook.remove()
+    if family == "qwen2_5_vl":
+        window_index, _ = get_vision_window_index(
+            grid_thw, spatial_merge_size=config.spatial_merge_size, window_size=config.window_size,
+            patch_size=config.patch_size,
+        )
+        restore = torch.argsort(window_index)
+        block_outputs = [o.reshape(len(window_index), -1)[restore].reshape(o.shape) for o in block_outputs]
     first_rows = GRIDS[0][0] * GRIDS[0][1] * GRIDS[0][2]
     with torch.no_grad():
         first_alone = model(pixel_values[:first_rows], grid_thw=grid_thw[:1]).pooler_output
@@ -80,6 +91,7 @@ def run(family, config, model_class, generator):
         "embeddings_shape": list(embeddings.shape),
         "embeddings": floats(embeddings),
         "first_image_embeddings": floats(first_alone),
+        "patch_embeddings": floats(patch_embeddings[0]),
         "block_outputs": [floats(output) for output in block_outputs],
     }
 

@@ -159,13 +159,14 @@ public final class QwenVisionTower {
     }
 
     /**
-     * What a traced call returns, every array attached to the caller's scope.
+     * What a traced call returns, every array attached to the caller's scope, rows in processor order (the window
+     * order of Qwen2.5-VL undone), as transformers' fixtures record them.
      *
-     * @param embeddings the merged tokens {@code [patches / merge², outHiddenSize]} in processor order
-     * @param blockOutputs {@code [patches, hiddenSize]} after block {@code k} at index {@code k}, in the row order the
-     *     blocks see (window order in Qwen2.5-VL, as transformers' vision {@code hidden_states})
+     * @param embeddings the merged tokens {@code [patches / merge², outHiddenSize]}
+     * @param patchEmbeddings the patch embedding {@code [patches, hiddenSize]} that enters the first block
+     * @param blockOutputs {@code [patches, hiddenSize]} after block {@code k} at index {@code k}
      */
-    public record Trace(NDArray embeddings, List<NDArray> blockOutputs) {
+    public record Trace(NDArray embeddings, NDArray patchEmbeddings, List<NDArray> blockOutputs) {
 
         public Trace {
             blockOutputs = List.copyOf(blockOutputs);
@@ -195,8 +196,9 @@ public final class QwenVisionTower {
         VisionRotary.Tables tables = rotary.tables(positions);
         Map<String, NDArray> w = fetchWeights(scope);
 
-        List<NDArray> blockOutputs = new ArrayList<>();
+        List<NDArray> kept = new ArrayList<>();
         try (NDManager work = scope.newSubManager()) {
+            NDArray restoreIndex = restoreOrder == null ? null : work.create(toLongs(restoreOrder));
             Shape tableShape = new Shape(patches, 1, config.headDim());
             NDArray cos = work.create(tables.cos(), tableShape);
             NDArray sin = work.create(tables.sin(), tableShape);
@@ -207,6 +209,9 @@ public final class QwenVisionTower {
                 hidden = linear(step.create(rows, new Shape(patches, config.patchValues())), kernel, null);
                 hidden.attach(work);
             }
+            if (keepBlockOutputs) {
+                kept.add(keep(scope, hidden, restoreIndex));
+            }
             for (int b = 0; b < config.depth(); b++) {
                 int[] boundaries = fullAttention[b] ? imageBoundaries : windowBoundaries;
                 try (NDManager step = work.newSubManager()) {
@@ -216,25 +221,38 @@ public final class QwenVisionTower {
                     hidden = next;
                 }
                 if (keepBlockOutputs) {
-                    NDArray kept = hidden.duplicate();
-                    kept.attach(scope);
-                    blockOutputs.add(kept);
+                    kept.add(keep(scope, hidden, restoreIndex));
                 }
             }
             try (NDManager step = work.newSubManager()) {
                 hidden.attach(step);
                 NDArray merged = merger(step, w, hidden);
-                if (restoreOrder != null) {
-                    merged = merged.get(step.create(toLongs(restoreOrder)));
+                if (restoreIndex != null) {
+                    merged = merged.get(restoreIndex);
                 }
                 merged.attach(scope);
-                return new Trace(merged, blockOutputs);
+                return keepBlockOutputs
+                        ? new Trace(merged, kept.get(0), kept.subList(1, kept.size()))
+                        : new Trace(merged, null, List.of());
             }
         } catch (RuntimeException e) {
-            for (NDArray kept : blockOutputs) {
-                kept.close();
+            for (NDArray array : kept) {
+                array.close();
             }
             throw e;
+        }
+    }
+
+    /** A copy of {@code hidden} in processor order, attached to {@code scope}; its intermediates freed. */
+    private static NDArray keep(NDManager scope, NDArray hidden, NDArray restoreIndex) {
+        try (NDManager copies = scope.newSubManager()) {
+            NDArray copy = hidden.duplicate();
+            copy.attach(copies);
+            NDArray ordered = restoreIndex == null
+                    ? copy
+                    : copy.reshape(restoreIndex.size(), -1).get(restoreIndex).reshape(hidden.getShape());
+            ordered.attach(scope);
+            return ordered;
         }
     }
 

@@ -111,6 +111,8 @@ class QwenVisionTowerTest {
         QwenVisionTower tower = reference.tower();
         try (NDManager scope = NDManager.newBaseManager()) {
             QwenVisionTower.Trace trace = tower.trace(scope, reference.pixelValues, reference.grids);
+            report(reference.family + " patch embedding", QwenVisionTowerGolden.maxAbsDifference(
+                    reference.expected("patch_embeddings"), trace.patchEmbeddings().toFloatArray()));
             List<Object> blocks = Golden.list(reference.raw.get("block_outputs"));
             assertEquals(blocks.size(), trace.blockOutputs().size());
             for (int k = 0; k < blocks.size(); k++) {
@@ -161,7 +163,7 @@ class QwenVisionTowerTest {
                 assertEquals(1, scope.getManagedArrays().size(), "only the result is left in the call's scope");
                 assertTrue(scope.getManagedArrays().contains(tokens));
                 QwenVisionTower.Trace trace = tower.trace(scope, reference.pixelValues, reference.grids);
-                assertEquals(2 + trace.blockOutputs().size(), scope.getManagedArrays().size());
+                assertEquals(3 + trace.blockOutputs().size(), scope.getManagedArrays().size());
             }
             assertEquals(0, caller.getManagedArrays().size(), "nothing alive in the caller's manager after its scope");
         }
