@@ -8,6 +8,9 @@ Writes into gpu-workers/src/test/resources/qwen-image/ (or the directory given a
                          [patches, 1176], for one case per smart-resize branch (the others: digests and samples)
   image-golden.json      per case: settings, smart-resize size, image_grid_thw, SHA-256 of the resized CHW bytes and
                          of the pixel_values bytes, sampled pixel_values; a table of smart_resize results; versions.
+  positions-golden.json  for Qwen2-VL and Qwen2.5-VL (tiny random models built from a config; only their
+                         get_rope_index and compute_3d_position_ids are called): prompts with 0 to 3 images, their
+                         3-D rotary position ids, rope delta, and the position ids of later decoding steps.
 
 Run with the project's reference environment: /work/venv-qwen/bin/python tools/qwen-reference/image_golden.py
 The CLIVE photo is read from ../shared/data/clive/images/100.png (relative to the repository root) unless
@@ -23,8 +26,10 @@ import sys
 
 import numpy as np
 import PIL
+import torch
 import transformers
 from PIL import Image
+from transformers import Qwen2_5_VLConfig, Qwen2_5_VLModel, Qwen2VLConfig, Qwen2VLModel
 from transformers.models.qwen2_vl.image_processing_pil_qwen2_vl import Qwen2VLImageProcessorPil, smart_resize
 
 REPO = os.path.abspath(os.path.join(os.path.dirname(__file__), "..", ".."))
@@ -145,6 +150,108 @@ def smart_resize_table():
     return table
 
 
+# Qwen's special token ids (the published tokenizer's).
+IMAGE_PAD = 151655
+VISION_START = 151652
+VISION_END = 151653
+# name, image grids (t, h, w) in order, text lengths before, between and after the images, whether the image
+# tokens are wrapped in <|vision_start|> ... <|vision_end|> as the chat template does
+PROMPTS = [
+    ("text-only", [], [9], True),
+    ("one-image", [(1, 4, 4)], [5, 7], True),
+    ("two-images", [(1, 6, 8), (1, 36, 26)], [6, 3, 8], True),
+    ("three-images", [(1, 2, 42), (1, 90, 2), (1, 32, 32)], [4, 2, 5, 6], True),
+    ("no-user-text", [(1, 8, 6), (1, 4, 4)], [0, 4, 0], True),
+    ("bare-image-tokens-at-both-ends", [(1, 4, 6), (1, 2, 2)], [0, 3, 0], False),
+    ("two-frames", [(2, 4, 6)], [3, 4], True),
+]
+DECODE_STEPS = (0, 1, 7)
+
+
+def tiny_model(family):
+    text = dict(vocab_size=152064, hidden_size=32, intermediate_size=64, num_hidden_layers=1, num_attention_heads=2,
+                num_key_value_heads=1, rope_parameters={"rope_type": "default", "rope_theta": 1000000.0,
+                                                        "mrope_section": [2, 3, 3]})
+    if family == "qwen2_vl":
+        vision = dict(depth=1, embed_dim=16, hidden_size=32, num_heads=2, mlp_ratio=2, spatial_merge_size=2)
+        return Qwen2VLModel(Qwen2VLConfig(text_config=text, vision_config=vision)).eval()
+    vision = dict(depth=1, hidden_size=16, intermediate_size=32, num_heads=2, out_hidden_size=32,
+                  spatial_merge_size=2, fullatt_block_indexes=[0])
+    return Qwen2_5_VLModel(Qwen2_5_VLConfig(text_config=text, vision_config=vision)).eval()
+
+
+class _FixedLengthCache:
+    """Stands in for a KV cache holding a given number of tokens (all compute_3d_position_ids asks of it)."""
+
+    def __init__(self, length):
+        self.length = length
+
+    def get_seq_length(self, layer_idx=0):
+        return self.length
+
+
+def prompt_ids(grids, text_lengths, wrapped, rng):
+    ids = rng.integers(0, 151643, text_lengths[0]).tolist()
+    for index, (t, h, w) in enumerate(grids):
+        pads = [IMAGE_PAD] * (t * h * w // 4)
+        ids += [VISION_START] + pads + [VISION_END] if wrapped else pads
+        ids += rng.integers(0, 151643, text_lengths[index + 1]).tolist()
+    return ids
+
+
+def positions_golden():
+    torch.manual_seed(0)
+    rng = np.random.default_rng(21)
+    families = {}
+    for family in ("qwen2_vl", "qwen2_5_vl"):
+        model = tiny_model(family)
+        cases = []
+        for name, grids, text_lengths, wrapped in PROMPTS:
+            ids = prompt_ids(grids, text_lengths, wrapped, rng)
+            input_ids = torch.tensor([ids], dtype=torch.long)
+            mm_token_type_ids = (input_ids == IMAGE_PAD).int()
+            grid_thw = torch.tensor(grids, dtype=torch.long) if grids else None
+            with torch.no_grad():
+                position_ids, deltas = model.get_rope_index(input_ids, mm_token_type_ids=mm_token_type_ids,
+                                                            image_grid_thw=grid_thw)
+                # the prefill call as the model makes it, which also stores the rope delta for decoding
+                model.rope_deltas = None
+                prefill = model.compute_3d_position_ids(
+                    input_ids=input_ids, inputs_embeds=None, image_grid_thw=grid_thw, video_grid_thw=None,
+                    attention_mask=None, past_key_values=None, mm_token_type_ids=mm_token_type_ids)
+                if prefill is None:  # text only: the model falls back to 0..L-1 on every axis
+                    prefill = torch.arange(len(ids)).view(1, 1, -1).expand(3, 1, -1)
+                    model.rope_deltas = torch.zeros((1, 1), dtype=torch.long)
+                if not torch.equal(prefill, position_ids):
+                    raise AssertionError(family + " " + name + ": compute_3d_position_ids differs from "
+                                         "get_rope_index")
+                decode = []
+                for step in DECODE_STEPS:
+                    cache_position = len(ids) + step
+                    step_ids = model.compute_3d_position_ids(
+                        input_ids=torch.tensor([[IMAGE_PAD - 100]]), inputs_embeds=torch.zeros(1, 1, 32),
+                        image_grid_thw=grid_thw, video_grid_thw=None, attention_mask=None,
+                        past_key_values=_FixedLengthCache(cache_position),
+                        mm_token_type_ids=torch.zeros(1, 1).int())
+                    decode.append([cache_position, step_ids[:, 0, 0].tolist()])
+            cases.append({
+                "name": name,
+                "inputIds": ids,
+                "imageGrids": [list(g) for g in grids],
+                "positionIds": position_ids[:, 0, :].tolist(),
+                "ropeDelta": int(deltas.reshape(-1)[0]),
+                "decode": decode,
+            })
+        families[family] = cases
+    return {
+        "generator": "tools/qwen-reference/image_golden.py",
+        "versions": {"transformers": transformers.__version__, "torch": torch.__version__},
+        "imageTokenId": IMAGE_PAD,
+        "spatialMergeSize": 2,
+        "families": families,
+    }
+
+
 def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("out", nargs="?", default=DEFAULT_OUT)
@@ -180,6 +287,9 @@ def main():
     }
     with open(os.path.join(out_dir, "image-golden.json"), "w") as f:
         json.dump(golden, f, indent=1)
+        f.write("\n")
+    with open(os.path.join(out_dir, "positions-golden.json"), "w") as f:
+        json.dump(positions_golden(), f, separators=(",", ":"))
         f.write("\n")
 
 

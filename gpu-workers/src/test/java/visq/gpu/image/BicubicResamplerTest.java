@@ -16,7 +16,8 @@ class BicubicResamplerTest {
 
     @Test
     void kernelIsTheCubicConvolutionWithAMinusOneHalf() {
-        // Keys' kernel, a = -0.5: 1 at 0, 0 at the integers, (a+2)|x|^3 - (a+3)|x|^2 + 1 inside 1, a(|x|^3 - 5|x|^2 + 8|x| - 4) to 2
+        // Keys' kernel, a = -0.5: 1 at 0, 0 at the integers, (a+2)|x|^3 - (a+3)|x|^2 + 1 inside 1,
+        // a(|x|^3 - 5|x|^2 + 8|x| - 4) from 1 to 2
         assertEquals(1.0, BicubicResampler.kernel(0.0));
         assertEquals(0.0, BicubicResampler.kernel(1.0), 0.0);
         assertEquals(0.0, BicubicResampler.kernel(-2.0), 0.0);

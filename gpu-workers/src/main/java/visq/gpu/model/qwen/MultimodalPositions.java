@@ -42,8 +42,8 @@ public final class MultimodalPositions {
 
         private void checkMerge(int mergeSize) {
             if (mergeSize <= 0 || h % mergeSize != 0 || w % mergeSize != 0) {
-                throw new IllegalArgumentException("spatial merge size " + mergeSize + " does not divide the image grid "
-                        + t + "x" + h + "x" + w);
+                throw new IllegalArgumentException("spatial merge size " + mergeSize
+                        + " does not divide the image grid " + t + "x" + h + "x" + w);
             }
         }
     }

@@ -91,8 +91,8 @@ public final class QwenImageProcessor {
         }
         double aspect = (double) Math.max(height, width) / Math.min(height, width);
         if (aspect > MAX_ASPECT_RATIO) {
-            throw new IllegalArgumentException("image of " + height + "x" + width + " (height x width) has aspect ratio "
-                    + aspect + ", above the limit of " + MAX_ASPECT_RATIO);
+            throw new IllegalArgumentException("image of " + height + "x" + width
+                    + " (height x width) has aspect ratio " + aspect + ", above the limit of " + MAX_ASPECT_RATIO);
         }
         long resizedHeight = (long) Math.rint((double) height / factor) * factor;
         long resizedWidth = (long) Math.rint((double) width / factor) * factor;
@@ -153,8 +153,9 @@ public final class QwenImageProcessor {
         int height = image.height();
         int width = image.width();
         if (height % factor != 0 || width % factor != 0) {
-            throw new IllegalArgumentException("image tensor of " + height + "x" + width + " (height x width) has a side"
-                    + " that is not a multiple of " + factor + " (patch_size x merge_size): resize it first");
+            throw new IllegalArgumentException("image tensor of " + height + "x" + width
+                    + " (height x width) has a side that is not a multiple of " + factor
+                    + " (patch_size x merge_size): resize it first");
         }
         int patch = config.patchSize();
         int merge = config.mergeSize();

@@ -10,6 +10,7 @@ import ai.djl.nn.Activation;
 import ai.djl.nn.core.Linear;
 import ai.djl.nn.norm.LayerNorm;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Collections;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
@@ -72,7 +73,7 @@ public final class QwenVisionTower {
         this.rotary = new VisionRotary(config.headDim());
         this.fullAttention = new boolean[config.depth()];
         if (family == QwenFamily.QWEN2_VL) {
-            java.util.Arrays.fill(fullAttention, true);
+            Arrays.fill(fullAttention, true);
         } else {
             for (int block : config.fullAttentionBlocks()) {
                 fullAttention[block] = true;

@@ -18,8 +18,8 @@ import visq.gpu.golden.StrictJson;
 import visq.gpu.image.IntRgbImages;
 
 /**
- * Reads the fixtures of {@code tools/qwen-reference/image_golden.py} and {@code positions_golden.py} from the test
- * classpath ({@code /qwen-image/}).
+ * Reads the fixtures {@code tools/qwen-reference/image_golden.py} writes (image processor and position ids) from
+ * the test classpath ({@code /qwen-image/}).
  */
 final class QwenImageGolden {
 

@@ -48,8 +48,8 @@ class QwenImageProcessorTest {
             QwenImageProcessor processor = new QwenImageProcessor(new QwenImageProcessorConfig((long) r[2], (long) r[3],
                     14, 2, 2, PUBLISHED.imageMean(), PUBLISHED.imageStd()));
             QwenImageProcessor.Size size = processor.smartResize((int) r[0], (int) r[1]);
-            assertEquals(new QwenImageProcessor.Size((int) r[4], (int) r[5]), size,
-                    "smart_resize(" + (int) r[0] + ", " + (int) r[1] + ", min " + (long) r[2] + ", max " + (long) r[3] + ")");
+            assertEquals(new QwenImageProcessor.Size((int) r[4], (int) r[5]), size, "smart_resize(" + (int) r[0] + ", "
+                    + (int) r[1] + ", min " + (long) r[2] + ", max " + (long) r[3] + ")");
         }
     }
 
@@ -143,7 +143,8 @@ class QwenImageProcessorTest {
         for (int c = 0; c < 3; c++) {
             for (int y = 0; y < side; y++) {
                 for (int x = 0; x < side; x++) {
-                    chw[(c * side + y) * side + x] = (byte) (c * 80 + (y / 14) * 20 + (x / 14) * 5 + (y % 14 == x % 14 ? 1 : 0));
+                    int value = c * 80 + (y / 14) * 20 + (x / 14) * 5 + (y % 14 == x % 14 ? 1 : 0);
+                    chw[(c * side + y) * side + x] = (byte) value;
                 }
             }
         }
@@ -163,7 +164,8 @@ class QwenImageProcessorTest {
                 for (int frame = 0; frame < 2; frame++) {
                     for (int py = 0; py < 14; py++) {
                         for (int px = 0; px < 14; px++) {
-                            int expected = c * 80 + rowToPatch[row][0] * 20 + rowToPatch[row][1] * 5 + (py == px ? 1 : 0);
+                            int expected = c * 80 + rowToPatch[row][0] * 20 + rowToPatch[row][1] * 5
+                                    + (py == px ? 1 : 0);
                             float actual = values[row * rowLength + ((c * 2 + frame) * 14 + py) * 14 + px];
                             assertEquals((float) (expected * (1.0 / 255)), actual, "row " + row + " c " + c);
                         }
@@ -204,7 +206,8 @@ class QwenImageProcessorTest {
     private static void assertReference(Map<String, Object> imageCase, PatchedImage patched) {
         String name = (String) imageCase.get("name");
         double[] grid = Golden.doubles(imageCase.get("gridThw"));
-        assertEquals(new MultimodalPositions.ImageGrid((int) grid[0], (int) grid[1], (int) grid[2]), patched.grid(), name);
+        assertEquals(new MultimodalPositions.ImageGrid((int) grid[0], (int) grid[1], (int) grid[2]), patched.grid(),
+                name);
         double[] shape = Golden.doubles(imageCase.get("pixelValuesShape"));
         assertEquals((int) shape[0], patched.patchCount(), name);
         assertEquals((int) shape[1], patched.valuesPerPatch(), name);
