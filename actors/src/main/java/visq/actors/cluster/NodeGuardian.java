@@ -85,7 +85,13 @@ public final class NodeGuardian {
 
     private static void startTraining(ActorContext<Void> context, Config config, PolicyModelConfig model,
             TrainingCorpus corpus) {
-        TrainingSettings training = TrainingSettings.fromConfig(config);
+        TrainingSettings configured = TrainingSettings.fromConfig(config);
+        // a pretrained instruction model starts with GRPO, as both papers do
+        TrainingSettings training = model.needsSupervisedColdStart() ? configured : configured.withoutColdStart();
+        if (training.coldStartSteps() != configured.coldStartSteps()) {
+            context.getLog().info("model {} is pretrained: no supervised cold start, GRPO from the first step",
+                    model.modelId());
+        }
         LearnerSettings learnerSettings = LearnerSettings.fromConfig(config);
         MethodPreset preset = learnerSettings.methodPreset();
         if (preset.sampling().temperature() != training.sampling().temperature()) {

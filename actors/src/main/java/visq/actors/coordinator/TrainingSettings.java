@@ -43,4 +43,10 @@ public record TrainingSettings(long coldStartSteps, long grpoSteps, int promptsP
                 c.getInt("max-dispatch-attempts"), c.getInt("min-workers"), c.getInt("max-staleness"),
                 c.getDouble("grpo-holdout"));
     }
+
+    /** These settings with no supervised cold start: training is GRPO from the first step. */
+    public TrainingSettings withoutColdStart() {
+        return new TrainingSettings(0, grpoSteps, promptsPerStep, coldStartBatch, groupSize, seed, tasks, sampling,
+                rolloutTimeout, learnerTimeout, maxDispatchAttempts, minWorkers, maxStaleness, grpoHoldout);
+    }
 }

@@ -7,7 +7,7 @@ import visq.gpu.image.ImagePreparation;
  * What every node needs to know about the policy it runs, read once from {@code visq.model}: one record per model
  * family. Nodes that build a model from the same config build the same model (same id, same version-0 weights).
  */
-public sealed interface PolicyModelConfig permits CompactModelConfig {
+public sealed interface PolicyModelConfig permits CompactModelConfig, visq.gpu.model.qwen.QwenModelConfig {
 
     /** Identifies the architecture, base weights and trainable layout; weight snapshots only load into the same id. */
     String modelId();

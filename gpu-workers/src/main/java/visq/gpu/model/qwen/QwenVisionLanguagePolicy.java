@@ -485,6 +485,11 @@ public final class QwenVisionLanguagePolicy implements PolicyModel {
         }
     }
 
+    /** The prompt as the decoder reads it (ids, patches, positions). */
+    EncodedPrompt encode(PolicyPrompt prompt) {
+        return encoder.encode(prompt);
+    }
+
     @Override
     public void close() {
         manager.close();
