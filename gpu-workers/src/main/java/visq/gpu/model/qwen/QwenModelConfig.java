@@ -111,7 +111,7 @@ public record QwenModelConfig(QwenCheckpoint checkpoint, LoraSettings lora, Opti
         QwenBaseWeights base = QwenBaseWeights.acquire(checkpoint.directory().toAbsolutePath().normalize().toString(),
                 device, manager -> {
                     try (CheckpointTensors tensors = CheckpointTensors.open(checkpoint.directory())) {
-                        checkpoint.requireTensors(tensors);
+                        checkpoint.layout().validate(tensors);
                         Map<String, ai.djl.ndarray.NDArray> loaded = new HashMap<>();
                         for (String name : tensors.names()) {
                             loaded.put(name, tensors.toArray(manager, name));
@@ -137,10 +137,11 @@ public record QwenModelConfig(QwenCheckpoint checkpoint, LoraSettings lora, Opti
     }
 
     QwenModelParts parts() {
-        QwenTokenizer tokenizer = checkpoint.tokenizer();
+        QwenTokenizer tokenizer = QwenTokenizer.load(checkpoint);
         QwenChatTemplate template = new QwenChatTemplate(tokenizer);
         return new QwenModelParts(modelId(), toJson(), checkpoint.family(), checkpoint.text(), checkpoint.vision(),
-                checkpoint.imageProcessor(), lora, tokenizer, template::promptIds,
+                checkpoint.imageProcessor(), lora, tokenizer,
+                (system, user, imagePads) -> template.encode(system, imagePads, user),
                 checkpoint.specialTokens().imageTokenId(), maxSequence);
     }
 }

@@ -494,5 +494,12 @@ public final class QwenVisionLanguagePolicy implements PolicyModel {
     public void close() {
         manager.close();
         base.release();
+        if (parts.tokenizer() instanceof AutoCloseable) {
+            try {
+                ((AutoCloseable) parts.tokenizer()).close();
+            } catch (Exception e) {
+                throw new IllegalStateException("tokenizer of " + modelId() + " did not close: " + e.getMessage(), e);
+            }
+        }
     }
 }
