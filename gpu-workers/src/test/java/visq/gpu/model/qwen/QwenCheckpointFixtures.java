@@ -67,15 +67,18 @@ final class QwenCheckpointFixtures {
         return target;
     }
 
-    /** Replaces the one occurrence of {@code from} in {@code file} by {@code to}. */
+    /**
+     * Replaces the one occurrence of the ASCII text {@code from} in {@code file} by {@code to}; the file is read as
+     * bytes (ISO-8859-1), so binary files such as safetensors headers can be edited too.
+     */
     static void rewrite(Path file, String from, String to) {
         try {
-            String text = Files.readString(file, StandardCharsets.UTF_8);
+            String text = Files.readString(file, StandardCharsets.ISO_8859_1);
             int at = text.indexOf(from);
             if (at < 0 || text.indexOf(from, at + 1) >= 0) {
                 throw new IllegalStateException("'" + from + "' does not occur exactly once in " + file);
             }
-            Files.writeString(file, text.replace(from, to), StandardCharsets.UTF_8);
+            Files.writeString(file, text.replace(from, to), StandardCharsets.ISO_8859_1);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
