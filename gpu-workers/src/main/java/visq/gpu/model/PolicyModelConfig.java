@@ -5,9 +5,15 @@ import visq.gpu.image.ImagePreparation;
 
 /**
  * What every node needs to know about the policy it runs, read once from {@code visq.model}: one record per model
- * family. Nodes that build a model from the same config build the same model (same id, same version-0 weights).
+ * family, {@link CompactModelConfig} and {@code visq.gpu.model.qwen.QwenModelConfig}. Nodes that build a model from
+ * the same config build the same model (same id, same version-0 weights).
+ *
+ * <p>The family is closed by design but not declared {@code sealed}: Java allows a sealed hierarchy across packages
+ * only inside a named module, and moving the Qwen config into this package would make {@code model} and
+ * {@code model.qwen} depend on each other. Everything a node needs is a method here; only a family-specific tool
+ * (exporting a LoRA adapter) looks at the concrete type.
  */
-public sealed interface PolicyModelConfig permits CompactModelConfig, visq.gpu.model.qwen.QwenModelConfig {
+public interface PolicyModelConfig {
 
     /** Identifies the architecture, base weights and trainable layout; weight snapshots only load into the same id. */
     String modelId();

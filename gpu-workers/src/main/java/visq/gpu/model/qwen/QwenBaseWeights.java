@@ -48,7 +48,8 @@ public final class QwenBaseWeights {
         synchronized (SHARED) {
             QwenBaseWeights weights = SHARED.get(key);
             if (weights == null) {
-                NDManager manager = NDManager.newBaseManager(device, "qwen-base");
+                NDManager manager = NDManager.newBaseManager(device);
+                manager.setName("qwen-base");
                 try {
                     weights = new QwenBaseWeights(key, manager, loader.load(manager));
                 } catch (RuntimeException e) {

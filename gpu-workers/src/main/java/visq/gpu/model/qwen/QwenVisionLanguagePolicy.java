@@ -56,7 +56,8 @@ public final class QwenVisionLanguagePolicy implements PolicyModel {
         this.parts = parts;
         this.device = device;
         this.base = base;
-        this.manager = NDManager.newBaseManager(device, "qwen-adapters");
+        this.manager = NDManager.newBaseManager(device);
+        manager.setName("qwen-adapters");
         this.layout = new LoraAdapters(parts.text(), parts.lora());
         this.adapters = layout.createInitial(manager);
         this.decoder = new QwenDecoder(parts.text());
