@@ -143,6 +143,12 @@ def build_tokenizer():
 
 def write_tokenizer(tok, directory):
     tok.save(str(directory / "tokenizer.json"), pretty=True)
+    # The Python ByteLevel decoder binding takes no options and serializes its defaults; write Qwen's (decoding is
+    # the same either way) so the file reads like the published one.
+    saved = json.loads((directory / "tokenizer.json").read_text(encoding="utf-8"))
+    saved["decoder"] = {"type": "ByteLevel", "add_prefix_space": False, "trim_offsets": False, "use_regex": False}
+    write_json(directory / "tokenizer.json", saved)
+    assert Tokenizer.from_file(str(directory / "tokenizer.json")).encode(RESPONSE).ids == tok.encode(RESPONSE).ids
     added = {}
     for t in SPECIAL_TOKENS:
         added[str(tok.token_to_id(t))] = {
