@@ -16,9 +16,7 @@ import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
-import java.util.ArrayList;
 import java.util.Collection;
-import java.util.Comparator;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -393,16 +391,5 @@ public final class SafetensorsFile implements AutoCloseable {
         } catch (IOException e) {
             throw new UncheckedIOException("cannot close " + path, e);
         }
-    }
-
-    /** Names of the tensors in file order (by data offset): the order their bytes lie on disk. */
-    public List<String> namesInFileOrder() {
-        List<TensorHeader> ordered = new ArrayList<>(header.tensors().values());
-        ordered.sort(Comparator.comparingLong(TensorHeader::begin).thenComparing(TensorHeader::name));
-        List<String> names = new ArrayList<>(ordered.size());
-        for (TensorHeader tensor : ordered) {
-            names.add(tensor.name());
-        }
-        return names;
     }
 }

@@ -1,6 +1,7 @@
 package visq.gpu.model.checkpoint;
 
 import java.util.Arrays;
+import java.util.Objects;
 
 /**
  * One tensor's entry in a safetensors header.
@@ -53,7 +54,7 @@ public record TensorHeader(String name, SafetensorsDtype dtype, long[] shape, lo
 
     @Override
     public int hashCode() {
-        return 31 * (31 * name.hashCode() + dtype.hashCode()) + Arrays.hashCode(shape) + Long.hashCode(begin);
+        return 31 * Objects.hash(name, dtype, begin, end) + Arrays.hashCode(shape);
     }
 
     @Override

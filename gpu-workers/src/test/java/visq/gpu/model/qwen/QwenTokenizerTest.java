@@ -87,6 +87,15 @@ class QwenTokenizerTest {
     }
 
     @Test
+    void idsBeyondTheTokenizerDecodeToNothing() {
+        // Qwen2.5-VL-7B's embedding has 152,064 rows, more than the tokenizer's 151,669 ids: a sampled id from the
+        // padding rows must not break decoding
+        int[] english = real.encode("quality");
+        int[] withPadding = {english[0], 152_000, real.vocabularySize()};
+        assertEquals(real.decode(english), real.decode(withPadding));
+    }
+
+    @Test
     void chatTemplateRendersAndEncodesTheGoldenChatPrompt() {
         Map<String, Object> golden = goldenTexts().get("chat_prompt");
         String user = "What is your overall rating on the quality of this picture?";
