@@ -10,6 +10,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import javax.imageio.ImageIO;
+import visq.gpu.image.ImageTensor;
 import visq.gpu.model.checkpoint.CheckpointTensors;
 import visq.gpu.model.checkpoint.SafetensorsFile;
 import visq.gpu.tasks.PolicyPrompt;
@@ -33,9 +34,14 @@ final class QwenTestModels {
 
     /** The fixtures' prompt1: the score task's texts with images/small.png. */
     static PolicyPrompt prompt1(String variant) {
+        return PromptCatalogue.prompt(QualityTask.SCORE, List.of(resized(variant, "small.png")));
+    }
+
+    /** A fixture image as the variant's image processor prepares it. */
+    static ImageTensor resized(String variant, String name) {
         QwenImageProcessor processor = new QwenImageProcessor(
                 QwenCheckpoint.read(QwenFixtures.checkpoint(variant)).imageProcessor());
-        return PromptCatalogue.prompt(QualityTask.SCORE, List.of(processor.resize(image("small.png"))));
+        return processor.resize(image(name));
     }
 
     static BufferedImage image(String name) {
