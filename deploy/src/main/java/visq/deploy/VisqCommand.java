@@ -4,6 +4,7 @@ import akka.actor.typed.ActorSystem;
 import akka.actor.typed.javadsl.Behaviors;
 import akka.grpc.GrpcClientSettings;
 import com.google.protobuf.ByteString;
+import com.typesafe.config.Config;
 import com.typesafe.config.ConfigFactory;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -15,6 +16,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
+import visq.actors.cluster.ModelSettings;
 import visq.actors.coordinator.TrainingPhase;
 import visq.actors.coordinator.TrainingProgress;
 import visq.protocol.api.AdminServiceClient;
@@ -45,6 +47,8 @@ public final class VisqCommand {
             "         throughput and latency, measured in one run",
             "         load: [--load-seconds 60] [--rate 15]  steady open-loop load, then overload; heap before/after",
             "         scaling: [--scaling-steps 48]  GRPO samples/s with 1 vs 2 rollout nodes, each a separate JVM",
+            "  export-adapter [--checkpoint DIR] --out DIR [--set key=value]...   a Qwen run's newest LoRA adapters as a",
+            "         PEFT adapter directory (adapter_config.json + adapter_model.safetensors)",
             "  (--token defaults to $VISQ_GRPC_TOKEN; needed when the cluster sets visq.grpc.bearer-token)");
 
     private VisqCommand() {}
@@ -91,6 +95,9 @@ public final class VisqCommand {
                             Integer.parseInt(options.value("--scaling-steps", "48")));
                 }
                 exit = 0;
+                break;
+            case "export-adapter":
+                exit = exportAdapter(options);
                 break;
             case "status":
                 exit = status(options);
@@ -150,6 +157,19 @@ public final class VisqCommand {
         visq.deploy.eval.EvaluationSummary summary = new visq.deploy.eval.EvaluationRun(config, settings).run();
         System.out.println(summary.markdown());
         System.out.println("reports and plots in " + settings.outputDirectory().toAbsolutePath());
+        return 0;
+    }
+
+    private static int exportAdapter(Options options) throws Exception {
+        Config config =
+                NodeLauncher.configure(options.value("--config", "local.conf"), options.overrides, System.getenv());
+        String out = options.value("--out", "");
+        if (out.isEmpty()) {
+            throw new IllegalArgumentException("export-adapter needs --out DIR");
+        }
+        Path checkpoint = Path.of(options.value("--checkpoint", config.getString("visq.learner.checkpoint-dir")));
+        long version = AdapterExport.export(ModelSettings.fromConfig(config), checkpoint, Path.of(out));
+        System.out.println("adapter of weight version " + version + " from " + checkpoint + " written to " + out);
         return 0;
     }
 
