@@ -71,11 +71,22 @@ public final class InferenceRouter extends AbstractBehavior<InferenceRouter.Comm
      * {@code maxBatchSize} 1 sends every request alone at once.
      */
     public record Settings(Duration workerTimeout, int maxNewTokens, int maxInFlight, int maxBatchSize,
-            Duration maxBatchWait) {
+            Duration maxBatchWait, SamplingSettings sampling) {
         public Settings {
             if (maxBatchSize < 1) {
                 throw new IllegalArgumentException("visq.router.max-batch-size must be at least 1, got " + maxBatchSize);
             }
+            if (sampling.maxNewTokens() != maxNewTokens) {
+                throw new IllegalArgumentException("serving sampling allows " + sampling.maxNewTokens()
+                        + " new tokens, visq.router.max-new-tokens says " + maxNewTokens);
+            }
+        }
+
+        /** Greedy decoding, the serving default. */
+        public Settings(Duration workerTimeout, int maxNewTokens, int maxInFlight, int maxBatchSize,
+                Duration maxBatchWait) {
+            this(workerTimeout, maxNewTokens, maxInFlight, maxBatchSize, maxBatchWait,
+                    SamplingSettings.greedy(maxNewTokens));
         }
 
         /** No batching: every request goes alone, at once. */
@@ -85,8 +96,14 @@ public final class InferenceRouter extends AbstractBehavior<InferenceRouter.Comm
 
         public static Settings fromConfig(Config config) {
             Config c = config.getConfig("visq.router");
-            return new Settings(c.getDuration("worker-timeout"), c.getInt("max-new-tokens"), c.getInt("max-in-flight"),
-                    c.getInt("max-batch-size"), c.getDuration("max-batch-wait"));
+            int maxNewTokens = c.getInt("max-new-tokens");
+            Config s = c.getConfig("sampling");
+            double temperature = s.getDouble("temperature");
+            SamplingSettings sampling = temperature == 0
+                    ? SamplingSettings.greedy(maxNewTokens)
+                    : SamplingSettings.sampling(temperature, s.getInt("top-k"), s.getDouble("top-p"), maxNewTokens);
+            return new Settings(c.getDuration("worker-timeout"), maxNewTokens, c.getInt("max-in-flight"),
+                    c.getInt("max-batch-size"), c.getDuration("max-batch-wait"), sampling);
         }
     }
 
@@ -103,7 +120,7 @@ public final class InferenceRouter extends AbstractBehavior<InferenceRouter.Comm
     /** Requests in flight by request id; a caller that reuses an id while it is in flight is answered in order. */
     private final Map<String, Deque<Pending>> pending = new HashMap<>();
     private final Map<Long, OpenBatch> openBatches = new HashMap<>();
-    private final SamplingSettings greedy;
+    private final SamplingSettings sampling;
     private long requestCounter;
     private long routingCounter;
     private int inFlight;
@@ -116,7 +133,7 @@ public final class InferenceRouter extends AbstractBehavior<InferenceRouter.Comm
         super(context);
         this.settings = settings;
         this.timers = timers;
-        this.greedy = SamplingSettings.greedy(settings.maxNewTokens());
+        this.sampling = settings.sampling();
         this.answers = context.messageAdapter(RolloutWorker.AnswerOutcome.class, WorkerAnswered::new);
         context.getSystem().receptionist().tell(Receptionist.register(KEY, context.getSelf()));
         ActorRef<Receptionist.Listing> adapter = context.messageAdapter(Receptionist.Listing.class, WorkersListed::new);
@@ -198,10 +215,10 @@ public final class InferenceRouter extends AbstractBehavior<InferenceRouter.Comm
         List<RolloutWorker.BatchedPrompt> prompts = batch.prompts();
         if (prompts.size() == 1) {
             RolloutWorker.BatchedPrompt only = prompts.get(0);
-            batch.worker().tell(new RolloutWorker.AnswerPrompt(only.requestId(), only.task(), only.images(), greedy,
+            batch.worker().tell(new RolloutWorker.AnswerPrompt(only.requestId(), only.task(), only.images(), sampling,
                     0L, only.replyTo()));
         } else {
-            batch.worker().tell(new RolloutWorker.AnswerPrompts(prompts, greedy, 0L));
+            batch.worker().tell(new RolloutWorker.AnswerPrompts(prompts, sampling, 0L));
         }
     }
 
