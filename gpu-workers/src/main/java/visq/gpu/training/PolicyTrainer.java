@@ -111,9 +111,7 @@ public final class PolicyTrainer implements AutoCloseable {
                 advantageValues[i] = (float) samples.get(i).advantage();
             }
             NDArray advantages = scope.create(advantageValues);
-            NDArray ref = settings.beta() > 0
-                    ? reference.orElseThrow().responseLogProbs(scope, prompts, responses, temperature)
-                    : null;
+            NDArray ref = settings.beta() > 0 ? referenceLogProbs(scope, prompts, responses, temperature) : null;
             for (int update = 0; update < updates; update++) {
                 try (NDManager updateScope = scope.newSubManager()) {
                     GrpoLossResult result;
@@ -134,6 +132,17 @@ public final class PolicyTrainer implements AutoCloseable {
         }
         return new GrpoStepResult(lossSum / updates, klSum / updates, clipSum / updates, ratioSum / updates,
                 normSum / updates, updates);
+    }
+
+    /**
+     * The frozen reference's log-probs, computed with autograd recording off: nothing flows back into the
+     * reference, and recording its graph (actor threads record by default) only cost time and memory.
+     */
+    private NDArray referenceLogProbs(NDManager scope, List<PolicyPrompt> prompts, List<int[]> responses,
+            double temperature) {
+        try (AutogradPause paused = AutogradPause.begin()) {
+            return reference.orElseThrow().responseLogProbs(scope, prompts, responses, temperature);
+        }
     }
 
     /** Freezes the reference as a copy of the policy at the first GRPO step. */
