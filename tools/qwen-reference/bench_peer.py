@@ -245,7 +245,7 @@ def time_learner(torch, policy, batch, learner, log_probs, repetitions):
         optimizer.step()
         optimizer.zero_grad(set_to_none=False)
         policy.eval()
-        return float(loss)
+        return loss.detach().item()
 
     step()  # warm-up
     millis = []

@@ -36,12 +36,19 @@ import visq.gpu.training.GrpoSample;
  * reads the prompt ids, pixel values, grid and the learner batch this bench writes ({@link PeerInput}), first checks
  * that its per-token log-probs of those responses equal Visq's within {@value PeerInput#LOG_PROB_TOLERANCE}, then
  * times {@code generate} of G samples (eos disabled, so every response has the maximum length) and one LoRA GRPO step
- * on the same batch. Every figure is a median of the repetitions; the ratios are Visq's time over the peer's
+ * on the same batch, with transformers' default attention ({@code sdpa}; {@value #PEER_ATTENTION_VARIABLE}{@code =eager}
+ * selects the unfused one). Every figure is a median of the repetitions; the ratios are Visq's time over the peer's
  * (> 1: Visq slower); generation is compared per generated token, since Visq's responses may end early.
  */
 public final class ModelBench {
+    /** The peer's transformers attention implementation: {@code sdpa} (its default for Qwen) or {@code eager}. */
+    static final String PEER_ATTENTION_VARIABLE = "VISQ_PEER_ATTENTION";
+
     /** The longest the peer may run. */
     static final Duration PEER_TIMEOUT = Duration.ofMinutes(60);
+
+    /** Visq's mean response length, as a fraction of the peer's fixed one, above which generation is like for like. */
+    static final double COMPARABLE_LENGTH = 0.9;
 
     private final Config config;
     private final PrintStream out;
@@ -121,7 +128,8 @@ public final class ModelBench {
         List<String> arguments = List.of("--checkpoint", model.checkpoint().directory().toAbsolutePath().toString(),
                 "--group", Integer.toString(groupSize), "--new-tokens", Integer.toString(sampling.maxNewTokens()),
                 "--prompt-json", input.toAbsolutePath().toString(), "--repetitions", Integer.toString(repetitions),
-                "--result-json", resultFile.toAbsolutePath().toString());
+                "--result-json", resultFile.toAbsolutePath().toString(), "--attention",
+                environment.getOrDefault(PEER_ATTENTION_VARIABLE, "sdpa"));
         resultFile.toFile().delete();
         PeerLauncher.Outcome outcome = launcher.run(arguments, PEER_TIMEOUT);
         if (outcome.exitCode() != 0 || !resultFile.toFile().isFile()) {
@@ -153,6 +161,13 @@ public final class ModelBench {
                 + "%.2f (Visq %.1f vs peer %.1f tokens per rollout), learner step %.2f%n",
                 tokens / visq.tokensPerSecond(), rollouts / visq.rolloutsPerSecond(), visq.tokensPerRollout(),
                 peer.tokensPerRollout(), visq.learnerMillis() / learner);
+        if (visq.tokensPerRollout() < COMPARABLE_LENGTH * peer.tokensPerRollout()) {
+            out.printf(Locale.ROOT, "note: Visq's responses ended at eos after %.0f%% of the peer's length, so the "
+                    + "generation ratios bracket the truth: per token it is against Visq (its batch shrinks as rows "
+                    + "finish, the peer's never does), per rollout in its favour; fewer new tokens (--set "
+                    + "visq.training.sampling.max-new-tokens=N) make them agree%n",
+                    100 * visq.tokensPerRollout() / peer.tokensPerRollout());
+        }
     }
 
     /** Each response's per-token log-probs at temperature 1 under a fresh policy (version 0: the base model). */
