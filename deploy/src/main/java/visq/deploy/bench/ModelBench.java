@@ -164,8 +164,7 @@ public final class ModelBench {
         if (visq.tokensPerRollout() < COMPARABLE_LENGTH * peer.tokensPerRollout()) {
             out.printf(Locale.ROOT, "note: Visq's responses ended at eos after %.0f%% of the peer's length, so the "
                     + "generation ratios bracket the truth: per token it is against Visq (its batch shrinks as rows "
-                    + "finish, the peer's never does), per rollout in its favour; fewer new tokens (--set "
-                    + "visq.training.sampling.max-new-tokens=N) make them agree%n",
+                    + "finish, the peer's never does), per rollout in its favour%n",
                     100 * visq.tokensPerRollout() / peer.tokensPerRollout());
         }
     }
