@@ -43,8 +43,10 @@ public final class VisqCommand {
             "  status [--host H] [--port P] [--token T]          cluster members and training progress",
             "  eval   [--checkpoint DIR] [--out DIR] [--samples N --temperature T] [--task score|score-number]",
             "         [--max-images N]   reports (Markdown, JSON), plots and summary for the held-out splits",
-            "  bench  [--scoring-seconds S] [--async-steps N] [--scaling-steps N] [--only scoring|load|scaling]",
+            "  bench  [--scoring-seconds S] [--async-steps N] [--scaling-steps N] [--only scoring|load|scaling|model]",
             "         throughput and latency, measured in one run",
+            "         model: [--model-checkpoint DIR] [--repetitions 5]  rollouts/s and GRPO step time of the model",
+            "         (a Qwen checkpoint with --model-checkpoint) next to transformers on the same work, as ratios",
             "         load: [--load-seconds 60] [--rate 15]  steady open-loop load, then overload; heap before/after",
             "         scaling: [--scaling-steps 48]  GRPO samples/s with 1 vs 2 rollout nodes, each a separate JVM",
             "  export-adapter [--checkpoint DIR] --out DIR [--set key=value]...   a Qwen run's newest LoRA adapters as a",
@@ -80,10 +82,18 @@ public final class VisqCommand {
                 exit = evaluate(options);
                 break;
             case "bench":
-                visq.deploy.bench.Benchmarks bench = new visq.deploy.bench.Benchmarks(NodeLauncher.configure(
-                        options.value("--config", "local.conf"), options.overrides, System.getenv()), System.out);
+                if (options.values.containsKey("--model-checkpoint")) {
+                    options.overrides.putAll(visq.deploy.bench.ModelCheckpointOption.overrides(
+                            Path.of(options.value("--model-checkpoint", ""))));
+                }
+                Config benchConfig = NodeLauncher.configure(options.value("--config", "local.conf"), options.overrides,
+                        System.getenv());
+                visq.deploy.bench.Benchmarks bench = new visq.deploy.bench.Benchmarks(benchConfig, System.out);
                 int scoringSeconds = Integer.parseInt(options.value("--scoring-seconds", "20"));
-                if (options.value("--only", "").equals("scoring")) {
+                if (options.value("--only", "").equals("model") || options.values.containsKey("--model-checkpoint")) {
+                    visq.deploy.bench.ModelBench.forCommandLine(benchConfig, System.out)
+                            .run(Integer.parseInt(options.value("--repetitions", "5")));
+                } else if (options.value("--only", "").equals("scoring")) {
                     bench.runScoring(scoringSeconds);
                 } else if (options.value("--only", "").equals("load")) {
                     bench.runLoad(Integer.parseInt(options.value("--load-seconds", "60")),

@@ -15,7 +15,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -29,7 +28,6 @@ import visq.gpu.image.ImageLimits;
 
 import visq.gpu.image.ImageTensor;
 import visq.gpu.model.EncodedWeights;
-import visq.gpu.model.GeneratedResponse;
 import visq.gpu.model.PolicyModelConfig;
 import visq.gpu.model.PolicyModel;
 import visq.gpu.model.PolicyModels;
@@ -37,10 +35,6 @@ import visq.gpu.model.SamplingSettings;
 import visq.gpu.tasks.PolicyPrompt;
 import visq.gpu.tasks.PromptCatalogue;
 import visq.gpu.tasks.QualityTask;
-import visq.gpu.training.GrpoSample;
-import visq.gpu.training.LearningRateSchedule;
-import visq.gpu.training.MethodPreset;
-import visq.gpu.training.PolicyTrainer;
 import visq.protocol.api.ScoreRequest;
 import visq.protocol.api.ScoringServiceClient;
 
@@ -87,37 +81,12 @@ public final class Benchmarks {
         PolicyPrompt prompt = PromptCatalogue.prompt(QualityTask.DEGRADATION, List.of(image));
         int groupSize = config.getInt("visq.training.group-size");
         SamplingSettings sampling = new SamplingSettings(1.0, 50, 1.0, config.getInt("visq.training.sampling.max-new-tokens"), false);
-        try (PolicyModel policy = PolicyModels.create(model, "cpu");
-                PolicyTrainer trainer = new PolicyTrainer(PolicyModels.create(model, "cpu"),
-                        Optional.of(PolicyModels.create(model, "cpu")), MethodPreset.compact(),
-                        new LearningRateSchedule(1e-4, 0, 1000), 1000)) {
-            policy.generate(prompt, groupSize, sampling, 0); // warm-up
-            long tokens = 0;
-            int groups = 20;
-            long started = System.nanoTime();
-            List<GrpoSample> samples = new ArrayList<>();
-            for (int i = 0; i < groups; i++) {
-                for (GeneratedResponse response : policy.generate(prompt, groupSize, sampling, i + 1)) {
-                    tokens += response.tokenIds().length;
-                    if (samples.size() < 4 * groupSize) {
-                        samples.add(new GrpoSample(prompt, response.tokenIds(), response.logProbs(),
-                                (samples.size() % 3) - 1.0));
-                    }
-                }
-            }
-            double seconds = (System.nanoTime() - started) / 1e9;
-            out.printf(Locale.ROOT, "rollout worker: %.1f rollouts/s, %.0f tokens/s (%d groups of %d, %.1f tokens "
-                    + "per rollout, one worker, one thread)%n", groups * groupSize / seconds, tokens / seconds, groups,
-                    groupSize, (double) tokens / (groups * groupSize));
-            trainer.grpoStep(samples); // warm-up
-            int steps = 10;
-            long learnerStarted = System.nanoTime();
-            for (int i = 0; i < steps; i++) {
-                trainer.grpoStep(samples);
-            }
-            out.printf(Locale.ROOT, "learner: %.1f ms per GRPO step (%d rollouts: 4 prompts x G=%d)%n",
-                    (System.nanoTime() - learnerStarted) / 1e6 / steps, samples.size(), groupSize);
-        }
+        PolicyThroughput.Result measured = PolicyThroughput.measure(model, prompt, groupSize, sampling, 20, 10);
+        out.printf(Locale.ROOT, "rollout worker: %.1f rollouts/s, %.0f tokens/s (median of %d groups of %d, %.1f tokens "
+                + "per rollout, one worker, one thread)%n", measured.rolloutsPerSecond(), measured.tokensPerSecond(),
+                measured.groups(), groupSize, measured.tokensPerRollout());
+        out.printf(Locale.ROOT, "learner: %.1f ms per GRPO step (median of %d; %d rollouts: 4 prompts x G=%d)%n",
+                measured.learnerMillis(), measured.steps(), measured.learnerBatch().size(), groupSize);
     }
 
     private void weightPush(PolicyModelConfig model) throws Exception {

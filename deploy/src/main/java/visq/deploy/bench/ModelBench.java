@@ -1,0 +1,196 @@
+package visq.deploy.bench;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
+import com.typesafe.config.Config;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import visq.actors.cluster.ModelSettings;
+import visq.gpu.image.ImageDecoder;
+import visq.gpu.image.ImageLimits;
+import visq.gpu.image.ImageTensor;
+import visq.gpu.image.InvalidImageException;
+import visq.gpu.model.PolicyModel;
+import visq.gpu.model.PolicyModelConfig;
+import visq.gpu.model.PolicyModels;
+import visq.gpu.model.SamplingSettings;
+import visq.gpu.model.qwen.QwenModelConfig;
+import visq.gpu.tasks.PolicyPrompt;
+import visq.gpu.tasks.PromptCatalogue;
+import visq.gpu.tasks.QualityTask;
+import visq.gpu.training.GrpoSample;
+
+/**
+ * {@code visq bench --only model [--model-checkpoint DIR]}: the configured policy ({@code visq.model}) on the CPU, on
+ * one thread, next to a PyTorch peer doing the same work. Visq: rollouts/s and tokens/s generating G samples of one
+ * image prompt (temperature 1, top-k 50, top-p 1, {@code visq.training.sampling.max-new-tokens}), and ms per GRPO
+ * learner step over 4 groups × G responses ({@link PolicyThroughput}, as {@code visq bench} measures the compact
+ * model). The peer, for a Qwen checkpoint, is {@code tools/qwen-reference/bench_peer.py} (transformers + peft): it
+ * reads the prompt ids, pixel values, grid and the learner batch this bench writes ({@link PeerInput}), first checks
+ * that its per-token log-probs of those responses equal Visq's within {@value PeerInput#LOG_PROB_TOLERANCE}, then
+ * times {@code generate} of G samples (eos disabled, so every response has the maximum length) and one LoRA GRPO step
+ * on the same batch, with transformers' default attention ({@code sdpa}; {@value #PEER_ATTENTION_VARIABLE}{@code =eager}
+ * selects the unfused one). Every figure is a median of the repetitions; the ratios are Visq's time over the peer's
+ * (> 1: Visq slower); generation is compared per generated token, since Visq's responses may end early.
+ */
+public final class ModelBench {
+    /** The peer's transformers attention implementation: {@code sdpa} (its default for Qwen) or {@code eager}. */
+    static final String PEER_ATTENTION_VARIABLE = "VISQ_PEER_ATTENTION";
+
+    /** The longest the peer may run. */
+    static final Duration PEER_TIMEOUT = Duration.ofMinutes(60);
+
+    /** Visq's mean response length, as a fraction of the peer's fixed one, above which generation is like for like. */
+    static final double COMPARABLE_LENGTH = 0.9;
+
+    private final Config config;
+    private final PrintStream out;
+    private final Map<String, String> environment;
+    private final Path image;
+    private final Path workDirectory;
+
+    /**
+     * @param environment where {@value PeerLauncher#PYTHON_VARIABLE} is looked up
+     * @param image the image of the bench prompt (prepared as the model prepares images)
+     * @param workDirectory where the peer's input and result files go
+     */
+    public ModelBench(Config config, PrintStream out, Map<String, String> environment, Path image,
+            Path workDirectory) {
+        this.config = config;
+        this.out = out;
+        this.environment = Map.copyOf(environment);
+        this.image = image;
+        this.workDirectory = workDirectory;
+    }
+
+    /** The bench as {@code visq bench} runs it: the shared CLIVE image 100.png, files under target/visq-bench. */
+    public static ModelBench forCommandLine(Config config, PrintStream out) {
+        Path shared = Path.of(config.getString("visq.data.shared-dir"));
+        return new ModelBench(config, out, System.getenv(), shared.resolve("data/clive/images/100.png"),
+                Path.of("target", "visq-bench"));
+    }
+
+    /**
+     * Measures Visq, then the peer when it can run, and prints both and their ratios.
+     *
+     * @param repetitions timed groups and timed learner steps, each side
+     * @throws IOException when the image cannot be read
+     * @throws InvalidImageException when the image cannot be decoded
+     */
+    public void run(int repetitions) throws IOException, InvalidImageException {
+        PolicyModelConfig model = ModelSettings.fromConfig(config);
+        ImageTensor prepared = model.imagePreparation().preprocess(ImageDecoder.decode(image, ImageLimits.defaults()));
+        PolicyPrompt prompt = PromptCatalogue.prompt(QualityTask.DEGRADATION, List.of(prepared));
+        int groupSize = config.getInt("visq.training.group-size");
+        SamplingSettings sampling = SamplingSettings.sampling(1.0, 50, 1.0,
+                config.getInt("visq.training.sampling.max-new-tokens"));
+        out.printf(Locale.ROOT, "model bench: %s; G=%d, up to %d new tokens, temperature 1, top-k 50, top-p 1; "
+                + "median of %d; %d cores, one thread%n", model.modelId(), groupSize, sampling.maxNewTokens(),
+                repetitions, Runtime.getRuntime().availableProcessors());
+        PolicyThroughput.Result visq = PolicyThroughput.measure(model, prompt, groupSize, sampling, repetitions,
+                repetitions);
+        out.printf(Locale.ROOT, "visq generation: %.2f rollouts/s, %.1f tokens/s (median of %d groups of G=%d, %.1f "
+                + "tokens per rollout)%n", visq.rolloutsPerSecond(), visq.tokensPerSecond(), visq.groups(), groupSize,
+                visq.tokensPerRollout());
+        out.printf(Locale.ROOT, "visq learner: %.1f ms per GRPO step (median of %d; %d rollouts: %d groups of G=%d; "
+                + "policy forward+backward, reference forward, clip, AdamW)%n", visq.learnerMillis(), visq.steps(),
+                visq.learnerBatch().size(), PolicyThroughput.LEARNER_GROUPS, groupSize);
+        if (!(model instanceof QwenModelConfig)) {
+            out.println("peer skipped: the transformers peer runs Qwen checkpoints only (visq.model.kind is "
+                    + model.kind() + ")");
+            return;
+        }
+        QwenModelConfig qwen = (QwenModelConfig) model;
+        PeerInput.EncodedPrompt encoded = PeerInput.encode(qwen, prompt);
+        Path input = workDirectory.resolve("model-peer-input.json");
+        PeerInput.write(input, qwen, encoded, groupSize, sampling, visq.learnerBatch(),
+                baseLogProbs(qwen, visq.learnerBatch()));
+        out.printf(Locale.ROOT, "peer input: %s (prompt of %d tokens, %d image(s), %d responses)%n",
+                input.toAbsolutePath(), encoded.ids().length, encoded.images().size(), visq.learnerBatch().size());
+        PeerLauncher.Lookup lookup = PeerLauncher.locate(environment);
+        if (lookup.launcher().isEmpty()) {
+            out.println("peer skipped: " + lookup.reason());
+            return;
+        }
+        runPeer(lookup.launcher().get(), qwen, input, groupSize, sampling, repetitions, visq);
+    }
+
+    private void runPeer(PeerLauncher launcher, QwenModelConfig model, Path input, int groupSize,
+            SamplingSettings sampling, int repetitions, PolicyThroughput.Result visq) {
+        Path resultFile = workDirectory.resolve("model-peer-result.json");
+        List<String> arguments = List.of("--checkpoint", model.checkpoint().directory().toAbsolutePath().toString(),
+                "--group", Integer.toString(groupSize), "--new-tokens", Integer.toString(sampling.maxNewTokens()),
+                "--prompt-json", input.toAbsolutePath().toString(), "--repetitions", Integer.toString(repetitions),
+                "--result-json", resultFile.toAbsolutePath().toString(), "--attention",
+                environment.getOrDefault(PEER_ATTENTION_VARIABLE, "sdpa"));
+        resultFile.toFile().delete();
+        PeerLauncher.Outcome outcome = launcher.run(arguments, PEER_TIMEOUT);
+        if (outcome.exitCode() != 0 || !resultFile.toFile().isFile()) {
+            out.println("peer failed (" + launcher.python() + ", exit " + outcome.exitCode() + "); no ratios. Its last "
+                    + "lines:");
+            outcome.tail(15).forEach(line -> out.println("  | " + line));
+            return;
+        }
+        PeerResult peer = PeerResult.read(resultFile);
+        if (!peer.sameModel()) {
+            out.printf(Locale.ROOT, "peer is not the same model: %s gives per-token log-probs up to %.3g away from "
+                    + "Visq's (tolerance %.0e, %d tokens); no ratios%n", peer.versions(),
+                    peer.maxLogProbDifference(), PeerInput.LOG_PROB_TOLERANCE, peer.comparedTokens());
+            return;
+        }
+        double rollouts = Median.of(peer.rolloutsPerSecond());
+        double tokens = Median.of(peer.tokensPerSecond());
+        double learner = Median.of(peer.learnerMillis());
+        out.printf(Locale.ROOT, "peer model check: %s reproduces Visq's log-probs of the %d responses (max |diff| "
+                + "%.2g over %d tokens, tolerance %.0e)%n", peer.versions(), visq.learnerBatch().size(),
+                peer.maxLogProbDifference(), peer.comparedTokens(), PeerInput.LOG_PROB_TOLERANCE);
+        out.printf(Locale.ROOT, "peer generation: %.2f rollouts/s, %.1f tokens/s (median of %d groups of G=%d, %.1f "
+                + "tokens per rollout, eos disabled; %s attention)%n", rollouts, tokens, peer.rolloutsPerSecond().size(),
+                groupSize, peer.tokensPerRollout(), peer.attention());
+        out.printf(Locale.ROOT, "peer learner: %.1f ms per GRPO step (median of %d; the same %d responses, peft LoRA "
+                + "r=%d alpha=%s on %s)%n", learner, peer.learnerMillis().size(), visq.learnerBatch().size(),
+                model.lora().rank(), formatted(model.lora().alpha()), String.join(",", model.lora().targets()));
+        out.printf(Locale.ROOT, "ratio Visq/peer (time; > 1 = Visq slower): generation per token %.2f, per rollout "
+                + "%.2f (Visq %.1f vs peer %.1f tokens per rollout), learner step %.2f%n",
+                tokens / visq.tokensPerSecond(), rollouts / visq.rolloutsPerSecond(), visq.tokensPerRollout(),
+                peer.tokensPerRollout(), visq.learnerMillis() / learner);
+        if (visq.tokensPerRollout() < COMPARABLE_LENGTH * peer.tokensPerRollout()) {
+            out.printf(Locale.ROOT, "note: Visq's responses ended at eos after %.0f%% of the peer's length, so the "
+                    + "generation ratios bracket the truth: per token it is against Visq (its batch shrinks as rows "
+                    + "finish, the peer's never does), per rollout in its favour%n",
+                    100 * visq.tokensPerRollout() / peer.tokensPerRollout());
+        }
+    }
+
+    /** Each response's per-token log-probs at temperature 1 under a fresh policy (version 0: the base model). */
+    private static List<float[]> baseLogProbs(PolicyModelConfig model, List<GrpoSample> batch) {
+        List<PolicyPrompt> prompts = new ArrayList<>(batch.size());
+        List<int[]> responses = new ArrayList<>(batch.size());
+        for (GrpoSample sample : batch) {
+            prompts.add(sample.prompt());
+            responses.add(sample.tokens());
+        }
+        try (PolicyModel base = PolicyModels.create(model, "cpu");
+                NDManager scope = NDManager.newBaseManager(base.device())) {
+            NDArray logProbs = base.responseLogProbs(scope, prompts, responses, 1.0);
+            int width = Math.toIntExact(logProbs.getShape().get(1));
+            float[] flat = logProbs.toFloatArray();
+            List<float[]> rows = new ArrayList<>(batch.size());
+            for (int i = 0; i < batch.size(); i++) {
+                rows.add(Arrays.copyOfRange(flat, i * width, i * width + responses.get(i).length));
+            }
+            return rows;
+        }
+    }
+
+    private static String formatted(double value) {
+        return value == Math.rint(value) ? Long.toString((long) value) : Double.toString(value);
+    }
+}

@@ -1,0 +1,108 @@
+package visq.deploy.bench;
+
+import com.google.gson.JsonArray;
+import com.google.gson.JsonElement;
+import com.google.gson.JsonObject;
+import com.google.gson.JsonParseException;
+import com.google.gson.JsonParser;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * What bench_peer.py measured, read from its result JSON: library versions, whether it reproduced Visq's per-token
+ * log-probs (and by how much they differ), and, only when it did, its per-repetition generation rates and learner
+ * step times.
+ *
+ * @param versions "transformers X, torch Y, peft Z"
+ * @param attention the attention implementation the peer ran
+ * @param maxLogProbDifference largest |peer − Visq| over every response token
+ * @param comparedTokens response tokens compared
+ * @param sameModel whether the difference is within the tolerance
+ * @param rolloutsPerSecond per timed group (empty when not the same model)
+ * @param tokensPerSecond per timed group
+ * @param tokensPerRollout new tokens per response (fixed: eos is disabled)
+ * @param learnerMillis per timed learner step
+ */
+record PeerResult(String versions, String attention, double maxLogProbDifference, long comparedTokens,
+        boolean sameModel, List<Double> rolloutsPerSecond, List<Double> tokensPerSecond, double tokensPerRollout,
+        List<Double> learnerMillis) {
+
+    PeerResult {
+        rolloutsPerSecond = List.copyOf(rolloutsPerSecond);
+        tokensPerSecond = List.copyOf(tokensPerSecond);
+        learnerMillis = List.copyOf(learnerMillis);
+    }
+
+    /**
+     * Reads the peer's result file.
+     *
+     * @throws IllegalArgumentException when the file is not the peer's result JSON (naming the missing field)
+     */
+    static PeerResult read(Path file) {
+        JsonObject json;
+        try {
+            json = JsonParser.parseString(Files.readString(file, StandardCharsets.UTF_8)).getAsJsonObject();
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot read the peer's result " + file, e);
+        } catch (JsonParseException | IllegalStateException e) {
+            throw new IllegalArgumentException("the peer's result " + file + " is not a JSON object: "
+                    + e.getMessage(), e);
+        }
+        JsonObject versions = object(json, "versions", file);
+        String described = "transformers " + string(versions, "transformers", file) + ", torch "
+                + string(versions, "torch", file) + ", peft " + string(versions, "peft", file);
+        boolean same = field(json, "same_model", file).getAsBoolean();
+        List<Double> rollouts = List.of();
+        List<Double> tokens = List.of();
+        List<Double> learner = List.of();
+        double perRollout = Double.NaN;
+        if (same) {
+            JsonObject generation = object(json, "generation", file);
+            rollouts = numbers(generation, "rollouts_per_second", file);
+            tokens = numbers(generation, "tokens_per_second", file);
+            perRollout = field(generation, "tokens_per_rollout", file).getAsDouble();
+            learner = numbers(json, "learner_ms", file);
+        }
+        return new PeerResult(described, string(json, "attention", file),
+                field(json, "logprob_max_abs_diff", file).getAsDouble(),
+                field(json, "logprob_tokens", file).getAsLong(), same, rollouts, tokens, perRollout, learner);
+    }
+
+    private static JsonElement field(JsonObject json, String name, Path file) {
+        JsonElement value = json.get(name);
+        if (value == null || value.isJsonNull()) {
+            throw new IllegalArgumentException("the peer's result " + file + " lacks field " + name);
+        }
+        return value;
+    }
+
+    private static JsonObject object(JsonObject json, String name, Path file) {
+        JsonElement value = field(json, name, file);
+        if (!value.isJsonObject()) {
+            throw new IllegalArgumentException("field " + name + " of " + file + " is not an object");
+        }
+        return value.getAsJsonObject();
+    }
+
+    private static String string(JsonObject json, String name, Path file) {
+        return field(json, name, file).getAsString();
+    }
+
+    private static List<Double> numbers(JsonObject json, String name, Path file) {
+        JsonElement value = field(json, name, file);
+        if (!value.isJsonArray() || value.getAsJsonArray().isEmpty()) {
+            throw new IllegalArgumentException("field " + name + " of " + file + " is not a non-empty array");
+        }
+        JsonArray array = value.getAsJsonArray();
+        List<Double> numbers = new ArrayList<>(array.size());
+        for (JsonElement element : array) {
+            numbers.add(element.getAsDouble());
+        }
+        return numbers;
+    }
+}
