@@ -20,31 +20,11 @@ import visq.gpu.tasks.PolicyPrompt;
  * log-probabilities come from generation, importance ratios from {@code responseLogProbs}, and a disagreement
  * would bias every ratio.
  *
- * <h2>LoraReady: how a pretrained Qwen2-VL implements this interface</h2>
- * <ul>
- *   <li><b>Tokenizer</b>: {@link #tokenizer()} wraps {@code ai.djl.huggingface.tokenizers.HuggingFaceTokenizer}
- *       loaded from the checkpoint's {@code tokenizer.json} (offline, from a local directory); {@code eosId} is
- *       {@code <|im_end|>}, {@code padId} {@code <|endoftext|>}; {@code bosId} is the id that starts the assistant
- *       turn. The compact model's short learned task token is replaced by the full chat template: system text,
- *       user text with {@code <|vision_start|><|image_pad|>...<|vision_end|>} per image, then
- *       {@code <|im_start|>assistant\n}. Prompts are never truncated (method.md §3): a prompt plus
- *       {@code maxNewTokens} that exceeds the context is rejected, or the images are resized.</li>
- *   <li><b>Weights</b>: the frozen base is read from {@code *.safetensors} (bf16) onto the GPU by a small reader
- *       (header JSON + raw little-endian data) into one base {@link NDManager}; no weight of the base is ever
- *       exported.</li>
- *   <li><b>LoRA</b>: for each adapted projection (q, k, v, o; optionally the MLP) two matrices {@code A [r, in]}
- *       (random init) and {@code B [out, r]} (zero init) with scale {@code alpha / r}; the forward adds
- *       {@code scale * x A^T B^T} to the frozen projection. {@link #trainableParameters()} returns exactly the
- *       LoRA matrices (float32 masters, cast to bf16 in the forward), so an optimizer, the gradient norm clip and
- *       {@link #exportWeights(long)} see only them: a snapshot of a 7B model with rank 64 is tens of MB, not
- *       14 GB. {@code WeightSnapshot.model_config} carries the base checkpoint id plus the LoRA rank/alpha/targets,
- *       and {@link #importWeights} rejects a snapshot made for another base.</li>
- *   <li><b>Generation</b>: the same contract (prefill once, batch the G samples, KV cache, sampling in Java on
- *       float32 logits); on a GPU the per-step logits copy is {@code [G, vocab]} floats, which is small next to the
- *       forward pass.</li>
- *   <li><b>Reference policy</b>: the frozen base with LoRA disabled (or a second instance at an older version)
- *       gives {@code log pi_ref} for the KL term without a second copy of the base.</li>
- * </ul>
+ * <h2>Implementations</h2>
+ * {@link CompactVisionLanguagePolicy} (trained from scratch, every weight trainable) and
+ * {@code visq.gpu.model.qwen.QwenVisionLanguagePolicy} (a pretrained Qwen2-VL / Qwen2.5-VL whose frozen base is
+ * shared per node and device; only its LoRA adapters are trainable, exported and imported, and a second instance of
+ * the same config is GRPO's reference without a second copy of the base). Both pass {@code PolicyModelContractTest}.
  */
 public interface PolicyModel extends AutoCloseable {
 
