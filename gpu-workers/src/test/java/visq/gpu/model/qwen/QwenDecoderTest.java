@@ -43,6 +43,7 @@ class QwenDecoderTest {
                 NDArray logits = decoder.logits(weights, decoder.forward(weights, null, embeds, cosSin, null));
                 float[] expected = golden.floats(prompt + ".logits");
                 double difference = QwenFixtures.maxAbsDifference(expected, logits.toFloatArray());
+                System.out.printf("%s %s: max |logit difference| %.2e%n", variant, prompt, difference);
                 assertTrue(difference < 1e-4, variant + " " + prompt + ": max |logit difference| " + difference);
 
                 // the same through the KV cache: the prompt minus its last token, then the last token alone
@@ -58,6 +59,7 @@ class QwenDecoderTest {
                 float[] lastExpected = new float[vocabulary];
                 System.arraycopy(expected, (length - 1) * vocabulary, lastExpected, 0, vocabulary);
                 double cached = QwenFixtures.maxAbsDifference(lastExpected, last.toFloatArray());
+                System.out.printf("%s %s: KV cache, last logits max |difference| %.2e%n", variant, prompt, cached);
                 assertTrue(cached < 1e-4, variant + " " + prompt + ": cached max |difference| " + cached);
                 assertEquals(length, cache.length());
             }

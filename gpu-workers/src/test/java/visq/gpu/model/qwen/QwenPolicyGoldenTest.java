@@ -45,6 +45,7 @@ class QwenPolicyGoldenTest {
                 float[] actual = policy.responseLogProbs(scope, List.of(prompt), List.of(response),
                         Double.parseDouble(case_[0])).toFloatArray();
                 double difference = QwenFixtures.maxAbsDifference(golden.floats(case_[1]), actual);
+                System.out.printf("%s T=%s: max |log-prob difference| %.2e%n", variant, case_[0], difference);
                 assertTrue(difference < 1e-4, variant + " T=" + case_[0] + ": max |log-prob difference| " + difference);
             }
         }
@@ -65,6 +66,7 @@ class QwenPolicyGoldenTest {
                 NDArray logProbs = policy.responseLogProbs(scope, List.of(prompt), List.of(response), 1.0);
                 double difference = QwenFixtures.maxAbsDifference(golden.floats("lora.prompt1.response_logprobs_t1"),
                         logProbs.toFloatArray());
+                System.out.printf("%s with the PEFT adapter: max |log-prob difference| %.2e%n", variant, difference);
                 assertTrue(difference < 1e-4, variant + " with adapter: max |log-prob difference| " + difference);
                 NDArray ratio = logProbs.sub(logProbs.stopGradient()).exp();
                 NDArray loss = ratio.mul(ScalarArrays.of(scope, 0.7)).sum().neg()
@@ -77,6 +79,7 @@ class QwenPolicyGoldenTest {
                 try (NDArray gradient = policy.trainableParameters().get(i).getGradient()) {
                     double difference = QwenFixtures.maxAbsDifference(golden.floats("lora.grad." + peftName),
                             gradient.toFloatArray());
+                    System.out.printf("%s gradient of %s: max |difference| %.2e%n", variant, peftName, difference);
                     assertTrue(difference < 1e-4, variant + " gradient of " + peftName + ": max |difference| "
                             + difference);
                 }
