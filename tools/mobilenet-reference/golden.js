@@ -11,7 +11,8 @@
 // Java reads exactly the same pixels; the photo is a losslessly stored CLIVE PNG from shared/data.
 //
 // Usage (from this folder): npm ci && node golden.js [--shared ../../../shared]
-//   writes ../../gpu-workers/src/test/resources/mobilenet/{mobilenet-golden.json, synthetic-*.png}
+//   writes ../../gpu-workers/src/test/resources/mobilenet/{mobilenet-golden.json, synthetic-*.png} and the tiny
+//   test model {tiny-model.json, tiny.bin} with its reference outputs tiny-golden.json
 
 'use strict';
 
@@ -172,6 +173,139 @@ function summarise(values, layer) {
   return summary;
 }
 
+
+// ---------------------------------------------------------------------------------------------------------------
+// A tiny Keras model exercising what MobileNetV2 does not: 'same' padding with stride 2 on odd and even sizes (TF
+// pads the extra pixel at the bottom/right), convolution biases and activations, depth multiplier 2, asymmetric
+// ZeroPadding2D, AveragePooling2D, Dense with softmax. Its weights are stored with each storage the TF.js format
+// has (float32, uint8, uint16, float16), and the reference outputs come from loading those bytes back in tfjs.
+
+function buildTinyModel() {
+  const input = tfl.input({ shape: [9, 10, 3], name: 'tiny_input' });
+  const conv = tfl.layers.conv2d({ name: 'conv_same_s2', filters: 4, kernelSize: 3, strides: 2, padding: 'same',
+    useBias: true, activation: 'relu' }).apply(input);
+  const bn = tfl.layers.batchNormalization({ name: 'bn', epsilon: 0.001 }).apply(conv);
+  const relu = tfl.layers.reLU({ name: 'relu_cap', maxValue: 1 }).apply(bn);
+  const depthwise = tfl.layers.depthwiseConv2d({ name: 'depthwise_m2', kernelSize: 3, depthMultiplier: 2,
+    padding: 'same', useBias: true }).apply(relu);
+  const pointwise = tfl.layers.conv2d({ name: 'pointwise', filters: 8, kernelSize: 1, useBias: false })
+    .apply(relu);
+  const sum = tfl.layers.add({ name: 'add' }).apply([depthwise, pointwise]);
+  const padded = tfl.layers.zeroPadding2d({ name: 'pad', padding: [[1, 0], [0, 2]] }).apply(sum);
+  const pooled = tfl.layers.averagePooling2d({ name: 'pool', poolSize: 2, strides: 2, padding: 'valid' })
+    .apply(padded);
+  const flat = tfl.layers.flatten({ name: 'flatten' }).apply(pooled);
+  const dense = tfl.layers.dense({ name: 'dense_relu', units: 6, activation: 'relu' }).apply(flat);
+  const dropped = tfl.layers.dropout({ name: 'dropout', rate: 0.5 }).apply(dense);
+  const out = tfl.layers.dense({ name: 'dense_softmax', units: 3, activation: 'softmax' }).apply(dropped);
+  const model = tfl.model({ inputs: input, outputs: out, name: 'tiny' });
+  // deterministic weights; variances positive
+  model.weights.forEach((w, k) => {
+    const size = w.shape.reduce((a, b) => a * b, 1);
+    const values = new Float32Array(size);
+    for (let i = 0; i < size; i++) {
+      const wave = Math.sin(0.7 * i + 1.3 * k) * 0.6 + Math.cos(0.23 * i * (k + 1)) * 0.25;
+      values[i] = w.name.includes('moving_variance') ? 0.5 + Math.abs(wave) : wave;
+    }
+    w.write(tf.tensor(values, w.shape));
+  });
+  return model;
+}
+
+function halfBits(value) {
+  // float32 -> IEEE binary16, round to nearest even (normal and subnormal range; these weights are small)
+  const f = new Float32Array([value]);
+  const bits = new Uint32Array(f.buffer)[0];
+  const sign = (bits >>> 16) & 0x8000;
+  const exponent = ((bits >>> 23) & 0xff) - 127 + 15;
+  let mantissa = bits & 0x7fffff;
+  if (exponent <= 0) {
+    const shift = 14 - exponent;
+    mantissa |= 0x800000;
+    let half = mantissa >>> (shift - 1 + 1);
+    const rest = mantissa & ((1 << shift) - 1);
+    const halfway = 1 << (shift - 1);
+    if (rest > halfway || (rest === halfway && (half & 1))) half++;
+    return sign | half;
+  }
+  let half = (exponent << 10) | (mantissa >>> 13);
+  const rest = mantissa & 0x1fff;
+  if (rest > 0x1000 || (rest === 0x1000 && (half & 1))) half++;
+  return sign | half;
+}
+
+/** Re-encodes float32 weights with storage chosen by position: float32, uint8, uint16, float16, in turn. */
+function encodeMixed(specs, weightData) {
+  const floats = new Float32Array(weightData);
+  const chunks = [];
+  const manifest = [];
+  let offset = 0;
+  specs.forEach((spec, k) => {
+    const size = spec.shape.reduce((a, b) => a * b, 1);
+    const values = floats.subarray(offset, offset + size);
+    offset += size;
+    const storage = ['float32', 'uint8', 'uint16', 'float16'][k % 4];
+    const entry = { name: spec.name, shape: spec.shape, dtype: 'float32' };
+    if (storage === 'float32') {
+      chunks.push(Buffer.from(new Float32Array(values).buffer));
+    } else if (storage === 'float16') {
+      entry.quantization = { dtype: 'float16' };
+      chunks.push(Buffer.from(new Uint16Array(Array.from(values, halfBits)).buffer));
+    } else {
+      const levels = storage === 'uint8' ? 255 : 65535;
+      let min = Infinity;
+      let max = -Infinity;
+      for (const v of values) { min = Math.min(min, v); max = Math.max(max, v); }
+      const scale = max > min ? (max - min) / levels : 1;
+      const codes = Array.from(values, (v) => Math.round((v - min) / scale));
+      entry.quantization = { dtype: storage, min, scale };
+      chunks.push(Buffer.from((storage === 'uint8' ? new Uint8Array(codes) : new Uint16Array(codes)).buffer));
+    }
+    manifest.push(entry);
+  });
+  return { manifest, data: Buffer.concat(chunks) };
+}
+
+async function tinyGolden() {
+  const built = buildTinyModel();
+  let artifacts;
+  await built.save(tf.io.withSaveHandler(async (a) => { artifacts = a; return { modelArtifactsInfo: {} }; }));
+  const { manifest, data } = encodeMixed(artifacts.weightSpecs, artifacts.weightData);
+  const modelJson = {
+    format: 'layers-model',
+    generatedBy: 'tools/mobilenet-reference/golden.js',
+    modelTopology: artifacts.modelTopology,
+    weightsManifest: [{ paths: ['tiny.bin'], weights: manifest }],
+  };
+  fs.writeFileSync(path.join(outDir, 'tiny-model.json'), JSON.stringify(modelJson) + '\n');
+  fs.writeFileSync(path.join(outDir, 'tiny.bin'), data);
+
+  const reloaded = await tfl.loadLayersModel(tf.io.fromMemory({
+    modelTopology: artifacts.modelTopology,
+    weightSpecs: manifest,
+    weightData: data.buffer.slice(data.byteOffset, data.byteOffset + data.byteLength),
+  }));
+  const layers = reloaded.layers.filter((l) => l.getClassName() !== 'InputLayer');
+  const probe = tfl.model({ inputs: reloaded.inputs, outputs: layers.map((l) => l.output) });
+  const inputValues = new Float32Array(2 * 9 * 10 * 3);
+  for (let i = 0; i < inputValues.length; i++) inputValues[i] = Math.fround(((i * 37) % 101) / 50 - 1);
+  const outputs = probe.predict(tf.tensor4d(inputValues, [2, 9, 10, 3]));
+  const weights = {};
+  for (const w of reloaded.weights) {
+    weights[w.originalName] = Array.from(w.read().dataSync(), float);
+  }
+  const result = {
+    input: { shape: [2, 9, 10, 3], formula: 'value[i] = ((i * 37) % 101) / 50 - 1, flat NHWC index i' },
+    weights,
+    layers: layers.map((l, i) => ({
+      name: l.name, className: l.getClassName(), shape: outputs[i].shape,
+      full: Array.from(outputs[i].dataSync(), float),
+    })),
+  };
+  tf.dispose(outputs);
+  return result;
+}
+
 async function main() {
   await tf.setBackend('cpu');
   const model = await tfl.loadLayersModel(tf.io.fromMemory(loadArtifacts()));
@@ -226,9 +360,21 @@ async function main() {
     layers: described,
     images: results,
   };
+  const weightNames = ['Conv1/kernel', 'block_16_project_BN/moving_variance', 'dense_3/bias'];
+  golden.weights = {};
+  for (const w of model.weights) {
+    if (weightNames.includes(w.originalName)) {
+      golden.weights[w.originalName] = { shape: w.shape, first: Array.from(w.read().dataSync().slice(0, 8), float) };
+    }
+  }
   const target = path.join(outDir, 'mobilenet-golden.json');
   fs.writeFileSync(target, JSON.stringify(golden) + '\n');
   console.log(`wrote ${target} (${fs.statSync(target).size} bytes)`);
+
+  const tiny = await tinyGolden();
+  const tinyTarget = path.join(outDir, 'tiny-golden.json');
+  fs.writeFileSync(tinyTarget, JSON.stringify({ generator: 'tools/mobilenet-reference/golden.js', ...tiny }) + '\n');
+  console.log(`wrote ${tinyTarget} (${fs.statSync(tinyTarget).size} bytes)`);
 }
 
 main().catch((e) => {
