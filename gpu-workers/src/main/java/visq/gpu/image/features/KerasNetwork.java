@@ -35,7 +35,20 @@ public final class KerasNetwork implements AutoCloseable {
     private final int[] declaredInput;
     private final List<String> outputLayers;
 
-    private record Node(String name, String className, int[] inputs, NetworkLayer layer, int[] shape) {}
+    private record Node(String name, String className, int[] inputs, NetworkLayer layer, int[] shape,
+            String foldedInto) {}
+
+    /** How the network computes its layers. */
+    public enum Execution {
+        /** Every layer as Keras defines it; every layer's output can be read. */
+        LAYER_BY_LAYER,
+        /**
+         * Each batch normalisation that directly follows a convolution without activation, and is that convolution's
+         * only reader, is folded into the convolution's kernel and bias (faster; same outputs up to float32
+         * rounding). The convolution's own output can then no longer be read.
+         */
+        FOLD_BATCH_NORM
+    }
 
     private KerasNetwork(NDManager parameters, List<Node> nodes, int inputNode, int[] declaredInput,
             List<String> outputLayers) {
@@ -56,6 +69,11 @@ public final class KerasNetwork implements AutoCloseable {
      * so does a manifest weight no layer uses.
      */
     public static KerasNetwork load(TfjsLayersModel model, NDManager parent) {
+        return load(model, parent, Execution.LAYER_BY_LAYER);
+    }
+
+    /** Like {@link #load(TfjsLayersModel, NDManager)}, computing the layers as {@code execution} says. */
+    public static KerasNetwork load(TfjsLayersModel model, NDManager parent, Execution execution) {
         if (model.inputLayers().size() != 1) {
             throw new IllegalArgumentException("the model has " + model.inputLayers().size()
                     + " inputs; one image input is supported");
@@ -90,13 +108,13 @@ public final class KerasNetwork implements AutoCloseable {
                     }
                     declared = declaredInput(spec);
                     inputNode = nodes.size();
-                    node = new Node(spec.name(), spec.className(), inputs, null, declared);
+                    node = new Node(spec.name(), spec.className(), inputs, null, declared, null);
                 } else {
                     if (inputs.length == 0) {
                         throw new IllegalArgumentException("layer " + spec.name() + " has no inputs");
                     }
                     NetworkLayer layer = NetworkLayers.create(spec, model.weights(), used, parameters);
-                    node = new Node(spec.name(), spec.className(), inputs, layer, layer.outputShape(inputShapes));
+                    node = new Node(spec.name(), spec.className(), inputs, layer, layer.outputShape(inputShapes), null);
                 }
                 seen.put(spec.name(), nodes.size());
                 nodes.add(node);
@@ -114,10 +132,41 @@ public final class KerasNetwork implements AutoCloseable {
             if (!unused.isEmpty()) {
                 throw new IllegalArgumentException("weights that no layer uses: " + unused);
             }
+            if (execution == Execution.FOLD_BATCH_NORM) {
+                foldBatchNorms(nodes, model.outputLayers(), parameters);
+            }
             return new KerasNetwork(parameters, nodes, inputNode, declared, model.outputLayers());
         } catch (RuntimeException e) {
             parameters.close();
             throw e;
+        }
+    }
+
+    /** Folds each batch norm into the convolution before it where that changes nothing but rounding. */
+    private static void foldBatchNorms(List<Node> nodes, List<String> outputs, NDManager parameters) {
+        int[] readers = new int[nodes.size()];
+        for (Node node : nodes) {
+            for (int producer : node.inputs()) {
+                readers[producer]++;
+            }
+        }
+        for (int i = 0; i < nodes.size(); i++) {
+            Node norm = nodes.get(i);
+            if (!(norm.layer() instanceof NetworkLayers.BatchNormalization) || norm.inputs().length != 1) {
+                continue;
+            }
+            int producer = norm.inputs()[0];
+            Node conv = nodes.get(producer);
+            if (!(conv.layer() instanceof NetworkLayers.Convolution) || readers[producer] != 1
+                    || outputs.contains(conv.name()) || !((NetworkLayers.Convolution) conv.layer()).foldable()) {
+                continue;
+            }
+            NetworkLayers.Convolution folded = ((NetworkLayers.Convolution) conv.layer())
+                    .foldedWith((NetworkLayers.BatchNormalization) norm.layer(), parameters);
+            nodes.set(producer, new Node(conv.name(), conv.className(), conv.inputs(), folded, conv.shape(),
+                    norm.name()));
+            nodes.set(i, new Node(norm.name(), norm.className(), norm.inputs(), new NetworkLayers.Identity(norm.name()),
+                    norm.shape(), null));
         }
     }
 
@@ -195,6 +244,10 @@ public final class KerasNetwork implements AutoCloseable {
         int last = 0;
         for (String tap : taps) {
             int at = position(tap);
+            if (nodes.get(at).foldedInto() != null) {
+                throw new IllegalArgumentException("layer " + tap + " is folded into " + nodes.get(at).foldedInto()
+                        + "; load the network layer by layer to read its output");
+            }
             tapped[at] = true;
             last = Math.max(last, at);
         }

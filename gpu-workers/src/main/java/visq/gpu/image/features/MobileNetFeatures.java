@@ -78,9 +78,13 @@ public final class MobileNetFeatures implements AutoCloseable {
         return new MobileNetFeatures(network, false, settings);
     }
 
-    /** Loads the model at {@code modelJson} (TF.js layers format) with parameters under {@code parent}. */
+    /**
+     * Loads the model at {@code modelJson} (TF.js layers format) with parameters under {@code parent}, batch norms
+     * folded into the convolutions ({@link KerasNetwork.Execution#FOLD_BATCH_NORM}).
+     */
     public static MobileNetFeatures load(Path modelJson, NDManager parent, Settings settings) throws IOException {
-        KerasNetwork network = KerasNetwork.load(TfjsModelReader.read(modelJson), parent);
+        KerasNetwork network = KerasNetwork.load(TfjsModelReader.read(modelJson), parent,
+                KerasNetwork.Execution.FOLD_BATCH_NORM);
         try {
             return new MobileNetFeatures(network, true, settings);
         } catch (RuntimeException e) {

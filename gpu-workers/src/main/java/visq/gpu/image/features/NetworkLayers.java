@@ -176,7 +176,7 @@ final class NetworkLayers {
     }
 
     /** Conv2D and DepthwiseConv2D, with Keras 'valid' or 'same' padding, optional bias and activation. */
-    private static final class Convolution implements NetworkLayer {
+    static final class Convolution implements NetworkLayer {
         private final String name;
         private final int[] kernel;
         private final int[] strides;
@@ -210,6 +210,21 @@ final class NetworkLayers {
                 }
             }
             this.same = padding.equals("same");
+            this.inChannels = inChannels;
+            this.outChannels = outChannels;
+            this.groups = groups;
+            this.weight = weight;
+            this.bias = bias;
+            this.activation = activation;
+        }
+
+        private Convolution(String name, int[] kernel, int[] strides, int[] dilation, boolean same, int inChannels,
+                int outChannels, int groups, NDArray weight, NDArray bias, ActivationFunction activation) {
+            this.name = name;
+            this.kernel = kernel;
+            this.strides = strides;
+            this.dilation = dilation;
+            this.same = same;
             this.inChannels = inChannels;
             this.outChannels = outChannels;
             this.groups = groups;
@@ -262,6 +277,49 @@ final class NetworkLayers {
             return new Convolution(name, config, in, in * multiplier, in, weight,
                     bias(config, weights, in * multiplier, parameters), ActivationFunction.named(name,
                             config.string("activation", "linear"), parameters));
+        }
+
+        /** Whether a batch norm that follows can be folded into this convolution (no activation in between). */
+        boolean foldable() {
+            return activation.isLinear();
+        }
+
+        /**
+         * This convolution followed by {@code norm}, as one convolution: each output channel's kernel scaled by
+         * {@code gamma / sqrt(variance + ε)} and its bias replaced by {@code (bias − mean) · scale + beta}. The new
+         * parameters are created in {@code parameters}; this layer's and {@code norm}'s are freed, so neither may be
+         * used afterwards.
+         */
+        Convolution foldedWith(BatchNormalization norm, NDManager parameters) {
+            if (norm.channels != outChannels) {
+                throw new IllegalArgumentException("layer " + norm.name + " normalises " + norm.channels
+                        + " channels, layer " + name + " makes " + outChannels);
+            }
+            float[] w = weight.toFloatArray();
+            float[] scale = norm.scale.toFloatArray();
+            float[] mean = norm.mean.toFloatArray();
+            float[] shift = norm.shift.toFloatArray();
+            float[] b = bias == null ? new float[outChannels] : bias.toFloatArray();
+            int perChannel = w.length / outChannels;
+            float[] foldedWeight = new float[w.length];
+            float[] foldedBias = new float[outChannels];
+            for (int o = 0; o < outChannels; o++) {
+                for (int k = 0; k < perChannel; k++) {
+                    foldedWeight[o * perChannel + k] = w[o * perChannel + k] * scale[o];
+                }
+                foldedBias[o] = (b[o] - mean[o]) * scale[o] + shift[o];
+            }
+            Convolution folded = new Convolution(name, kernel, strides, dilation, same, inChannels, outChannels,
+                    groups, parameter(parameters, foldedWeight, weight.getShape().getShape()),
+                    parameter(parameters, foldedBias, outChannels), activation);
+            weight.close();
+            if (bias != null) {
+                bias.close();
+            }
+            norm.mean.close();
+            norm.scale.close();
+            norm.shift.close();
+            return folded;
         }
 
         private static int weightDimension(Weights weights, String weight, int axis) {
@@ -320,7 +378,7 @@ final class NetworkLayers {
     }
 
     /** BatchNormalization at inference: {@code (x − mean) · gamma / sqrt(variance + ε) + beta} per channel. */
-    private static final class BatchNormalization implements NetworkLayer {
+    static final class BatchNormalization implements NetworkLayer {
         private final String name;
         private final int channels;
         private final NDArray mean;
@@ -560,7 +618,7 @@ final class NetworkLayers {
     }
 
     /** Dropout at inference: the input unchanged (as a new array, so the network may free the input). */
-    private static final class Identity implements NetworkLayer {
+    static final class Identity implements NetworkLayer {
         private final String name;
 
         Identity(String name) {
@@ -583,31 +641,32 @@ final class NetworkLayers {
     static final class ActivationFunction {
         private enum Kind { LINEAR, RELU, SIGMOID, TANH, SOFTMAX }
 
+        boolean isLinear() {
+            return kind == Kind.LINEAR;
+        }
+
         private final Kind kind;
-        private final NDArray zero;
         private final NDArray cap;
 
-        private ActivationFunction(Kind kind, NDArray zero, NDArray cap) {
+        private ActivationFunction(Kind kind, NDArray cap) {
             this.kind = kind;
-            this.zero = zero;
             this.cap = cap;
         }
 
         static ActivationFunction named(String layer, String activation, NDManager parameters) {
             switch (activation) {
                 case "linear":
-                    return new ActivationFunction(Kind.LINEAR, null, null);
+                    return new ActivationFunction(Kind.LINEAR, null);
                 case "relu":
-                    return new ActivationFunction(Kind.RELU, ScalarArrays.of(parameters, 0), null);
+                    return new ActivationFunction(Kind.RELU, null);
                 case "relu6":
-                    return new ActivationFunction(Kind.RELU, ScalarArrays.of(parameters, 0),
-                            ScalarArrays.of(parameters, 6));
+                    return new ActivationFunction(Kind.RELU, ScalarArrays.of(parameters, 6));
                 case "sigmoid":
-                    return new ActivationFunction(Kind.SIGMOID, null, null);
+                    return new ActivationFunction(Kind.SIGMOID, null);
                 case "tanh":
-                    return new ActivationFunction(Kind.TANH, null, null);
+                    return new ActivationFunction(Kind.TANH, null);
                 case "softmax":
-                    return new ActivationFunction(Kind.SOFTMAX, null, null);
+                    return new ActivationFunction(Kind.SOFTMAX, null);
                 default:
                     throw new IllegalArgumentException("layer " + layer + " has unsupported activation " + activation);
             }
@@ -627,14 +686,15 @@ final class NetworkLayers {
                 }
                 cap = ScalarArrays.of(parameters, max);
             }
-            return new ActivationFunction(Kind.RELU, ScalarArrays.of(parameters, 0), cap);
+            return new ActivationFunction(Kind.RELU, cap);
         }
 
         /** The activation of {@code x}, softmax over {@code channelAxis}. */
         NDArray apply(NDArray x, int channelAxis) {
             switch (kind) {
                 case RELU:
-                    NDArray positive = x.maximum(zero);
+                    // PyTorch's relu, then the cap as a PyTorch-owned scalar array (ScalarArrays), no Number overload
+                    NDArray positive = x.getNDArrayInternal().relu();
                     return cap == null ? positive : positive.minimum(cap);
                 case SIGMOID:
                     return ai.djl.nn.Activation.sigmoid(x);

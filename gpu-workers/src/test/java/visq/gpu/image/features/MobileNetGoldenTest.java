@@ -36,18 +36,22 @@ class MobileNetGoldenTest {
 
     private static NDManager weights;
     private static KerasNetwork network;
+    private static KerasNetwork folded;
     private static JsonObject golden;
 
     @BeforeAll
     static void load() throws IOException {
         weights = NDManager.newBaseManager();
-        network = KerasNetwork.load(TfjsModelReader.read(MobileNetFixtures.sharedModel()), weights);
+        TfjsLayersModel model = TfjsModelReader.read(MobileNetFixtures.sharedModel());
+        network = KerasNetwork.load(model, weights);
+        folded = KerasNetwork.load(model, weights, KerasNetwork.Execution.FOLD_BATCH_NORM);
         golden = MobileNetFixtures.json("mobilenet-golden.json");
     }
 
     @AfterAll
     static void close() {
         network.close();
+        folded.close();
         weights.close();
     }
 
@@ -112,6 +116,39 @@ class MobileNetGoldenTest {
         Path out = Path.of("target", "mobilenet-golden-differences.txt");
         Files.createDirectories(out.getParent());
         Files.writeString(out, report.toString());
+    }
+
+    @Test
+    void withBatchNormFoldedTheReadableLayersStillAgree() throws IOException {
+        JsonArray layers = golden.getAsJsonArray("layers");
+        JsonObject clive = golden.getAsJsonArray("images").get(2).getAsJsonObject();
+        List<String> readable = new ArrayList<>();
+        List<Integer> indices = new ArrayList<>();
+        for (int i = 0; i < layers.size(); i++) {
+            String name = layers.get(i).getAsJsonObject().get("name").getAsString();
+            String className = layers.get(i).getAsJsonObject().get("className").getAsString();
+            if (!className.equals("Conv2D") && !className.equals("DepthwiseConv2D")) {
+                readable.add(name);
+                indices.add(i);
+            }
+        }
+        IllegalArgumentException e = org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class,
+                () -> folded.run(weights.zeros(new ai.djl.ndarray.types.Shape(1, 224, 224, 3)), List.of("Conv1")));
+        assertTrue(e.getMessage().contains("layer Conv1 is folded into bn_Conv1"), e.getMessage());
+        float[] input = MobileNetInput.prepare(readImage(clive.get("source").getAsString()), 224);
+        double worst = 0;
+        try (NDManager scope = weights.newSubManager()) {
+            Map<String, NDArray> outputs = folded.run(MobileNetInput.batch(scope, List.of(input), 224, 224), readable);
+            for (int k = 0; k < readable.size(); k++) {
+                worst = Math.max(worst, compare("folded clive-100 " + readable.get(k),
+                        layers.get(indices.get(k)).getAsJsonObject(),
+                        clive.getAsJsonArray("outputs").get(indices.get(k)).getAsJsonObject(),
+                        outputs.get(readable.get(k)).toFloatArray(), LAYER_TOLERANCE));
+            }
+        }
+        Files.writeString(Path.of("target", "mobilenet-golden-folded.txt"),
+                "largest difference over the " + readable.size() + " readable layers of clive-100, batch norm folded: "
+                        + worst + "\n");
     }
 
     /** The largest |difference| over everything golden.js recorded of one output; fails above {@code tolerance}. */
