@@ -42,10 +42,15 @@ public final class ModelSettings {
     }
 
     private static CompactModelConfig compact(Config c) {
-        return new CompactModelConfig(CompactModelConfig.COMPACT_MODEL_ID, c.getInt("view-size"), c.getInt("patch-size"),
-                c.getInt("d-model"), c.getInt("layers"), c.getInt("heads"), c.getInt("ff-dim"),
+        CompactModelConfig config = new CompactModelConfig(CompactModelConfig.COMPACT_MODEL_ID, c.getInt("view-size"),
+                c.getInt("patch-size"), c.getInt("d-model"), c.getInt("layers"), c.getInt("heads"), c.getInt("ff-dim"),
                 c.getInt("max-sequence"), c.getLong("init-seed"),
                 c.getBoolean("image-statistics") ? ImageStatistics.COUNT : 0);
+        String features = c.hasPath("image-features") ? c.getString("image-features")
+                : CompactModelConfig.NO_IMAGE_FEATURES;
+        return features.equals(CompactModelConfig.NO_IMAGE_FEATURES)
+                ? config
+                : config.withImageFeatures(features, config.imageStatistics());
     }
 
     private static QwenModelConfig qwen(Config c, String kind) {

@@ -3,6 +3,8 @@ package visq.gpu.model;
 import ai.djl.Device;
 import visq.gpu.image.ImagePreparation;
 import visq.gpu.image.ImagePreprocessor;
+import visq.gpu.image.features.MobileNetFeatures;
+import visq.gpu.image.features.MobileNetImagePreparation;
 import visq.gpu.rewards.FlatJsonObject;
 import visq.gpu.rewards.MalformedJsonException;
 
@@ -24,7 +26,11 @@ import visq.gpu.rewards.MalformedJsonException;
  * @param maxSequence the longest sequence (prompt plus response) the model accepts
  * @param initSeed seed of the deterministic version-0 initialisation
  * @param imageStatistics how many {@link visq.gpu.image.ImageStatistics} each image carries into the model, one
- *     extra image token per image (0: pixels only; {@link visq.gpu.image.ImageStatistics#COUNT} to use them)
+ *     extra image token per image (0: pixels only; {@link visq.gpu.image.ImageStatistics#COUNT} to use them), the
+ *     pretrained image features included
+ * @param imageFeatures pretrained image features in the statistics token: {@link #NO_IMAGE_FEATURES}, or
+ *     {@link #MOBILENET_FEATURES} (frozen MobileNetV2 features, {@link MobileNetImagePreparation}, after the
+ *     statistics; {@code imageStatistics} counts them)
  */
 public record CompactModelConfig(
         String modelId,
@@ -36,10 +42,17 @@ public record CompactModelConfig(
         int ffDim,
         int maxSequence,
         long initSeed,
-        int imageStatistics) implements PolicyModelConfig {
+        int imageStatistics,
+        String imageFeatures) implements PolicyModelConfig {
 
     /** The {@code visq.model.kind} of the compact model. */
     public static final String KIND = "compact";
+
+    /** {@code imageFeatures}: none. */
+    public static final String NO_IMAGE_FEATURES = "none";
+
+    /** {@code imageFeatures}: frozen MobileNetV2 features pooled over the whole image and five crops. */
+    public static final String MOBILENET_FEATURES = "mobilenet";
 
     /** The model id of {@link #compactDefault()}. */
     public static final String COMPACT_MODEL_ID = "visq-compact-vl-2";
@@ -65,6 +78,26 @@ public record CompactModelConfig(
         if (dModel % heads != 0) {
             throw new IllegalArgumentException("heads " + heads + " must divide dModel " + dModel);
         }
+        if (!NO_IMAGE_FEATURES.equals(imageFeatures) && !MOBILENET_FEATURES.equals(imageFeatures)) {
+            throw new IllegalArgumentException("imageFeatures must be " + NO_IMAGE_FEATURES + " or "
+                    + MOBILENET_FEATURES + ", got " + imageFeatures);
+        }
+        if (imageStatistics < imageFeatureCount(imageFeatures)) {
+            throw new IllegalArgumentException("imageStatistics " + imageStatistics + " cannot hold the "
+                    + imageFeatureCount(imageFeatures) + " " + imageFeatures + " features");
+        }
+    }
+
+    /** A configuration without pretrained image features. */
+    public CompactModelConfig(String modelId, int viewSize, int patchSize, int dModel, int layers, int heads, int ffDim,
+            int maxSequence, long initSeed, int imageStatistics) {
+        this(modelId, viewSize, patchSize, dModel, layers, heads, ffDim, maxSequence, initSeed, imageStatistics,
+                NO_IMAGE_FEATURES);
+    }
+
+    /** How many statistics values the pretrained image features {@code imageFeatures} add per image. */
+    public static int imageFeatureCount(String imageFeatures) {
+        return MOBILENET_FEATURES.equals(imageFeatures) ? MobileNetImagePreparation.DEFAULT_FEATURE_COUNT : 0;
     }
 
     /** A configuration without image statistics (pixels only). */
@@ -81,18 +114,27 @@ public record CompactModelConfig(
     /** A copy with another init seed. */
     public CompactModelConfig withInitSeed(long seed) {
         return new CompactModelConfig(modelId, viewSize, patchSize, dModel, layers, heads, ffDim, maxSequence, seed,
-                imageStatistics);
+                imageStatistics, imageFeatures);
     }
 
     /** A copy that feeds {@code count} image statistics per image into the model (0: none). */
     public CompactModelConfig withImageStatistics(int count) {
         return new CompactModelConfig(modelId, viewSize, patchSize, dModel, layers, heads, ffDim, maxSequence, initSeed,
-                count);
+                count, imageFeatures);
+    }
+
+    /**
+     * A copy with the pretrained image features {@code features} in the statistics token, after
+     * {@code statistics} image statistics (0 or {@link visq.gpu.image.ImageStatistics#COUNT}).
+     */
+    public CompactModelConfig withImageFeatures(String features, int statistics) {
+        return new CompactModelConfig(modelId, viewSize, patchSize, dModel, layers, heads, ffDim, maxSequence, initSeed,
+                statistics + imageFeatureCount(features), features);
     }
 
     /** How images must be prepared for this model: its view size, with statistics when it uses them. */
     public ImagePreprocessor.Settings preprocessing() {
-        return new ImagePreprocessor.Settings(viewSize, imageStatistics > 0);
+        return new ImagePreprocessor.Settings(viewSize, imageStatistics > imageFeatureCount(imageFeatures));
     }
 
     @Override
@@ -102,7 +144,12 @@ public record CompactModelConfig(
 
     @Override
     public ImagePreparation imagePreparation() {
-        return new ImagePreprocessor(preprocessing());
+        ImagePreprocessor views = new ImagePreprocessor(preprocessing());
+        if (MOBILENET_FEATURES.equals(imageFeatures)) {
+            return new MobileNetImagePreparation(views, MobileNetImagePreparation.sharedModel(),
+                    MobileNetFeatures.Settings.defaults());
+        }
+        return views;
     }
 
     /** Always: the compact model starts without any language; the cold start teaches it the answer format. */
@@ -159,13 +206,15 @@ public record CompactModelConfig(
                 + ", \"maxSequence\": " + maxSequence
                 + ", \"initSeed\": " + initSeed
                 + ", \"imageStatistics\": " + imageStatistics
+                + (NO_IMAGE_FEATURES.equals(imageFeatures) ? "" : ", \"imageFeatures\": " + quote(imageFeatures))
                 + "}";
     }
 
     /**
      * Reads what {@link #toJson()} writes: a flat object of strings and integers in any order; unknown members are
      * ignored, a missing one is an {@link IllegalArgumentException} that names it, except {@code imageStatistics},
-     * which configurations written before it existed lack (they used none: 0).
+     * which configurations written before it existed lack (they used none: 0), and {@code imageFeatures} (absent:
+     * none).
      */
     public static CompactModelConfig fromJson(String json) {
         if (json == null) {
@@ -187,7 +236,10 @@ public record CompactModelConfig(
                 intMember(members, "ffDim"),
                 intMember(members, "maxSequence"),
                 members.integer("initSeed").orElseThrow(() -> missing("initSeed", "an integer")),
-                members.has("imageStatistics") ? intMember(members, "imageStatistics") : 0);
+                members.has("imageStatistics") ? intMember(members, "imageStatistics") : 0,
+                members.has("imageFeatures")
+                        ? members.string("imageFeatures").orElseThrow(() -> missing("imageFeatures", "a string"))
+                        : NO_IMAGE_FEATURES);
     }
 
     private static int intMember(FlatJsonObject members, String name) {
