@@ -348,14 +348,16 @@ async function main() {
       input: summarise(inputValues, inputLayer),
       outputs: layerSummaries,
     });
-    console.log(`${image.name}: ${layerSummaries.length} layers, prediction ${layerSummaries[layerSummaries.length - 1].full.map((v) => v.toFixed(5))}`);
+    const prediction = layerSummaries[layerSummaries.length - 1].full.map((v) => v.toFixed(5));
+    console.log(`${image.name}: ${layerSummaries.length} layers, prediction ${prediction}`);
   }
 
   const golden = {
     generator: 'tools/mobilenet-reference/golden.js',
     tfjs: { core: tf.version_core, layers: tfl.version_layers, backend: tf.getBackend() },
     model: 'shared/models/mobilenet_v2-nsfwjs/model.json',
-    preprocessing: 'RGB / 255, resizeBilinear to 224x224 with alignCorners = true unless already 224x224 (nsfwjs 4.4.0)',
+    preprocessing:
+      'RGB / 255, resizeBilinear to 224x224 with alignCorners = true unless already 224x224 (nsfwjs 4.4.0)',
     input: inputLayer,
     layers: described,
     images: results,

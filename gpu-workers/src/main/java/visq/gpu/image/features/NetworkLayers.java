@@ -244,7 +244,8 @@ final class NetworkLayers {
                 for (int j = 0; j < k[1]; j++) {
                     for (int c = 0; c < in; c++) {
                         for (int o = 0; o < filters; o++) {
-                            w[((o * in + c) * k[0] + i) * k[1] + j] = kernel.valueAt(((i * k[1] + j) * in + c) * filters + o);
+                            w[((o * in + c) * k[0] + i) * k[1] + j] =
+                                    kernel.valueAt(((i * k[1] + j) * in + c) * filters + o);
                         }
                     }
                 }

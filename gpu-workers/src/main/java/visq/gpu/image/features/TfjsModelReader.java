@@ -106,13 +106,15 @@ public final class TfjsModelReader {
             return List.of();
         }
         if (nodes.size() > 1) {
-            throw new IllegalArgumentException(where + ": a layer called more than once (shared layers) is not supported");
+            throw new IllegalArgumentException(where
+                    + ": a layer called more than once (shared layers) is not supported");
         }
         List<String> inputs = new ArrayList<>();
         for (JsonElement entry : array(nodes.get(0), where)) {
             JsonArray reference = array(entry, where);
             if (reference.size() < 3) {
-                throw new IllegalArgumentException(where + ": expected [layer, node, tensor, kwargs], got " + reference);
+                throw new IllegalArgumentException(where + ": expected [layer, node, tensor, kwargs], got "
+                        + reference);
             }
             if (integer(reference.get(1), where) != 0 || integer(reference.get(2), where) != 0) {
                 throw new IllegalArgumentException(where + ": only node 0, tensor 0 of a layer is supported, got "
@@ -127,7 +129,8 @@ public final class TfjsModelReader {
         List<String> names = new ArrayList<>();
         for (JsonElement entry : array(element, where)) {
             JsonArray reference = array(entry, where);
-            if (reference.size() != 3 || integer(reference.get(1), where) != 0 || integer(reference.get(2), where) != 0) {
+            if (reference.size() != 3 || integer(reference.get(1), where) != 0
+                    || integer(reference.get(2), where) != 0) {
                 throw new IllegalArgumentException(where + ": expected [layer, 0, 0], got " + reference);
             }
             names.add(string(reference.get(0), where));
@@ -202,13 +205,15 @@ public final class TfjsModelReader {
             }
             String dtype = string(member(spec, "dtype", where), where + " dtype");
             if (!dtype.equals("float32")) {
-                throw new IllegalArgumentException(where + " has dtype " + dtype + "; only float32 weights are supported");
+                throw new IllegalArgumentException(where + " has dtype " + dtype
+                        + "; only float32 weights are supported");
             }
             if (!spec.has("quantization") || spec.get("quantization").isJsonNull()) {
                 return new WeightSpec(name, shape, (int) count, Storage.FLOAT32, 0, 1);
             }
             JsonObject quantization = object(spec.get("quantization"), where + " quantization");
-            String stored = string(member(quantization, "dtype", where + " quantization"), where + " quantization dtype");
+            String stored = string(member(quantization, "dtype", where + " quantization"),
+                    where + " quantization dtype");
             switch (stored) {
                 case "uint8":
                 case "uint16":

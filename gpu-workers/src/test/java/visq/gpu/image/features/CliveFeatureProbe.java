@@ -50,6 +50,14 @@ public final class CliveFeatureProbe {
             rows = rows.subList(0, Math.min(limit, rows.size()));
         }
         double[] mos = rows.stream().mapToDouble(r -> Double.parseDouble(r[1])).toArray();
+        if (options.containsKey("--cost-only")) {
+            try (NDManager manager = NDManager.newBaseManager()) {
+                measureCost(model, manager, shared, rows);
+            } catch (visq.gpu.image.InvalidImageException e) {
+                throw new IOException(e);
+            }
+            return;
+        }
 
         List<MobileNetFeatures.ViewStatistics> statistics;
         try (NDManager manager = NDManager.newBaseManager();
@@ -62,8 +70,8 @@ public final class CliveFeatureProbe {
                 statistics = new ArrayList<>();
                 long start = System.nanoTime();
                 for (int i = 0; i < rows.size(); i++) {
-                    BufferedImage image = ImageDecoder.decode(shared.resolve("data/clive/images").resolve(rows.get(i)[0]),
-                            ImageLimits.defaults());
+                    Path file = shared.resolve("data/clive/images").resolve(rows.get(i)[0]);
+                    BufferedImage image = ImageDecoder.decode(file, ImageLimits.defaults());
                     statistics.add(all.statistics(manager, image));
                     if ((i + 1) % 50 == 0) {
                         System.out.printf(Locale.ROOT, "%d images, %.0f ms each (all candidate layers)%n", i + 1,
@@ -79,8 +87,7 @@ public final class CliveFeatureProbe {
 
         Map<String, Function<float[][], float[]>> poolings = new LinkedHashMap<>();
         poolings.put("whole mean+std", s -> s[0].clone());
-        poolings.put("whole+crops mean+std", s -> MobileNetFeatures.pool(
-                new MobileNetFeatures.ViewStatistics(java.util.Collections.singletonList(s))));
+        poolings.put("whole+crops mean+std", CliveFeatureProbe::pooledLayer);
         poolings.put("6-view average mean+std", CliveFeatureProbe::averageOfViews);
         poolings.put("whole+crops mean only", s -> meansOnly(s));
         poolings.put("6 views concatenated", CliveFeatureProbe::concatenated);
@@ -95,9 +102,8 @@ public final class CliveFeatureProbe {
         }
         int[][] pairs = {{3, 6}, {5, 6}, {6, 8}, {1, 6}, {6, 9}};
         for (int[] pair : pairs) {
-            float[][] x = statistics.stream().map(s -> concat(
-                    MobileNetFeatures.pool(new MobileNetFeatures.ViewStatistics(java.util.Collections.singletonList(s.layers().get(pair[0])))),
-                    MobileNetFeatures.pool(new MobileNetFeatures.ViewStatistics(java.util.Collections.singletonList(s.layers().get(pair[1]))))))
+            float[][] x = statistics.stream()
+                    .map(s -> concat(pooledLayer(s.layers().get(pair[0])), pooledLayer(s.layers().get(pair[1]))))
                     .toArray(float[][]::new);
             report(CANDIDATES.get(pair[0]) + "+" + CANDIDATES.get(pair[1]), "whole+crops mean+std", x, mos);
         }
@@ -105,14 +111,19 @@ public final class CliveFeatureProbe {
 
     private static void report(String layer, String pooling, float[][] x, double[] mos) {
         RidgeProbe.Result r = RidgeProbe.evaluate(x, mos, SPLITS, TRAIN_FRACTION, SEED, RidgeProbe.DEFAULT_LAMBDAS);
-        System.out.printf(Locale.ROOT, "%-22s %-26s %.3f ± %.3f    %.3f ± %.3f   (%d features, λ %s)%n", layer, pooling,
-                r.srccMean(), r.srccSd(), r.plccMean(), r.plccSd(), x[0].length, Arrays.toString(r.lambdas()));
+        System.out.printf(Locale.ROOT, "%-22s %-26s %.3f ± %.3f    %.3f ± %.3f   (%d features, λ %s)%n", layer,
+                pooling, r.srccMean(), r.srccSd(), r.plccMean(), r.plccSd(), x[0].length,
+                Arrays.toString(r.lambdas()));
     }
 
-    /** Milliseconds per image for the default feature layer alone (the network stops after it). */
+    /**
+     * Milliseconds per decoded image for {@link MobileNetFeatures#pooled} with the default settings: the six views,
+     * the network up to the feature layer (batch norm folded) and the statistics; decoding not included.
+     */
     private static void measureCost(Path model, NDManager manager, Path shared, List<String[]> rows)
             throws IOException, visq.gpu.image.InvalidImageException {
-        try (MobileNetFeatures features = MobileNetFeatures.load(model, manager, MobileNetFeatures.Settings.defaults())) {
+        try (MobileNetFeatures features =
+                MobileNetFeatures.load(model, manager, MobileNetFeatures.Settings.defaults())) {
             int n = Math.min(40, rows.size());
             List<BufferedImage> images = new ArrayList<>();
             for (int i = 0; i < n; i++) {
@@ -120,15 +131,24 @@ public final class CliveFeatureProbe {
                         ImageLimits.defaults()));
             }
             features.pooled(manager, images.get(0));
-            long start = System.nanoTime();
-            for (BufferedImage image : images) {
-                features.pooled(manager, image);
+            double[] each = new double[n];
+            for (int i = 0; i < n; i++) {
+                long start = System.nanoTime();
+                features.pooled(manager, images.get(i));
+                each[i] = (System.nanoTime() - start) / 1e6;
             }
-            double each = (System.nanoTime() - start) / 1e6 / n;
-            System.out.printf(Locale.ROOT, "feature cost: %.1f ms per image (6 views to %s, %d features, %d images, "
-                    + "%d torch threads)%n", each, MobileNetFeatures.Settings.DEFAULT_LAYER, features.pooledSize() / 2,
-                    n, Runtime.getRuntime().availableProcessors());
+            double[] sorted = each.clone();
+            Arrays.sort(sorted);
+            System.out.printf(Locale.ROOT, "feature cost: median %.1f ms, mean %.1f ms per image (6 views to %s, %d "
+                    + "values, %d images, torch threads %s)%n", sorted[n / 2], Arrays.stream(each).average().orElse(0),
+                    MobileNetFeatures.Settings.DEFAULT_LAYER, features.pooledSize(), n,
+                    System.getProperty("ai.djl.pytorch.num_threads", "default"));
         }
+    }
+
+    /** {@link MobileNetFeatures#pool} of one layer's per-view statistics. */
+    private static float[] pooledLayer(float[][] s) {
+        return MobileNetFeatures.pool(new MobileNetFeatures.ViewStatistics(java.util.Collections.singletonList(s)));
     }
 
     private static float[] averageOfViews(float[][] s) {
@@ -142,7 +162,7 @@ public final class CliveFeatureProbe {
     }
 
     private static float[] meansOnly(float[][] s) {
-        float[] pooled = MobileNetFeatures.pool(new MobileNetFeatures.ViewStatistics(java.util.Collections.singletonList(s)));
+        float[] pooled = pooledLayer(s);
         int c = s[0].length / 2;
         float[] out = new float[2 * c];
         System.arraycopy(pooled, 0, out, 0, c);

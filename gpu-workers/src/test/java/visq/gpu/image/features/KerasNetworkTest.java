@@ -159,9 +159,14 @@ class KerasNetworkTest {
     @Test
     void samePaddingPutsTheOddPixelAfter() {
         // TF's rule: total = max((ceil(n / s) - 1) * s + k - n, 0), before = total / 2
-        assertEquals(List.of(0, 1), List.of(NetworkLayers.samePadding(10, 3, 2)[0], NetworkLayers.samePadding(10, 3, 2)[1]));
-        assertEquals(List.of(1, 1), List.of(NetworkLayers.samePadding(9, 3, 2)[0], NetworkLayers.samePadding(9, 3, 2)[1]));
-        assertEquals(List.of(1, 1), List.of(NetworkLayers.samePadding(7, 3, 1)[0], NetworkLayers.samePadding(7, 3, 1)[1]));
+        assertEquals(List.of(0, 1), padding(10, 3, 2));
+        assertEquals(List.of(1, 1), padding(9, 3, 2));
+        assertEquals(List.of(1, 1), padding(7, 3, 1));
+    }
+
+    private static List<Integer> padding(int size, int window, int stride) {
+        int[] pair = NetworkLayers.samePadding(size, window, stride);
+        return List.of(pair[0], pair[1]);
     }
 
     private static void assertRejected(String json, String message) {

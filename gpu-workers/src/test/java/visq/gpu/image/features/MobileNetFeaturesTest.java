@@ -58,7 +58,8 @@ class MobileNetFeaturesTest {
         BufferedImage image = ImageIO.read(MobileNetFixtures.resource("synthetic-pattern.png").toFile());
         try (NDManager manager = NDManager.newBaseManager();
                 KerasNetwork network = KerasNetwork.load(tiny, manager)) {
-            MobileNetFeatures features = MobileNetFeatures.of(network, new MobileNetFeatures.Settings(List.of("add"), 9));
+            MobileNetFeatures features =
+                    MobileNetFeatures.of(network, new MobileNetFeatures.Settings(List.of("add"), 9));
             float[] pooled = features.pooled(manager, image);
             assertEquals(4 * 8, pooled.length);
             List<float[]> views = ImageViews.of(image, 9);

@@ -92,7 +92,8 @@ class TfjsModelReaderTest {
         Files.createDirectories(modelJson.getParent());
         Files.writeString(modelJson, json);
         Files.write(folder.resolve("elsewhere.bin"), tinyShard());
-        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> TfjsModelReader.read(modelJson));
+        IllegalArgumentException e =
+                assertThrows(IllegalArgumentException.class, () -> TfjsModelReader.read(modelJson));
         assertTrue(e.getMessage().contains("leaves the model's folder"), e.getMessage());
     }
 
