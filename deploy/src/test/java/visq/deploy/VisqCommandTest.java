@@ -137,6 +137,18 @@ class VisqCommandTest {
     }
 
     @Test
+    void trainRefusesBadDatasetsBeforeStartingAnything() throws Exception {
+        assertEquals(1, run("train", "--exit-when-done", "--set", "visq.data.datasets=[{name = own, format = jsonx, "
+                + "images = /nonexistent, labels = /nonexistent/labels.csv}, {name = two, format = csv, "
+                + "images = /nonexistent, labels = /nonexistent/labels.csv}]"));
+        assertEquals("visq train: 2 problems in the datasets:\n"
+                + "  visq.data.datasets[0]: dataset own: unknown format 'jsonx' (one of csv, q-insight, "
+                + "visualquality-r1, kadid, tid2013, generated-degradations)\n"
+                + "  /nonexistent/labels.csv: labels file not found (dataset two)\n", err());
+        assertEquals("", out.toString(StandardCharsets.UTF_8));
+    }
+
+    @Test
     void refusesAnUnknownCommand() throws Exception {
         assertEquals(2, run("evaluate", "--dataset", "x=y"));
         assertTrue(err().startsWith("visq: unknown command 'evaluate'\nusage: visq <command>"), err());

@@ -1,6 +1,7 @@
 package visq.deploy.cli;
 
 import akka.actor.typed.ActorSystem;
+import com.typesafe.config.Config;
 import java.util.List;
 import visq.deploy.NodeLauncher;
 
@@ -17,8 +18,9 @@ public final class NodeCommand implements CliCommand {
 
     @Override
     public int run(CommandLine line, Terminal terminal) throws Exception {
-        ActorSystem<Void> system = NodeLauncher.start(
-                NodeLauncher.configure(line.value("--config", "multi-node.conf"), line.settings(), terminal.env()));
+        Config config = NodeLauncher.configure(line.value("--config", "multi-node.conf"), line.settings(), terminal.env());
+        TrainingDataCheck.loadBeforeStart(config);
+        ActorSystem<Void> system = NodeLauncher.start(config);
         system.getWhenTerminated().toCompletableFuture().get();
         return 0;
     }

@@ -1,6 +1,7 @@
 package visq.deploy.cli;
 
 import akka.actor.typed.ActorSystem;
+import com.typesafe.config.Config;
 import java.util.List;
 import java.util.Map;
 import visq.deploy.NodeLauncher;
@@ -22,8 +23,9 @@ public final class ServeCommand implements CliCommand {
         settings.putIfAbsent("visq.training.cold-start-steps", "0");
         settings.putIfAbsent("visq.training.grpo-steps", "0");
         settings.putIfAbsent("visq.learner.resume", "on");
-        ActorSystem<Void> system = NodeLauncher.start(
-                NodeLauncher.configure(line.value("--config", "local.conf"), settings, terminal.env()));
+        Config config = NodeLauncher.configure(line.value("--config", "local.conf"), settings, terminal.env());
+        TrainingDataCheck.loadBeforeStart(config);
+        ActorSystem<Void> system = NodeLauncher.start(config);
         system.getWhenTerminated().toCompletableFuture().get();
         return 0;
     }

@@ -1,6 +1,7 @@
 package visq.deploy.cli;
 
 import akka.actor.typed.ActorSystem;
+import com.typesafe.config.Config;
 import akka.actor.typed.Props;
 import java.util.List;
 import java.util.Locale;
@@ -26,8 +27,9 @@ public final class TrainCommand implements CliCommand {
 
     @Override
     public int run(CommandLine line, Terminal terminal) throws Exception {
-        ActorSystem<Void> system = NodeLauncher.start(
-                NodeLauncher.configure(line.value("--config", "local.conf"), line.settings(), terminal.env()));
+        Config config = NodeLauncher.configure(line.value("--config", "local.conf"), line.settings(), terminal.env());
+        TrainingDataCheck.loadBeforeStart(config);
+        ActorSystem<Void> system = NodeLauncher.start(config);
         CompletableFuture<TrainingProgress> finished = new CompletableFuture<>();
         system.systemActorOf(ProgressWatcher.create(new TrainingProgressBar(terminal.out(), terminal.interactive()),
                 finished), "progress-watcher", Props.empty());

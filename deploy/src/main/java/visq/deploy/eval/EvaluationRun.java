@@ -81,9 +81,9 @@ public final class EvaluationRun {
             PolicyAnswering answering =
                     new PolicyAnswering(model, preprocessor, settings.decoding(), settings.maxNewTokens());
             List<NoReferenceMetric> metrics = List.of(baselines.noReference("niqe"), baselines.noReference("brisque"));
-            DatasetResult clive = evaluate(CLIVE_VALIDATION, limit(corpus.scoreValidation()), answering, metrics,
+            DatasetResult clive = evaluate(CLIVE_VALIDATION, limit(validationOf(corpus, "clive")), answering, metrics,
                     model, false);
-            DatasetResult kodak = evaluate(KODAK_VALIDATION, limit(corpus.degradationValidation()), answering,
+            DatasetResult kodak = evaluate(KODAK_VALIDATION, limit(validationOf(corpus, "kodak-degraded")), answering,
                     metrics, model, true);
             writeTrainingCurves();
             EvaluationSummary summary = new EvaluationSummary(weights.version(), settings.decoding().describe(),
@@ -91,6 +91,11 @@ public final class EvaluationRun {
             Files.writeString(settings.outputDirectory().resolve("summary.md"), summary.markdown());
             return summary;
         }
+    }
+
+    private static List<IqaSample> validationOf(TrainingCorpus corpus, String dataset) {
+        return corpus.datasets().stream().filter(d -> d.dataset().equals(dataset)).findFirst()
+                .map(TrainingCorpus.DatasetParts::validation).orElse(List.of());
     }
 
     private List<IqaSample> limit(List<IqaSample> samples) {

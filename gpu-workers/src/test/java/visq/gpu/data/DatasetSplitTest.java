@@ -62,7 +62,7 @@ class DatasetSplitTest {
 
     @Test
     void splitsTheRealCliveSetByImage() throws Exception {
-        List<IqaSample> clive = IqaDatasetReader.read(SharedData.file("clive"), "mos.csv", "clive");
+        List<IqaSample> clive = TestDatasets.clive();
         DatasetSplit.Parts parts = new DatasetSplit(1L, 0.2).split(clive, DatasetSplit::byImage);
         assertEquals(164, parts.validation().size());
         assertEquals(656, parts.training().size());

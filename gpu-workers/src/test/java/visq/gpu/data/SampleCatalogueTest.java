@@ -32,7 +32,7 @@ class SampleCatalogueTest {
 
     @BeforeAll
     static void readClive() throws Exception {
-        clive = IqaDatasetReader.read(SharedData.file("clive"), "mos.csv", "clive").subList(0, 5);
+        clive = TestDatasets.clive().subList(0, 5);
     }
 
     private static SampleCatalogue catalogue(List<IqaSample> samples, int capacity) {
