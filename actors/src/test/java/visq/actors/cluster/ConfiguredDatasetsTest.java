@@ -119,6 +119,19 @@ class ConfiguredDatasetsTest {
     }
 
     @Test
+    void refusesAGeneratedSetWithoutSources() {
+        InvalidDatasetsException e = assertThrows(InvalidDatasetsException.class, () -> TrainingCorpus.load(
+                DataSettings.fromConfig(config("""
+                [ { name = gen, format = generated-degradations, images = "DIR/nowhere", labels = "DIR/own.csv" }
+                  { name = gen2, format = generated-degradations, images = "DIR/nowhere" } ]
+                """))));
+        assertEquals(List.of("visq.data.datasets[0]: dataset gen: format generated-degradations generates its "
+                + "labels (no labels file, generation settings needed)",
+                folder.resolve("nowhere") + ": source folder not found (dataset gen2)"),
+                e.problems().stream().map(Object::toString).toList());
+    }
+
+    @Test
     void refusesAnEmptyList() {
         InvalidDatasetsException e = assertThrows(InvalidDatasetsException.class,
                 () -> TrainingCorpus.load(DataSettings.fromConfig(config("[]"))));
