@@ -7,13 +7,12 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Locale;
 import visq.gpu.tasks.DegradationLabel;
 import visq.gpu.tasks.QualityTask;
 
 /**
- * Writes {@code <dataset>-predictions.csv}: one row per image with its MOS, each task's answer and whether it
- * parsed, the baselines, and the problem of an image that could not be evaluated.
+ * Writes {@code <dataset>-predictions.csv}: one row per image with its MOS, each task's answer, whether it parsed
+ * and, when it did not, what the policy wrote; the baselines; the problem of an image that could not be evaluated.
  */
 final class PredictionsCsv {
     private PredictionsCsv() {}
@@ -25,6 +24,7 @@ final class PredictionsCsv {
             for (QualityTask task : tasks) {
                 header.add(task.id());
                 header.add(task.id() + "_parsed");
+                header.add(task.id() + "_unparsed_answer");
             }
             if (tasks.contains(QualityTask.DEGRADATION)) {
                 header.add("degradation_truth");
@@ -38,13 +38,13 @@ final class PredictionsCsv {
                 for (QualityTask task : tasks) {
                     ImageAnswer answer = row.answers.get(task);
                     if (answer == null) {
-                        fields.add("");
-                        fields.add("");
+                        fields.addAll(List.of("", "", ""));
                     } else {
                         fields.add(task == QualityTask.DEGRADATION
                                 ? row.degradationAnswer.map(DegradationLabel::describe).orElse("")
                                 : answer.parsed() ? number(answer.score()) : "");
                         fields.add(Boolean.toString(answer.parsed()));
+                        fields.add(answer.parsed() ? "" : answer.responses().get(0));
                     }
                 }
                 if (tasks.contains(QualityTask.DEGRADATION)) {
@@ -65,6 +65,6 @@ final class PredictionsCsv {
     }
 
     private static String number(double value) {
-        return String.format(Locale.ROOT, "%.6f", value);
+        return Double.toString(value);
     }
 }

@@ -158,7 +158,7 @@ class EvaluationRunTest {
         assertEquals(2, own.imagesWithProblems());
         List<String> rows = Files.readAllLines(temp.resolve("out/own-predictions.csv"));
         assertEquals(7, rows.size(), rows.toString());
-        assertTrue(rows.get(5).startsWith(folder.resolve("broken.png") + ",own/broken.png,55.000000,"), rows.get(5));
+        assertTrue(rows.get(5).startsWith(folder.resolve("broken.png") + ",own/broken.png,55.0,"), rows.get(5));
         assertTrue(rows.get(5).contains("image unreadable: ") || rows.get(5).contains("invalid image: "), rows.get(5));
         assertTrue(rows.get(6).endsWith(",image not found: " + folder.resolve("missing.png")), rows.get(6));
         assertTrue(summary.markdown().contains("## own (6 images, 2 with problems: see own-predictions.csv)"),
