@@ -9,7 +9,8 @@ public final class BenchCommand implements CliCommand {
     private static final CommandSpec SPEC = CommandSpec.of("bench", "throughput and latency, measured in one run", true,
             List.of(OptionSpec.text("--config", "local.conf"), OptionSpec.integer("--scoring-seconds", "S"),
                     OptionSpec.integer("--async-steps", "N"), OptionSpec.integer("--scaling-steps", "N"),
-                    OptionSpec.choice("--only", "scoring", "load", "scaling"), OptionSpec.integer("--load-seconds", "S"),
+                    OptionSpec.choice("--only", "scoring", "load", "scaling"),
+                    OptionSpec.integer("--load-seconds", "S"),
                     OptionSpec.number("--rate", "R")),
             "load: [--load-seconds 60] [--rate 15]  steady open-loop load, then overload; heap before/after",
             "scaling: [--scaling-steps 48]  GRPO samples/s with 1 vs 2 rollout nodes, each a separate JVM");

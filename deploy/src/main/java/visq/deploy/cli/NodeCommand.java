@@ -18,7 +18,8 @@ public final class NodeCommand implements CliCommand {
 
     @Override
     public int run(CommandLine line, Terminal terminal) throws Exception {
-        Config config = NodeLauncher.configure(line.value("--config", "multi-node.conf"), line.settings(), terminal.env());
+        Config config =
+                NodeLauncher.configure(line.value("--config", "multi-node.conf"), line.settings(), terminal.env());
         TrainingDataCheck.loadBeforeStart(config);
         ActorSystem<Void> system = NodeLauncher.start(config);
         system.getWhenTerminated().toCompletableFuture().get();

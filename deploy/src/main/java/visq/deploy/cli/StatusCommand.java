@@ -1,7 +1,6 @@
 package visq.deploy.cli;
 
 import akka.actor.typed.ActorSystem;
-import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.TimeUnit;
 import visq.protocol.api.AdminServiceClient;

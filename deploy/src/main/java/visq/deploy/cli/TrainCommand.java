@@ -16,7 +16,8 @@ public final class TrainCommand implements CliCommand {
     private static final CommandSpec SPEC = CommandSpec.of("train",
             "train on the configured datasets (the embedded default unless visq.data.datasets says otherwise), "
                     + "then keep serving",
-            true, List.of(OptionSpec.flag("--exit-when-done"), OptionSpec.text("--config", "local.conf|multi-node.conf")),
+            true, List.of(OptionSpec.flag("--exit-when-done"),
+                    OptionSpec.text("--config", "local.conf|multi-node.conf")),
             "--exit-when-done  write the checkpoint and exit instead of serving",
             "example: visq train --set visq.training.grpo-steps=50 --set visq.training.group-size=8");
 

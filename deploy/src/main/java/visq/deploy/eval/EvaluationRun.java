@@ -134,7 +134,8 @@ public final class EvaluationRun {
         try {
             weights = CheckpointWriter.readLatestWeights(settings.checkpointDirectory());
         } catch (NoSuchFileException e) {
-            throw new IOException("no checkpoint in " + settings.checkpointDirectory() + " (run ./visq train first)", e);
+            throw new IOException("no checkpoint in " + settings.checkpointDirectory() + " (run ./visq train first)",
+                    e);
         }
         ImagePreparation preprocessor = ModelSettings.fromConfig(config).imagePreparation();
         try (PolicyModel model = PolicyModels.create(ModelSettings.fromConfig(config), "cpu")) {

@@ -106,13 +106,13 @@ public final class DatasetReader {
             }
             Integer first = firstLine.putIfAbsent(name, record.line());
             if (first != null) {
-                problems.add(DatasetProblem.at(labels, record.line(), "image '" + name + "' is listed twice (first on line "
-                        + first + ")"));
+                problems.add(DatasetProblem.at(labels, record.line(), "image '" + name
+                        + "' is listed twice (first on line " + first + ")"));
                 continue;
             }
             if (spec.servesScores() && record.mos().isEmpty()) {
-                problems.add(DatasetProblem.at(labels, record.line(), "image '" + name + "' has no MOS, but the dataset "
-                        + "serves the score tasks"));
+                problems.add(DatasetProblem.at(labels, record.line(), "image '" + name
+                        + "' has no MOS, but the dataset serves the score tasks"));
                 continue;
             }
             if (record.mos().isPresent() && spec.mosRange().isPresent()

@@ -31,7 +31,8 @@ final class DistortionNameLabels {
 
     /** KADID-10K's 25 types (Lin, Hosu, Saupe 2019) that are one of the four classes. */
     static final Map<Integer, DegradationClass> KADID_CLASSES = Map.ofEntries(
-            Map.entry(1, DegradationClass.BLUR), Map.entry(2, DegradationClass.BLUR), Map.entry(3, DegradationClass.BLUR),
+            Map.entry(1, DegradationClass.BLUR), Map.entry(2, DegradationClass.BLUR),
+            Map.entry(3, DegradationClass.BLUR),
             Map.entry(9, DegradationClass.COMPRESSION), Map.entry(10, DegradationClass.COMPRESSION),
             Map.entry(11, DegradationClass.NOISE), Map.entry(12, DegradationClass.NOISE),
             Map.entry(13, DegradationClass.NOISE), Map.entry(14, DegradationClass.NOISE),

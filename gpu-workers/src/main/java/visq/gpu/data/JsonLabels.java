@@ -70,7 +70,8 @@ final class JsonLabels {
     }
 
     static List<LabelRecord> readVisualQualityR1(Path file, List<DatasetProblem> problems) throws IOException {
-        String[] lines = Files.readString(file, StandardCharsets.UTF_8).replaceFirst("^\uFEFF", "").split("\\r?\\n", -1);
+        String[] lines = Files.readString(file, StandardCharsets.UTF_8).replaceFirst("^\uFEFF", "")
+                .split("\\r?\\n", -1);
         List<LabelRecord> records = new ArrayList<>();
         for (int i = 0; i < lines.length; i++) {
             int line = i + 1;

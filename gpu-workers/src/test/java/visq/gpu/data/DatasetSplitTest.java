@@ -15,7 +15,6 @@ import java.util.Set;
 import java.util.function.Function;
 import java.util.stream.Collectors;
 import org.junit.jupiter.api.Test;
-import visq.gpu.image.SharedData;
 
 class DatasetSplitTest {
 

@@ -152,7 +152,8 @@ class LabelFormatsTest {
                         + " or its images/ folder",
                 "v.jsonl line 7: mos 200.0 is outside the declared mos-range [1, 5]"),
                 problems.stream().filter(p -> !p.startsWith("v.jsonl line 4:")).toList());
-        assertTrue(problems.stream().anyMatch(p -> p.startsWith("v.jsonl line 4: is not valid JSON")), problems.toString());
+        assertTrue(problems.stream().anyMatch(p -> p.startsWith("v.jsonl line 4: is not valid JSON")),
+                problems.toString());
     }
 
     // KADID-10K and TID2013 ---------------------------------------------------------------------------------------

@@ -21,7 +21,6 @@ import org.junit.jupiter.api.io.TempDir;
 import visq.gpu.image.ImageLimits;
 import visq.gpu.image.ImagePreprocessor;
 import visq.gpu.image.ImageTensor;
-import visq.gpu.image.SharedData;
 
 class SampleCatalogueTest {
 
