@@ -51,23 +51,26 @@ class EvaluationEndToEndTest {
                 workDir.resolve("checkpoints"), out, ScoreDecoding.greedy(), QualityTask.SCORE, MAX_IMAGES, 48)).run();
 
         assertEquals(302, summary.weightVersion()); // 300 cold-start + 2 GRPO steps, one version each
-        assertEquals(MAX_IMAGES, summary.clive().imageCount());
+        var clive = summary.dataset(EvaluationRun.CLIVE_VALIDATION).report();
+        var kodak = summary.dataset(EvaluationRun.KODAK_VALIDATION);
+        assertEquals(MAX_IMAGES, clive.imageCount());
         for (String name : new String[] {EvaluationRun.CLIVE_VALIDATION, EvaluationRun.KODAK_VALIDATION}) {
             assertTrue(Files.size(out.resolve(name + "-evaluation.md")) > 0, name + " markdown report");
             String json = Files.readString(out.resolve(name + "-evaluation.json"));
             assertTrue(json.contains("\"srcc\""), json);
         }
-        double srcc = summary.clive().model().srcc();
+        double srcc = clive.model().srcc();
         assertTrue(Double.isNaN(srcc) || (srcc >= -1 && srcc <= 1), "SRCC " + srcc);
-        for (var baseline : summary.clive().baselines()) {
+        for (var baseline : clive.baselines()) {
             double baselineSrcc = baseline.agreement().srcc();
             assertTrue(baselineSrcc >= -1 && baselineSrcc <= 1, baseline.name() + " SRCC " + baselineSrcc);
         }
-        assertTrue(summary.formatRate() >= 0 && summary.formatRate() <= 1, "format rate " + summary.formatRate());
-        double classAccuracy = summary.kodak().degradation().orElseThrow().classAccuracy();
+        double formatRate = kodak.formatRate().orElseThrow();
+        assertTrue(formatRate >= 0 && formatRate <= 1, "format rate " + formatRate);
+        double classAccuracy = kodak.report().degradation().orElseThrow().classAccuracy();
         assertTrue(classAccuracy >= 0 && classAccuracy <= 1, "class accuracy " + classAccuracy);
         assertValidPng(out.resolve("training-curves.png"));
-        if (summary.clive().imageCount() - summary.clive().parseFailures() >= 3) {
+        if (clive.imageCount() - clive.parseFailures() >= 3) {
             assertValidPng(out.resolve(EvaluationRun.CLIVE_VALIDATION + "-scatter.png"));
         }
         assertTrue(Files.readString(out.resolve("summary.md")).contains("niqe"));

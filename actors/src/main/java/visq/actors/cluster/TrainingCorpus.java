@@ -2,11 +2,6 @@ package visq.actors.cluster;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.nio.channels.FileChannel;
-import java.nio.channels.FileLock;
-import java.nio.file.Files;
-import java.nio.file.Path;
-import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
 import java.util.EnumMap;
 import java.util.List;
@@ -15,94 +10,83 @@ import java.util.concurrent.ConcurrentHashMap;
 import visq.actors.coordinator.TrainingData;
 import visq.actors.reward.SampleTruth;
 import visq.actors.rollout.PromptRef;
+import visq.gpu.data.DatasetReader;
+import visq.gpu.data.DatasetReading;
 import visq.gpu.data.DatasetSplit;
-import visq.gpu.data.DegradationSet;
-import visq.gpu.data.IqaDatasetReader;
 import visq.gpu.data.IqaSample;
 import visq.gpu.data.SampleCatalogue;
 import visq.gpu.image.ImageLimits;
-
 import visq.gpu.image.ImageTensor;
 import visq.gpu.tasks.QualityTask;
 import visq.gpu.tasks.ResponseTemplates;
 
 /**
- * The embedded default's training data, identical on every node that derives it from the same
- * settings: degraded Kodak crops with exact labels (degradation task) and the CLIVE development split
- * (score tasks), each split by source image with a fixed seed; only training parts are used here.
- * Generation happens once per JVM and under a file lock across JVMs sharing a work directory.
+ * The training data of the configured datasets ({@code visq.data.datasets}), identical on every node that derives
+ * it from the same settings: each dataset read (generated first, if it is generated, under a file lock across JVMs
+ * sharing a work directory), checked, and split by its declaration; only training parts train. Loaded once per JVM;
+ * a dataset with any problem refuses the whole corpus with one {@link visq.gpu.data.InvalidDatasetsException} that
+ * lists every problem of every dataset.
  */
 public final class TrainingCorpus {
-    public static final String KODAK_DATASET = "kodak-degraded";
-    public static final String CLIVE_DATASET = "clive";
+
+    /** One dataset's training and held-out samples. */
+    public record DatasetParts(String dataset, List<QualityTask> tasks, List<IqaSample> training,
+            List<IqaSample> validation) {
+        public DatasetParts {
+            tasks = List.copyOf(tasks);
+            training = List.copyOf(training);
+            validation = List.copyOf(validation);
+        }
+    }
 
     private static final Map<DataSettings, TrainingCorpus> LOADED = new ConcurrentHashMap<>();
 
-    private final List<IqaSample> degradationSamples;
-    private final List<IqaSample> scoreSamples;
-    private final List<IqaSample> degradationValidation;
-    private final List<IqaSample> scoreValidation;
+    private final List<DatasetParts> datasets;
     private final SampleCatalogue catalogue;
 
-    private TrainingCorpus(DatasetSplit.Parts degradation, List<IqaSample> scoreSamples, List<IqaSample> scoreValidation,
-            SampleCatalogue catalogue) {
-        this.degradationSamples = List.copyOf(degradation.training());
-        this.degradationValidation = List.copyOf(degradation.validation());
-        this.scoreSamples = List.copyOf(scoreSamples);
-        this.scoreValidation = List.copyOf(scoreValidation);
+    private TrainingCorpus(List<DatasetParts> datasets, SampleCatalogue catalogue) {
+        this.datasets = List.copyOf(datasets);
         this.catalogue = catalogue;
     }
 
-    /** The corpus of {@code settings}, loaded (and generated if needed) once per JVM. */
+    /**
+     * The corpus of {@code settings}, loaded (and generated if needed) once per JVM. Blocks on file I/O: call it
+     * from the main thread or a blocking dispatcher.
+     *
+     * @throws visq.gpu.data.InvalidDatasetsException listing every problem when a dataset cannot be used
+     */
     public static TrainingCorpus load(DataSettings settings) {
         return LOADED.computeIfAbsent(settings, TrainingCorpus::build);
     }
 
     private static TrainingCorpus build(DataSettings settings) {
         try {
-            DatasetSplit split = new DatasetSplit(settings.seed(), settings.validationFraction());
-            List<IqaSample> degraded = generateLocked(settings);
-            DatasetSplit.Parts degradation = split.split(degraded, DegradationSet::sourceImage);
-            List<IqaSample> degradationTraining = degradation.training();
-            Path clive = settings.sharedDirectory().resolve("data/clive");
-            DatasetSplit.Parts cliveParts =
-                    split.split(IqaDatasetReader.read(clive, "mos.csv", CLIVE_DATASET), DatasetSplit::byImage);
-            List<IqaSample> cliveTraining = cliveParts.training();
-            if (settings.cliveImages() > 0 && cliveTraining.size() > settings.cliveImages()) {
-                cliveTraining = cliveTraining.subList(0, settings.cliveImages());
+            List<DatasetReading> readings = DatasetReader.readAll(settings.datasets(), settings.workDirectory(),
+                    settings.configurationProblems());
+            List<DatasetParts> parts = new ArrayList<>();
+            List<IqaSample> training = new ArrayList<>();
+            for (DatasetReading reading : readings) {
+                DatasetSplit.Parts split = reading.split();
+                parts.add(new DatasetParts(reading.spec().name(), reading.spec().tasks(), split.training(),
+                        split.validation()));
+                training.addAll(split.training());
             }
-            List<IqaSample> all = new ArrayList<>(degradationTraining);
-            all.addAll(cliveTraining);
-            SampleCatalogue catalogue = new SampleCatalogue(all,
-                    settings.preparation(), ImageLimits.defaults(),
-                    all.size());
-            return new TrainingCorpus(degradation, cliveTraining, cliveParts.validation(), catalogue);
+            SampleCatalogue catalogue = new SampleCatalogue(training, settings.preparation(), ImageLimits.defaults(),
+                    Math.max(1, training.size()));
+            return new TrainingCorpus(parts, catalogue);
         } catch (IOException e) {
-            throw new UncheckedIOException("training data could not be prepared from " + settings.sharedDirectory()
-                    + ": " + e.getMessage(), e);
+            throw new UncheckedIOException("training data could not be prepared: " + e.getMessage(), e);
         }
     }
 
-    private static List<IqaSample> generateLocked(DataSettings settings) throws IOException {
-        Path target = settings.workDirectory().resolve("kodak-degraded");
-        Files.createDirectories(target);
-        try (FileChannel channel = FileChannel.open(settings.workDirectory().resolve(".generation.lock"),
-                StandardOpenOption.CREATE, StandardOpenOption.WRITE);
-                FileLock lock = channel.lock()) {
-            DegradationSet set = new DegradationSet(new DegradationSet.Settings(settings.seed(), settings.kodakSources(),
-                    settings.cropsPerSource(), 256));
-            return set.generate(settings.sharedDirectory().resolve("data/kodak"), target);
-        }
+    /** Every dataset's parts, in configuration order. */
+    public List<DatasetParts> datasets() {
+        return datasets;
     }
 
-    /** Held-out degraded Kodak crops: their source images never appear in training. */
-    public List<IqaSample> degradationValidation() {
-        return degradationValidation;
-    }
-
-    /** The held-out part of the CLIVE development split (split by image with the data seed). */
-    public List<IqaSample> scoreValidation() {
-        return scoreValidation;
+    /** Every training sample, in configuration and file order. */
+    public List<IqaSample> trainingSamples() {
+        return catalogue.samples();
     }
 
     /** The preprocessed image of a training sample. */
@@ -117,12 +101,27 @@ public final class TrainingCorpus {
         return new SampleTruth(sample.dataset(), sample.normalisedMos(), sample.label());
     }
 
-    /** Prompts per task: degradation on the Kodak set, both score tasks on CLIVE. */
+    /**
+     * Prompts per task and dataset: every dataset serving a task gives its training images to it (for the
+     * degradation task, those with a degradation label), in configuration order.
+     */
     public TrainingData trainingData() {
-        Map<QualityTask, List<PromptRef>> prompts = new EnumMap<>(QualityTask.class);
-        prompts.put(QualityTask.DEGRADATION, refs(degradationSamples, QualityTask.DEGRADATION));
-        prompts.put(QualityTask.SCORE, refs(scoreSamples, QualityTask.SCORE));
-        prompts.put(QualityTask.SCORE_NUMBER, refs(scoreSamples, QualityTask.SCORE_NUMBER));
+        Map<QualityTask, List<TrainingData.DatasetPrompts>> prompts = new EnumMap<>(QualityTask.class);
+        for (QualityTask task : List.of(QualityTask.DEGRADATION, QualityTask.SCORE, QualityTask.SCORE_NUMBER)) {
+            List<TrainingData.DatasetPrompts> perDataset = new ArrayList<>();
+            for (DatasetParts dataset : datasets) {
+                if (dataset.tasks().contains(task)) {
+                    List<PromptRef> refs = dataset.training().stream()
+                            .filter(sample -> task != QualityTask.DEGRADATION || sample.label().isPresent())
+                            .map(sample -> new PromptRef(sample.id(), task))
+                            .toList();
+                    if (!refs.isEmpty()) {
+                        perDataset.add(new TrainingData.DatasetPrompts(dataset.dataset(), refs));
+                    }
+                }
+            }
+            prompts.put(task, perDataset);
+        }
         return new TrainingData(prompts, this::coldStartTarget);
     }
 
@@ -139,9 +138,5 @@ public final class TrainingCorpus {
             default:
                 throw new IllegalArgumentException("no cold-start template for task " + prompt.task().id());
         }
-    }
-
-    private static List<PromptRef> refs(List<IqaSample> samples, QualityTask task) {
-        return samples.stream().map(sample -> new PromptRef(sample.id(), task)).toList();
     }
 }

@@ -12,16 +12,24 @@ import visq.actors.rollout.SeedMixer;
 import visq.gpu.tasks.QualityTask;
 
 /**
- * The epoch plans of a run, per task and phase. With {@code grpoHoldout} 0 the cold start and GRPO walk one plan
- * per task (GRPO continues where the cold start stopped). With a fraction h > 0 each task's prompts are split once,
- * by a seeded shuffle: GRPO walks only the held-out h, the cold start only the rest, so reinforcement learning sees
- * prompts the supervised cold start never fitted. Mutable; owned by the coordinator.
+ * The epoch plans of a run, per task, dataset and phase. Each step takes all its prompts from one dataset of its
+ * task (VisualQuality-R1's fidelity reward compares MOS within a batch, which only means something within one
+ * dataset): the dataset whose plan has walked the smallest share of its prompts, the first on a tie, so datasets
+ * are visited in proportion to their size. A task with one dataset walks one plan, seeded by the run seed and the
+ * task as before datasets were configurable; the d-th further dataset's plan is seeded with d mixed in.
+ *
+ * <p>With {@code grpoHoldout} 0 the cold start and GRPO walk the same plans (GRPO continues where the cold start
+ * stopped). With a fraction h > 0 each dataset's prompts are split once, by a seeded shuffle: GRPO walks only the
+ * held-out h, the cold start only the rest, so reinforcement learning sees prompts the supervised cold start never
+ * fitted. Mutable; owned by the coordinator.
  */
 final class PromptPlans {
-    private final Map<QualityTask, EpochPlan> coldStart = new EnumMap<>(QualityTask.class);
-    private final Map<QualityTask, EpochPlan> grpo;
+    private record DatasetPlan(String dataset, EpochPlan plan) {}
 
-    PromptPlans(List<QualityTask> tasks, Function<QualityTask, List<PromptRef>> prompts, long seed,
+    private final Map<QualityTask, List<DatasetPlan>> coldStart = new EnumMap<>(QualityTask.class);
+    private final Map<QualityTask, List<DatasetPlan>> grpo;
+
+    PromptPlans(List<QualityTask> tasks, Function<QualityTask, List<TrainingData.DatasetPrompts>> prompts, long seed,
             double grpoHoldout) {
         if (!(grpoHoldout >= 0 && grpoHoldout < 1)) {
             throw new IllegalArgumentException("visq.training.grpo-holdout must be in [0, 1), got " + grpoHoldout);
@@ -29,51 +37,89 @@ final class PromptPlans {
         grpo = grpoHoldout == 0 ? coldStart : new EnumMap<>(QualityTask.class);
         for (QualityTask task : tasks) {
             long taskSeed = SeedMixer.mix(seed, task.ordinal());
-            List<PromptRef> all = prompts.apply(task);
-            if (grpoHoldout == 0) {
-                coldStart.put(task, EpochPlan.start(all, taskSeed));
-                continue;
+            List<DatasetPlan> coldStartPlans = new ArrayList<>();
+            List<DatasetPlan> grpoPlans = new ArrayList<>();
+            List<TrainingData.DatasetPrompts> datasets = prompts.apply(task);
+            for (int d = 0; d < datasets.size(); d++) {
+                String dataset = datasets.get(d).dataset();
+                List<PromptRef> all = datasets.get(d).prompts();
+                long planSeed = d == 0 ? taskSeed : SeedMixer.mix(taskSeed, d);
+                if (grpoHoldout == 0) {
+                    coldStartPlans.add(new DatasetPlan(dataset, EpochPlan.start(all, planSeed)));
+                    continue;
+                }
+                List<PromptRef> shuffled = new ArrayList<>(all);
+                Collections.shuffle(shuffled, new Random(SeedMixer.mix(planSeed, 0x401D0A7L)));
+                int held = (int) Math.round(grpoHoldout * shuffled.size());
+                if (held < 1 || held >= shuffled.size()) {
+                    throw new IllegalArgumentException("task " + task.id() + " has " + shuffled.size()
+                            + " prompts of dataset " + dataset + ": grpo-holdout " + grpoHoldout
+                            + " leaves one phase without any");
+                }
+                coldStartPlans.add(new DatasetPlan(dataset,
+                        EpochPlan.start(shuffled.subList(held, shuffled.size()), planSeed)));
+                grpoPlans.add(new DatasetPlan(dataset, EpochPlan.start(shuffled.subList(0, held), planSeed)));
             }
-            List<PromptRef> shuffled = new ArrayList<>(all);
-            Collections.shuffle(shuffled, new Random(SeedMixer.mix(taskSeed, 0x401D0A7L)));
-            int held = (int) Math.round(grpoHoldout * shuffled.size());
-            if (held < 1 || held >= shuffled.size()) {
-                throw new IllegalArgumentException("task " + task.id() + " has " + shuffled.size()
-                        + " prompts: grpo-holdout " + grpoHoldout + " leaves one phase without any");
+            coldStart.put(task, coldStartPlans);
+            if (grpoHoldout > 0) {
+                grpo.put(task, grpoPlans);
             }
-            coldStart.put(task, EpochPlan.start(shuffled.subList(held, shuffled.size()), taskSeed));
-            grpo.put(task, EpochPlan.start(shuffled.subList(0, held), taskSeed));
         }
     }
 
-    /** The next {@code count} prompts of {@code task} in the cold start's or GRPO's plan. */
+    /** The next {@code count} prompts of {@code task} in the cold start's or GRPO's plans, all from one dataset. */
     List<PromptRef> take(QualityTask task, int count, boolean grpoPhase) {
-        Map<QualityTask, EpochPlan> plans = of(grpoPhase);
-        EpochPlan.Taken taken = plans.get(task).take(count);
-        plans.put(task, taken.next());
+        List<DatasetPlan> plans = of(grpoPhase).get(task);
+        int chosen = 0;
+        for (int d = 1; d < plans.size(); d++) {
+            if (walkedLess(plans.get(d).plan(), plans.get(chosen).plan())) {
+                chosen = d;
+            }
+        }
+        DatasetPlan plan = plans.get(chosen);
+        EpochPlan.Taken taken = plan.plan().take(count);
+        plans.set(chosen, new DatasetPlan(plan.dataset(), taken.next()));
         return taken.prompts();
     }
 
-    /** Where each task's plan of the phase stands (what a checkpoint stores). */
+    /** Whether plan {@code a} has walked a smaller share of its prompts than {@code b} (exact, in integers). */
+    private static boolean walkedLess(EpochPlan a, EpochPlan b) {
+        long walkedA = (long) a.epoch() * a.prompts().size() + a.cursor();
+        long walkedB = (long) b.epoch() * b.prompts().size() + b.cursor();
+        return Math.multiplyExact(walkedA, b.prompts().size()) < Math.multiplyExact(walkedB, a.prompts().size());
+    }
+
+    /** Where each plan of the phase stands (what a checkpoint stores). */
     List<PlanCursor> cursors(boolean grpoPhase) {
         List<PlanCursor> cursors = new ArrayList<>();
-        of(grpoPhase).forEach((task, plan) -> cursors.add(
-                new PlanCursor(task, plan.epoch(), plan.cursor())));
+        of(grpoPhase).forEach((task, plans) -> plans.forEach(p -> cursors.add(
+                new PlanCursor(task, p.dataset(), p.plan().epoch(), p.plan().cursor()))));
         return cursors;
     }
 
-    /** Moves the phase's plans to checkpointed cursors; cursors of tasks this run does not train are ignored. */
+    /**
+     * Moves the phase's plans to checkpointed cursors. A cursor without a dataset belongs to its task's first
+     * dataset; cursors of tasks or datasets this run does not train are ignored.
+     */
     void restore(List<PlanCursor> cursors, boolean grpoPhase) {
-        Map<QualityTask, EpochPlan> plans = of(grpoPhase);
+        Map<QualityTask, List<DatasetPlan>> phase = of(grpoPhase);
         for (PlanCursor cursor : cursors) {
-            EpochPlan plan = plans.get(cursor.task());
-            if (plan != null) {
-                plans.put(cursor.task(), new EpochPlan(plan.prompts(), plan.seed(), cursor.epoch(), cursor.cursor()));
+            List<DatasetPlan> plans = phase.get(cursor.task());
+            if (plans == null) {
+                continue;
+            }
+            for (int d = 0; d < plans.size(); d++) {
+                DatasetPlan plan = plans.get(d);
+                if (plan.dataset().equals(cursor.dataset()) || (cursor.dataset().isEmpty() && d == 0)) {
+                    plans.set(d, new DatasetPlan(plan.dataset(), new EpochPlan(plan.plan().prompts(),
+                            plan.plan().seed(), cursor.epoch(), cursor.cursor())));
+                    break;
+                }
             }
         }
     }
 
-    private Map<QualityTask, EpochPlan> of(boolean grpoPhase) {
+    private Map<QualityTask, List<DatasetPlan>> of(boolean grpoPhase) {
         return grpoPhase ? grpo : coldStart;
     }
 }

@@ -85,7 +85,7 @@ public final class TrainingCoordinator extends AbstractBehavior<TrainingCoordina
         this.rewardScorer = rewardScorer;
         this.learner = learner;
         this.progress = TrainingProgress.start(settings.coldStartSteps(), settings.grpoSteps());
-        this.plans = new PromptPlans(settings.tasks(), data::prompts, settings.seed(), settings.grpoHoldout());
+        this.plans = new PromptPlans(settings.tasks(), data::datasets, settings.seed(), settings.grpoHoldout());
         context.getSystem().receptionist().tell(Receptionist.register(KEY, context.getSelf()));
         ActorRef<Receptionist.Listing> adapter = context.messageAdapter(Receptionist.Listing.class, WorkersListed::new);
         context.getSystem().receptionist().tell(Receptionist.subscribe(RolloutWorker.KEY, adapter));

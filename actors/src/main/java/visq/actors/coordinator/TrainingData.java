@@ -1,5 +1,6 @@
 package visq.actors.coordinator;
 
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.function.Function;
@@ -7,20 +8,39 @@ import visq.actors.rollout.PromptRef;
 import visq.gpu.tasks.QualityTask;
 
 /**
- * The prompts a run trains on, per task (each task draws from one dataset, so a fidelity batch never
- * mixes datasets), and how a cold-start target response is written for a prompt.
+ * The prompts a run trains on, per task and, within a task, per dataset in configuration order (a step takes its
+ * prompts from one dataset, so a fidelity batch never mixes datasets), and how a cold-start target response is
+ * written for a prompt.
  */
-public record TrainingData(Map<QualityTask, List<PromptRef>> promptsByTask, Function<PromptRef, String> coldStartTarget) {
+public record TrainingData(Map<QualityTask, List<DatasetPrompts>> promptsByTask,
+        Function<PromptRef, String> coldStartTarget) {
+
+    /** One dataset's training prompts for one task. */
+    public record DatasetPrompts(String dataset, List<PromptRef> prompts) {
+        public DatasetPrompts {
+            prompts = List.copyOf(prompts);
+        }
+    }
 
     public TrainingData {
         promptsByTask = Map.copyOf(promptsByTask);
     }
 
-    public List<PromptRef> prompts(QualityTask task) {
-        List<PromptRef> prompts = promptsByTask.get(task);
-        if (prompts == null || prompts.isEmpty()) {
-            throw new IllegalArgumentException("no training prompts for task " + task.id());
+    /** The task's prompts of every dataset, with at least one prompt each. */
+    public List<DatasetPrompts> datasets(QualityTask task) {
+        List<DatasetPrompts> datasets = promptsByTask.getOrDefault(task, List.of()).stream()
+                .filter(d -> !d.prompts().isEmpty()).toList();
+        if (datasets.isEmpty()) {
+            throw new IllegalArgumentException("no training prompts for task " + task.id()
+                    + " (no dataset in visq.data.datasets serves it with training images)");
         }
+        return datasets;
+    }
+
+    /** The task's prompts of all its datasets, in dataset order. */
+    public List<PromptRef> prompts(QualityTask task) {
+        List<PromptRef> prompts = new ArrayList<>();
+        datasets(task).forEach(d -> prompts.addAll(d.prompts()));
         return prompts;
     }
 }

@@ -134,7 +134,7 @@ public final class Learner extends AbstractBehavior<Learner.Command> {
             cursors = checkpoint.cursors().stream()
                     .map(c -> new PlanCursor(QualityTask.fromId(c.getTask()).orElseThrow(() ->
                             new IllegalArgumentException("checkpoint names unknown task " + c.getTask())),
-                            (int) c.getEpoch(), (int) c.getCursor()))
+                            c.getDataset(), (int) c.getEpoch(), (int) c.getCursor()))
                     .toList();
             publisher.tell(new WeightPublisher.Publish(checkpoint.weights()));
             context.getLog().info("resumed step {} (weight version {}) from {}", resumedStep, version,
@@ -253,8 +253,8 @@ public final class Learner extends AbstractBehavior<Learner.Command> {
     private String writeCheckpoint(long step) {
         try {
             List<TaskCursor> taskCursors = cursors.stream()
-                    .map(c -> TaskCursor.newBuilder().setTask(c.task().id()).setEpoch(c.epoch())
-                            .setCursor(c.cursor()).build())
+                    .map(c -> TaskCursor.newBuilder().setTask(c.task().id()).setDataset(c.dataset())
+                            .setEpoch(c.epoch()).setCursor(c.cursor()).build())
                     .toList();
             return checkpoints.write(new Checkpoint(step, trainer.policy().exportWeights(version),
                     trainer.exportState(), taskCursors)).toString();

@@ -95,7 +95,8 @@ class KryoClusterSerializerTest {
     @Test
     void actorReferencesResolveBackToTheSameActor() {
         TestProbe<Learner.StepOutcome> probe = TEST_KIT.createTestProbe();
-        var command = new Learner.TrainGrpo(4, List.of(), List.of(new visq.actors.coordinator.PlanCursor(QualityTask.SCORE, 2, 5)), probe.getRef());
+        var command = new Learner.TrainGrpo(4, List.of(),
+                List.of(new visq.actors.coordinator.PlanCursor(QualityTask.SCORE, "clive", 2, 5)), probe.getRef());
         Learner.TrainGrpo back = (Learner.TrainGrpo) roundTrip(command);
         back.replyTo().tell(new Learner.StepFailed(4, "x"));
         assertEquals(new Learner.StepFailed(4, "x"), probe.receiveMessage());

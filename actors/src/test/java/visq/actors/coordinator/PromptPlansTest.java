@@ -18,7 +18,63 @@ class PromptPlansTest {
             .mapToObj(i -> new PromptRef("s" + i, QualityTask.SCORE)).toList();
 
     private static PromptPlans plans(double holdout) {
-        return new PromptPlans(List.of(QualityTask.SCORE), task -> PROMPTS, 7, holdout);
+        return new PromptPlans(List.of(QualityTask.SCORE), task -> List.of(new TrainingData.DatasetPrompts("d",
+                PROMPTS)), 7, holdout);
+    }
+
+    private static List<PromptRef> prompts(String dataset, int count) {
+        return IntStream.range(0, count).mapToObj(i -> new PromptRef(dataset + "/" + i, QualityTask.SCORE)).toList();
+    }
+
+    /** Plans over two datasets of the score task: "big" with 30 prompts, "small" with 10. */
+    private static PromptPlans twoDatasets(double holdout) {
+        return new PromptPlans(List.of(QualityTask.SCORE), task -> List.of(
+                new TrainingData.DatasetPrompts("big", prompts("big", 30)),
+                new TrainingData.DatasetPrompts("small", prompts("small", 10))), 7, holdout);
+    }
+
+    private static String datasetOf(List<PromptRef> prompts) {
+        Set<String> datasets = new HashSet<>();
+        prompts.forEach(p -> datasets.add(p.sampleId().substring(0, p.sampleId().indexOf('/'))));
+        assertEquals(1, datasets.size(), "one dataset per step: " + prompts);
+        return datasets.iterator().next();
+    }
+
+    @Test
+    void eachStepTakesItsPromptsFromOneDatasetInProportionToItsSize() {
+        PromptPlans plans = twoDatasets(0);
+        List<String> order = new ArrayList<>();
+        for (int step = 0; step < 20; step++) {
+            order.add(datasetOf(plans.take(QualityTask.SCORE, 2, false)));
+        }
+        // 40 prompts taken, 2 a step: the 30-prompt set walked in 15 steps and the 10-prompt set in 5, interleaved
+        assertEquals(15, order.stream().filter("big"::equals).count());
+        assertEquals(5, order.stream().filter("small"::equals).count());
+        assertEquals(List.of("big", "small", "big", "big", "big"), order.subList(0, 5));
+    }
+
+    @Test
+    void restoredCursorsOfSeveralDatasetsGiveTheSamePrompts() {
+        PromptPlans uninterrupted = twoDatasets(0.25);
+        for (int i = 0; i < 5; i++) {
+            uninterrupted.take(QualityTask.SCORE, 3, true);
+        }
+        List<PlanCursor> cursors = uninterrupted.cursors(true);
+        assertEquals(List.of("big", "small"), cursors.stream().map(PlanCursor::dataset).toList());
+        PromptPlans resumed = twoDatasets(0.25);
+        resumed.restore(cursors, true);
+        for (int i = 0; i < 6; i++) {
+            assertEquals(uninterrupted.take(QualityTask.SCORE, 3, true), resumed.take(QualityTask.SCORE, 3, true));
+        }
+    }
+
+    @Test
+    void aCursorWithoutADatasetBelongsToTheTasksFirstDataset() {
+        PromptPlans moved = twoDatasets(0);
+        moved.restore(List.of(new PlanCursor(QualityTask.SCORE, "", 0, 29)), false);
+        PromptPlans fresh = twoDatasets(0);
+        fresh.take(QualityTask.SCORE, 29, false);
+        assertEquals(fresh.cursors(false), moved.cursors(false));
     }
 
     private static Set<PromptRef> drain(PromptPlans plans, boolean grpo, int count) {

@@ -18,9 +18,10 @@ import visq.protocol.api.ScoreReply;
 /**
  * Answers images with a policy the way the scoring service does: the same preprocessing, prompt
  * catalogue and greedy decoding as a rollout worker answering the router, and the same reply parsing
- * ({@link AnswerReplies}). With {@code n} samples the score is the mean of the parsed sample scores.
+ * ({@link AnswerReplies}). With {@code n} samples the score is the mean of the parsed sample scores. A
+ * degradation answer is parsed when the serving path reads a known class and severity from it.
  */
-final class PolicyAnswering {
+final class PolicyAnswering implements ImageAnswering {
     private final PolicyModel model;
     private final ImagePreparation preprocessor;
     private final ScoreDecoding decoding;
@@ -34,7 +35,18 @@ final class PolicyAnswering {
         this.maxNewTokens = maxNewTokens;
     }
 
-    ImageAnswer answer(String sampleId, BufferedImage image, QualityTask task, long seed) {
+    @Override
+    public long weightVersion() {
+        return model.weightVersion();
+    }
+
+    @Override
+    public String modelId() {
+        return model.modelId();
+    }
+
+    @Override
+    public ImageAnswer answer(String sampleId, BufferedImage image, QualityTask task, long seed) {
         ImageTensor tensor = preprocessor.preprocess(image);
         SamplingSettings sampling = decoding.isGreedy()
                 ? SamplingSettings.greedy(maxNewTokens)
@@ -47,6 +59,10 @@ final class PolicyAnswering {
         for (GeneratedResponse response : generated) {
             texts.add(response.text());
             if (task == QualityTask.DEGRADATION) {
+                if (replies.degradation(new RolloutWorker.Answered(sampleId, response.text(), model.weightVersion(),
+                        "eval", model.modelId()), 0).getAnswerParsed()) {
+                    parsed++;
+                }
                 continue;
             }
             ScoreReply reply = replies.score(task, new RolloutWorker.Answered(sampleId, response.text(),
@@ -56,6 +72,7 @@ final class PolicyAnswering {
                 parsed++;
             }
         }
-        return new ImageAnswer(sampleId, texts, parsed == 0 ? Double.NaN : sum / parsed, parsed > 0);
+        double score = task == QualityTask.DEGRADATION || parsed == 0 ? Double.NaN : sum / parsed;
+        return new ImageAnswer(sampleId, texts, score, parsed > 0);
     }
 }

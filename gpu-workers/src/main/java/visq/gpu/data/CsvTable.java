@@ -31,7 +31,23 @@ final class CsvTable {
         this.rows = rows;
     }
 
+    /** Reads {@code file}; the first problem is thrown. */
     static CsvTable read(Path file) throws IOException {
+        List<DatasetProblem> problems = new ArrayList<>();
+        CsvTable table = read(file, problems);
+        if (!problems.isEmpty()) {
+            DatasetProblem first = problems.get(0);
+            throw first.line() > 0 ? new MalformedDatasetException(file, first.line(), first.message())
+                    : new MalformedDatasetException(file, first.message());
+        }
+        return table;
+    }
+
+    /**
+     * Reads {@code file}, adding every problem to {@code problems}: a row with the wrong number of fields or an
+     * unclosed quote is reported and left out; a table without a header has no columns and no rows.
+     */
+    static CsvTable read(Path file, List<DatasetProblem> problems) throws IOException {
         String text = Files.readString(file, StandardCharsets.UTF_8);
         if (text.startsWith("\uFEFF")) {
             text = text.substring(1);
@@ -45,24 +61,29 @@ final class CsvTable {
             if (lines[i].isBlank()) {
                 continue;
             }
-            List<String> fields = split(file, lineNumber, lines[i]);
-            if (headerSize < 0) {
+            List<String> fields = split(lines[i]);
+            if (fields == null) {
+                problems.add(DatasetProblem.at(file, lineNumber, "has a quote that is never closed"));
+                if (headerSize < 0) {
+                    return new CsvTable(file, Map.of(), List.of());
+                }
+            } else if (headerSize < 0) {
                 headerSize = fields.size();
                 for (int c = 0; c < fields.size(); c++) {
                     String name = fields.get(c).trim().toLowerCase(Locale.ROOT);
                     if (columns.putIfAbsent(name, c) != null) {
-                        throw new MalformedDatasetException(file, lineNumber, "column '" + name + "' appears twice");
+                        problems.add(DatasetProblem.at(file, lineNumber, "column '" + name + "' appears twice"));
                     }
                 }
             } else if (fields.size() != headerSize) {
-                throw new MalformedDatasetException(file, lineNumber,
-                        "has " + fields.size() + " fields, the header has " + headerSize);
+                problems.add(DatasetProblem.at(file, lineNumber,
+                        "has " + fields.size() + " fields, the header has " + headerSize));
             } else {
                 rows.add(new Row(lineNumber, List.copyOf(fields)));
             }
         }
         if (headerSize < 0) {
-            throw new MalformedDatasetException(file, "is empty: no header row");
+            problems.add(DatasetProblem.of(file, "is empty: no header row"));
         }
         return new CsvTable(file, Map.copyOf(columns), List.copyOf(rows));
     }
@@ -109,7 +130,41 @@ final class CsvTable {
         return value;
     }
 
-    private static List<String> split(Path file, int lineNumber, String line) throws MalformedDatasetException {
+    /** The fields of {@code line}, or null when a quote is never closed. */
+    /** The finite number in {@code text}, or empty with a problem naming {@code name} added to {@code problems}. */
+    static java.util.OptionalDouble number(Path file, int line, String text, String name,
+            List<DatasetProblem> problems) {
+        double value;
+        try {
+            value = Double.parseDouble(text);
+        } catch (NumberFormatException e) {
+            problems.add(DatasetProblem.at(file, line, name + " '" + text + "' is not a number"));
+            return java.util.OptionalDouble.empty();
+        }
+        if (!Double.isFinite(value)) {
+            problems.add(DatasetProblem.at(file, line, name + " '" + text + "' is not finite"));
+            return java.util.OptionalDouble.empty();
+        }
+        return java.util.OptionalDouble.of(value);
+    }
+
+    /** The first of {@code names} the header has. */
+    Optional<Integer> column(String... names) {
+        for (String name : names) {
+            Optional<Integer> column = column(name);
+            if (column.isPresent()) {
+                return column;
+            }
+        }
+        return Optional.empty();
+    }
+
+    /** Whether the table has a header at all. */
+    boolean hasHeader() {
+        return !columns.isEmpty();
+    }
+
+    private static List<String> split(String line) {
         List<String> fields = new ArrayList<>();
         StringBuilder field = new StringBuilder();
         boolean quoted = false;
@@ -134,7 +189,7 @@ final class CsvTable {
             }
         }
         if (quoted) {
-            throw new MalformedDatasetException(file, lineNumber, "has a quote that is never closed");
+            return null;
         }
         fields.add(field.toString());
         return fields;

@@ -38,7 +38,8 @@ import visq.gpu.tasks.Severity;
  * The manifest, written last, records the seed, settings and sources; when it already matches, nothing is
  * generated and the samples are read back from {@code labels.csv}.
  *
- * <p>Sample ids are {@code kodak-degraded/<source>/c<k>/<class>-<severity>} (or {@code .../none}); use
+ * <p>Sample ids are {@code kodak-degraded/<source>/c<k>/<class>-<severity>} (or {@code .../none}; the dataset id
+ * {@value #DATASET_ID} unless another is given); use
  * {@link #sourceImage(IqaSample)} as the group key of a {@link DatasetSplit}.
  *
  * <p>The {@code mos} of these samples is a <b>proxy</b>, not a human opinion: {@link #proxyMos} gives 5 for an
@@ -78,9 +79,17 @@ public final class DegradationSet {
     }
 
     private final Settings settings;
+    private final String datasetId;
 
+    /** Generates samples of the dataset {@value #DATASET_ID}. */
     public DegradationSet(Settings settings) {
+        this(settings, DATASET_ID);
+    }
+
+    /** Generates samples whose ids and dataset are {@code datasetId}. */
+    public DegradationSet(Settings settings, String datasetId) {
         this.settings = settings;
+        this.datasetId = datasetId;
     }
 
     /**
@@ -92,7 +101,7 @@ public final class DegradationSet {
         Properties manifest = manifest(sources);
         Path manifestFile = targetFolder.resolve(MANIFEST_FILE);
         if (Files.isRegularFile(manifestFile) && manifest.equals(readProperties(manifestFile))) {
-            Optional<List<IqaSample>> existing = readLabels(targetFolder);
+            Optional<List<IqaSample>> existing = readLabels(targetFolder, datasetId);
             if (existing.isPresent()) {
                 return existing.get();
             }
@@ -108,7 +117,7 @@ public final class DegradationSet {
         }
         writeLabels(targetFolder.resolve(LABELS_FILE), rows);
         writeManifest(manifestFile, manifest);
-        return rows.stream().map(row -> row.toSample(targetFolder)).toList();
+        return rows.stream().map(row -> row.toSample(targetFolder, datasetId)).toList();
     }
 
     /** The proxy score of {@code label}: 5 for none, {@code 5 − 0.8 × level} otherwise. */
@@ -119,7 +128,7 @@ public final class DegradationSet {
     /** The source image a generated sample was cut from (its group for splitting), e.g. {@code kodim07}. */
     public static String sourceImage(IqaSample sample) {
         String[] parts = sample.id().split("/");
-        if (parts.length != 4 || !parts[0].equals(DATASET_ID)) {
+        if (parts.length != 4 || !parts[0].equals(sample.dataset()) || !parts[2].startsWith("c")) {
             throw new IllegalArgumentException("not a generated degradation sample: " + sample.id());
         }
         return parts[1];
@@ -217,7 +226,7 @@ public final class DegradationSet {
     }
 
     /** The samples of an existing {@code labels.csv}, or empty when it or one of its images is missing. */
-    private static Optional<List<IqaSample>> readLabels(Path targetFolder) throws IOException {
+    private static Optional<List<IqaSample>> readLabels(Path targetFolder, String datasetId) throws IOException {
         Path labelsFile = targetFolder.resolve(LABELS_FILE);
         if (!Files.isRegularFile(labelsFile)) {
             return Optional.empty();
@@ -243,7 +252,7 @@ public final class DegradationSet {
             if (!Files.isRegularFile(targetFolder.resolve(labelRow.fileName()))) {
                 return Optional.empty();
             }
-            samples.add(labelRow.toSample(targetFolder));
+            samples.add(labelRow.toSample(targetFolder, datasetId));
         }
         return Optional.of(List.copyOf(samples));
     }
@@ -297,9 +306,9 @@ public final class DegradationSet {
                     + label.severity().map(Severity::answerName).orElse("") + "\n";
         }
 
-        IqaSample toSample(Path targetFolder) {
+        IqaSample toSample(Path targetFolder, String datasetId) {
             double mos = proxyMos(label);
-            return new IqaSample(DATASET_ID + "/" + source + "/c" + crop + "/" + variant(), DATASET_ID,
+            return new IqaSample(datasetId + "/" + source + "/c" + crop + "/" + variant(), datasetId,
                     targetFolder.resolve(fileName()), mos, mos, Optional.of(label));
         }
     }

@@ -15,7 +15,9 @@ public enum FitStatus {
     /** The targets are constant: the curve is the constant target, the initial guess is kept unchanged. */
     FLAT_TARGETS("targets are constant; fell back to the initial guess (a constant curve)"),
     /** A step produced non-finite values or the normal equations stayed singular; best parameters so far. */
-    NUMERICAL_FAILURE("numerical failure (singular or non-finite); best parameters so far");
+    NUMERICAL_FAILURE("numerical failure (singular or non-finite); best parameters so far"),
+    /** Fewer than three scored images: no correlation and no curve are defined. */
+    TOO_FEW_PAIRS("fewer than three scored images; nothing fitted");
 
     private final String description;
 

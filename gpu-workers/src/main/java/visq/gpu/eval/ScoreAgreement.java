@@ -25,6 +25,20 @@ public record ScoreAgreement(double srcc, double krcc, double plccRaw, double pl
                 fit);
     }
 
+    /**
+     * The agreement of {@code scores} with {@code mos}, or every number undefined (NaN, fit status
+     * {@link FitStatus#TOO_FEW_PAIRS}) when fewer than three pairs exist: an evaluation whose answers mostly fail to
+     * parse still reports, instead of failing.
+     */
+    public static ScoreAgreement ofOrUndefined(double[] scores, double[] mos) {
+        if (scores.length >= 3) {
+            return of(scores, mos);
+        }
+        return new ScoreAgreement(Double.NaN, Double.NaN, Double.NaN, Double.NaN, new LogisticFitResult(
+                new LogisticParameters(Double.NaN, Double.NaN, Double.NaN, Double.NaN), 0, Double.NaN,
+                FitStatus.TOO_FEW_PAIRS));
+    }
+
     private static double orNaN(DoubleSupplier correlation) {
         try {
             return correlation.getAsDouble();

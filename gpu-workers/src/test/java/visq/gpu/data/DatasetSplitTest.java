@@ -15,7 +15,6 @@ import java.util.Set;
 import java.util.function.Function;
 import java.util.stream.Collectors;
 import org.junit.jupiter.api.Test;
-import visq.gpu.image.SharedData;
 
 class DatasetSplitTest {
 
@@ -62,7 +61,7 @@ class DatasetSplitTest {
 
     @Test
     void splitsTheRealCliveSetByImage() throws Exception {
-        List<IqaSample> clive = IqaDatasetReader.read(SharedData.file("clive"), "mos.csv", "clive");
+        List<IqaSample> clive = TestDatasets.clive();
         DatasetSplit.Parts parts = new DatasetSplit(1L, 0.2).split(clive, DatasetSplit::byImage);
         assertEquals(164, parts.validation().size());
         assertEquals(656, parts.training().size());

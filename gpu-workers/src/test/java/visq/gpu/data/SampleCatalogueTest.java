@@ -21,7 +21,6 @@ import org.junit.jupiter.api.io.TempDir;
 import visq.gpu.image.ImageLimits;
 import visq.gpu.image.ImagePreprocessor;
 import visq.gpu.image.ImageTensor;
-import visq.gpu.image.SharedData;
 
 class SampleCatalogueTest {
 
@@ -32,7 +31,7 @@ class SampleCatalogueTest {
 
     @BeforeAll
     static void readClive() throws Exception {
-        clive = IqaDatasetReader.read(SharedData.file("clive"), "mos.csv", "clive").subList(0, 5);
+        clive = TestDatasets.clive().subList(0, 5);
     }
 
     private static SampleCatalogue catalogue(List<IqaSample> samples, int capacity) {

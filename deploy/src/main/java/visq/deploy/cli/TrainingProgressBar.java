@@ -1,4 +1,4 @@
-package visq.deploy;
+package visq.deploy.cli;
 
 import java.io.PrintStream;
 import java.util.Locale;
@@ -6,13 +6,13 @@ import visq.actors.coordinator.StepStats;
 import visq.actors.coordinator.TrainingProgress;
 
 /** Renders training progress as one line: bar, step, phase, weight version, reward means, format rate, ETA. */
-final class ProgressBar {
+final class TrainingProgressBar {
     private static final int WIDTH = 24;
 
     private final PrintStream out;
     private final boolean interactive;
 
-    ProgressBar(PrintStream out, boolean interactive) {
+    TrainingProgressBar(PrintStream out, boolean interactive) {
         this.out = out;
         this.interactive = interactive;
     }

@@ -1,4 +1,4 @@
-package visq.deploy;
+package visq.deploy.cli;
 
 import akka.actor.typed.ActorRef;
 import akka.actor.typed.Behavior;
@@ -16,7 +16,7 @@ import visq.actors.coordinator.TrainingProgress;
 final class ProgressWatcher {
     private ProgressWatcher() {}
 
-    static Behavior<Object> create(ProgressBar bar, CompletableFuture<TrainingProgress> finished) {
+    static Behavior<Object> create(TrainingProgressBar bar, CompletableFuture<TrainingProgress> finished) {
         return Behaviors.setup(context -> {
             ActorRef<TrainingProgress> self = context.getSelf().narrow();
             ActorRef<Receptionist.Listing> listings = context.getSelf().narrow();

@@ -1,0 +1,57 @@
+package visq.deploy.cli;
+
+import com.typesafe.config.Config;
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import visq.deploy.NodeLauncher;
+import visq.deploy.bench.Benchmarks;
+import visq.deploy.bench.ModelBench;
+import visq.deploy.bench.ModelCheckpointOption;
+
+/** {@code visq bench}: throughput and latency, measured in one run. */
+public final class BenchCommand implements CliCommand {
+    private static final CommandSpec SPEC = CommandSpec.of("bench", "throughput and latency, measured in one run", true,
+            List.of(OptionSpec.text("--config", "local.conf"), OptionSpec.integer("--scoring-seconds", "S"),
+                    OptionSpec.integer("--async-steps", "N"), OptionSpec.integer("--scaling-steps", "N"),
+                    OptionSpec.choice("--only", "scoring", "load", "scaling"),
+                    OptionSpec.integer("--load-seconds", "S"),
+                    OptionSpec.number("--rate", "R")),
+            "load: [--load-seconds 60] [--rate 15]  steady open-loop load, then overload; heap before/after",
+            "scaling: [--scaling-steps 48]  GRPO samples/s with 1 vs 2 rollout nodes, each a separate JVM");
+
+    @Override
+    public CommandSpec spec() {
+        return SPEC;
+    }
+
+    @Override
+    public int run(CommandLine line, Terminal terminal) throws Exception {
+        Map<String, String> settings = new LinkedHashMap<>(line.settings());
+        if (line.has("--model-checkpoint")) {
+            settings.putAll(ModelCheckpointOption.overrides(Path.of(line.value("--model-checkpoint", ""))));
+        }
+        Config config = NodeLauncher.configure(line.value("--config", "local.conf"), settings, terminal.env());
+        if (line.value("--only", "").equals("model") || line.has("--model-checkpoint")) {
+            ModelBench.forCommandLine(config, terminal.out()).run(line.intValue("--repetitions", 5));
+            return 0;
+        }
+        Benchmarks bench = new Benchmarks(config, terminal.out());
+        int scoringSeconds = line.intValue("--scoring-seconds", 20);
+        switch (line.value("--only", "")) {
+            case "scoring":
+                bench.runScoring(scoringSeconds);
+                break;
+            case "load":
+                bench.runLoad(line.intValue("--load-seconds", 60), line.doubleValue("--rate", 15));
+                break;
+            case "scaling":
+                bench.runScaling(line.intValue("--scaling-steps", 48));
+                break;
+            default:
+                bench.runAll(scoringSeconds, line.intValue("--async-steps", 16), line.intValue("--scaling-steps", 48));
+        }
+        return 0;
+    }
+}
