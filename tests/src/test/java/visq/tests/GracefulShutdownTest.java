@@ -5,7 +5,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import akka.actor.CoordinatedShutdown;
 import akka.actor.typed.ActorSystem;
-import akka.actor.typed.javadsl.Behaviors;
 import akka.grpc.GrpcClientSettings;
 import com.google.protobuf.ByteString;
 import com.typesafe.config.Config;
@@ -41,7 +40,7 @@ class GracefulShutdownTest {
         int grpcPort = TestClusters.freePort();
         ActorSystem<Void> node = TestClusters.startNode(run, "\"learner\", \"rollout\", \"router\"", port, port,
                 grpcPort);
-        ActorSystem<Void> client = ActorSystem.create(Behaviors.empty(), "shutdown-client");
+        ActorSystem<Void> client = TestClusters.startClient("shutdown-client");
         try {
             ScoringServiceClient scoring = ScoringServiceClient.create(GrpcClientSettings
                     .connectToServiceAt("127.0.0.1", grpcPort, client).withTls(false)

@@ -5,7 +5,6 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import akka.actor.typed.ActorSystem;
-import akka.actor.typed.javadsl.Behaviors;
 import akka.grpc.GrpcClientSettings;
 import com.google.protobuf.ByteString;
 import com.typesafe.config.Config;
@@ -95,7 +94,7 @@ class QwenLoraTrainingTest {
         private Cluster(ActorSystem<Void> learner, ActorSystem<Void> rollout, int grpcPort) {
             this.learner = learner;
             this.rollout = rollout;
-            this.client = ActorSystem.create(Behaviors.empty(), "qwen-test-client");
+            this.client = TestClusters.startClient("qwen-test-client");
             this.scoring = ScoringServiceClient.create(GrpcClientSettings.connectToServiceAt("127.0.0.1", grpcPort, client)
                     .withTls(false).withDeadline(Duration.ofSeconds(60)), client);
         }

@@ -67,4 +67,13 @@ final class TestClusters {
         Config config = node.withFallback(run).resolve();
         return ActorSystem.create(NodeGuardian.create(config), "visq", config);
     }
+
+    /**
+     * An actor system for gRPC clients only: a local provider, so it binds no Artery port (the default config would
+     * take 25520, which another process on the machine may hold).
+     */
+    static ActorSystem<Void> startClient(String name) {
+        return ActorSystem.create(akka.actor.typed.javadsl.Behaviors.empty(), name,
+                ConfigFactory.parseString("akka.actor.provider = local").withFallback(ConfigFactory.load()));
+    }
 }

@@ -6,7 +6,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
 import akka.actor.typed.ActorSystem;
-import akka.actor.typed.javadsl.Behaviors;
 import akka.grpc.GrpcClientSettings;
 import com.google.protobuf.ByteString;
 import com.typesafe.config.Config;
@@ -90,7 +89,7 @@ class ThreeNodeTrainingTest {
         learnerNode = TestClusters.startNode(run.withValue("visq.training.min-workers",
                 com.typesafe.config.ConfigValueFactory.fromAnyRef(2)), "\"learner\"", seedPort, seedPort, 0);
         routerNode = TestClusters.startNode(run, "\"router\"", TestClusters.freePort(), seedPort, grpcPort);
-        client = ActorSystem.create(Behaviors.empty(), "test-client");
+        client = TestClusters.startClient("test-client");
         GrpcClientSettings settings = GrpcClientSettings.connectToServiceAt("127.0.0.1", grpcPort, client)
                 .withTls(false).withDeadline(Duration.ofSeconds(60));
         scoring = ScoringServiceClient.create(settings, client);

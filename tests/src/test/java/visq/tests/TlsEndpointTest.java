@@ -5,7 +5,6 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import akka.actor.typed.ActorSystem;
-import akka.actor.typed.javadsl.Behaviors;
 import akka.grpc.GrpcClientSettings;
 import com.typesafe.config.Config;
 import java.io.InputStream;
@@ -49,7 +48,7 @@ class TlsEndpointTest {
         int port = TestClusters.freePort();
         int grpcPort = TestClusters.freePort();
         ActorSystem<Void> router = TestClusters.startNode(run, "\"router\"", port, port, grpcPort);
-        ActorSystem<Void> client = ActorSystem.create(Behaviors.empty(), "tls-client");
+        ActorSystem<Void> client = TestClusters.startClient("tls-client");
         try {
             GrpcClientSettings trusted = GrpcClientSettings.connectToServiceAt("127.0.0.1", grpcPort, client)
                     .withSslContext(trusting(keystore)).withDeadline(Duration.ofSeconds(20));
