@@ -40,10 +40,13 @@ public final class InferenceRouter extends AbstractBehavior<InferenceRouter.Comm
     /** Messages the router handles. */
     public sealed interface Command extends ClusterMessage {}
 
-    /** Answer {@code task} over {@code images}; {@code pinnedVersion} 0 means the newest. */
+    /** Answer {@code task} over {@code images}; {@code pinnedVersion} 0 means the newest, a negative one is refused. */
     public record RoutePrompt(String requestId, QualityTask task, List<ImageTensor> images, long pinnedVersion,
             ActorRef<RolloutWorker.AnswerOutcome> replyTo) implements Command {
         public RoutePrompt {
+            if (pinnedVersion < 0) {
+                throw new IllegalArgumentException("pinned weight version " + pinnedVersion + " is negative");
+            }
             images = List.copyOf(images);
         }
     }
@@ -163,7 +166,7 @@ public final class InferenceRouter extends AbstractBehavior<InferenceRouter.Comm
         List<ActorRef<RolloutWorker.Command>> candidates =
                 WorkerSelection.holdingVersion(workerVersions, request.pinnedVersion());
         if (candidates.isEmpty()) {
-            boolean pinned = request.pinnedVersion() > 0 && !workerVersions.isEmpty();
+            boolean pinned = request.pinnedVersion() != 0 && !workerVersions.isEmpty();
             String reason = pinned
                     ? "no worker holds pinned weight version " + request.pinnedVersion() + " (workers hold "
                             + WorkerSelection.versionsHeld(workerVersions) + ")"
