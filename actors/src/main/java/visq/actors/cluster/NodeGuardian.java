@@ -6,6 +6,7 @@ import akka.actor.typed.DispatcherSelector;
 import akka.actor.typed.javadsl.ActorContext;
 import akka.actor.typed.javadsl.Behaviors;
 import akka.cluster.typed.Cluster;
+import akka.stream.Materializer;
 import com.typesafe.config.Config;
 import java.util.List;
 import java.util.Optional;
@@ -25,6 +26,7 @@ import visq.actors.router.ImageIntake;
 import visq.actors.router.InferenceRouter;
 import visq.actors.router.AdmittedScoringService;
 import visq.actors.router.ScoringServiceImpl;
+import visq.actors.router.ServingHealth;
 import visq.actors.weights.WeightPublisher;
 import visq.gpu.image.ImageLimits;
 
@@ -131,11 +133,15 @@ public final class NodeGuardian {
                 model.imagePreparation(), blocking);
         var timeout = routerConfig.getDuration("request-timeout");
         GrpcEndpoint.Settings endpoint = GrpcEndpoint.Settings.fromConfig(config);
+        ServingHealth health = new ServingHealth(Materializer.matFromSystem(context.getSystem()));
+        health.addToCoordinatedShutdown(context.getSystem(), endpoint.shutdownGrace());
+        router.tell(new InferenceRouter.SubscribeServingState(
+                context.spawn(ServingHealth.feed(health), "serving-health")));
         GrpcEndpoint.bind(context.getSystem(), endpoint,
                 new AdmittedScoringService(
                         new ScoringServiceImpl(context.getSystem(), router, intake, new AnswerReplies(), timeout),
                         settings.maxInFlight()),
-                new AdminServiceImpl(context.getSystem(), router, timeout))
+                new AdminServiceImpl(context.getSystem(), router, timeout), health)
                 .whenComplete((binding, failure) -> {
                     if (failure != null) {
                         context.getSystem().log().error("gRPC endpoint could not bind {}:{}", endpoint.host(),

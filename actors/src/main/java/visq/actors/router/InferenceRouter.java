@@ -2,6 +2,7 @@ package visq.actors.router;
 
 import akka.actor.typed.ActorRef;
 import akka.actor.typed.Behavior;
+import akka.actor.typed.Terminated;
 import akka.actor.typed.javadsl.AbstractBehavior;
 import akka.actor.typed.javadsl.ActorContext;
 import akka.actor.typed.javadsl.Behaviors;
@@ -15,6 +16,7 @@ import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Deque;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -59,6 +61,12 @@ public final class InferenceRouter extends AbstractBehavior<InferenceRouter.Comm
     public record GetServingState(ActorRef<ServingState> replyTo) implements Command {}
 
     public record ServingState(long newestVersion, int workers, int inFlight) implements ClusterMessage {}
+
+    /**
+     * Tell {@code subscriber} the serving state now and again whenever the workers holding weights or the newest
+     * version change (its {@code inFlight} is the count at that moment), until the subscriber stops.
+     */
+    public record SubscribeServingState(ActorRef<ServingState> subscriber) implements Command {}
 
     private record WorkersListed(Receptionist.Listing listing) implements Command {}
 
@@ -124,6 +132,10 @@ public final class InferenceRouter extends AbstractBehavior<InferenceRouter.Comm
     private final Map<String, Deque<Pending>> pending = new HashMap<>();
     private final Map<Long, OpenBatch> openBatches = new HashMap<>();
     private final SamplingSettings sampling;
+    private final Set<ActorRef<ServingState>> servingSubscribers = new HashSet<>();
+    /** The workers and newest version the subscribers were told last. */
+    private long announcedWorkers = -1;
+    private long announcedNewest = Long.MIN_VALUE;
     private long requestCounter;
     private long routingCounter;
     private int inFlight;
@@ -153,6 +165,8 @@ public final class InferenceRouter extends AbstractBehavior<InferenceRouter.Comm
                 .onMessage(WorkerAnswered.class, this::onWorkerAnswered)
                 .onMessage(RequestTimedOut.class, this::onRequestTimedOut)
                 .onMessage(FlushBatch.class, this::onFlushBatch)
+                .onMessage(SubscribeServingState.class, this::onSubscribeServingState)
+                .onSignal(Terminated.class, this::onTerminated)
                 .build();
     }
 
@@ -277,18 +291,46 @@ public final class InferenceRouter extends AbstractBehavior<InferenceRouter.Comm
 
     private Behavior<Command> onWorkerVersionChanged(WorkerVersionChanged changed) {
         workerVersions.put(changed.worker(), changed.version());
+        announceServingState();
         return this;
     }
 
     private Behavior<Command> onWorkersListed(WorkersListed listed) {
         Set<ActorRef<RolloutWorker.Command>> present = listed.listing().getServiceInstances(RolloutWorker.KEY);
         workerVersions.keySet().retainAll(present);
+        announceServingState();
         return this;
     }
 
     private Behavior<Command> onGetServingState(GetServingState request) {
-        long newest = workerVersions.values().stream().mapToLong(Long::longValue).max().orElse(-1);
-        request.replyTo().tell(new ServingState(newest, workerVersions.size(), inFlight));
+        request.replyTo().tell(servingState());
         return this;
+    }
+
+    private Behavior<Command> onSubscribeServingState(SubscribeServingState subscribe) {
+        servingSubscribers.add(subscribe.subscriber());
+        getContext().watch(subscribe.subscriber());
+        subscribe.subscriber().tell(servingState());
+        return this;
+    }
+
+    private Behavior<Command> onTerminated(Terminated terminated) {
+        servingSubscribers.remove(terminated.getRef());
+        return this;
+    }
+
+    private ServingState servingState() {
+        long newest = workerVersions.values().stream().mapToLong(Long::longValue).max().orElse(-1);
+        return new ServingState(newest, workerVersions.size(), inFlight);
+    }
+
+    /** Tells the subscribers the serving state when its workers or newest version changed since they were told. */
+    private void announceServingState() {
+        ServingState now = servingState();
+        if (now.workers() != announcedWorkers || now.newestVersion() != announcedNewest) {
+            announcedWorkers = now.workers();
+            announcedNewest = now.newestVersion();
+            servingSubscribers.forEach(subscriber -> subscriber.tell(now));
+        }
     }
 }

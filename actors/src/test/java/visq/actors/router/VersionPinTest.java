@@ -61,8 +61,9 @@ class VersionPinTest {
         ScoringServiceImpl scoring = new ScoringServiceImpl(TEST_KIT.system(), router, intake, new AnswerReplies(),
                 Duration.ofSeconds(10));
         ServerBinding binding = GrpcEndpoint.bind(TEST_KIT.system(),
-                        new GrpcEndpoint.Settings("127.0.0.1", 0, "", 1 << 20, TlsSettings.disabled()),
-                        scoring, new AdminServiceImpl(TEST_KIT.system(), router, Duration.ofSeconds(5)))
+                        new GrpcEndpoint.Settings("127.0.0.1", 0, "", 1 << 20, TlsSettings.disabled(), Duration.ZERO),
+                        scoring, new AdminServiceImpl(TEST_KIT.system(), router, Duration.ofSeconds(5)),
+                        new ServingHealth(akka.stream.Materializer.matFromSystem(TEST_KIT.system())))
                 .toCompletableFuture().get(30, TimeUnit.SECONDS);
         client = ScoringServiceClient.create(GrpcClientSettings
                 .connectToServiceAt("127.0.0.1", binding.localAddress().getPort(), TEST_KIT.system())
