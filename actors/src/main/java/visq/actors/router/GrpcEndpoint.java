@@ -54,7 +54,9 @@ public final class GrpcEndpoint {
         public static Settings fromConfig(Config config) {
             Config c = config.getConfig("visq.grpc");
             Duration grace = c.getDuration("health.shutdown-grace");
-            Duration phase = config.getDuration("akka.coordinated-shutdown.phases.before-service-unbind.timeout");
+            String phaseTimeout = "akka.coordinated-shutdown.phases.before-service-unbind.timeout";
+            Duration phase = config.getDuration(config.hasPath(phaseTimeout) ? phaseTimeout
+                    : "akka.coordinated-shutdown.default-phase-timeout");
             if (grace.compareTo(phase) >= 0) {
                 throw new IllegalArgumentException("visq.grpc.health.shutdown-grace " + grace + " must be shorter "
                         + "than akka.coordinated-shutdown.phases.before-service-unbind.timeout " + phase);
