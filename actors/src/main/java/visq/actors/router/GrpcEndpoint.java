@@ -76,19 +76,25 @@ public final class GrpcEndpoint {
         return List.of(ScoringService.description, AdminService.description, Health.description);
     }
 
-    /** Binds every service; with a bearer token configured, every call but health checks must carry it. */
+    /**
+     * Binds every service; with a bearer token configured, every call but health checks must carry it. Every request
+     * of the scoring and admin APIs is recorded in {@code metrics}, and so is each refused as too large.
+     */
     public static CompletionStage<ServerBinding> bind(ActorSystem<?> system, Settings settings,
-            ScoringService scoring, AdminService admin, Health health) {
+            ScoringService scoring, AdminService admin, Health health, ServingMetrics metrics) {
         BearerTokenCheck check = new BearerTokenCheck(settings.bearerToken());
         @SuppressWarnings("unchecked")
         Function<HttpRequest, CompletionStage<HttpResponse>> services = ServiceHandler.concatOrNotFound(
-                ScoringServicePowerApiHandlerFactory.create(new AuthenticatedScoringService(check, scoring), system),
-                AdminServicePowerApiHandlerFactory.create(new AuthenticatedAdminService(check, admin), system),
+                ScoringServicePowerApiHandlerFactory.create(
+                        new MeteredScoringService(new AuthenticatedScoringService(check, scoring), metrics), system),
+                AdminServicePowerApiHandlerFactory.create(
+                        new MeteredAdminService(new AuthenticatedAdminService(check, admin), metrics), system),
                 HealthHandlerFactory.create(health, system));
         // Streamed HTTP/2 bodies are not bounded by akka.http's max-content-length: bound every request here, so a
         // huge message is discarded while it streams instead of being buffered on the heap.
         Function<HttpRequest, CompletionStage<HttpResponse>> bounded = new RequestBodyLimit(settings.maxRequestBytes(),
-                DRAIN_FACTOR * settings.maxRequestBytes(), Materializer.matFromSystem(system)).guard(services);
+                DRAIN_FACTOR * settings.maxRequestBytes(), Materializer.matFromSystem(system),
+                () -> metrics.refused(ServingMetrics.REQUEST_TOO_LARGE)).guard(services);
         Function<HttpRequest, CompletionStage<HttpResponse>> reflection = reflection(system, check,
                 settings.maxRequestBytes());
         Function<HttpRequest, CompletionStage<HttpResponse>> handler = request -> isReflection(request)

@@ -132,6 +132,7 @@ public final class InferenceRouter extends AbstractBehavior<InferenceRouter.Comm
     private final Map<String, Deque<Pending>> pending = new HashMap<>();
     private final Map<Long, OpenBatch> openBatches = new HashMap<>();
     private final SamplingSettings sampling;
+    private final ServingMetrics metrics;
     private final Set<ActorRef<ServingState>> servingSubscribers = new HashSet<>();
     /** The workers and newest version the subscribers were told last. */
     private long announcedWorkers = -1;
@@ -141,12 +142,20 @@ public final class InferenceRouter extends AbstractBehavior<InferenceRouter.Comm
     private int inFlight;
 
     public static Behavior<Command> create(Settings settings) {
-        return Behaviors.setup(context -> Behaviors.withTimers(timers -> new InferenceRouter(context, timers, settings)));
+        return create(settings, ServingMetrics.none());
     }
 
-    private InferenceRouter(ActorContext<Command> context, TimerScheduler<Command> timers, Settings settings) {
+    /** A router that records the size of every batch it sends and every request it refuses in {@code metrics}. */
+    public static Behavior<Command> create(Settings settings, ServingMetrics metrics) {
+        return Behaviors.setup(context -> Behaviors.withTimers(timers ->
+                new InferenceRouter(context, timers, settings, metrics)));
+    }
+
+    private InferenceRouter(ActorContext<Command> context, TimerScheduler<Command> timers, Settings settings,
+            ServingMetrics metrics) {
         super(context);
         this.settings = settings;
+        this.metrics = metrics;
         this.timers = timers;
         this.sampling = settings.sampling();
         this.answers = context.messageAdapter(RolloutWorker.AnswerOutcome.class, WorkerAnswered::new);
@@ -172,6 +181,7 @@ public final class InferenceRouter extends AbstractBehavior<InferenceRouter.Comm
 
     private Behavior<Command> onRoutePrompt(RoutePrompt request) {
         if (inFlight >= settings.maxInFlight()) {
+            metrics.refused(ServingMetrics.ROUTER_IN_FLIGHT_LIMIT);
             request.replyTo().tell(new RolloutWorker.AnswerFailed(request.requestId(),
                     RolloutWorker.FailureKind.OVERLOADED, "router is at its limit of " + settings.maxInFlight()
                             + " requests in flight; retry later"));
@@ -230,6 +240,7 @@ public final class InferenceRouter extends AbstractBehavior<InferenceRouter.Comm
             return;
         }
         List<RolloutWorker.BatchedPrompt> prompts = batch.prompts();
+        metrics.batchSent(prompts.size());
         if (prompts.size() == 1) {
             RolloutWorker.BatchedPrompt only = prompts.get(0);
             batch.worker().tell(new RolloutWorker.AnswerPrompt(only.requestId(), only.task(), only.images(), sampling,

@@ -23,14 +23,17 @@ final class RequestBodyLimit {
     private final long maxBytes;
     private final long drainBytes;
     private final Materializer materializer;
+    private final Runnable onTooLarge;
 
-    RequestBodyLimit(long maxBytes, long drainBytes, Materializer materializer) {
+    /** {@code onTooLarge} runs for every request answered as too large. */
+    RequestBodyLimit(long maxBytes, long drainBytes, Materializer materializer, Runnable onTooLarge) {
         if (maxBytes <= 0 || drainBytes < maxBytes) {
             throw new IllegalArgumentException("need 0 < maxBytes <= drainBytes, got " + maxBytes + ", " + drainBytes);
         }
         this.maxBytes = maxBytes;
         this.drainBytes = drainBytes;
         this.materializer = materializer;
+        this.onTooLarge = onTooLarge;
     }
 
     /** {@code handler} behind this limit. */
@@ -40,6 +43,7 @@ final class RequestBodyLimit {
                 .runFold(new Body(), this::append, materializer)
                 .thenCompose(body -> {
                     if (body.bytes == null) {
+                        onTooLarge.run();
                         return CompletableFuture.completedFuture(tooLarge(body.length));
                     }
                     try {

@@ -93,7 +93,8 @@ public final class ServingHealth implements Health {
         ServingStatus status = status(request.getService());
         if (status == ServingStatus.SERVICE_UNKNOWN) {
             return CompletableFuture.failedFuture(new GrpcServiceException(Status.NOT_FOUND.withDescription(
-                    "unknown service '" + request.getService() + "': this server reports " + statuses().keySet())));
+                    "unknown service '" + request.getService() + "': this server reports '"
+                            + String.join("', '", statuses().keySet()) + "' ('' is the server as a whole)")));
         }
         return CompletableFuture.completedFuture(response(status));
     }

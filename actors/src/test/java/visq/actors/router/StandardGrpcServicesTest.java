@@ -89,7 +89,8 @@ class StandardGrpcServicesTest {
                                 GRACE),
                         new ScoringServiceImpl(testKit.system(), router, intake, new AnswerReplies(),
                                 Duration.ofSeconds(10)),
-                        new AdminServiceImpl(testKit.system(), router, Duration.ofSeconds(5)), health)
+                        new AdminServiceImpl(testKit.system(), router, Duration.ofSeconds(5)), health,
+                        ServingMetrics.none())
                 .toCompletableFuture().get(30, TimeUnit.SECONDS);
         binding.addToCoordinatedShutdown(Duration.ofSeconds(5), testKit.system());
         channel = ManagedChannelBuilder.forAddress("127.0.0.1", binding.localAddress().getPort())

@@ -63,7 +63,8 @@ class VersionPinTest {
         ServerBinding binding = GrpcEndpoint.bind(TEST_KIT.system(),
                         new GrpcEndpoint.Settings("127.0.0.1", 0, "", 1 << 20, TlsSettings.disabled(), Duration.ZERO),
                         scoring, new AdminServiceImpl(TEST_KIT.system(), router, Duration.ofSeconds(5)),
-                        new ServingHealth(akka.stream.Materializer.matFromSystem(TEST_KIT.system())))
+                        new ServingHealth(akka.stream.Materializer.matFromSystem(TEST_KIT.system())),
+                        ServingMetrics.none())
                 .toCompletableFuture().get(30, TimeUnit.SECONDS);
         client = ScoringServiceClient.create(GrpcClientSettings
                 .connectToServiceAt("127.0.0.1", binding.localAddress().getPort(), TEST_KIT.system())
