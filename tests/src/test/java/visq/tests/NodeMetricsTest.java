@@ -9,6 +9,7 @@ import akka.actor.typed.javadsl.Behaviors;
 import akka.grpc.GrpcClientSettings;
 import com.google.protobuf.ByteString;
 import com.typesafe.config.Config;
+import com.typesafe.config.ConfigFactory;
 import io.grpc.ManagedChannel;
 import io.grpc.ManagedChannelBuilder;
 import io.grpc.MethodDescriptor;
@@ -57,7 +58,9 @@ class NodeMetricsTest {
                 "visq.grpc.max-request-size", "2 MiB"));
         int port = TestClusters.freePort();
         ActorSystem<Void> node = TestClusters.startNode(run, "\"router\", \"rollout\"", port, port, 0);
-        ActorSystem<Void> client = ActorSystem.create(Behaviors.empty(), "metrics-client");
+        // a local client system: it must not take a cluster port of its own
+        ActorSystem<Void> client = ActorSystem.create(Behaviors.empty(), "metrics-client", ConfigFactory
+                .parseString("akka.actor.provider = local").withFallback(ConfigFactory.load()));
         ManagedChannel channel = null;
         try {
             int grpcPort = GrpcBindings.of(node).get(60, TimeUnit.SECONDS).localAddress().getPort();
