@@ -22,6 +22,9 @@ class GrpcEndpointSettingsTest {
                 () -> GrpcEndpoint.Settings.fromConfig(ConfigFactory.parseString("visq.grpc.health.shutdown-grace = 5s")
                         .withFallback(ConfigFactory.load())));
         assertTrue(tooLong.getMessage().contains("shutdown-grace"), tooLong.getMessage());
+        assertTrue(ConfigFactory.load().getDuration("akka.http.server.http2.ping-interval").compareTo(
+                ConfigFactory.load().getDuration("akka.http.server.idle-timeout")) < 0,
+                "pings keep silent health watches open only when they come before the idle timeout");
         assertEquals(Duration.ofSeconds(20), GrpcEndpoint.Settings.fromConfig(ConfigFactory.parseString(
                 "visq.grpc.health.shutdown-grace = 20s\n"
                         + "akka.coordinated-shutdown.phases.before-service-unbind.timeout = 30s")

@@ -17,6 +17,7 @@ import com.google.protobuf.DescriptorProtos.FileDescriptorProto;
 import com.google.protobuf.Descriptors.FileDescriptor;
 import com.google.protobuf.Descriptors.ServiceDescriptor;
 import com.google.protobuf.Message;
+import com.typesafe.config.ConfigFactory;
 import io.grpc.CallOptions;
 import io.grpc.ClientCall;
 import io.grpc.ManagedChannel;
@@ -76,7 +77,9 @@ class StandardGrpcServicesTest {
 
     @BeforeEach
     void startNode() throws Exception {
-        testKit = ActorTestKit.create();
+        // a short idle timeout, with pings more often, as reference.conf has them at a larger scale
+        testKit = ActorTestKit.create(ConfigFactory.parseString("akka.http.server.idle-timeout = 2s\n"
+                + "akka.http.server.http2.ping-interval = 500ms").withFallback(ConfigFactory.load()));
         router = testKit.spawn(InferenceRouter.create(new InferenceRouter.Settings(Duration.ofSeconds(10), 16, 8)));
         ServingHealth health = new ServingHealth(Materializer.matFromSystem(testKit.system()));
         health.addToCoordinatedShutdown(testKit.system(), GRACE);
@@ -240,6 +243,15 @@ class StandardGrpcServicesTest {
         assertEquals(Status.Code.OK, late.end().getCode(), "a watch opened while shutting down ends at once");
         assertTrue(System.nanoTime() - shutdownStarted < GRACE.toNanos(), "all of this within the grace");
         shutdown.toCompletableFuture().get(30, TimeUnit.SECONDS);
+    }
+
+    @Test
+    void aSilentWatchOutlivesTheIdleTimeout() throws Exception {
+        PlainCall<HealthCheckRequest, HealthCheckResponse> watch = watch("");
+        assertEquals(ServingStatus.NOT_SERVING, watch.next().getStatus());
+        Thread.sleep(5000); // more than twice the idle timeout without a message on the stream
+        workerHolding(1);
+        assertEquals(ServingStatus.SERVING, watch.next().getStatus(), "the silent stream is still open");
     }
 
     // ---- reflection ----
