@@ -6,6 +6,7 @@ import akka.actor.typed.DispatcherSelector;
 import akka.actor.typed.javadsl.ActorContext;
 import akka.actor.typed.javadsl.Behaviors;
 import akka.cluster.typed.Cluster;
+import akka.stream.Materializer;
 import com.typesafe.config.Config;
 import java.util.List;
 import java.util.Optional;
@@ -25,6 +26,8 @@ import visq.actors.router.ImageIntake;
 import visq.actors.router.InferenceRouter;
 import visq.actors.router.AdmittedScoringService;
 import visq.actors.router.ScoringServiceImpl;
+import visq.actors.router.ServingHealth;
+import visq.actors.router.ServingMetrics;
 import visq.actors.weights.WeightPublisher;
 import visq.gpu.image.ImageLimits;
 
@@ -40,7 +43,8 @@ import visq.gpu.training.PolicyTrainer;
 /**
  * The root actor of a node: spawns what the node's cluster roles ask for. {@code learner}: weight
  * publisher, learner, reward scorer, training coordinator. {@code rollout}: one worker per configured
- * device, each on its own pinned dispatcher. {@code router}: the inference router and the gRPC endpoint.
+ * device, each on its own pinned dispatcher. {@code router}: the inference router and the gRPC endpoint. Every node
+ * serves its metrics ({@link NodeMetrics}).
  */
 public final class NodeGuardian {
     public static final String LEARNER = "learner";
@@ -54,6 +58,7 @@ public final class NodeGuardian {
     public static Behavior<Void> create(Config config) {
         return Behaviors.setup(context -> {
             Set<String> roles = Cluster.get(context.getSystem()).selfMember().getRoles();
+            NodeMetrics.get(context.getSystem()).serve(NodeMetrics.Settings.fromConfig(config));
             PolicyModelConfig model = ModelSettings.fromConfig(config);
             if (roles.contains(ROLLOUT) || roles.contains(LEARNER)) {
                 TrainingCorpus corpus = TrainingCorpus.load(DataSettings.fromConfig(config));
@@ -122,7 +127,9 @@ public final class NodeGuardian {
 
     private static void startRouter(ActorContext<Void> context, Config config, PolicyModelConfig model) {
         InferenceRouter.Settings settings = InferenceRouter.Settings.fromConfig(config);
-        ActorRef<InferenceRouter.Command> router = context.spawn(InferenceRouter.create(settings), "inference-router");
+        ServingMetrics metrics = new ServingMetrics(NodeMetrics.get(context.getSystem()).registry());
+        ActorRef<InferenceRouter.Command> router =
+                context.spawn(InferenceRouter.create(settings, metrics), "inference-router");
         Config routerConfig = config.getConfig("visq.router");
         ImageLimits limits = new ImageLimits(routerConfig.getBytes("max-image-bytes"),
                 routerConfig.getLong("max-pixels"), ImageLimits.defaults().minSide());
@@ -131,11 +138,15 @@ public final class NodeGuardian {
                 model.imagePreparation(), blocking);
         var timeout = routerConfig.getDuration("request-timeout");
         GrpcEndpoint.Settings endpoint = GrpcEndpoint.Settings.fromConfig(config);
+        ServingHealth health = new ServingHealth(Materializer.matFromSystem(context.getSystem()));
+        health.addToCoordinatedShutdown(context.getSystem(), endpoint.shutdownGrace());
+        router.tell(new InferenceRouter.SubscribeServingState(
+                context.spawn(ServingHealth.feed(health), "serving-health")));
         GrpcEndpoint.bind(context.getSystem(), endpoint,
                 new AdmittedScoringService(
                         new ScoringServiceImpl(context.getSystem(), router, intake, new AnswerReplies(), timeout),
-                        settings.maxInFlight()),
-                new AdminServiceImpl(context.getSystem(), router, timeout))
+                        settings.maxInFlight(), metrics),
+                new AdminServiceImpl(context.getSystem(), router, timeout), health, metrics)
                 .whenComplete((binding, failure) -> {
                     if (failure != null) {
                         context.getSystem().log().error("gRPC endpoint could not bind {}:{}", endpoint.host(),

@@ -24,13 +24,20 @@ public final class AdmittedScoringService implements ScoringService {
     private final ScoringService inner;
     private final int maxInFlight;
     private final AtomicInteger inFlight = new AtomicInteger();
+    private final ServingMetrics metrics;
 
     public AdmittedScoringService(ScoringService inner, int maxInFlight) {
+        this(inner, maxInFlight, ServingMetrics.none());
+    }
+
+    /** Every refusal is recorded in {@code metrics}. */
+    public AdmittedScoringService(ScoringService inner, int maxInFlight, ServingMetrics metrics) {
         if (maxInFlight < 1) {
             throw new IllegalArgumentException("max in flight must be at least 1, got " + maxInFlight);
         }
         this.inner = inner;
         this.maxInFlight = maxInFlight;
+        this.metrics = metrics;
     }
 
     @Override
@@ -56,6 +63,7 @@ public final class AdmittedScoringService implements ScoringService {
     private <T> CompletionStage<T> admit(Supplier<CompletionStage<T>> call) {
         if (inFlight.incrementAndGet() > maxInFlight) {
             inFlight.decrementAndGet();
+            metrics.refused(ServingMetrics.IN_FLIGHT_LIMIT);
             return CompletableFuture.failedFuture(new GrpcServiceException(Status.RESOURCE_EXHAUSTED.withDescription(
                     "the scoring service is at its limit of " + maxInFlight + " requests in flight; retry later")));
         }

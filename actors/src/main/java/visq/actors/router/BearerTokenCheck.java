@@ -29,10 +29,14 @@ public final class BearerTokenCheck {
 
     /** The UNAUTHENTICATED failure for {@code metadata}, or empty when the request may proceed. */
     public Optional<GrpcServiceException> failure(Metadata metadata) {
+        return failure(metadata.getText("authorization"));
+    }
+
+    /** The UNAUTHENTICATED failure for the value of the {@code authorization} header, or empty when it may proceed. */
+    public Optional<GrpcServiceException> failure(Optional<String> header) {
         if (expected.isEmpty()) {
             return Optional.empty();
         }
-        Optional<String> header = metadata.getText("authorization");
         if (header.isEmpty()) {
             return Optional.of(unauthenticated("missing bearer token: send 'authorization: Bearer <token>'"));
         }

@@ -2,6 +2,7 @@ package visq.actors.router;
 
 import akka.actor.typed.ActorRef;
 import akka.actor.typed.Behavior;
+import akka.actor.typed.Terminated;
 import akka.actor.typed.javadsl.AbstractBehavior;
 import akka.actor.typed.javadsl.ActorContext;
 import akka.actor.typed.javadsl.Behaviors;
@@ -15,6 +16,7 @@ import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Deque;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -40,10 +42,13 @@ public final class InferenceRouter extends AbstractBehavior<InferenceRouter.Comm
     /** Messages the router handles. */
     public sealed interface Command extends ClusterMessage {}
 
-    /** Answer {@code task} over {@code images}; {@code pinnedVersion} 0 means the newest. */
+    /** Answer {@code task} over {@code images}; {@code pinnedVersion} 0 means the newest, a negative one is refused. */
     public record RoutePrompt(String requestId, QualityTask task, List<ImageTensor> images, long pinnedVersion,
             ActorRef<RolloutWorker.AnswerOutcome> replyTo) implements Command {
         public RoutePrompt {
+            if (pinnedVersion < 0) {
+                throw new IllegalArgumentException("pinned weight version " + pinnedVersion + " is negative");
+            }
             images = List.copyOf(images);
         }
     }
@@ -56,6 +61,12 @@ public final class InferenceRouter extends AbstractBehavior<InferenceRouter.Comm
     public record GetServingState(ActorRef<ServingState> replyTo) implements Command {}
 
     public record ServingState(long newestVersion, int workers, int inFlight) implements ClusterMessage {}
+
+    /**
+     * Tell {@code subscriber} the serving state now and again whenever the workers holding weights or the newest
+     * version change (its {@code inFlight} is the count at that moment), until the subscriber stops.
+     */
+    public record SubscribeServingState(ActorRef<ServingState> subscriber) implements Command {}
 
     private record WorkersListed(Receptionist.Listing listing) implements Command {}
 
@@ -121,17 +132,30 @@ public final class InferenceRouter extends AbstractBehavior<InferenceRouter.Comm
     private final Map<String, Deque<Pending>> pending = new HashMap<>();
     private final Map<Long, OpenBatch> openBatches = new HashMap<>();
     private final SamplingSettings sampling;
+    private final ServingMetrics metrics;
+    private final Set<ActorRef<ServingState>> servingSubscribers = new HashSet<>();
+    /** The workers and newest version the subscribers were told last. */
+    private long announcedWorkers = -1;
+    private long announcedNewest = Long.MIN_VALUE;
     private long requestCounter;
     private long routingCounter;
     private int inFlight;
 
     public static Behavior<Command> create(Settings settings) {
-        return Behaviors.setup(context -> Behaviors.withTimers(timers -> new InferenceRouter(context, timers, settings)));
+        return create(settings, ServingMetrics.none());
     }
 
-    private InferenceRouter(ActorContext<Command> context, TimerScheduler<Command> timers, Settings settings) {
+    /** A router that records the size of every batch it sends and every request it refuses in {@code metrics}. */
+    public static Behavior<Command> create(Settings settings, ServingMetrics metrics) {
+        return Behaviors.setup(context -> Behaviors.withTimers(timers ->
+                new InferenceRouter(context, timers, settings, metrics)));
+    }
+
+    private InferenceRouter(ActorContext<Command> context, TimerScheduler<Command> timers, Settings settings,
+            ServingMetrics metrics) {
         super(context);
         this.settings = settings;
+        this.metrics = metrics;
         this.timers = timers;
         this.sampling = settings.sampling();
         this.answers = context.messageAdapter(RolloutWorker.AnswerOutcome.class, WorkerAnswered::new);
@@ -150,11 +174,14 @@ public final class InferenceRouter extends AbstractBehavior<InferenceRouter.Comm
                 .onMessage(WorkerAnswered.class, this::onWorkerAnswered)
                 .onMessage(RequestTimedOut.class, this::onRequestTimedOut)
                 .onMessage(FlushBatch.class, this::onFlushBatch)
+                .onMessage(SubscribeServingState.class, this::onSubscribeServingState)
+                .onSignal(Terminated.class, this::onTerminated)
                 .build();
     }
 
     private Behavior<Command> onRoutePrompt(RoutePrompt request) {
         if (inFlight >= settings.maxInFlight()) {
+            metrics.refused(ServingMetrics.ROUTER_IN_FLIGHT_LIMIT);
             request.replyTo().tell(new RolloutWorker.AnswerFailed(request.requestId(),
                     RolloutWorker.FailureKind.OVERLOADED, "router is at its limit of " + settings.maxInFlight()
                             + " requests in flight; retry later"));
@@ -163,7 +190,7 @@ public final class InferenceRouter extends AbstractBehavior<InferenceRouter.Comm
         List<ActorRef<RolloutWorker.Command>> candidates =
                 WorkerSelection.holdingVersion(workerVersions, request.pinnedVersion());
         if (candidates.isEmpty()) {
-            boolean pinned = request.pinnedVersion() > 0 && !workerVersions.isEmpty();
+            boolean pinned = request.pinnedVersion() != 0 && !workerVersions.isEmpty();
             String reason = pinned
                     ? "no worker holds pinned weight version " + request.pinnedVersion() + " (workers hold "
                             + WorkerSelection.versionsHeld(workerVersions) + ")"
@@ -213,6 +240,7 @@ public final class InferenceRouter extends AbstractBehavior<InferenceRouter.Comm
             return;
         }
         List<RolloutWorker.BatchedPrompt> prompts = batch.prompts();
+        metrics.batchSent(prompts.size());
         if (prompts.size() == 1) {
             RolloutWorker.BatchedPrompt only = prompts.get(0);
             batch.worker().tell(new RolloutWorker.AnswerPrompt(only.requestId(), only.task(), only.images(), sampling,
@@ -274,18 +302,46 @@ public final class InferenceRouter extends AbstractBehavior<InferenceRouter.Comm
 
     private Behavior<Command> onWorkerVersionChanged(WorkerVersionChanged changed) {
         workerVersions.put(changed.worker(), changed.version());
+        announceServingState();
         return this;
     }
 
     private Behavior<Command> onWorkersListed(WorkersListed listed) {
         Set<ActorRef<RolloutWorker.Command>> present = listed.listing().getServiceInstances(RolloutWorker.KEY);
         workerVersions.keySet().retainAll(present);
+        announceServingState();
         return this;
     }
 
     private Behavior<Command> onGetServingState(GetServingState request) {
-        long newest = workerVersions.values().stream().mapToLong(Long::longValue).max().orElse(-1);
-        request.replyTo().tell(new ServingState(newest, workerVersions.size(), inFlight));
+        request.replyTo().tell(servingState());
         return this;
+    }
+
+    private Behavior<Command> onSubscribeServingState(SubscribeServingState subscribe) {
+        servingSubscribers.add(subscribe.subscriber());
+        getContext().watch(subscribe.subscriber());
+        subscribe.subscriber().tell(servingState());
+        return this;
+    }
+
+    private Behavior<Command> onTerminated(Terminated terminated) {
+        servingSubscribers.remove(terminated.getRef());
+        return this;
+    }
+
+    private ServingState servingState() {
+        long newest = workerVersions.values().stream().mapToLong(Long::longValue).max().orElse(-1);
+        return new ServingState(newest, workerVersions.size(), inFlight);
+    }
+
+    /** Tells the subscribers the serving state when its workers or newest version changed since they were told. */
+    private void announceServingState() {
+        ServingState now = servingState();
+        if (now.workers() != announcedWorkers || now.newestVersion() != announcedNewest) {
+            announcedWorkers = now.workers();
+            announcedNewest = now.newestVersion();
+            servingSubscribers.forEach(subscriber -> subscriber.tell(now));
+        }
     }
 }

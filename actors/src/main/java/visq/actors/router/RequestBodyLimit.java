@@ -3,7 +3,6 @@ package visq.actors.router;
 import akka.http.javadsl.model.HttpEntities;
 import akka.http.javadsl.model.HttpRequest;
 import akka.http.javadsl.model.HttpResponse;
-import akka.http.javadsl.model.headers.RawHeader;
 import akka.japi.function.Function;
 import akka.stream.Materializer;
 import akka.util.ByteString;
@@ -21,20 +20,20 @@ import java.util.concurrent.CompletionStage;
  * cannot keep a connection busy forever.
  */
 final class RequestBodyLimit {
-    /** gRPC status code of RESOURCE_EXHAUSTED. */
-    private static final int RESOURCE_EXHAUSTED = 8;
-
     private final long maxBytes;
     private final long drainBytes;
     private final Materializer materializer;
+    private final Runnable onTooLarge;
 
-    RequestBodyLimit(long maxBytes, long drainBytes, Materializer materializer) {
+    /** {@code onTooLarge} runs for every request answered as too large. */
+    RequestBodyLimit(long maxBytes, long drainBytes, Materializer materializer, Runnable onTooLarge) {
         if (maxBytes <= 0 || drainBytes < maxBytes) {
             throw new IllegalArgumentException("need 0 < maxBytes <= drainBytes, got " + maxBytes + ", " + drainBytes);
         }
         this.maxBytes = maxBytes;
         this.drainBytes = drainBytes;
         this.materializer = materializer;
+        this.onTooLarge = onTooLarge;
     }
 
     /** {@code handler} behind this limit. */
@@ -44,6 +43,7 @@ final class RequestBodyLimit {
                 .runFold(new Body(), this::append, materializer)
                 .thenCompose(body -> {
                     if (body.bytes == null) {
+                        onTooLarge.run();
                         return CompletableFuture.completedFuture(tooLarge(body.length));
                     }
                     try {
@@ -71,26 +71,8 @@ final class RequestBodyLimit {
     }
 
     private HttpResponse tooLarge(long length) {
-        String message = "request of " + length + " bytes is larger than the limit of " + maxBytes + " bytes";
-        return HttpResponse.create()
-                .withEntity(HttpEntities.create(akka.http.javadsl.model.ContentTypes.parse("application/grpc"),
-                        new byte[0]))
-                .addHeader(RawHeader.create("grpc-status", Integer.toString(RESOURCE_EXHAUSTED)))
-                .addHeader(RawHeader.create("grpc-message", percentEncoded(message)));
-    }
-
-    /** grpc-message is percent-encoded outside printable ASCII (and '%' itself), per the gRPC HTTP/2 spec. */
-    private static String percentEncoded(String message) {
-        StringBuilder out = new StringBuilder();
-        for (byte b : message.getBytes(java.nio.charset.StandardCharsets.UTF_8)) {
-            int c = b & 0xFF;
-            if (c >= 0x20 && c <= 0x7E && c != '%') {
-                out.append((char) c);
-            } else {
-                out.append('%').append(String.format("%02X", c));
-            }
-        }
-        return out.toString();
+        return GrpcStatusResponse.of(io.grpc.Status.Code.RESOURCE_EXHAUSTED,
+                "request of " + length + " bytes is larger than the limit of " + maxBytes + " bytes");
     }
 
     /** The body read so far: its bytes while within the limit (null once over it) and its length. */

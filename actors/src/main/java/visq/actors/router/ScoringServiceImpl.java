@@ -51,6 +51,7 @@ public final class ScoringServiceImpl implements ScoringService {
         try {
             task = scoringTask(request.getTask());
             requireImage(request.hasImage() ? request.getImage().getEncoded().size() : 0, "image");
+            requireValidPin(request.getPin());
         } catch (GrpcServiceException e) {
             return CompletableFuture.failedFuture(e);
         }
@@ -64,6 +65,7 @@ public final class ScoringServiceImpl implements ScoringService {
         long started = System.nanoTime();
         try {
             requireImage(request.hasImage() ? request.getImage().getEncoded().size() : 0, "image");
+            requireValidPin(request.getPin());
         } catch (GrpcServiceException e) {
             return CompletableFuture.failedFuture(e);
         }
@@ -78,6 +80,7 @@ public final class ScoringServiceImpl implements ScoringService {
         try {
             requireImage(request.hasImageA() ? request.getImageA().getEncoded().size() : 0, "image_a");
             requireImage(request.hasImageB() ? request.getImageB().getEncoded().size() : 0, "image_b");
+            requireValidPin(request.getPin());
         } catch (GrpcServiceException e) {
             return CompletableFuture.failedFuture(e);
         }
@@ -141,6 +144,15 @@ public final class ScoringServiceImpl implements ScoringService {
         if (encodedBytes == 0) {
             throw new GrpcServiceException(
                     Status.INVALID_ARGUMENT.withDescription(field + ": image bytes are empty"));
+        }
+    }
+
+    /** Versions count up from 0 (the initial weights); 0 or an absent pin means the newest. */
+    private static void requireValidPin(VersionPin pin) {
+        if (pin.getWeightVersion() < 0) {
+            throw new GrpcServiceException(Status.INVALID_ARGUMENT.withDescription("pin.weight_version "
+                    + pin.getWeightVersion() + " is negative: pin a published weight version (1 or higher), "
+                    + "or leave it 0 for the newest"));
         }
     }
 

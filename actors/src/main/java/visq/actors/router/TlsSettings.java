@@ -17,6 +17,11 @@ import javax.net.ssl.SSLContext;
  */
 public record TlsSettings(boolean enabled, Path keystore, String password) {
 
+    /** Plaintext HTTP/2. */
+    public static TlsSettings disabled() {
+        return new TlsSettings(false, Path.of(""), "");
+    }
+
     public static TlsSettings fromConfig(Config config) {
         Config c = config.getConfig("visq.grpc.tls");
         return new TlsSettings(c.getBoolean("enabled"), Path.of(c.getString("keystore")), c.getString("password"));

@@ -13,9 +13,9 @@ final class WorkerSelection {
         if (versions.isEmpty()) {
             return List.of();
         }
-        long wanted = pinnedVersion > 0
-                ? pinnedVersion
-                : versions.values().stream().mapToLong(Long::longValue).max().orElseThrow();
+        long wanted = pinnedVersion == 0
+                ? versions.values().stream().mapToLong(Long::longValue).max().orElseThrow()
+                : pinnedVersion;
         return versions.entrySet().stream()
                 .filter(entry -> entry.getValue() == wanted)
                 .map(Map.Entry::getKey)
