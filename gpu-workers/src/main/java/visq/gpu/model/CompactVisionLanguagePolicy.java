@@ -153,13 +153,7 @@ public final class CompactVisionLanguagePolicy implements PolicyModel {
 
     @Override
     public void zeroGradients() {
-        for (NDArray parameter : parameters) {
-            if (parameter.hasGradient()) {
-                try (NDArray gradient = parameter.getGradient()) {
-                    gradient.subi(gradient);
-                }
-            }
-        }
+        TrainableTensors.zeroGradients(parameters);
     }
 
     // ------------------------------------------------------------------------------------------------ generation
@@ -463,23 +457,11 @@ public final class CompactVisionLanguagePolicy implements PolicyModel {
 
     /** Copies of the parameters in {@code scope} through which gradients flow back to the parameters. */
     private CompactWeights trainingWeights(NDManager scope) {
-        List<NDArray> copies = new ArrayList<>(parameters.size());
-        for (NDArray parameter : parameters) {
-            copies.add(scope.zeros(parameter.getShape(), DataType.FLOAT32, device).add(parameter));
-        }
-        return new CompactWeights(copies, config.layers());
+        return new CompactWeights(TrainableTensors.trainingCopies(parameters, scope), config.layers());
     }
 
     /** Views of the parameters without autograd history, owned by {@code scope}: nothing is recorded through them. */
     private CompactWeights detachedWeights(NDManager scope) {
-        List<NDArray> views = new ArrayList<>(parameters.size());
-        for (NDArray parameter : parameters) {
-            NDArray view = parameter.stopGradient();
-            view.attach(scope);
-            views.add(view);
-        }
-        return new CompactWeights(views, config.layers());
+        return new CompactWeights(TrainableTensors.detachedViews(parameters, scope), config.layers());
     }
-
-
 }

@@ -23,6 +23,7 @@ import visq.gpu.model.SamplingSettings;
 import visq.gpu.model.ScalarArrays;
 import visq.gpu.model.TextTokenizer;
 import visq.gpu.model.TokenLogProbs;
+import visq.gpu.model.TrainableTensors;
 import visq.gpu.model.WeightSnapshotCodec;
 import visq.gpu.tasks.PolicyPrompt;
 
@@ -109,13 +110,7 @@ public final class QwenVisionLanguagePolicy implements PolicyModel {
 
     @Override
     public void zeroGradients() {
-        for (NDArray parameter : adapters) {
-            if (parameter.hasGradient()) {
-                try (NDArray gradient = parameter.getGradient()) {
-                    gradient.subi(gradient);
-                }
-            }
-        }
+        TrainableTensors.zeroGradients(adapters);
     }
 
     @Override
@@ -162,7 +157,7 @@ public final class QwenVisionLanguagePolicy implements PolicyModel {
             this.scope = manager.newSubManager();
             this.views = base.views(scope);
             this.weights = new QwenDecoderWeights(parts.text(), views);
-            this.lora = new QwenDecoder.Lora(layout, detachedAdapters(scope), 0.0);
+            this.lora = new QwenDecoder.Lora(layout, TrainableTensors.detachedViews(adapters, scope), 0.0);
             this.cache = new KvCache(scope, parts.text().layers());
         }
 
@@ -276,7 +271,8 @@ public final class QwenVisionLanguagePolicy implements PolicyModel {
         }
         Function<String, NDArray> views = base.views(scope);
         QwenDecoderWeights weights = new QwenDecoderWeights(parts.text(), views);
-        QwenDecoder.Lora lora = new QwenDecoder.Lora(layout, trainingAdapters(scope), parts.lora().dropout());
+        QwenDecoder.Lora lora =
+                new QwenDecoder.Lora(layout, TrainableTensors.trainingCopies(adapters, scope), parts.lora().dropout());
         List<List<Integer>> groups = groupByLength(rows);
         NDArray[] out = new NDArray[batch];
         for (List<Integer> group : groups) {
@@ -429,26 +425,6 @@ public final class QwenVisionLanguagePolicy implements PolicyModel {
     }
 
     // ------------------------------------------------------------------------------------------------ weights
-
-    /** Views of the adapters without autograd history, owned by {@code scope}. */
-    private List<NDArray> detachedAdapters(NDManager scope) {
-        List<NDArray> views = new ArrayList<>(adapters.size());
-        for (NDArray adapter : adapters) {
-            NDArray view = adapter.stopGradient();
-            view.attach(scope);
-            views.add(view);
-        }
-        return views;
-    }
-
-    /** Copies of the adapters in {@code scope} through which gradients flow back to them. */
-    private List<NDArray> trainingAdapters(NDManager scope) {
-        List<NDArray> copies = new ArrayList<>(adapters.size());
-        for (NDArray adapter : adapters) {
-            copies.add(scope.zeros(adapter.getShape(), DataType.FLOAT32, device).add(adapter));
-        }
-        return copies;
-    }
 
     @Override
     public EncodedWeights exportWeights(long version) {

@@ -2,15 +2,10 @@ package visq.gpu.model.qwen;
 
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
-import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.nio.file.DirectoryStream;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.HashMap;
-import java.util.List;
 import java.util.Map;
+import visq.gpu.model.checkpoint.CheckpointTensors;
 import visq.gpu.model.checkpoint.SafetensorsFile;
 
 /**
@@ -37,28 +32,15 @@ final class QwenFixtures {
         return SafetensorsFile.open(variant(variant).resolve("golden.safetensors"));
     }
 
-    /** Every tensor of every shard of a fixture checkpoint, as float32 arrays in {@code manager}. */
+    /** Every tensor of a fixture checkpoint (all its shards), as float32 arrays in {@code manager}. */
     static Map<String, NDArray> checkpointTensors(NDManager manager, String variant) {
         Map<String, NDArray> tensors = new HashMap<>();
-        for (Path shard : shards(checkpoint(variant))) {
-            try (SafetensorsFile file = SafetensorsFile.open(shard)) {
-                for (String name : file.names()) {
-                    tensors.put(name, file.toArray(manager, name));
-                }
+        try (CheckpointTensors checkpoint = CheckpointTensors.open(checkpoint(variant))) {
+            for (String name : checkpoint.names()) {
+                tensors.put(name, checkpoint.toArray(manager, name));
             }
         }
         return tensors;
-    }
-
-    private static List<Path> shards(Path directory) {
-        List<Path> out = new ArrayList<>();
-        try (DirectoryStream<Path> files = Files.newDirectoryStream(directory, "*.safetensors")) {
-            files.forEach(out::add);
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
-        out.sort(null);
-        return out;
     }
 
     /** The largest absolute difference between two equally long arrays. */
