@@ -16,6 +16,7 @@ import visq.actors.coordinator.TrainingCoordinator;
 import visq.actors.coordinator.TrainingSettings;
 import visq.actors.learner.Learner;
 import visq.actors.learner.LearnerSettings;
+import visq.actors.learner.TrainingMetrics;
 import visq.actors.reward.GroupRewarding;
 import visq.actors.reward.RewardScorer;
 import visq.actors.rollout.RolloutWorker;
@@ -118,7 +119,8 @@ public final class NodeGuardian {
             LearningRateSchedule coldStart = new LearningRateSchedule(learnerSettings.coldStartLearningRate(),
                     Math.min(learnerSettings.coldStartWarmupSteps(), coldStartSteps), coldStartSteps);
             return new PolicyTrainer(policy, reference, preset, coldStart, grpoOptimizerSteps);
-        }, corpus::image, publisher), "learner", DispatcherSelector.fromConfig(DEVICE_DISPATCHER));
+        }, corpus::image, publisher, new TrainingMetrics(NodeMetrics.get(context.getSystem()).registry())), "learner",
+                DispatcherSelector.fromConfig(DEVICE_DISPATCHER));
         ActorRef<RewardScorer.Command> rewards = context.spawn(RewardScorer.create(new GroupRewarding(
                 TaskReward.withPaperConstants(FidelitySettings.defaults()), corpus::truth)), "reward-scorer");
         context.spawn(TrainingCoordinator.create(training, corpus.trainingData(), rewards, learner),

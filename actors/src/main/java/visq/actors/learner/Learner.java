@@ -86,17 +86,19 @@ public final class Learner extends AbstractBehavior<Learner.Command> {
     private final ActorRef<WeightPublisher.Command> publisher;
     private final CheckpointWriter checkpoints;
     private final TrainingHistory history;
+    private final TrainingMetrics metrics;
     private long version;
     private long resumedStep;
     private List<PlanCursor> cursors = List.of();
 
     public static Behavior<Command> create(LearnerSettings settings, Supplier<PolicyTrainer> trainerFactory,
-            PromptImages images, ActorRef<WeightPublisher.Command> publisher) {
-        return Behaviors.setup(context -> new Learner(context, settings, trainerFactory.get(), images, publisher));
+            PromptImages images, ActorRef<WeightPublisher.Command> publisher, TrainingMetrics metrics) {
+        return Behaviors.setup(
+                context -> new Learner(context, settings, trainerFactory.get(), images, publisher, metrics));
     }
 
     private Learner(ActorContext<Command> context, LearnerSettings settings, PolicyTrainer trainer,
-            PromptImages images, ActorRef<WeightPublisher.Command> publisher) {
+            PromptImages images, ActorRef<WeightPublisher.Command> publisher, TrainingMetrics metrics) {
         super(context);
         this.settings = settings;
         this.trainer = trainer;
@@ -104,6 +106,7 @@ public final class Learner extends AbstractBehavior<Learner.Command> {
         this.publisher = publisher;
         this.checkpoints = new CheckpointWriter(settings.checkpointDirectory());
         this.history = new TrainingHistory(settings.checkpointDirectory());
+        this.metrics = metrics;
         this.version = trainer.policy().weightVersion();
         if (settings.resume()) {
             resumeFromCheckpoint(context);
@@ -209,6 +212,7 @@ public final class Learner extends AbstractBehavior<Learner.Command> {
      * leaves a history that reaches at least to its newest checkpoint (a resumed run drops what lies beyond).
      */
     private void reply(ActorRef<StepOutcome> replyTo, List<String> sampleIds, StepStats stats) {
+        metrics.record(stats);
         try {
             history.append(stats, sampleIds);
         } catch (IOException e) {

@@ -1,0 +1,36 @@
+package visq.actors.learner;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import org.junit.jupiter.api.Test;
+import visq.actors.coordinator.StepStats;
+import visq.actors.coordinator.TrainingPhase;
+
+/** The learner's training gauges and step timer, as a Prometheus scrape shows them. */
+class TrainingMetricsTest {
+
+    @Test
+    void gaugesShowTheLastStepAndTheTimerCountsSteps() {
+        PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+        TrainingMetrics metrics = new TrainingMetrics(registry);
+        assertTrue(registry.scrape().contains("visq_training_step NaN"), "no step yet: NaN, not a made-up 0");
+
+        metrics.record(new StepStats(7, TrainingPhase.GRPO, 7, 0.75, 0.5, 0.25, 0.01, 0.002, 0.1, Double.NaN, 0, 0.4, 1));
+        metrics.record(new StepStats(8, TrainingPhase.GRPO, 8, 0.875, 0.625, 0.25, 0.02, 0.003, 0.0, Double.NaN, 0, 0.6,
+                0));
+        String scrape = registry.scrape();
+        assertTrue(scrape.contains("visq_training_step 8.0"), scrape);
+        assertTrue(scrape.contains("visq_training_weight_version 8.0"), scrape);
+        assertTrue(scrape.contains("visq_training_reward_mean 0.875"), scrape);
+        assertTrue(scrape.contains("visq_training_format_rate 0.625"), scrape);
+        assertTrue(scrape.contains("visq_training_kl 0.003"), scrape);
+        assertTrue(scrape.contains("visq_training_max_staleness 0.0"), scrape);
+        assertTrue(scrape.contains("visq_training_learner_step_seconds_count 2"), scrape);
+        // 0.4 s + 0.6 s
+        assertEquals(1.0, registry.get("visq.training.learner.step").timer()
+                .totalTime(java.util.concurrent.TimeUnit.SECONDS), 1e-9);
+    }
+}
