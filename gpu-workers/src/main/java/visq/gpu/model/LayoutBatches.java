@@ -10,12 +10,12 @@ import java.util.function.Function;
  * Splits a batch of rows into groups that share a layout (rows of one group can be run as one padded-free batch),
  * keeping each group's rows in their original order and the groups in key order.
  */
-final class LayoutBatches {
+public final class LayoutBatches {
 
     private LayoutBatches() {}
 
     /** The indexes of {@code rows}, grouped by {@code layout}. */
-    static <T, K extends Comparable<K>> List<List<Integer>> group(List<T> rows, Function<T, K> layout) {
+    public static <T, K extends Comparable<K>> List<List<Integer>> group(List<T> rows, Function<T, K> layout) {
         Map<K, List<Integer>> groups = new TreeMap<>();
         for (int i = 0; i < rows.size(); i++) {
             groups.computeIfAbsent(layout.apply(rows.get(i)), k -> new ArrayList<>()).add(i);
@@ -24,7 +24,7 @@ final class LayoutBatches {
     }
 
     /** The elements of {@code rows} at {@code indexes}, in that order. */
-    static <T> List<T> pick(List<T> rows, List<Integer> indexes) {
+    public static <T> List<T> pick(List<T> rows, List<Integer> indexes) {
         List<T> out = new ArrayList<>(indexes.size());
         for (int index : indexes) {
             out.add(rows.get(index));

@@ -17,6 +17,7 @@ import visq.gpu.generation.DecodingSession;
 import visq.gpu.generation.KvCache;
 import visq.gpu.model.EncodedWeights;
 import visq.gpu.model.GeneratedResponse;
+import visq.gpu.model.LayoutBatches;
 import visq.gpu.model.PolicyDecoding;
 import visq.gpu.model.PolicyModel;
 import visq.gpu.model.SamplingSettings;
@@ -273,7 +274,7 @@ public final class QwenVisionLanguagePolicy implements PolicyModel {
         QwenDecoderWeights weights = new QwenDecoderWeights(parts.text(), views);
         QwenDecoder.Lora lora =
                 new QwenDecoder.Lora(layout, TrainableTensors.trainingCopies(adapters, scope), parts.lora().dropout());
-        List<List<Integer>> groups = groupByLength(rows);
+        List<List<Integer>> groups = LayoutBatches.group(rows, EncodedPrompt::length);
         NDArray[] out = new NDArray[batch];
         for (List<Integer> group : groups) {
             NDArray logProbs = groupLogProbs(scope, weights, views, lora, rows, responses, group, longest,
@@ -298,14 +299,6 @@ public final class QwenVisionLanguagePolicy implements PolicyModel {
             throw new IllegalArgumentException("targets hold no tokens");
         }
         return responseLogProbs(scope, prompts, targets, 1.0).sum().neg().div(ScalarArrays.of(scope, tokens));
-    }
-
-    private static List<List<Integer>> groupByLength(List<EncodedPrompt> rows) {
-        Map<Integer, List<Integer>> groups = new java.util.TreeMap<>();
-        for (int i = 0; i < rows.size(); i++) {
-            groups.computeIfAbsent(rows.get(i).length(), k -> new ArrayList<>()).add(i);
-        }
-        return new ArrayList<>(groups.values());
     }
 
     /** {@code [group, width]} log-probabilities of the rows {@code group}, zero beyond each response. */
