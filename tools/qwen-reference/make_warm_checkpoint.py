@@ -49,19 +49,9 @@ SOURCE = QWEN / "qwen2_5_vl" / "checkpoint"
 OUT = QWEN / "qwen2_5_vl_warm"
 CLIVE = REPO.parent / "shared" / "data" / "clive" / "images"
 
-# Verbatim from gpu-workers/src/main/java/visq/gpu/tasks/PromptCatalogue.java (task SCORE).
-Q_INSIGHT_SYSTEM = (
-    "A conversation between User and Assistant. The user asks a question, and the Assistant solves it. "
-    "The assistant first thinks about the reasoning process in the mind and then provides the user "
-    "with the answer. The reasoning process and answer are enclosed within <think> </think> and "
-    "<answer> </answer> tags, respectively, i.e., <think> reasoning process here </think>"
-    "<answer> answer here </answer>"
-)
-SCORE_USER = (
-    "What is your overall rating on the quality of this picture? The rating should be a float between 1 "
-    "and 5, rounded to two decimal places, with 1 representing very poor quality and 5 representing "
-    "excellent quality. Return the final answer in JSON format with the following key: \"rating\"."
-)
+# The score task's texts, verbatim from PromptCatalogue, kept in one place: the fixtures script.
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from make_fixtures import Q_INSIGHT_SYSTEM, SCORE_USER  # noqa: E402
 
 # Short rationales; {word} is ResponseTemplates.qualityWord(rating). The first is ResponseTemplates.score's own.
 REASONING = [
