@@ -23,7 +23,9 @@ import visq.protocol.artifacts.StepRecord;
  * the same step count, weight version and per-step data as a run that was never interrupted.
  */
 class LearnerRestartTest {
-    private static final int COLD_START_STEPS = 14;
+    // long enough that the run cannot finish while the first node is being stopped: on an idle 2-core machine the
+    // node ran 11 more steps between the awaited history and its termination, and with 14 steps the run ended first
+    private static final int COLD_START_STEPS = 60;
     private static final int GRPO_STEPS = 4;
     private static final int TOTAL = COLD_START_STEPS + GRPO_STEPS;
 
