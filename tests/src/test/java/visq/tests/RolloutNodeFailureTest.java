@@ -1,7 +1,10 @@
 package visq.tests;
 
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import akka.actor.typed.ActorSystem;
+import ch.qos.logback.classic.spi.ILoggingEvent;
 import com.typesafe.config.Config;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -10,17 +13,20 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
+import visq.actors.coordinator.TrainingCoordinator;
 
 /**
- * One of two rollout nodes goes away in the middle of training (its actor system is terminated while it
- * may hold a part of a step): the part is re-dispatched after the rollout timeout, training finishes on
- * the remaining node, and the ledger of trained prompts shows every prompt of each epoch trained exactly
- * once, none lost and none twice.
+ * One of two rollout nodes goes away in the middle of GRPO (its actor system is terminated while it holds a part
+ * of a step; the node leaves the cluster): the coordinator sees its worker leave the listing and re-dispatches the
+ * part at once, long before the rollout timeout (set to 120 s here, as in production), training finishes on the
+ * remaining node, and the ledger of trained prompts shows every prompt of each epoch trained exactly once, none
+ * lost and none twice.
  */
 class RolloutNodeFailureTest {
     private static final int GRPO_STEPS = 12;
     private static final int PROMPTS_PER_STEP = 4;
     private static final int TOTAL = 1 + GRPO_STEPS;
+    private static final Duration ROLLOUT_TIMEOUT = Duration.ofSeconds(120);
 
     @Test
     void aLostRolloutNodeLosesNoPromptAndDuplicatesNone() throws Exception {
@@ -30,23 +36,38 @@ class RolloutNodeFailureTest {
                 "visq.training.grpo-steps", GRPO_STEPS,
                 "visq.training.prompts-per-step", PROMPTS_PER_STEP,
                 "visq.training.tasks", List.of("degradation"),
-                "visq.training.rollout-timeout", "4s",
+                "visq.training.rollout-timeout", ROLLOUT_TIMEOUT.toSeconds() + "s",
                 "visq.training.min-workers", 2));
         int seedPort = TestClusters.freePort();
         ActorSystem<Void> learner = TestClusters.startNode(run, "\"learner\"", seedPort, seedPort, 0);
         ActorSystem<Void> survivor = TestClusters.startNode(run, "\"rollout\"", TestClusters.freePort(), seedPort, 0);
         ActorSystem<Void> victim = TestClusters.startNode(run, "\"rollout\"", TestClusters.freePort(), seedPort, 0);
         Path checkpoints = workDir.resolve("checkpoints");
-        try {
+        double toRedispatch;
+        double toEnd;
+        try (LogCapture coordinatorLog = LogCapture.of(TrainingCoordinator.class)) {
             CheckpointFiles.awaitHistory(checkpoints, 4, Duration.ofSeconds(180));
-            victim.terminate(); // mid-run: the next parts sent to it are never answered
-            CheckpointFiles.awaitCheckpoint(checkpoints, TOTAL, Duration.ofSeconds(240));
+            // every step is split over both nodes until the victim's worker leaves the listing: it leaves holding a part
+            long stoppedAt = System.currentTimeMillis();
+            victim.terminate();
+            CheckpointFiles.awaitCheckpoint(checkpoints, TOTAL, ROLLOUT_TIMEOUT);
+            toEnd = (System.currentTimeMillis() - stoppedAt) / 1000.0;
+
+            List<ILoggingEvent> redispatches = coordinatorLog.containing("re-dispatching rollout part");
+            assertFalse(redispatches.isEmpty(), "the stopped node held no part: nothing was re-dispatched");
+            assertTrue(redispatches.stream().allMatch(line -> line.getFormattedMessage().contains(" left")),
+                    "every part was re-dispatched because its worker left, none after a timeout: " + redispatches);
+            toRedispatch = (redispatches.get(0).getTimeStamp() - stoppedAt) / 1000.0;
         } finally {
             for (ActorSystem<?> system : List.of(victim, survivor, learner)) {
                 system.terminate();
                 system.getWhenTerminated().toCompletableFuture().get(30, TimeUnit.SECONDS);
             }
         }
+        System.out.printf("rollout node stopped after step 4: its part re-dispatched %.1f s later, run finished %.1f s"
+                + " later (rollout timeout %d s)%n", toRedispatch, toEnd, ROLLOUT_TIMEOUT.toSeconds());
+        assertTrue(toRedispatch < 15, "re-dispatched " + toRedispatch + " s after the node was stopped");
+        assertTrue(toEnd < 40, "the run ended " + toEnd + " s after the node was stopped");
         TrainingLedger ledger = TrainingLedger.read(checkpoints);
         ledger.assertStepsOneToTotal(TOTAL);
         ledger.assertNoPromptLostOrDuplicated(PROMPTS_PER_STEP, workDir);

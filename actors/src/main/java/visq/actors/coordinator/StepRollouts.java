@@ -1,17 +1,21 @@
 package visq.actors.coordinator;
 
+import akka.actor.typed.ActorRef;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import visq.actors.rollout.PromptRef;
 import visq.actors.rollout.RolloutGroup;
+import visq.actors.rollout.RolloutWorker;
 import visq.actors.rollout.SeedMixer;
 
 /**
  * The rollouts of one GRPO step while they are being generated: parts still outstanding (each a share
- * of the step's prompts sent to one worker), how often each part was dispatched, the groups collected
- * so far, and where the data plans stood once this step's prompts were taken. Owned by the coordinator.
+ * of the step's prompts sent to one worker), how often each part was dispatched and which worker holds
+ * it now, the groups collected so far, and where the data plans stood once this step's prompts were taken.
+ * Owned by the coordinator.
  */
 final class StepRollouts {
     private final long step;
@@ -19,6 +23,7 @@ final class StepRollouts {
     private final Map<Long, List<PromptRef>> outstanding = new HashMap<>();
     private final List<PromptRef> order = new ArrayList<>();
     private final Map<Long, Integer> attempts = new HashMap<>();
+    private final Map<Long, Dispatch> holders = new HashMap<>();
     private final List<RolloutGroup> collected = new ArrayList<>();
     private int nextPart;
 
@@ -64,8 +69,46 @@ final class StepRollouts {
         return attempts.merge(partId, 1, Integer::sum);
     }
 
+    /** The latest dispatch of a part: the worker it was sent to, and which attempt that was. */
+    record Dispatch(ActorRef<RolloutWorker.Command> worker, int attempt) {}
+
+    /** Records that attempt {@code attempt} of {@code partId} was sent to {@code worker}. */
+    void heldBy(long partId, ActorRef<RolloutWorker.Command> worker, int attempt) {
+        holders.put(partId, new Dispatch(worker, attempt));
+    }
+
+    /**
+     * Whether {@code attempt} is the dispatch of {@code partId} the step waits on: false for an attempt that was
+     * superseded (re-dispatched because its worker left) and for a part that waits for a worker.
+     */
+    boolean isCurrentAttempt(long partId, int attempt) {
+        Dispatch dispatch = holders.get(partId);
+        return dispatch != null && dispatch.attempt() == attempt;
+    }
+
+    /** The worker {@code partId} was last sent to; null when it waits for one. */
+    ActorRef<RolloutWorker.Command> holderOf(long partId) {
+        Dispatch dispatch = holders.get(partId);
+        return dispatch == null ? null : dispatch.worker();
+    }
+
+    /**
+     * The outstanding parts not held by any of {@code live}: their worker left (or became unreachable), or they
+     * wait for a worker since the last one left. In the order they were added.
+     */
+    List<Long> partsOutside(Collection<ActorRef<RolloutWorker.Command>> live) {
+        return outstanding.keySet().stream().sorted()
+                .filter(partId -> holderOf(partId) == null || !live.contains(holderOf(partId))).toList();
+    }
+
+    /** Forgets who holds {@code partId}: it waits for a worker, and answers of its earlier attempts are ignored. */
+    void release(long partId) {
+        holders.remove(partId);
+    }
+
     void complete(long partId, List<RolloutGroup> groups) {
         outstanding.remove(partId);
+        holders.remove(partId);
         collected.addAll(groups);
     }
 

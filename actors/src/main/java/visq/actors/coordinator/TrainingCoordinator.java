@@ -25,8 +25,10 @@ import visq.gpu.tasks.QualityTask;
 /**
  * Drives a training run: waits for rollout workers, runs the supervised cold start, then GRPO steps.
  * A GRPO step takes the next prompts of one task from its epoch plan, splits them across the rollout
- * workers the receptionist lists, re-dispatches a part whose worker failed or timed out, has the
- * reward scorer score the groups and the learner train on them. It records every step in its
+ * workers the receptionist lists, re-dispatches a part whose worker failed or timed out, or left the
+ * listing (its node left, was downed or became unreachable; at once, not after the timeout), has the
+ * reward scorer score the groups and the learner train on them. Of a part sent more than once the first
+ * answer counts; later ones are dropped, so no rollout is trained on twice. It records every step in its
  * {@link TrainingProgress} and tells subscribers.
  */
 public final class TrainingCoordinator extends AbstractBehavior<TrainingCoordinator.Command> {
@@ -43,8 +45,8 @@ public final class TrainingCoordinator extends AbstractBehavior<TrainingCoordina
 
     private record WorkersListed(Receptionist.Listing listing) implements Command {}
 
-    private record PartGenerated(long step, long partId, RolloutWorker.GenerationOutcome outcome, String failure)
-            implements Command {}
+    private record PartGenerated(long step, long partId, int attempt, RolloutWorker.GenerationOutcome outcome,
+            String failure) implements Command {}
 
     private record BatchScored(long step, RewardScorer.ScoringOutcome outcome, List<PlanCursor> cursorsAfter,
             String failure) implements Command {}
@@ -122,6 +124,7 @@ public final class TrainingCoordinator extends AbstractBehavior<TrainingCoordina
         current.sort((a, b) -> a.path().toString().compareTo(b.path().toString()));
         workers = List.copyOf(current);
         update(new TrainingProgress.WorkersCounted(workers.size()));
+        redispatchPartsOfLostWorkers();
         if (progress.phase() == TrainingPhase.WAITING_FOR_WORKERS && workers.size() >= settings.minWorkers()
                 && !askedForResumePoint) {
             askedForResumePoint = true;
@@ -207,17 +210,45 @@ public final class TrainingCoordinator extends AbstractBehavior<TrainingCoordina
         }
     }
 
+    /**
+     * Sends every outstanding part whose worker is no longer listed (its node left, was downed or is unreachable)
+     * to a listed worker now, instead of waiting for the rollout timeout. With no worker listed the parts wait for
+     * the next one to register.
+     */
+    private void redispatchPartsOfLostWorkers() {
+        if (progress.phase() != TrainingPhase.GRPO) {
+            return;
+        }
+        for (StepRollouts rollouts : pipeline.values()) {
+            for (long partId : rollouts.partsOutside(workers)) {
+                ActorRef<RolloutWorker.Command> holder = rollouts.holderOf(partId);
+                String from = holder == null ? "it waited for a worker" : "worker " + holder.path() + " left";
+                if (!workers.isEmpty()) {
+                    getContext().getLog().warn("re-dispatching rollout part {} of step {}: {}", partId,
+                            rollouts.step(), from);
+                    dispatch(rollouts, partId);
+                } else if (holder != null) {
+                    getContext().getLog().warn("rollout part {} of step {} waits for a worker: {}", partId,
+                            rollouts.step(), from);
+                    rollouts.release(partId);
+                }
+            }
+        }
+    }
+
     private void dispatch(StepRollouts rollouts, long partId) {
         long step = rollouts.step();
         if (workers.isEmpty()) {
             fail("no rollout worker is left to generate step " + step);
             return;
         }
-        if (rollouts.countAttempt(partId) > settings.maxDispatchAttempts()) {
+        int attempt = rollouts.countAttempt(partId);
+        if (attempt > settings.maxDispatchAttempts()) {
             fail("rollout part " + partId + " failed " + settings.maxDispatchAttempts() + " times");
             return;
         }
         ActorRef<RolloutWorker.Command> worker = workers.get((int) (dispatchCounter++ % workers.size()));
+        rollouts.heldBy(partId, worker, attempt);
         List<PromptRef> prompts = rollouts.promptsOf(partId);
         List<Long> seeds = prompts.stream().map(prompt -> rollouts.seedOf(prompt, settings.seed())).toList();
         long minimumVersion = Math.max(0, progress.weightVersion() - settings.maxStaleness());
@@ -227,7 +258,7 @@ public final class TrainingCoordinator extends AbstractBehavior<TrainingCoordina
         getContext().ask(RolloutWorker.GenerationOutcome.class, worker, settings.rolloutTimeout(),
                 replyTo -> new RolloutWorker.GenerateGroups(partId, prompts, seeds, settings.groupSize(),
                         settings.sampling(), minimumVersion, maximumVersion, replyTo),
-                (outcome, failure) -> new PartGenerated(step, partId, outcome,
+                (outcome, failure) -> new PartGenerated(step, partId, attempt, outcome,
                         failure == null ? "" : "worker " + worker.path() + " did not answer: " + failure.getMessage()));
     }
 
@@ -237,8 +268,12 @@ public final class TrainingCoordinator extends AbstractBehavior<TrainingCoordina
             return this; // a late answer for a part that was already re-dispatched and completed
         }
         if (generated.outcome() instanceof RolloutWorker.GroupsGenerated groups) {
+            // any attempt's groups will do (same prompts, same seeds); the first to arrive completes the part
             rollouts.complete(generated.partId(), groups.groups());
             trainWhenReady();
+        } else if (!rollouts.isCurrentAttempt(generated.partId(), generated.attempt())) {
+            getContext().getLog().debug("rollout part {}: attempt {} failed after it was re-dispatched",
+                    generated.partId(), generated.attempt());
         } else {
             String reason = generated.outcome() != null
                     ? ((RolloutWorker.GenerationFailed) generated.outcome()).reason() : generated.failure();
