@@ -120,14 +120,33 @@ public final class Learner extends AbstractBehavior<Learner.Command> {
         }
     }
 
+    /**
+     * Resumes from the newest intact checkpoint ({@link CheckpointRecovery}): a damaged newer one is logged as an
+     * error naming its file and set aside. Refuses to start (throws) when checkpoints exist but none is intact.
+     */
     private void resumeFromCheckpoint(ActorContext<Command> context) {
-        if (!Files.exists(settings.checkpointDirectory().resolve(CheckpointWriter.LATEST_METADATA))) {
-            context.getLog().info("no checkpoint in {}; starting from the initial weights",
-                    settings.checkpointDirectory());
+        Path directory = settings.checkpointDirectory();
+        CheckpointRecovery.Outcome recovered;
+        try {
+            recovered = CheckpointRecovery.recover(directory);
+        } catch (IOException e) {
+            context.getLog().error("refusing to resume: {}", e.getMessage());
+            throw new UncheckedIOException("refusing to resume: " + e.getMessage(), e);
+        }
+        for (CheckpointRecovery.Rejected rejected : recovered.rejected()) {
+            context.getLog().error("checkpoint {} in {} is damaged and cannot be resumed from: {}",
+                    rejected.metadataFile(), directory, rejected.reason());
+        }
+        if (!recovered.setAside().isEmpty()) {
+            context.getLog().warn("set aside the files of the damaged checkpoints in {}: {}", directory,
+                    recovered.setAside());
+        }
+        if (recovered.checkpoint().isEmpty()) {
+            context.getLog().info("no checkpoint in {}; starting from the initial weights", directory);
             return;
         }
         try {
-            Checkpoint checkpoint = CheckpointWriter.readLatestCheckpoint(settings.checkpointDirectory());
+            Checkpoint checkpoint = recovered.checkpoint().get();
             trainer.policy().importWeights(checkpoint.weights());
             trainer.policy().setWeightVersion(checkpoint.weights().version());
             trainer.restore(checkpoint.trainer());
@@ -140,10 +159,11 @@ public final class Learner extends AbstractBehavior<Learner.Command> {
                             c.getDataset(), (int) c.getEpoch(), (int) c.getCursor()))
                     .toList();
             publisher.tell(new WeightPublisher.Publish(checkpoint.weights()));
-            context.getLog().info("resumed step {} (weight version {}) from {}", resumedStep, version,
-                    settings.checkpointDirectory());
+            context.getLog().info("resumed step {} (weight version {}) from {} in {}", resumedStep, version,
+                    recovered.metadataFile(), directory);
         } catch (IOException e) {
-            throw new UncheckedIOException("checkpoint in " + settings.checkpointDirectory() + " is unreadable", e);
+            throw new UncheckedIOException("training history in " + directory + " cannot be cut back to step "
+                    + resumedStep, e);
         }
     }
 
