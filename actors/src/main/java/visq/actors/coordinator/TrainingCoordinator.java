@@ -344,7 +344,12 @@ public final class TrainingCoordinator extends AbstractBehavior<TrainingCoordina
     }
 
     private Behavior<Command> onCheckpointWritten(CheckpointWritten written) {
-        getContext().getLog().info("training finished at step {}; checkpoint {}", progress.step(), written.path());
+        if (written.path().isEmpty()) {
+            getContext().getLog().error("training finished at step {}, but its final checkpoint was not written (see"
+                    + " the learner's log): the newest checkpoint on disk is older", progress.step());
+        } else {
+            getContext().getLog().info("training finished at step {}; checkpoint {}", progress.step(), written.path());
+        }
         publish();
         return this;
     }

@@ -157,7 +157,18 @@ public final class CheckpointWriter {
 
     static void writeAtomically(Path target, byte[] bytes) throws IOException {
         Path temporary = target.resolveSibling(target.getFileName() + ".tmp");
-        Files.write(temporary, bytes);
-        Files.move(temporary, target, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+        try {
+            Files.write(temporary, bytes);
+            Files.move(temporary, target, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+        } catch (IOException e) {
+            try {
+                if (Files.isRegularFile(temporary)) {
+                    Files.delete(temporary); // a full disk leaves a partial file: give its space back
+                }
+            } catch (IOException ignored) {
+                // the write's own failure is the one to report
+            }
+            throw e;
+        }
     }
 }

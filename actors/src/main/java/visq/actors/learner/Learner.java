@@ -30,8 +30,9 @@ import visq.protocol.artifacts.TaskCursor;
 /**
  * Owns the trained policy, its frozen reference and the optimiser. Each step (a supervised cold-start
  * step or a GRPO update over scored groups) produces a new weight version, which it hands to the
- * weight publisher; every {@code checkpointEvery} steps it writes a checkpoint. Runs on a pinned
- * dispatcher: every DJL call here blocks.
+ * weight publisher; every {@code checkpointEvery} steps it writes a checkpoint. A checkpoint that cannot be
+ * written is logged and counted, and is retried after every following step until one is written (or the step
+ * fails, with {@code checkpoint-failure = STOP}). Runs on a pinned dispatcher: every DJL call here blocks.
  */
 public final class Learner extends AbstractBehavior<Learner.Command> {
 
@@ -90,6 +91,8 @@ public final class Learner extends AbstractBehavior<Learner.Command> {
     private long version;
     private long resumedStep;
     private List<PlanCursor> cursors = List.of();
+    // a checkpoint was due and could not be written: every following step tries again
+    private boolean checkpointOverdue;
 
     public static Behavior<Command> create(LearnerSettings settings, Supplier<PolicyTrainer> trainerFactory,
             PromptImages images, ActorRef<WeightPublisher.Command> publisher, TrainingMetrics metrics) {
@@ -228,8 +231,9 @@ public final class Learner extends AbstractBehavior<Learner.Command> {
     }
 
     /**
-     * Records the step, then writes the checkpoint when one is due, then replies: a process killed at any point
-     * leaves a history that reaches at least to its newest checkpoint (a resumed run drops what lies beyond).
+     * Records the step, then writes the checkpoint when one is due (or overdue after a failed write), then replies: a
+     * process killed at any point leaves a history that reaches at least to its newest checkpoint (a resumed run
+     * drops what lies beyond).
      */
     private void reply(ActorRef<StepOutcome> replyTo, List<String> sampleIds, StepStats stats) {
         metrics.record(stats);
@@ -239,8 +243,13 @@ public final class Learner extends AbstractBehavior<Learner.Command> {
             getContext().getLog().warn("step {} could not be added to the training history: {}", stats.step(),
                     e.getMessage());
         }
-        if (settings.checkpointEvery() > 0 && stats.step() % settings.checkpointEvery() == 0) {
-            writeCheckpoint(stats.step());
+        boolean due = settings.checkpointEvery() > 0
+                && (stats.step() % settings.checkpointEvery() == 0 || checkpointOverdue);
+        if (due && writeCheckpoint(stats.step()).isEmpty()
+                && settings.checkpointFailure() == LearnerSettings.CheckpointFailure.STOP) {
+            replyTo.tell(new StepFailed(stats.step(), "checkpoint at step " + stats.step() + " could not be written to "
+                    + settings.checkpointDirectory() + "; stopping (visq.learner.checkpoint-failure = STOP)"));
+            return;
         }
         replyTo.tell(new StepTrained(stats));
     }
@@ -280,10 +289,24 @@ public final class Learner extends AbstractBehavior<Learner.Command> {
                     .map(c -> TaskCursor.newBuilder().setTask(c.task().id()).setDataset(c.dataset())
                             .setEpoch(c.epoch()).setCursor(c.cursor()).build())
                     .toList();
-            return checkpoints.write(new Checkpoint(step, trainer.policy().exportWeights(version),
+            String written = checkpoints.write(new Checkpoint(step, trainer.policy().exportWeights(version),
                     trainer.exportState(), taskCursors)).toString();
-        } catch (IOException e) {
-            getContext().getLog().error("checkpoint at step {} could not be written", step, e);
+            if (checkpointOverdue) {
+                getContext().getLog().info("checkpoint at step {} written to {} after earlier writes failed", step,
+                        settings.checkpointDirectory());
+            }
+            checkpointOverdue = false;
+            metrics.checkpointWritten(step);
+            return written;
+        } catch (IOException | RuntimeException e) {
+            checkpointOverdue = true;
+            metrics.checkpointFailed();
+            getContext().getLog().error("checkpoint at step {} could not be written to {} ({}: {}); the weights stay in"
+                    + " memory, the older checkpoints are untouched, and the write is {}", step,
+                    settings.checkpointDirectory(), e.getClass().getSimpleName(), e.getMessage(),
+                    settings.checkpointFailure() == LearnerSettings.CheckpointFailure.STOP
+                            ? "not retried: the run stops (checkpoint-failure = STOP)"
+                            : "retried after the next step", e);
             return "";
         }
     }

@@ -1,9 +1,12 @@
 package visq.actors.learner;
 
+import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 import java.time.Duration;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.ToDoubleFunction;
 import visq.actors.coordinator.StepStats;
@@ -12,11 +15,17 @@ import visq.actors.coordinator.StepStats;
  * What the learner records of training for the node's Prometheus endpoint: the last step's number, weight version,
  * reward mean, format rate, task reward mean, loss, KL, clip fraction and staleness ({@code visq_training_*} gauges,
  * NaN before the first step), and the learner's seconds per step ({@code visq_training_learner_step_seconds}).
+ * Checkpoints: the step of the newest one written ({@code visq_checkpoint_last_step}, NaN before the first), failed
+ * writes ({@code visq_checkpoint_failures_total}) and whether the latest attempt failed ({@code
+ * visq_checkpoint_failing}, 1 until a write succeeds again): the alert for a full or unwritable checkpoint directory.
  */
 public final class TrainingMetrics {
 
     private final AtomicReference<StepStats> last = new AtomicReference<>();
     private final Timer stepSeconds;
+    private final AtomicLong lastCheckpointStep = new AtomicLong(-1);
+    private final AtomicBoolean checkpointFailing = new AtomicBoolean();
+    private final Counter checkpointFailures;
 
     public TrainingMetrics(MeterRegistry registry) {
         gauge(registry, "visq.training.step", "last training step recorded", StepStats::step);
@@ -34,6 +43,12 @@ public final class TrainingMetrics {
                 StepStats::maxStaleness);
         stepSeconds = Timer.builder("visq.training.learner.step")
                 .description("time the learner took per training step").register(registry);
+        Gauge.builder("visq.checkpoint.last.step", lastCheckpointStep, step -> step.get() < 0 ? Double.NaN : step.get())
+                .description("step of the newest checkpoint written").register(registry);
+        Gauge.builder("visq.checkpoint.failing", checkpointFailing, failing -> failing.get() ? 1 : 0)
+                .description("1 while the latest checkpoint write failed, 0 once one succeeds").register(registry);
+        checkpointFailures = Counter.builder("visq.checkpoint.failures")
+                .description("checkpoint writes that failed").register(registry);
     }
 
     private void gauge(MeterRegistry registry, String name, String description, ToDoubleFunction<StepStats> value) {
@@ -41,6 +56,18 @@ public final class TrainingMetrics {
             StepStats stats = reference.get();
             return stats == null ? Double.NaN : value.applyAsDouble(stats);
         }).description(description).register(registry);
+    }
+
+    /** Records a checkpoint written at {@code step}. */
+    public void checkpointWritten(long step) {
+        lastCheckpointStep.set(step);
+        checkpointFailing.set(false);
+    }
+
+    /** Records a checkpoint write that failed. */
+    public void checkpointFailed() {
+        checkpointFailures.increment();
+        checkpointFailing.set(true);
     }
 
     /** Records a finished step. */

@@ -33,4 +33,24 @@ class TrainingMetricsTest {
         assertEquals(1.0, registry.get("visq.training.learner.step").timer()
                 .totalTime(java.util.concurrent.TimeUnit.SECONDS), 1e-9);
     }
+
+    @Test
+    void checkpointGaugesShowTheNewestWriteAndAFailureUntilTheNextSucceeds() {
+        PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+        TrainingMetrics metrics = new TrainingMetrics(registry);
+        assertTrue(registry.scrape().contains("visq_checkpoint_last_step NaN"), registry.scrape());
+
+        metrics.checkpointWritten(4);
+        metrics.checkpointFailed();
+        String failing = registry.scrape();
+        assertTrue(failing.contains("visq_checkpoint_last_step 4.0"), failing);
+        assertTrue(failing.contains("visq_checkpoint_failing 1.0"), failing);
+        assertTrue(failing.contains("visq_checkpoint_failures_total 1.0"), failing);
+
+        metrics.checkpointWritten(9);
+        String recovered = registry.scrape();
+        assertTrue(recovered.contains("visq_checkpoint_last_step 9.0"), recovered);
+        assertTrue(recovered.contains("visq_checkpoint_failing 0.0"), recovered);
+        assertTrue(recovered.contains("visq_checkpoint_failures_total 1.0"), "a count, never reset: " + recovered);
+    }
 }
