@@ -135,7 +135,9 @@ public final class RolloutWorker extends AbstractBehavior<RolloutWorker.Command>
         /** The worker did not answer in time. */
         TIMEOUT,
         /** The worker failed while answering. */
-        WORKER_ERROR
+        WORKER_ERROR,
+        /** The request pinned a weight version newer than any the cluster has produced: a client error. */
+        PINNED_VERSION_NEVER_PRODUCED
     }
 
     private final String workerId;

@@ -21,6 +21,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import visq.actors.cluster.ClusterMessage;
+import visq.actors.coordinator.TrainingCoordinator;
+import visq.actors.coordinator.TrainingProgress;
 import visq.actors.rollout.RolloutWorker;
 import visq.gpu.image.ImageTensor;
 import visq.gpu.model.SamplingSettings;
@@ -33,7 +35,9 @@ import visq.gpu.tasks.QualityTask;
  * {@link RolloutWorker.AnswerPrompts} (a lone request as an {@link RolloutWorker.AnswerPrompt}); every request keeps
  * its own reply, its own timeout and its place under the in-flight limit. Workers announce their version whenever it changes; a worker
  * that leaves the receptionist listing stops receiving requests. A request nobody can serve, or one
- * that times out, is answered with a failure that says why; the router keeps serving.
+ * that times out, is answered with a failure that says why; the router keeps serving. A pin beyond the newest
+ * version the cluster has produced (the newest any worker announced, or the training coordinator's progress
+ * reports) is refused as never produced, not as merely unavailable.
  */
 public final class InferenceRouter extends AbstractBehavior<InferenceRouter.Command> {
 
@@ -69,6 +73,10 @@ public final class InferenceRouter extends AbstractBehavior<InferenceRouter.Comm
     public record SubscribeServingState(ActorRef<ServingState> subscriber) implements Command {}
 
     private record WorkersListed(Receptionist.Listing listing) implements Command {}
+
+    private record CoordinatorsListed(Receptionist.Listing listing) implements Command {}
+
+    private record ProgressReported(long weightVersion) implements Command {}
 
     private record WorkerAnswered(RolloutWorker.AnswerOutcome outcome) implements Command {}
 
@@ -134,6 +142,10 @@ public final class InferenceRouter extends AbstractBehavior<InferenceRouter.Comm
     private final SamplingSettings sampling;
     private final ServingMetrics metrics;
     private final Set<ActorRef<ServingState>> servingSubscribers = new HashSet<>();
+    private final Set<ActorRef<TrainingCoordinator.Command>> coordinators = new HashSet<>();
+    private final ActorRef<TrainingProgress> progressAdapter;
+    /** The newest weight version the cluster is known to have produced; -1 while none is known. */
+    private long newestProduced = -1;
     /** The workers and newest version the subscribers were told last. */
     private long announcedWorkers = -1;
     private long announcedNewest = Long.MIN_VALUE;
@@ -160,8 +172,14 @@ public final class InferenceRouter extends AbstractBehavior<InferenceRouter.Comm
         this.sampling = settings.sampling();
         this.answers = context.messageAdapter(RolloutWorker.AnswerOutcome.class, WorkerAnswered::new);
         context.getSystem().receptionist().tell(Receptionist.register(KEY, context.getSelf()));
-        ActorRef<Receptionist.Listing> adapter = context.messageAdapter(Receptionist.Listing.class, WorkersListed::new);
+        // one adapter per message class: both listings come through it
+        ActorRef<Receptionist.Listing> adapter = context.messageAdapter(Receptionist.Listing.class,
+                listing -> listing.isForKey(TrainingCoordinator.KEY)
+                        ? new CoordinatorsListed(listing) : new WorkersListed(listing));
         context.getSystem().receptionist().tell(Receptionist.subscribe(RolloutWorker.KEY, adapter));
+        context.getSystem().receptionist().tell(Receptionist.subscribe(TrainingCoordinator.KEY, adapter));
+        this.progressAdapter = context.messageAdapter(TrainingProgress.class,
+                progress -> new ProgressReported(progress.weightVersion()));
     }
 
     @Override
@@ -171,6 +189,8 @@ public final class InferenceRouter extends AbstractBehavior<InferenceRouter.Comm
                 .onMessage(WorkerVersionChanged.class, this::onWorkerVersionChanged)
                 .onMessage(GetServingState.class, this::onGetServingState)
                 .onMessage(WorkersListed.class, this::onWorkersListed)
+                .onMessage(CoordinatorsListed.class, this::onCoordinatorsListed)
+                .onMessage(ProgressReported.class, this::onProgressReported)
                 .onMessage(WorkerAnswered.class, this::onWorkerAnswered)
                 .onMessage(RequestTimedOut.class, this::onRequestTimedOut)
                 .onMessage(FlushBatch.class, this::onFlushBatch)
@@ -189,6 +209,14 @@ public final class InferenceRouter extends AbstractBehavior<InferenceRouter.Comm
         }
         List<ActorRef<RolloutWorker.Command>> candidates =
                 WorkerSelection.holdingVersion(workerVersions, request.pinnedVersion());
+        if (newestProduced >= 0 && request.pinnedVersion() > newestProduced) {
+            request.replyTo().tell(new RolloutWorker.AnswerFailed(request.requestId(),
+                    RolloutWorker.FailureKind.PINNED_VERSION_NEVER_PRODUCED, "pin.weight_version "
+                            + request.pinnedVersion() + " is newer than any weight version this cluster has produced"
+                            + " (newest: " + newestProduced + "); pin a version a reply's served_by named, or leave"
+                            + " it 0 for the newest"));
+            return this;
+        }
         if (candidates.isEmpty()) {
             boolean pinned = request.pinnedVersion() != 0 && !workerVersions.isEmpty();
             String reason = pinned
@@ -302,6 +330,7 @@ public final class InferenceRouter extends AbstractBehavior<InferenceRouter.Comm
 
     private Behavior<Command> onWorkerVersionChanged(WorkerVersionChanged changed) {
         workerVersions.put(changed.worker(), changed.version());
+        newestProduced = Math.max(newestProduced, changed.version());
         announceServingState();
         return this;
     }
@@ -310,6 +339,24 @@ public final class InferenceRouter extends AbstractBehavior<InferenceRouter.Comm
         Set<ActorRef<RolloutWorker.Command>> present = listed.listing().getServiceInstances(RolloutWorker.KEY);
         workerVersions.keySet().retainAll(present);
         announceServingState();
+        return this;
+    }
+
+    /** Follows the progress of every training coordinator listed, for the newest version it has produced. */
+    private Behavior<Command> onCoordinatorsListed(CoordinatorsListed listed) {
+        Set<ActorRef<TrainingCoordinator.Command>> present =
+                listed.listing().getServiceInstances(TrainingCoordinator.KEY);
+        for (ActorRef<TrainingCoordinator.Command> coordinator : present) {
+            if (coordinators.add(coordinator)) {
+                coordinator.tell(new TrainingCoordinator.SubscribeProgress(progressAdapter));
+            }
+        }
+        coordinators.retainAll(present);
+        return this;
+    }
+
+    private Behavior<Command> onProgressReported(ProgressReported progress) {
+        newestProduced = Math.max(newestProduced, progress.weightVersion());
         return this;
     }
 

@@ -26,7 +26,9 @@ import visq.protocol.api.VersionPin;
 /**
  * The gRPC scoring API: validates a request, prepares its images, asks the inference router and
  * builds the reply. Every expected failure becomes a gRPC status whose message names the problem:
- * INVALID_ARGUMENT for bad input, UNAVAILABLE when no worker can serve, DEADLINE_EXCEEDED on timeout.
+ * INVALID_ARGUMENT for bad input (a negative pin, or one beyond the newest version the cluster has produced),
+ * FAILED_PRECONDITION for a produced version no worker holds, UNAVAILABLE when no worker can serve,
+ * DEADLINE_EXCEEDED on timeout.
  */
 public final class ScoringServiceImpl implements ScoringService {
     private final ActorSystem<?> system;
@@ -123,6 +125,8 @@ public final class ScoringServiceImpl implements ScoringService {
                 return Status.RESOURCE_EXHAUSTED;
             case PINNED_VERSION_UNAVAILABLE:
                 return Status.FAILED_PRECONDITION;
+            case PINNED_VERSION_NEVER_PRODUCED:
+                return Status.INVALID_ARGUMENT;
             case TIMEOUT:
                 return Status.DEADLINE_EXCEEDED;
             case WORKER_ERROR:

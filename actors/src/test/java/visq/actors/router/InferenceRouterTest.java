@@ -73,9 +73,15 @@ class InferenceRouterTest {
         assertEquals("r2", toPinned.requestId());
         assertTrue(toPinned.sampling().greedy(), "online scoring decodes greedily");
 
-        router.tell(new InferenceRouter.RoutePrompt("r3", QualityTask.SCORE, List.of(IMAGE), 9, client.getRef()));
+        router.tell(new InferenceRouter.RoutePrompt("r3", QualityTask.SCORE, List.of(IMAGE), 4, client.getRef()));
         RolloutWorker.AnswerFailed failed = (RolloutWorker.AnswerFailed) client.receiveMessage();
-        assertTrue(failed.reason().contains("pinned weight version 9"), failed.reason());
+        assertEquals(RolloutWorker.FailureKind.PINNED_VERSION_UNAVAILABLE, failed.kind(), "4 was produced, not held");
+        assertTrue(failed.reason().contains("pinned weight version 4"), failed.reason());
+
+        router.tell(new InferenceRouter.RoutePrompt("r4", QualityTask.SCORE, List.of(IMAGE), 9, client.getRef()));
+        RolloutWorker.AnswerFailed never = (RolloutWorker.AnswerFailed) client.receiveMessage();
+        assertEquals(RolloutWorker.FailureKind.PINNED_VERSION_NEVER_PRODUCED, never.kind(), never.reason());
+        assertTrue(never.reason().contains("(newest: 5)"), never.reason());
     }
 
     @Test

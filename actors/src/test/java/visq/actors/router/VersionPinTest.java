@@ -26,6 +26,8 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import visq.actors.cluster.ModelSettings;
+import visq.actors.coordinator.TrainingCoordinator;
+import visq.actors.coordinator.TrainingProgress;
 import visq.actors.rollout.RolloutWorker;
 import visq.gpu.image.ImageLimits;
 import visq.protocol.api.CompareRequest;
@@ -37,9 +39,11 @@ import visq.protocol.api.ScoringServiceClient;
 import visq.protocol.api.VersionPin;
 
 /**
- * A negative weight-version pin is refused with INVALID_ARGUMENT naming the value, over a real gRPC round trip on
- * 127.0.0.1, and never reaches a worker; pin 0 still means the newest. The worker is a test probe (its model is not
- * what is tested); the endpoint, router, intake and client are the real ones.
+ * A negative weight-version pin, or one beyond the newest version the cluster has produced, is refused with
+ * INVALID_ARGUMENT naming the value, over a real gRPC round trip on 127.0.0.1, and never reaches a worker; a produced
+ * version no worker holds is still FAILED_PRECONDITION, and pin 0 still means the newest. The worker and the training
+ * coordinator are test probes (their models are not what is tested); the endpoint, router, intake and client are the
+ * real ones.
  */
 class VersionPinTest {
     private static final ActorTestKit TEST_KIT = ActorTestKit.create();
@@ -108,6 +112,43 @@ class VersionPinTest {
             assertEquals(Status.Code.INVALID_ARGUMENT, status.getCode(), status.toString());
             assertTrue(status.getDescription().contains("pin.weight_version -3 is negative"), status.getDescription());
         }
+        worker.expectNoMessage(Duration.ofMillis(200));
+    }
+
+    @Test
+    void aPinBeyondTheNewestProducedVersionIsInvalidAndAnOlderOneUnavailable() throws Exception {
+        ImageInput image = png();
+        Status absurd = refusal(client.score(ScoreRequest.newBuilder().setImage(image)
+                .setPin(VersionPin.newBuilder().setWeightVersion(1L << 40)).build()));
+        assertEquals(Status.Code.INVALID_ARGUMENT, absurd.getCode(), absurd.toString());
+        assertTrue(absurd.getDescription().contains("pin.weight_version " + (1L << 40) + " is newer than any weight"
+                + " version this cluster has produced"), absurd.getDescription());
+        Status notHeld = refusal(client.degradation(DegradationRequest.newBuilder().setImage(image)
+                .setPin(VersionPin.newBuilder().setWeightVersion(1)).build()));
+        assertEquals(Status.Code.FAILED_PRECONDITION, notHeld.getCode(), "version 1 was produced: " + notHeld);
+        worker.expectNoMessage(Duration.ofMillis(200));
+    }
+
+    @Test
+    void theNewestProducedVersionIncludesWhatTheCoordinatorReportsBeforeAnyWorkerHoldsIt() throws Exception {
+        TestProbe<TrainingCoordinator.Command> coordinator = TEST_KIT.createTestProbe();
+        TEST_KIT.system().receptionist().tell(Receptionist.register(TrainingCoordinator.KEY, coordinator.getRef()));
+        TrainingCoordinator.SubscribeProgress subscribe =
+                coordinator.expectMessageClass(TrainingCoordinator.SubscribeProgress.class, Duration.ofSeconds(10));
+        TrainingProgress progress = TrainingProgress.start(0, 10)
+                .updated(new TrainingProgress.Resumed(5, 5)); // the learner is at version 5, the worker at 2
+        subscribe.subscriber().tell(progress);
+        ImageInput image = png();
+        coordinator.awaitAssert(Duration.ofSeconds(10), () -> {
+            Status published = refusal(client.score(ScoreRequest.newBuilder().setImage(image)
+                    .setPin(VersionPin.newBuilder().setWeightVersion(5)).build()));
+            assertEquals(Status.Code.FAILED_PRECONDITION, published.getCode(), "produced, not held yet: " + published);
+            return null;
+        });
+        Status beyond = refusal(client.score(ScoreRequest.newBuilder().setImage(image)
+                .setPin(VersionPin.newBuilder().setWeightVersion(6)).build()));
+        assertEquals(Status.Code.INVALID_ARGUMENT, beyond.getCode(), beyond.toString());
+        assertTrue(beyond.getDescription().contains("(newest: 5)"), beyond.getDescription());
         worker.expectNoMessage(Duration.ofMillis(200));
     }
 
