@@ -6,8 +6,10 @@ import com.typesafe.config.ConfigFactory;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.function.BiFunction;
 import visq.actors.cluster.NodeGuardian;
 import visq.deploy.NodeProcess;
+import visq.gpu.model.PolicyModel;
 
 /** Starts real cluster nodes on 127.0.0.1 inside the test JVM, configured like deploy/conf/multi-node.conf. */
 final class TestClusters {
@@ -57,6 +59,12 @@ final class TestClusters {
 
     /** A node with {@code roles} on {@code port}, joining the seed on {@code seedPort}. */
     static ActorSystem<Void> startNode(Config run, String roles, int port, int seedPort, int grpcPort) {
+        return startNode(run, roles, port, seedPort, grpcPort, (workerId, model) -> model);
+    }
+
+    /** As {@link #startNode(Config, String, int, int, int)}, each rollout worker's model passed through {@code models}. */
+    static ActorSystem<Void> startNode(Config run, String roles, int port, int seedPort, int grpcPort,
+            BiFunction<String, PolicyModel, PolicyModel> models) {
         Config node = ConfigFactory.parseString(String.format(
                 "akka.remote.artery.canonical.port = %d%n"
                         + "akka.remote.artery.canonical.hostname = \"127.0.0.1\"%n"
@@ -65,7 +73,7 @@ final class TestClusters {
                         + "visq.grpc.port = %d%n",
                 port, roles, seedPort, grpcPort));
         Config config = node.withFallback(run).resolve();
-        return ActorSystem.create(NodeGuardian.create(config), "visq", config);
+        return ActorSystem.create(NodeGuardian.create(config, models), "visq", config);
     }
 
     /**

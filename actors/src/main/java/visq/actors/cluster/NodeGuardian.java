@@ -9,6 +9,7 @@ import akka.cluster.typed.Cluster;
 import akka.stream.Materializer;
 import com.typesafe.config.Config;
 import java.util.List;
+import java.util.function.BiFunction;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.Executor;
@@ -57,6 +58,14 @@ public final class NodeGuardian {
     private NodeGuardian() {}
 
     public static Behavior<Void> create(Config config) {
+        return create(config, (workerId, model) -> model);
+    }
+
+    /**
+     * A node whose rollout workers' models pass through {@code rolloutModels} (worker id, model created) when each
+     * worker creates its model: production uses them as they are; fault tests wrap them to inject device failures.
+     */
+    public static Behavior<Void> create(Config config, BiFunction<String, PolicyModel, PolicyModel> rolloutModels) {
         return Behaviors.setup(context -> {
             Set<String> roles = Cluster.get(context.getSystem()).selfMember().getRoles();
             NodeMetrics.get(context.getSystem()).serve(NodeMetrics.Settings.fromConfig(config));
@@ -64,7 +73,7 @@ public final class NodeGuardian {
             if (roles.contains(ROLLOUT) || roles.contains(LEARNER)) {
                 TrainingCorpus corpus = TrainingCorpus.load(DataSettings.fromConfig(config));
                 if (roles.contains(ROLLOUT)) {
-                    startRolloutWorkers(context, config, model, corpus);
+                    startRolloutWorkers(context, config, model, corpus, rolloutModels);
                 }
                 if (roles.contains(LEARNER)) {
                     startTraining(context, config, model, corpus);
@@ -78,13 +87,15 @@ public final class NodeGuardian {
     }
 
     private static void startRolloutWorkers(ActorContext<Void> context, Config config, PolicyModelConfig model,
-            TrainingCorpus corpus) {
+            TrainingCorpus corpus, BiFunction<String, PolicyModel, PolicyModel> rolloutModels) {
+        RolloutWorker.Settings settings = RolloutWorker.Settings.fromConfig(config);
         List<String> devices = config.getStringList("visq.rollout.devices");
         String address = Cluster.get(context.getSystem()).selfMember().address().hostPort();
         for (int i = 0; i < devices.size(); i++) {
             String device = devices.get(i);
             String workerId = address + "/" + device + "#" + i;
-            context.spawn(RolloutWorker.create(workerId, () -> PolicyModels.create(model, device), corpus::image),
+            context.spawn(RolloutWorker.create(settings, workerId,
+                    () -> rolloutModels.apply(workerId, PolicyModels.create(model, device)), corpus::image),
                     "rollout-worker-" + i, DispatcherSelector.fromConfig(DEVICE_DISPATCHER));
         }
     }

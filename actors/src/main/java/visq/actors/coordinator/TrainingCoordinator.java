@@ -237,6 +237,11 @@ public final class TrainingCoordinator extends AbstractBehavior<TrainingCoordina
     }
 
     private void dispatch(StepRollouts rollouts, long partId) {
+        dispatch(rollouts, partId, null);
+    }
+
+    /** Sends {@code partId} to the next worker in turn, or the one after it when that is {@code avoid}. */
+    private void dispatch(StepRollouts rollouts, long partId, ActorRef<RolloutWorker.Command> avoid) {
         long step = rollouts.step();
         if (workers.isEmpty()) {
             fail("no rollout worker is left to generate step " + step);
@@ -247,7 +252,9 @@ public final class TrainingCoordinator extends AbstractBehavior<TrainingCoordina
             fail("rollout part " + partId + " failed " + settings.maxDispatchAttempts() + " times");
             return;
         }
-        ActorRef<RolloutWorker.Command> worker = workers.get((int) (dispatchCounter++ % workers.size()));
+        ActorRef<RolloutWorker.Command> next = workers.get((int) (dispatchCounter++ % workers.size()));
+        ActorRef<RolloutWorker.Command> worker = next.equals(avoid) && workers.size() > 1
+                ? workers.get((int) (dispatchCounter++ % workers.size())) : next;
         rollouts.heldBy(partId, worker, attempt);
         List<PromptRef> prompts = rollouts.promptsOf(partId);
         List<Long> seeds = prompts.stream().map(prompt -> rollouts.seedOf(prompt, settings.seed())).toList();
@@ -278,7 +285,7 @@ public final class TrainingCoordinator extends AbstractBehavior<TrainingCoordina
             String reason = generated.outcome() != null
                     ? ((RolloutWorker.GenerationFailed) generated.outcome()).reason() : generated.failure();
             getContext().getLog().warn("re-dispatching rollout part {}: {}", generated.partId(), reason);
-            dispatch(rollouts, generated.partId());
+            dispatch(rollouts, generated.partId(), rollouts.holderOf(generated.partId())); // to another worker
         }
         return this;
     }

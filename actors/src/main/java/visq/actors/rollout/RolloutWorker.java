@@ -3,14 +3,19 @@ package visq.actors.rollout;
 import akka.actor.typed.ActorRef;
 import akka.actor.typed.Behavior;
 import akka.actor.typed.PostStop;
+import akka.actor.typed.PreRestart;
+import akka.actor.typed.SupervisorStrategy;
 import akka.actor.typed.javadsl.AbstractBehavior;
 import akka.actor.typed.javadsl.ActorContext;
 import akka.actor.typed.javadsl.Behaviors;
 import akka.actor.typed.javadsl.Receive;
 import akka.actor.typed.receptionist.Receptionist;
 import akka.actor.typed.receptionist.ServiceKey;
+import com.typesafe.config.Config;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import java.util.Set;
 import java.util.function.Supplier;
 import visq.actors.cluster.ClusterMessage;
@@ -31,6 +36,9 @@ import visq.gpu.tasks.QualityTask;
  * prompts and answers scoring prompts for the router. It runs on its own pinned dispatcher, so its
  * blocking DJL calls never touch Akka's default dispatcher. It keeps itself on the newest weight
  * version by reassembling chunks from the weight publisher, and tells every router which version it holds.
+ * When its model throws while generating rollouts it answers that part and every deferred one as failed (the
+ * coordinator re-dispatches them) and fails with {@link ModelFailed}: its supervisor restarts it with a fresh model,
+ * up to {@code max-restarts} times within {@code restart-window}, then stops it.
  */
 public final class RolloutWorker extends AbstractBehavior<RolloutWorker.Command> {
 
@@ -140,6 +148,21 @@ public final class RolloutWorker extends AbstractBehavior<RolloutWorker.Command>
         PINNED_VERSION_NEVER_PRODUCED
     }
 
+    /** Typed settings under {@code visq.rollout}: how often a worker whose model failed is restarted. */
+    public record Settings(int maxRestarts, Duration restartWindow) {
+        public static Settings fromConfig(Config config) {
+            Config c = config.getConfig("visq.rollout");
+            return new Settings(c.getInt("max-restarts"), c.getDuration("restart-window"));
+        }
+    }
+
+    /** The worker's model threw while generating: the worker is restarted with a fresh model. */
+    static final class ModelFailed extends RuntimeException {
+        ModelFailed(String workerId, RuntimeException cause) {
+            super("the model of rollout worker " + workerId + " failed: " + describe(cause), cause);
+        }
+    }
+
     private final String workerId;
     private final PolicyModel model;
     private final PromptImages images;
@@ -151,8 +174,12 @@ public final class RolloutWorker extends AbstractBehavior<RolloutWorker.Command>
      * @param workerId    a name unique in the cluster (node address and device)
      * @param modelFactory creates the worker's model on its device; called once, on the worker's own thread
      */
-    public static Behavior<Command> create(String workerId, Supplier<PolicyModel> modelFactory, PromptImages images) {
-        return Behaviors.setup(context -> new RolloutWorker(context, workerId, modelFactory.get(), images));
+    public static Behavior<Command> create(Settings settings, String workerId, Supplier<PolicyModel> modelFactory,
+            PromptImages images) {
+        return Behaviors.supervise(
+                        Behaviors.<Command>setup(context -> new RolloutWorker(context, workerId, modelFactory.get(), images)))
+                .onFailure(ModelFailed.class,
+                        SupervisorStrategy.restart().withLimit(settings.maxRestarts(), settings.restartWindow()));
     }
 
     private RolloutWorker(ActorContext<Command> context, String workerId, PolicyModel model, PromptImages images) {
@@ -179,6 +206,7 @@ public final class RolloutWorker extends AbstractBehavior<RolloutWorker.Command>
                 .onMessage(ReceiveWeightChunk.class, this::onWeightChunk)
                 .onMessage(RoutersListed.class, this::onRoutersListed)
                 .onSignal(PostStop.class, signal -> onStop())
+                .onSignal(PreRestart.class, signal -> onStop())
                 .build();
     }
 
@@ -202,8 +230,15 @@ public final class RolloutWorker extends AbstractBehavior<RolloutWorker.Command>
             getContext().getLog().debug("worker {} generated part {} ({} prompts) at weight version {} in {} s",
                     workerId, request.batchId(), groups.size(), model.weightVersion(), seconds);
         } catch (RuntimeException e) {
-            getContext().getLog().warn("worker {} failed batch {}", workerId, request.batchId(), e);
+            getContext().getLog().warn("worker {} failed part {} ({}); it restarts with a fresh model", workerId,
+                    request.batchId(), describe(e));
             request.replyTo().tell(new GenerationFailed(request.batchId(), workerId, describe(e)));
+            for (GenerateGroups waiting : deferred) { // a restart forgets them: send them elsewhere now
+                waiting.replyTo().tell(new GenerationFailed(waiting.batchId(), workerId,
+                        "worker restarting after its model failed: " + describe(e)));
+            }
+            deferred.clear();
+            throw new ModelFailed(workerId, e);
         }
         return this;
     }
@@ -268,11 +303,14 @@ public final class RolloutWorker extends AbstractBehavior<RolloutWorker.Command>
         return this;
     }
 
+    /** Runs the deferred requests the held version accepts, oldest first; the others stay deferred. */
     private void runDeferred() {
-        List<GenerateGroups> ready = deferred.stream()
-                .filter(request -> request.accepts(model.weightVersion())).toList();
-        deferred.removeAll(ready);
-        ready.forEach(this::onGenerateGroups);
+        Optional<GenerateGroups> next;
+        while ((next = deferred.stream().filter(request -> request.accepts(model.weightVersion())).findFirst())
+                .isPresent()) {
+            deferred.remove(next.get()); // removed one at a time: if it fails, the rest are still here to answer
+            onGenerateGroups(next.get());
+        }
     }
 
     private Behavior<Command> onRoutersListed(RoutersListed listed) {
