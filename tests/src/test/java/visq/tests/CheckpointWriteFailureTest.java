@@ -13,7 +13,6 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import visq.actors.cluster.NodeMetrics;
@@ -49,7 +48,7 @@ class CheckpointWriteFailureTest {
                     + " after earlier writes failed").size(), "retried after the next step");
             scrape = NodeMetrics.get(node).scrape();
         } finally {
-            stop(node);
+            TestClusters.stop(node);
         }
         assertEquals(1, errors.size(), "one failed write: " + errors);
         String error = errors.get(0).getFormattedMessage();
@@ -80,7 +79,7 @@ class CheckpointWriteFailureTest {
                     () -> !coordinatorLog.containing("training run failed").isEmpty());
             failures = coordinatorLog.containing("training run failed");
         } finally {
-            stop(node);
+            TestClusters.stop(node);
         }
         assertTrue(failures.get(0).getFormattedMessage().contains(
                 "checkpoint at step 8 could not be written to " + checkpoints), failures.get(0).getFormattedMessage());
@@ -102,12 +101,6 @@ class CheckpointWriteFailureTest {
                 "visq.learner.checkpoint-every", 4,
                 "visq.learner.checkpoint-failure", onFailure,
                 "visq.metrics.enabled", false));
-        int port = TestClusters.freePort();
-        return TestClusters.startNode(run, "\"learner\", \"rollout\"", port, port, 0);
-    }
-
-    private static void stop(ActorSystem<Void> node) throws Exception {
-        node.terminate();
-        node.getWhenTerminated().toCompletableFuture().get(30, TimeUnit.SECONDS);
+        return TestClusters.startTrainingNode(run);
     }
 }

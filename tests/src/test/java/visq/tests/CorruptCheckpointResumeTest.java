@@ -13,7 +13,6 @@ import java.time.Duration;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import visq.actors.coordinator.TrainingCoordinator;
 import visq.actors.learner.CheckpointWriter;
@@ -76,15 +75,13 @@ class CorruptCheckpointResumeTest {
                 "visq.training.grpo-steps", GRPO_STEPS,
                 "visq.learner.checkpoint-every", 4,
                 "visq.learner.resume", resume));
-        int port = TestClusters.freePort();
-        ActorSystem<Void> node = TestClusters.startNode(run, "\"learner\", \"rollout\"", port, port, 0);
+        ActorSystem<Void> node = TestClusters.startTrainingNode(run);
         try {
             CheckpointFiles.await(Duration.ofSeconds(120), "the end of the run", finished);
             CheckpointFiles.awaitHistory(workDir.resolve("checkpoints"), TOTAL, Duration.ofSeconds(60));
             CheckpointFiles.awaitCheckpoint(workDir.resolve("checkpoints"), TOTAL, Duration.ofSeconds(60));
         } finally {
-            node.terminate();
-            node.getWhenTerminated().toCompletableFuture().get(30, TimeUnit.SECONDS);
+            TestClusters.stop(node);
         }
     }
 }

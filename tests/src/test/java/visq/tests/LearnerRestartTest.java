@@ -11,7 +11,6 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import visq.actors.learner.CheckpointWriter;
 import visq.actors.learner.TrainingHistory;
@@ -39,7 +38,7 @@ class LearnerRestartTest {
         try {
             CheckpointFiles.awaitHistory(interrupted.resolve("checkpoints"), 7, Duration.ofSeconds(180)); // a checkpoint was written at step 5 (checkpoint-every = 5)
         } finally {
-            stop(first);
+            TestClusters.stop(first);
         }
         long checkpointed = CheckpointWriter.readLatest(interrupted.resolve("checkpoints")).getStep();
         assertTrue(checkpointed >= 5 && checkpointed < TOTAL, "checkpoint at step " + checkpointed);
@@ -70,7 +69,7 @@ class LearnerRestartTest {
             CheckpointFiles.awaitHistory(workDir.resolve("checkpoints"), TOTAL, Duration.ofSeconds(180));
             CheckpointFiles.awaitCheckpoint(workDir.resolve("checkpoints"), TOTAL, Duration.ofSeconds(60));
         } finally {
-            stop(node);
+            TestClusters.stop(node);
         }
     }
 
@@ -80,12 +79,6 @@ class LearnerRestartTest {
                 "visq.training.grpo-steps", GRPO_STEPS,
                 "visq.learner.checkpoint-every", 5,
                 "visq.learner.resume", resume));
-        int port = TestClusters.freePort();
-        return TestClusters.startNode(run, "\"learner\", \"rollout\"", port, port, 0);
-    }
-
-    private static void stop(ActorSystem<Void> node) throws Exception {
-        node.terminate();
-        node.getWhenTerminated().toCompletableFuture().get(30, TimeUnit.SECONDS);
+        return TestClusters.startTrainingNode(run);
     }
 }

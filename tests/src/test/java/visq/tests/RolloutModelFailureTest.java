@@ -11,7 +11,6 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.BiFunction;
 import org.junit.jupiter.api.Test;
@@ -88,14 +87,12 @@ class RolloutModelFailureTest {
                 "visq.training.min-workers", 2,
                 "visq.rollout.devices", List.of("cpu", "cpu"),
                 "visq.metrics.enabled", false));
-        int port = TestClusters.freePort();
-        ActorSystem<Void> node = TestClusters.startNode(run, "\"learner\", \"rollout\"", port, port, 0, models);
+        ActorSystem<Void> node = TestClusters.startTrainingNode(run, models);
         Path checkpoints = workDir.resolve("checkpoints");
         try {
             CheckpointFiles.awaitCheckpoint(checkpoints, TOTAL, Duration.ofSeconds(60));
         } finally {
-            node.terminate();
-            node.getWhenTerminated().toCompletableFuture().get(30, TimeUnit.SECONDS);
+            TestClusters.stop(node);
         }
         return CheckpointWriter.readLatestWeights(checkpoints).sha256();
     }

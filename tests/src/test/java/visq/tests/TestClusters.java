@@ -6,6 +6,7 @@ import com.typesafe.config.ConfigFactory;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.concurrent.TimeUnit;
 import java.util.function.BiFunction;
 import visq.actors.cluster.NodeGuardian;
 import visq.deploy.NodeProcess;
@@ -74,6 +75,23 @@ final class TestClusters {
                 port, roles, seedPort, grpcPort));
         Config config = node.withFallback(run).resolve();
         return ActorSystem.create(NodeGuardian.create(config, models), "visq", config);
+    }
+
+    /** A whole training cluster in one node (learner and rollout roles), its own seed, rollout models as created. */
+    static ActorSystem<Void> startTrainingNode(Config run) {
+        return startTrainingNode(run, (workerId, model) -> model);
+    }
+
+    /** As {@link #startTrainingNode(Config)}, each rollout worker's model passed through {@code models}. */
+    static ActorSystem<Void> startTrainingNode(Config run, BiFunction<String, PolicyModel, PolicyModel> models) {
+        int port = freePort();
+        return startNode(run, "\"learner\", \"rollout\"", port, port, 0, models);
+    }
+
+    /** Terminates {@code node} and waits (at most 30 s) until it has. */
+    static void stop(ActorSystem<?> node) throws Exception {
+        node.terminate();
+        node.getWhenTerminated().toCompletableFuture().get(30, TimeUnit.SECONDS);
     }
 
     /**
