@@ -14,6 +14,7 @@ import java.util.Map;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.BiFunction;
 import org.junit.jupiter.api.Test;
+import visq.actors.cluster.NodeMetrics;
 import visq.actors.coordinator.TrainingCoordinator;
 import visq.actors.learner.CheckpointWriter;
 import visq.actors.rollout.RolloutWorker;
@@ -34,17 +35,17 @@ class RolloutModelFailureTest {
 
     @Test
     void aModelThatThrowsLosesNothingAndItsWorkerComesBack() throws Exception {
-        String undamaged = runToEnd(Files.createTempDirectory("visq-model-ok"), (workerId, model) -> model);
+        String undamaged = runToEnd(Files.createTempDirectory("visq-model-ok"), (workerId, model) -> model).weights();
 
         Path workDir = Files.createTempDirectory("visq-model-failure");
         AtomicInteger calls = new AtomicInteger();
         List<ILoggingEvent> redispatches;
         List<ILoggingEvent> generated;
         List<ILoggingEvent> ready;
-        String weights;
+        Finished faulted;
         try (LogCapture coordinatorLog = LogCapture.of(TrainingCoordinator.class);
                 LogCapture workerLog = LogCapture.of(RolloutWorker.class)) {
-            weights = runToEnd(workDir, (workerId, model) ->
+            faulted = runToEnd(workDir, (workerId, model) ->
                     workerId.endsWith("#1") ? new ThrowingModel(model, calls, FAILING_CALL) : model);
             redispatches = coordinatorLog.containing("re-dispatching rollout part");
             generated = workerLog.containing(" generated part ");
@@ -71,13 +72,37 @@ class RolloutModelFailureTest {
         TrainingLedger ledger = TrainingLedger.read(workDir.resolve("checkpoints"));
         ledger.assertStepsOneToTotal(TOTAL);
         ledger.assertNoPromptLostOrDuplicated(PROMPTS_PER_STEP, workDir);
-        assertEquals(undamaged, weights, "the same weights as the run without the failure");
+        assertEquals(undamaged, faulted.weights(), "the same weights as the run without the failure");
+
+        // per-worker metrics on the node's endpoint: the restarted worker's series go on where they were
+        PrometheusText metrics = PrometheusText.parse(faulted.scrape());
+        for (String worker : List.of("cpu#0", "cpu#1")) {
+            double responses = perWorker(metrics, "visq_rollout_responses_total", worker);
+            assertTrue(responses > 0 && responses % 4 == 0, worker + ": whole groups of 4 rollouts: " + responses);
+            assertTrue(perWorker(metrics, "visq_rollout_tokens_total", worker) >= responses, worker);
+            assertTrue(perWorker(metrics, "visq_rollout_part_seconds_count", worker) > 0, worker);
+            assertTrue(perWorker(metrics, "visq_rollout_weight_version", worker) >= TOTAL - 1, worker);
+            assertTrue(perWorker(metrics, "visq_weights_received_bytes_total", worker) > 0, worker);
+            assertTrue(perWorker(metrics, "visq_weights_push_seconds_count", worker) > 0, worker);
+        }
+        assertEquals(GRPO_STEPS * PROMPTS_PER_STEP * 4.0, perWorker(metrics, "visq_rollout_responses_total", "cpu#0")
+                + perWorker(metrics, "visq_rollout_responses_total", "cpu#1"),
+                "every GRPO prompt's group once (the cold-start step generates none); the failed part counted none");
         System.out.printf("model failure: part %s generated again on the other worker %.2f s after it failed; the"
                 + " restarted worker generated %d part(s) afterwards%n", part, secondsToRedo, afterRestart);
     }
 
-    /** Trains the run to its end on one node with two rollout workers; returns the final weights' SHA-256. */
-    private static String runToEnd(Path workDir, BiFunction<String, PolicyModel, PolicyModel> models)
+    /** A finished run: the final weights' SHA-256 and a scrape of the node's metrics at its end. */
+    private record Finished(String weights, String scrape) {}
+
+    private static double perWorker(PrometheusText metrics, String name, String workerSuffix) {
+        return metrics.samples(name).stream().filter(s -> s.labels().get("worker").endsWith(workerSuffix))
+                .mapToDouble(PrometheusText.Sample::value).findFirst().orElseThrow(() -> new AssertionError(
+                        name + " has no series for worker " + workerSuffix));
+    }
+
+    /** Trains the run to its end on one node with two rollout workers. */
+    private static Finished runToEnd(Path workDir, BiFunction<String, PolicyModel, PolicyModel> models)
             throws Exception {
         Config run = TestClusters.smallRun(workDir, Map.of(
                 "visq.training.cold-start-steps", 1,
@@ -89,11 +114,13 @@ class RolloutModelFailureTest {
                 "visq.metrics.enabled", false));
         ActorSystem<Void> node = TestClusters.startTrainingNode(run, models);
         Path checkpoints = workDir.resolve("checkpoints");
+        String scrape;
         try {
             CheckpointFiles.awaitCheckpoint(checkpoints, TOTAL, Duration.ofSeconds(60));
+            scrape = NodeMetrics.get(node).scrape();
         } finally {
             TestClusters.stop(node);
         }
-        return CheckpointWriter.readLatestWeights(checkpoints).sha256();
+        return new Finished(CheckpointWriter.readLatestWeights(checkpoints).sha256(), scrape);
     }
 }

@@ -20,6 +20,7 @@ import visq.actors.learner.LearnerSettings;
 import visq.actors.learner.TrainingMetrics;
 import visq.actors.reward.GroupRewarding;
 import visq.actors.reward.RewardScorer;
+import visq.actors.rollout.RolloutMetrics;
 import visq.actors.rollout.RolloutWorker;
 import visq.actors.router.AdminServiceImpl;
 import visq.actors.router.AnswerReplies;
@@ -95,7 +96,8 @@ public final class NodeGuardian {
             String device = devices.get(i);
             String workerId = address + "/" + device + "#" + i;
             context.spawn(RolloutWorker.create(settings, workerId,
-                    () -> rolloutModels.apply(workerId, PolicyModels.create(model, device)), corpus::image),
+                    () -> rolloutModels.apply(workerId, PolicyModels.create(model, device)), corpus::image,
+                    new RolloutMetrics(NodeMetrics.get(context.getSystem()).registry(), workerId)),
                     "rollout-worker-" + i, DispatcherSelector.fromConfig(DEVICE_DISPATCHER));
         }
     }

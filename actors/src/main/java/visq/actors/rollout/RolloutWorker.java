@@ -169,24 +169,31 @@ public final class RolloutWorker extends AbstractBehavior<RolloutWorker.Command>
     private WeightAssembly assembly;
     private Set<ActorRef<InferenceRouter.Command>> routers = Set.of();
     private final List<GenerateGroups> deferred = new ArrayList<>();
+    private final RolloutMetrics metrics;
+    // the version whose chunks are arriving, and when its first came
+    private long pushVersion = -1;
+    private long pushStartedNanos;
 
     /**
      * @param workerId    a name unique in the cluster (node address and device)
      * @param modelFactory creates the worker's model on its device; called once, on the worker's own thread
      */
     public static Behavior<Command> create(Settings settings, String workerId, Supplier<PolicyModel> modelFactory,
-            PromptImages images) {
-        return Behaviors.supervise(
-                        Behaviors.<Command>setup(context -> new RolloutWorker(context, workerId, modelFactory.get(), images)))
+            PromptImages images, RolloutMetrics metrics) {
+        return Behaviors.supervise(Behaviors.<Command>setup(
+                        context -> new RolloutWorker(context, workerId, modelFactory.get(), images, metrics)))
                 .onFailure(ModelFailed.class,
                         SupervisorStrategy.restart().withLimit(settings.maxRestarts(), settings.restartWindow()));
     }
 
-    private RolloutWorker(ActorContext<Command> context, String workerId, PolicyModel model, PromptImages images) {
+    private RolloutWorker(ActorContext<Command> context, String workerId, PolicyModel model, PromptImages images,
+            RolloutMetrics metrics) {
         super(context);
         this.workerId = workerId;
         this.model = model;
         this.images = images;
+        this.metrics = metrics;
+        metrics.weightsHeld(model.weightVersion());
         this.assembly = WeightAssembly.holding(model.weightVersion());
         context.spawn(WeightInbox.create(context.getSelf(), ReceiveWeightChunk::new), "weight-inbox");
         context.getSystem().receptionist().tell(Receptionist.register(KEY, context.getSelf()));
@@ -227,6 +234,7 @@ public final class RolloutWorker extends AbstractBehavior<RolloutWorker.Command>
             }
             double seconds = (System.nanoTime() - started) / 1e9;
             request.replyTo().tell(new GroupsGenerated(request.batchId(), workerId, groups, seconds));
+            metrics.generated(groups, seconds);
             getContext().getLog().debug("worker {} generated part {} ({} prompts) at weight version {} in {} s",
                     workerId, request.batchId(), groups.size(), model.weightVersion(), seconds);
         } catch (RuntimeException e) {
@@ -287,11 +295,17 @@ public final class RolloutWorker extends AbstractBehavior<RolloutWorker.Command>
     }
 
     private Behavior<Command> onWeightChunk(ReceiveWeightChunk received) {
+        metrics.chunkReceived(received.chunk().data().size());
+        if (received.chunk().version() != pushVersion) {
+            pushVersion = received.chunk().version();
+            pushStartedNanos = System.nanoTime();
+        }
         assembly = assembly.updated(received.chunk());
         assembly.corruption().ifPresent(problem -> getContext().getLog().warn("worker {}: {}", workerId, problem));
         assembly.completed().ifPresent(weights -> {
             try {
                 model.importWeights(weights);
+                metrics.weightsImported(System.nanoTime() - pushStartedNanos);
                 assembly = assembly.holdingCompleted();
                 announceVersion();
                 runDeferred();
@@ -320,6 +334,7 @@ public final class RolloutWorker extends AbstractBehavior<RolloutWorker.Command>
     }
 
     private void announceVersion() {
+        metrics.weightsHeld(model.weightVersion());
         InferenceRouter.WorkerVersionChanged changed =
                 new InferenceRouter.WorkerVersionChanged(getContext().getSelf(), workerId, model.weightVersion());
         routers.forEach(router -> router.tell(changed));
