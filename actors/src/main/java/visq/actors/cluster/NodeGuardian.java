@@ -123,8 +123,8 @@ public final class NodeGuardian {
                 DispatcherSelector.fromConfig(DEVICE_DISPATCHER));
         ActorRef<RewardScorer.Command> rewards = context.spawn(RewardScorer.create(new GroupRewarding(
                 TaskReward.withPaperConstants(FidelitySettings.defaults()), corpus::truth)), "reward-scorer");
-        context.spawn(TrainingCoordinator.create(training, corpus.trainingData(), rewards, learner),
-                "training-coordinator");
+        context.spawn(TrainingCoordinator.create(training, corpus.trainingData(training.recipe(), training.seed()),
+                rewards, learner), "training-coordinator");
     }
 
     private static void startRouter(ActorContext<Void> context, Config config, PolicyModelConfig model) {

@@ -6,10 +6,16 @@ import java.util.ArrayList;
 import java.util.EnumMap;
 import java.util.List;
 import java.util.Map;
+import java.util.SplittableRandom;
 import java.util.concurrent.ConcurrentHashMap;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import visq.actors.coordinator.ColdStartTargets;
 import visq.actors.coordinator.TrainingData;
+import visq.actors.coordinator.TrainingRecipe;
 import visq.actors.reward.SampleTruth;
 import visq.actors.rollout.PromptRef;
+import visq.actors.rollout.SeedMixer;
 import visq.gpu.data.DatasetReader;
 import visq.gpu.data.DatasetReading;
 import visq.gpu.data.DatasetSplit;
@@ -18,6 +24,7 @@ import visq.gpu.data.SampleCatalogue;
 import visq.gpu.image.ImageLimits;
 import visq.gpu.image.ImageTensor;
 import visq.gpu.tasks.QualityTask;
+import visq.gpu.tasks.RandomAnswers;
 import visq.gpu.tasks.ResponseTemplates;
 
 /**
@@ -25,7 +32,8 @@ import visq.gpu.tasks.ResponseTemplates;
  * it from the same settings: each dataset read (generated first, if it is generated, under a file lock across JVMs
  * sharing a work directory), checked, and split by its declaration; only training parts train. Loaded once per JVM;
  * a dataset with any problem refuses the whole corpus with one {@link visq.gpu.data.InvalidDatasetsException} that
- * lists every problem of every dataset.
+ * lists every problem of every dataset. With {@code visq.data.prepare-ahead-threads} above 0 every training image is
+ * prepared in the background from the moment the corpus is loaded.
  */
 public final class TrainingCorpus {
 
@@ -39,6 +47,7 @@ public final class TrainingCorpus {
         }
     }
 
+    private static final Logger LOG = LoggerFactory.getLogger(TrainingCorpus.class);
     private static final Map<DataSettings, TrainingCorpus> LOADED = new ConcurrentHashMap<>();
 
     private final List<DatasetParts> datasets;
@@ -73,6 +82,9 @@ public final class TrainingCorpus {
             }
             SampleCatalogue catalogue = new SampleCatalogue(training, settings.preparation(), ImageLimits.defaults(),
                     Math.max(1, training.size()));
+            if (settings.prepareAheadThreads() > 0 && !training.isEmpty()) {
+                catalogue.prepareAhead(settings.prepareAheadThreads(), LOG::info);
+            }
             return new TrainingCorpus(parts, catalogue);
         } catch (IOException e) {
             throw new UncheckedIOException("training data could not be prepared: " + e.getMessage(), e);
@@ -106,6 +118,14 @@ public final class TrainingCorpus {
      * degradation task, those with a degradation label), in configuration order.
      */
     public TrainingData trainingData() {
+        return trainingData(TrainingRecipe.SUPERVISED, 0);
+    }
+
+    /**
+     * As {@link #trainingData()}, with cold-start targets as {@code recipe} writes them: the true labels, or for
+     * {@link TrainingRecipe#RL_FIRST} labels drawn at random from {@code seed}, the step and the prompt.
+     */
+    public TrainingData trainingData(TrainingRecipe recipe, long seed) {
         Map<QualityTask, List<TrainingData.DatasetPrompts>> prompts = new EnumMap<>(QualityTask.class);
         for (QualityTask task : List.of(QualityTask.DEGRADATION, QualityTask.SCORE, QualityTask.SCORE_NUMBER)) {
             List<TrainingData.DatasetPrompts> perDataset = new ArrayList<>();
@@ -122,7 +142,12 @@ public final class TrainingCorpus {
             }
             prompts.put(task, perDataset);
         }
-        return new TrainingData(prompts, this::coldStartTarget);
+        ColdStartTargets targets = recipe == TrainingRecipe.SUPERVISED
+                ? (prompt, step) -> coldStartTarget(prompt)
+                : (prompt, step) -> RandomAnswers.target(prompt.task(), new SplittableRandom(
+                        SeedMixer.mix(SeedMixer.mix(SeedMixer.mix(seed, step), prompt.sampleId().hashCode()),
+                                prompt.task().ordinal())));
+        return new TrainingData(prompts, targets);
     }
 
     private String coldStartTarget(PromptRef prompt) {

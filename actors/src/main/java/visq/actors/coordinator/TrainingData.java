@@ -3,7 +3,6 @@ package visq.actors.coordinator;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.function.Function;
 import visq.actors.rollout.PromptRef;
 import visq.gpu.tasks.QualityTask;
 
@@ -13,7 +12,7 @@ import visq.gpu.tasks.QualityTask;
  * written for a prompt.
  */
 public record TrainingData(Map<QualityTask, List<DatasetPrompts>> promptsByTask,
-        Function<PromptRef, String> coldStartTarget) {
+        ColdStartTargets coldStartTargets) {
 
     /** One dataset's training prompts for one task. */
     public record DatasetPrompts(String dataset, List<PromptRef> prompts) {
