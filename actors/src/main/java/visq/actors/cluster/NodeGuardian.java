@@ -123,7 +123,7 @@ public final class NodeGuardian {
                 DispatcherSelector.fromConfig(DEVICE_DISPATCHER));
         ActorRef<RewardScorer.Command> rewards = context.spawn(RewardScorer.create(new GroupRewarding(
                 TaskReward.withPaperConstants(FidelitySettings.defaults()), corpus::truth)), "reward-scorer");
-        context.spawn(TrainingCoordinator.create(training, corpus.trainingData(training.recipe(), training.seed()),
+        context.spawn(TrainingCoordinator.create(training, corpus.trainingData(training),
                 rewards, learner), "training-coordinator");
     }
 

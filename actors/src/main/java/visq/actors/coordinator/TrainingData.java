@@ -14,10 +14,21 @@ import visq.gpu.tasks.QualityTask;
 public record TrainingData(Map<QualityTask, List<DatasetPrompts>> promptsByTask,
         ColdStartTargets coldStartTargets) {
 
-    /** One dataset's training prompts for one task. */
-    public record DatasetPrompts(String dataset, List<PromptRef> prompts) {
+    /**
+     * One dataset's training prompts for one task; with {@code blockSize} above 1, consecutive blocks of that many
+     * prompts that a GRPO step takes together (ranking groups: their scores only order within a block).
+     */
+    public record DatasetPrompts(String dataset, List<PromptRef> prompts, int blockSize) {
         public DatasetPrompts {
             prompts = List.copyOf(prompts);
+            if (blockSize < 1 || prompts.size() % blockSize != 0) {
+                throw new IllegalArgumentException("dataset " + dataset + ": block size " + blockSize
+                        + " does not divide its " + prompts.size() + " prompts");
+            }
+        }
+
+        public DatasetPrompts(String dataset, List<PromptRef> prompts) {
+            this(dataset, prompts, 1);
         }
     }
 

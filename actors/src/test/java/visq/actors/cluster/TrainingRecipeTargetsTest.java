@@ -47,10 +47,15 @@ class TrainingRecipeTargetsTest {
         return TrainingCorpus.load(DataSettings.fromConfig(config));
     }
 
+    private static TrainingSettings settings(String recipe, long seed) {
+        return TrainingSettings.fromConfig(ConfigFactory.parseString("visq.training { recipe = " + recipe
+                + ", seed = " + seed + " }").withFallback(ConfigFactory.defaultReference()).resolve());
+    }
+
     @Test
     void supervisedTargetsCarryTheTrueScore() throws IOException {
         TrainingCorpus corpus = corpus();
-        TrainingData data = corpus.trainingData(TrainingRecipe.SUPERVISED, 5);
+        TrainingData data = corpus.trainingData(settings("supervised", 5));
         for (PromptRef prompt : data.prompts(QualityTask.SCORE)) {
             String expected = ResponseTemplates.score(corpus.truth(prompt.sampleId()).normalisedMos());
             assertEquals(expected, data.coldStartTargets().target(prompt, 1));
@@ -61,9 +66,9 @@ class TrainingRecipeTargetsTest {
     @Test
     void rlFirstTargetsWithholdTheLabelAndChangeEveryStep() throws IOException {
         TrainingCorpus corpus = corpus();
-        TrainingData data = corpus.trainingData(TrainingRecipe.RL_FIRST, 5);
-        TrainingData sameSeed = corpus.trainingData(TrainingRecipe.RL_FIRST, 5);
-        TrainingData otherSeed = corpus.trainingData(TrainingRecipe.RL_FIRST, 6);
+        TrainingData data = corpus.trainingData(settings("rl-first", 5));
+        TrainingData sameSeed = corpus.trainingData(settings("rl-first", 5));
+        TrainingData otherSeed = corpus.trainingData(settings("rl-first", 6));
         List<PromptRef> prompts = data.prompts(QualityTask.SCORE);
         int equalToTruth = 0;
         int sameAsNextStep = 0;
