@@ -8,7 +8,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import visq.actors.coordinator.TrainingData;
-import visq.actors.reward.SampleTruth;
 import visq.actors.rollout.PromptRef;
 import visq.gpu.data.DatasetReader;
 import visq.gpu.data.DatasetReading;
@@ -17,6 +16,7 @@ import visq.gpu.data.IqaSample;
 import visq.gpu.data.SampleCatalogue;
 import visq.gpu.image.ImageLimits;
 import visq.gpu.image.ImageTensor;
+import visq.gpu.rewards.SampleTruth;
 import visq.gpu.tasks.QualityTask;
 import visq.gpu.tasks.ResponseTemplates;
 
