@@ -19,6 +19,7 @@ import visq.actors.learner.LearnerSettings;
 import visq.actors.learner.TrainingMetrics;
 import visq.actors.reward.GroupRewarding;
 import visq.actors.reward.RewardScorer;
+import visq.actors.reward.RewardSettings;
 import visq.actors.rollout.RolloutWorker;
 import visq.actors.router.AdminServiceImpl;
 import visq.actors.router.AnswerReplies;
@@ -35,14 +36,6 @@ import visq.gpu.image.ImageLimits;
 import visq.gpu.model.PolicyModelConfig;
 import visq.gpu.model.PolicyModel;
 import visq.gpu.model.PolicyModels;
-import visq.gpu.rewards.DegradationReward;
-import visq.gpu.rewards.FidelityReward;
-import visq.gpu.rewards.FidelitySettings;
-import visq.gpu.rewards.QInsightDegradationReward;
-import visq.gpu.rewards.QInsightScoreReward;
-import visq.gpu.rewards.ScoreThresholdReward;
-import visq.gpu.rewards.TaskRewardRegistry;
-import visq.gpu.rewards.VisualQualityR1Reward;
 import visq.gpu.training.LearningRateSchedule;
 import visq.gpu.training.MethodPreset;
 import visq.gpu.training.PolicyTrainer;
@@ -128,10 +121,7 @@ public final class NodeGuardian {
         }, corpus::image, publisher, new TrainingMetrics(NodeMetrics.get(context.getSystem()).registry())), "learner",
                 DispatcherSelector.fromConfig(DEVICE_DISPATCHER));
         ActorRef<RewardScorer.Command> rewards = context.spawn(RewardScorer.create(new GroupRewarding(
-                TaskRewardRegistry.of(List.of(new QInsightScoreReward(ScoreThresholdReward.qInsight()),
-                        new QInsightDegradationReward(DegradationReward.qInsight()),
-                        new VisualQualityR1Reward(new FidelityReward(FidelitySettings.defaults())))),
-                corpus::truth)), "reward-scorer");
+                RewardSettings.fromConfig(config).registry(), corpus::truth)), "reward-scorer");
         context.spawn(TrainingCoordinator.create(training, corpus.trainingData(), rewards, learner),
                 "training-coordinator");
     }

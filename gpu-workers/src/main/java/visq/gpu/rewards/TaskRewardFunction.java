@@ -8,7 +8,8 @@ import visq.gpu.tasks.QualityTask;
  * fidelity ranks the images of a batch against each other), so a function is given every group of its task in a
  * training step at once; rewards that look at one response alone implement {@link PerResponseReward}.
  *
- * <p>A new task's reward is one implementation of this interface, registered in a {@link TaskRewardRegistry}.
+ * <p>A new task's reward is one implementation of this interface, registered in a {@link TaskRewardRegistry} (the
+ * one training uses is built by {@code visq.actors.reward.RewardSettings#registry()}).
  */
 public interface TaskRewardFunction {
 
