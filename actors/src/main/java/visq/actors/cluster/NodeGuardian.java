@@ -19,6 +19,7 @@ import visq.actors.learner.LearnerSettings;
 import visq.actors.learner.TrainingMetrics;
 import visq.actors.reward.GroupRewarding;
 import visq.actors.reward.RewardScorer;
+import visq.actors.reward.RewardSettings;
 import visq.actors.rollout.RolloutWorker;
 import visq.actors.router.AdminServiceImpl;
 import visq.actors.router.AnswerReplies;
@@ -35,8 +36,6 @@ import visq.gpu.image.ImageLimits;
 import visq.gpu.model.PolicyModelConfig;
 import visq.gpu.model.PolicyModel;
 import visq.gpu.model.PolicyModels;
-import visq.gpu.rewards.FidelitySettings;
-import visq.gpu.rewards.TaskReward;
 import visq.gpu.training.LearningRateSchedule;
 import visq.gpu.training.MethodPreset;
 import visq.gpu.training.PolicyTrainer;
@@ -122,9 +121,9 @@ public final class NodeGuardian {
         }, corpus::image, publisher, new TrainingMetrics(NodeMetrics.get(context.getSystem()).registry())), "learner",
                 DispatcherSelector.fromConfig(DEVICE_DISPATCHER));
         ActorRef<RewardScorer.Command> rewards = context.spawn(RewardScorer.create(new GroupRewarding(
-                TaskReward.withPaperConstants(FidelitySettings.defaults()), corpus::truth)), "reward-scorer");
-        context.spawn(TrainingCoordinator.create(training, corpus.trainingData(training),
-                rewards, learner), "training-coordinator");
+                RewardSettings.fromConfig(config).registry(), corpus::truth)), "reward-scorer");
+        context.spawn(TrainingCoordinator.create(training, corpus.trainingData(training), rewards, learner),
+                "training-coordinator");
     }
 
     private static void startRouter(ActorContext<Void> context, Config config, PolicyModelConfig model) {

@@ -12,9 +12,9 @@ import java.util.function.Function;
 import org.junit.jupiter.api.Test;
 import visq.actors.cluster.DataSettings;
 import visq.actors.cluster.TrainingCorpus;
-import visq.actors.reward.SampleTruth;
 import visq.actors.rollout.PromptRef;
 import visq.gpu.data.IqaSample;
+import visq.gpu.rewards.SampleTruth;
 import visq.gpu.tasks.DegradationLabel;
 import visq.gpu.tasks.QualityTask;
 
