@@ -29,6 +29,16 @@ public final class NodeLauncher {
             throw new IllegalArgumentException("configuration '" + configName + "' not found on the classpath "
                     + "(expected one of local.conf, multi-node.conf)");
         }
+        Config overlay = environmentOverlay(env);
+        for (Map.Entry<String, String> entry : overrides.entrySet()) {
+            overlay = overlay.withFallback(ConfigFactory.parseString(entry.getKey() + " = " + entry.getValue()));
+        }
+        return overlay.withFallback(ConfigFactory.defaultOverrides()).withFallback(config)
+                .withFallback(ConfigFactory.defaultReference()).resolve();
+    }
+
+    /** The settings {@code env} names that HOCON cannot express: comma-separated VISQ_ROLES and VISQ_DEVICES. */
+    static Config environmentOverlay(Map<String, String> env) {
         Config overlay = ConfigFactory.empty();
         if (env.containsKey("VISQ_ROLES")) {
             overlay = overlay.withValue("akka.cluster.roles", ConfigValueFactory.fromIterable(split(env.get("VISQ_ROLES"))));
@@ -37,11 +47,7 @@ public final class NodeLauncher {
             overlay = overlay.withValue("visq.rollout.devices",
                     ConfigValueFactory.fromIterable(split(env.get("VISQ_DEVICES"))));
         }
-        for (Map.Entry<String, String> entry : overrides.entrySet()) {
-            overlay = overlay.withFallback(ConfigFactory.parseString(entry.getKey() + " = " + entry.getValue()));
-        }
-        return overlay.withFallback(ConfigFactory.defaultOverrides()).withFallback(config)
-                .withFallback(ConfigFactory.defaultReference()).resolve();
+        return overlay;
     }
 
     /** Starts the node; a node without seed nodes forms a cluster of its own. */

@@ -95,6 +95,27 @@ class VisqCommandTest {
     }
 
     @Test
+    void benchMeasuresTheImagePreparationAsReadmeSays() throws Exception {
+        assertEquals(0, run("bench", "--only", "preparation", "--images", "2",
+                "--set", "visq.data.shared-dir=\"" + shared() + "\""), err());
+        String printed = out.toString(StandardCharsets.UTF_8);
+        assertTrue(printed.contains("image preparation (median of 2 CLIVE photos x 3, one thread, decoding excluded): "
+                + "statistics "), printed);
+        assertTrue(printed.contains(" ms, with MobileNetV2 features "), printed);
+    }
+
+    @Test
+    void benchAcceptsTheModelBenchOptionsReadmeGives() throws Exception {
+        assertRefused("bench", "option --model-checkpoint needs a value", "--only", "model", "--repetitions", "2",
+                "--model-checkpoint");
+    }
+
+    private static String shared() {
+        return java.nio.file.Path.of(System.getProperty("visq.shared", "../../shared")).toAbsolutePath().normalize()
+                .toString();
+    }
+
+    @Test
     void trainRefusesAValueForItsFlag() throws Exception {
         assertRefused("train", "option --exit-when-done takes no value, got '--exit-when-done=yes'",
                 "--exit-when-done=yes");
@@ -134,7 +155,7 @@ class VisqCommandTest {
 
     @Test
     void benchRefusesAnUnknownSection() throws Exception {
-        assertRefused("bench", "option --only expects one of scoring, load, scaling, got 'gpu'", "--only", "gpu");
+        assertRefused("bench", "option --only expects one of scoring, load, scaling, model, preparation, got 'gpu'", "--only", "gpu");
     }
 
     @Test

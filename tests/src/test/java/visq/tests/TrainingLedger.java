@@ -11,6 +11,7 @@ import java.util.List;
 import java.util.Map;
 import visq.actors.cluster.DataSettings;
 import visq.actors.cluster.TrainingCorpus;
+import visq.actors.coordinator.TrainingSettings;
 import visq.actors.learner.TrainingHistory;
 import visq.gpu.tasks.QualityTask;
 import visq.protocol.artifacts.StepRecord;
@@ -74,6 +75,7 @@ final class TrainingLedger {
     /** The degradation-task training prompts of the small run in {@code workDir} (its data already generated). */
     private static int degradationTrainingPrompts(Path workDir) {
         Config run = TestClusters.smallRun(workDir, Map.of()).resolve();
-        return TrainingCorpus.load(DataSettings.fromConfig(run)).trainingData().prompts(QualityTask.DEGRADATION).size();
+        return TrainingCorpus.load(DataSettings.fromConfig(run)).trainingData(TrainingSettings.fromConfig(run))
+                .prompts(QualityTask.DEGRADATION).size();
     }
 }

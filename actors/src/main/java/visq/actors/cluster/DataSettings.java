@@ -29,7 +29,10 @@ import visq.gpu.tasks.QualityTask;
  * ({@code visq.data.work-dir}).
  */
 public record DataSettings(Path sharedDirectory, Path workDirectory, long seed, List<DatasetSpec> datasets,
-        List<DatasetProblem> configurationProblems, ImagePreparation preparation) {
+        List<DatasetProblem> configurationProblems, ImagePreparation preparation, int prepareAheadThreads) {
+
+    /** Where preparations keep what is expensive to compute (pretrained image features), under the work dir. */
+    public static final String FEATURE_STORE = "feature-store";
 
     private static final Set<String> KEYS = Set.of("name", "format", "images", "labels", "mos-range", "tasks", "split",
             "seed", "validation-fraction", "max-training-images", "sources", "crops-per-source", "crop-size");
@@ -39,6 +42,10 @@ public record DataSettings(Path sharedDirectory, Path workDirectory, long seed, 
     public DataSettings {
         datasets = List.copyOf(datasets);
         configurationProblems = List.copyOf(configurationProblems);
+        if (prepareAheadThreads < 0) {
+            throw new IllegalArgumentException("visq.data.prepare-ahead-threads must be 0 or more, got "
+                    + prepareAheadThreads);
+        }
     }
 
     public static DataSettings fromConfig(Config config) {
@@ -70,7 +77,8 @@ public record DataSettings(Path sharedDirectory, Path workDirectory, long seed, 
                     DatasetProblem.Kind.INVALID));
         }
         return new DataSettings(shared, work, c.getLong("seed"), datasets, problems,
-                ModelSettings.fromConfig(config).imagePreparation());
+                ModelSettings.fromConfig(config).imagePreparation().storingUnder(work.resolve(FEATURE_STORE)),
+                c.getInt("prepare-ahead-threads"));
     }
 
     /** The dataset an entry declares, or empty with its problems added. */

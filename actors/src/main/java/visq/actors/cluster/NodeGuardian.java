@@ -20,6 +20,7 @@ import visq.actors.learner.LearnerSettings;
 import visq.actors.learner.TrainingMetrics;
 import visq.actors.reward.GroupRewarding;
 import visq.actors.reward.RewardScorer;
+import visq.actors.reward.RewardSettings;
 import visq.actors.rollout.RolloutMetrics;
 import visq.actors.rollout.RolloutWorker;
 import visq.actors.router.AdminServiceImpl;
@@ -37,8 +38,6 @@ import visq.gpu.image.ImageLimits;
 import visq.gpu.model.PolicyModelConfig;
 import visq.gpu.model.PolicyModel;
 import visq.gpu.model.PolicyModels;
-import visq.gpu.rewards.FidelitySettings;
-import visq.gpu.rewards.TaskReward;
 import visq.gpu.training.LearningRateSchedule;
 import visq.gpu.training.MethodPreset;
 import visq.gpu.training.PolicyTrainer;
@@ -135,8 +134,8 @@ public final class NodeGuardian {
         }, corpus::image, publisher, new TrainingMetrics(NodeMetrics.get(context.getSystem()).registry())), "learner",
                 DispatcherSelector.fromConfig(DEVICE_DISPATCHER));
         ActorRef<RewardScorer.Command> rewards = context.spawn(RewardScorer.create(new GroupRewarding(
-                TaskReward.withPaperConstants(FidelitySettings.defaults()), corpus::truth)), "reward-scorer");
-        context.spawn(TrainingCoordinator.create(training, corpus.trainingData(), rewards, learner),
+                RewardSettings.fromConfig(config).registry(), corpus::truth)), "reward-scorer");
+        context.spawn(TrainingCoordinator.create(training, corpus.trainingData(training), rewards, learner),
                 "training-coordinator");
     }
 

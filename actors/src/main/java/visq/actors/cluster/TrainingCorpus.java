@@ -4,20 +4,32 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.util.ArrayList;
 import java.util.EnumMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
+import java.util.SplittableRandom;
 import java.util.concurrent.ConcurrentHashMap;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import visq.actors.coordinator.ColdStartTargets;
 import visq.actors.coordinator.TrainingData;
-import visq.actors.reward.SampleTruth;
+import visq.actors.coordinator.TrainingRecipe;
+import visq.actors.coordinator.TrainingSettings;
 import visq.actors.rollout.PromptRef;
+import visq.actors.rollout.SeedMixer;
+import visq.gpu.data.DatasetFormat;
 import visq.gpu.data.DatasetReader;
 import visq.gpu.data.DatasetReading;
 import visq.gpu.data.DatasetSplit;
 import visq.gpu.data.IqaSample;
 import visq.gpu.data.SampleCatalogue;
+import visq.gpu.data.SeverityBlocks;
 import visq.gpu.image.ImageLimits;
 import visq.gpu.image.ImageTensor;
+import visq.gpu.rewards.SampleTruth;
 import visq.gpu.tasks.QualityTask;
+import visq.gpu.tasks.RandomAnswers;
 import visq.gpu.tasks.ResponseTemplates;
 
 /**
@@ -25,13 +37,14 @@ import visq.gpu.tasks.ResponseTemplates;
  * it from the same settings: each dataset read (generated first, if it is generated, under a file lock across JVMs
  * sharing a work directory), checked, and split by its declaration; only training parts train. Loaded once per JVM;
  * a dataset with any problem refuses the whole corpus with one {@link visq.gpu.data.InvalidDatasetsException} that
- * lists every problem of every dataset.
+ * lists every problem of every dataset. With {@code visq.data.prepare-ahead-threads} above 0 every training image is
+ * prepared in the background from the moment the corpus is loaded.
  */
 public final class TrainingCorpus {
 
     /** One dataset's training and held-out samples. */
-    public record DatasetParts(String dataset, List<QualityTask> tasks, List<IqaSample> training,
-            List<IqaSample> validation) {
+    public record DatasetParts(String dataset, DatasetFormat format, List<QualityTask> tasks,
+            List<IqaSample> training, List<IqaSample> validation) {
         public DatasetParts {
             tasks = List.copyOf(tasks);
             training = List.copyOf(training);
@@ -39,6 +52,7 @@ public final class TrainingCorpus {
         }
     }
 
+    private static final Logger LOG = LoggerFactory.getLogger(TrainingCorpus.class);
     private static final Map<DataSettings, TrainingCorpus> LOADED = new ConcurrentHashMap<>();
 
     private final List<DatasetParts> datasets;
@@ -67,12 +81,15 @@ public final class TrainingCorpus {
             List<IqaSample> training = new ArrayList<>();
             for (DatasetReading reading : readings) {
                 DatasetSplit.Parts split = reading.split();
-                parts.add(new DatasetParts(reading.spec().name(), reading.spec().tasks(), split.training(),
-                        split.validation()));
+                parts.add(new DatasetParts(reading.spec().name(), reading.spec().format(), reading.spec().tasks(),
+                        split.training(), split.validation()));
                 training.addAll(split.training());
             }
             SampleCatalogue catalogue = new SampleCatalogue(training, settings.preparation(), ImageLimits.defaults(),
                     Math.max(1, training.size()));
+            if (settings.prepareAheadThreads() > 0 && !training.isEmpty()) {
+                catalogue.prepareAhead(settings.prepareAheadThreads(), LOG::info);
+            }
             return new TrainingCorpus(parts, catalogue);
         } catch (IOException e) {
             throw new UncheckedIOException("training data could not be prepared: " + e.getMessage(), e);
@@ -102,27 +119,54 @@ public final class TrainingCorpus {
     }
 
     /**
-     * Prompts per task and dataset: every dataset serving a task gives its training images to it (for the
-     * degradation task, those with a degradation label), in configuration order.
+     * Prompts per task and dataset for a run of {@code settings}: every dataset serving a task gives its training
+     * images to it (for the degradation task, those with a degradation label), in configuration order.
+     *
+     * <p>A generated degradation set serving a score task gives them as ranking blocks ({@link SeverityBlocks}, one
+     * GRPO step's prompts each): its scores are a severity proxy that only orders crops of one source and class, so
+     * only a reward that compares scores within the step's batch (fidelity, score-number) learns from them, and the
+     * cold start never sees their proxy: it writes randomly drawn scores for them (the answer format only).
+     *
+     * <p>Cold-start targets are as {@code settings.recipe()} writes them: the true labels, or for
+     * {@link TrainingRecipe#RL_FIRST} labels drawn at random from the seed, the step and the prompt.
      */
-    public TrainingData trainingData() {
+    public TrainingData trainingData(TrainingSettings settings) {
         Map<QualityTask, List<TrainingData.DatasetPrompts>> prompts = new EnumMap<>(QualityTask.class);
+        Set<String> ranked = new HashSet<>();
         for (QualityTask task : List.of(QualityTask.DEGRADATION, QualityTask.SCORE, QualityTask.SCORE_NUMBER)) {
             List<TrainingData.DatasetPrompts> perDataset = new ArrayList<>();
             for (DatasetParts dataset : datasets) {
-                if (dataset.tasks().contains(task)) {
-                    List<PromptRef> refs = dataset.training().stream()
-                            .filter(sample -> task != QualityTask.DEGRADATION || sample.label().isPresent())
-                            .map(sample -> new PromptRef(sample.id(), task))
-                            .toList();
-                    if (!refs.isEmpty()) {
-                        perDataset.add(new TrainingData.DatasetPrompts(dataset.dataset(), refs));
-                    }
+                if (!dataset.tasks().contains(task) || dataset.training().isEmpty()) {
+                    continue;
+                }
+                if (task != QualityTask.DEGRADATION && dataset.format() == DatasetFormat.GENERATED) {
+                    int block = settings.promptsPerStep();
+                    List<PromptRef> refs = new ArrayList<>();
+                    SeverityBlocks.of(dataset.training(), block, SeedMixer.mix(settings.seed(), task.ordinal()))
+                            .forEach(b -> b.forEach(sample -> refs.add(new PromptRef(sample.id(), task))));
+                    perDataset.add(new TrainingData.DatasetPrompts(dataset.dataset(), refs, block));
+                    ranked.add(dataset.dataset());
+                    continue;
+                }
+                List<PromptRef> refs = dataset.training().stream()
+                        .filter(sample -> task != QualityTask.DEGRADATION || sample.label().isPresent())
+                        .map(sample -> new PromptRef(sample.id(), task))
+                        .toList();
+                if (!refs.isEmpty()) {
+                    perDataset.add(new TrainingData.DatasetPrompts(dataset.dataset(), refs));
                 }
             }
             prompts.put(task, perDataset);
         }
-        return new TrainingData(prompts, this::coldStartTarget);
+        long seed = settings.seed();
+        ColdStartTargets random = (prompt, step) -> RandomAnswers.target(prompt.task(), new SplittableRandom(
+                SeedMixer.mix(SeedMixer.mix(SeedMixer.mix(seed, step), prompt.sampleId().hashCode()),
+                        prompt.task().ordinal())));
+        ColdStartTargets targets = settings.recipe() == TrainingRecipe.RL_FIRST ? random
+                : (prompt, step) -> prompt.task() != QualityTask.DEGRADATION
+                        && ranked.contains(truth(prompt.sampleId()).dataset())
+                        ? random.target(prompt, step) : coldStartTarget(prompt);
+        return new TrainingData(prompts, targets);
     }
 
     private String coldStartTarget(PromptRef prompt) {

@@ -8,7 +8,6 @@ import visq.actors.coordinator.TrainingProgress;
 import visq.actors.learner.Learner;
 import visq.actors.learner.SupervisedTarget;
 import visq.actors.reward.RewardScorer;
-import visq.actors.reward.RolloutReward;
 import visq.actors.reward.ScoredGroup;
 import visq.actors.rollout.PromptRef;
 import visq.actors.rollout.Rollout;
@@ -19,6 +18,8 @@ import visq.actors.weights.WeightChunk;
 import visq.actors.weights.WeightPublisher;
 import visq.gpu.model.EncodedWeights;
 import visq.gpu.model.SamplingSettings;
+import visq.gpu.rewards.ParsedAnswer;
+import visq.gpu.rewards.ResponseReward;
 import visq.gpu.tasks.QualityTask;
 
 /** Every protocol and value type that crosses nodes, in one list: the input of the Kryo registry. */
@@ -41,7 +42,8 @@ public final class VisqMessages {
             PromptRef.class,
             Rollout.class,
             RolloutGroup.class,
-            RolloutReward.class,
+            ResponseReward.class,
+            ParsedAnswer.class,
             ScoredGroup.class,
             SupervisedTarget.class,
             StepStats.class,

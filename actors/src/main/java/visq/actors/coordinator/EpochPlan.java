@@ -10,18 +10,40 @@ import visq.actors.rollout.PromptRef;
  * The order in which one task's prompts are visited: a seeded shuffle per epoch, walked by a cursor.
  * Immutable; {@link #take} returns the prompts and the plan after them. The same seed, epoch and
  * cursor always give the same prompts, so a run can resume from a checkpointed cursor.
+ *
+ * <p>With {@code blockSize} above 1 the prompts are consecutive blocks of that many (a ranking group: crops of one
+ * source at several severities) and the shuffle moves whole blocks, so taking a block's worth at a time from a
+ * block boundary always gives one block.
  */
-public record EpochPlan(List<PromptRef> prompts, long seed, int epoch, int cursor) {
+public record EpochPlan(List<PromptRef> prompts, long seed, int epoch, int cursor, int blockSize) {
 
     public EpochPlan {
         prompts = List.copyOf(prompts);
         if (prompts.isEmpty()) {
             throw new IllegalArgumentException("an epoch plan needs at least one prompt");
         }
+        if (blockSize < 1 || prompts.size() % blockSize != 0) {
+            throw new IllegalArgumentException("block size " + blockSize + " does not divide the "
+                    + prompts.size() + " prompts");
+        }
+    }
+
+    public EpochPlan(List<PromptRef> prompts, long seed, int epoch, int cursor) {
+        this(prompts, seed, epoch, cursor, 1);
     }
 
     public static EpochPlan start(List<PromptRef> prompts, long seed) {
         return new EpochPlan(prompts, seed, 0, 0);
+    }
+
+    /** A plan over consecutive blocks of {@code blockSize} prompts, shuffled block by block. */
+    public static EpochPlan startInBlocks(List<PromptRef> prompts, int blockSize, long seed) {
+        return new EpochPlan(prompts, seed, 0, 0, blockSize);
+    }
+
+    /** This plan moved to {@code epoch} and {@code cursor} (a checkpointed position). */
+    public EpochPlan at(int epoch, int cursor) {
+        return new EpochPlan(prompts, seed, epoch, cursor, blockSize);
     }
 
     /** The next {@code count} prompts (crossing into the next epoch when this one runs out). */
@@ -42,12 +64,23 @@ public record EpochPlan(List<PromptRef> prompts, long seed, int epoch, int curso
             nextEpoch++;
             nextCursor = 0;
         }
-        return new Taken(List.copyOf(taken), new EpochPlan(prompts, seed, nextEpoch, nextCursor));
+        return new Taken(List.copyOf(taken), at(nextEpoch, nextCursor));
     }
 
     private List<PromptRef> orderOf(int epochIndex) {
-        List<PromptRef> order = new ArrayList<>(prompts);
-        Collections.shuffle(order, new Random(seed * 1_000_003L + epochIndex));
+        Random random = new Random(seed * 1_000_003L + epochIndex);
+        if (blockSize == 1) {
+            List<PromptRef> order = new ArrayList<>(prompts);
+            Collections.shuffle(order, random);
+            return order;
+        }
+        List<List<PromptRef>> blocks = new ArrayList<>();
+        for (int start = 0; start < prompts.size(); start += blockSize) {
+            blocks.add(prompts.subList(start, start + blockSize));
+        }
+        Collections.shuffle(blocks, random);
+        List<PromptRef> order = new ArrayList<>(prompts.size());
+        blocks.forEach(order::addAll);
         return order;
     }
 

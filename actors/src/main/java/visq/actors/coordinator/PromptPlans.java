@@ -42,29 +42,40 @@ final class PromptPlans {
             List<TrainingData.DatasetPrompts> datasets = prompts.apply(task);
             for (int d = 0; d < datasets.size(); d++) {
                 String dataset = datasets.get(d).dataset();
+                int block = datasets.get(d).blockSize();
                 List<PromptRef> all = datasets.get(d).prompts();
                 long planSeed = d == 0 ? taskSeed : SeedMixer.mix(taskSeed, d);
                 if (grpoHoldout == 0) {
-                    coldStartPlans.add(new DatasetPlan(dataset, EpochPlan.start(all, planSeed)));
+                    coldStartPlans.add(new DatasetPlan(dataset, EpochPlan.startInBlocks(all, block, planSeed)));
                     continue;
                 }
-                List<PromptRef> shuffled = new ArrayList<>(all);
-                Collections.shuffle(shuffled, new Random(SeedMixer.mix(planSeed, 0x401D0A7L)));
-                int held = (int) Math.round(grpoHoldout * shuffled.size());
-                if (held < 1 || held >= shuffled.size()) {
-                    throw new IllegalArgumentException("task " + task.id() + " has " + shuffled.size()
+                List<List<PromptRef>> units = new ArrayList<>();
+                for (int start = 0; start < all.size(); start += block) {
+                    units.add(all.subList(start, start + block));
+                }
+                Collections.shuffle(units, new Random(SeedMixer.mix(planSeed, 0x401D0A7L)));
+                int held = (int) Math.round(grpoHoldout * units.size());
+                if (held < 1 || held >= units.size()) {
+                    throw new IllegalArgumentException("task " + task.id() + " has " + all.size()
                             + " prompts of dataset " + dataset + ": grpo-holdout " + grpoHoldout
                             + " leaves one phase without any");
                 }
                 coldStartPlans.add(new DatasetPlan(dataset,
-                        EpochPlan.start(shuffled.subList(held, shuffled.size()), planSeed)));
-                grpoPlans.add(new DatasetPlan(dataset, EpochPlan.start(shuffled.subList(0, held), planSeed)));
+                        EpochPlan.startInBlocks(flat(units.subList(held, units.size())), block, planSeed)));
+                grpoPlans.add(new DatasetPlan(dataset,
+                        EpochPlan.startInBlocks(flat(units.subList(0, held)), block, planSeed)));
             }
             coldStart.put(task, coldStartPlans);
             if (grpoHoldout > 0) {
                 grpo.put(task, grpoPlans);
             }
         }
+    }
+
+    private static List<PromptRef> flat(List<List<PromptRef>> units) {
+        List<PromptRef> prompts = new ArrayList<>();
+        units.forEach(prompts::addAll);
+        return prompts;
     }
 
     /** The next {@code count} prompts of {@code task} in the cold start's or GRPO's plans, all from one dataset. */
@@ -111,8 +122,7 @@ final class PromptPlans {
             for (int d = 0; d < plans.size(); d++) {
                 DatasetPlan plan = plans.get(d);
                 if (plan.dataset().equals(cursor.dataset()) || (cursor.dataset().isEmpty() && d == 0)) {
-                    plans.set(d, new DatasetPlan(plan.dataset(), new EpochPlan(plan.plan().prompts(),
-                            plan.plan().seed(), cursor.epoch(), cursor.cursor())));
+                    plans.set(d, new DatasetPlan(plan.dataset(), plan.plan().at(cursor.epoch(), cursor.cursor())));
                     break;
                 }
             }

@@ -175,7 +175,7 @@ public final class TrainingCoordinator extends AbstractBehavior<TrainingCoordina
         List<PromptRef> prompts = plans.take(task, settings.coldStartBatch(), false);
         List<SupervisedTarget> targets = new ArrayList<>(prompts.size());
         for (PromptRef prompt : prompts) {
-            targets.add(new SupervisedTarget(prompt, data.coldStartTarget().apply(prompt)));
+            targets.add(new SupervisedTarget(prompt, data.coldStartTargets().target(prompt, step)));
         }
         List<PlanCursor> cursorsAfter = plans.cursors(false);
         learnerBusy = true;

@@ -3,7 +3,6 @@ package visq.actors.coordinator;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.function.Function;
 import visq.actors.rollout.PromptRef;
 import visq.gpu.tasks.QualityTask;
 
@@ -13,12 +12,23 @@ import visq.gpu.tasks.QualityTask;
  * written for a prompt.
  */
 public record TrainingData(Map<QualityTask, List<DatasetPrompts>> promptsByTask,
-        Function<PromptRef, String> coldStartTarget) {
+        ColdStartTargets coldStartTargets) {
 
-    /** One dataset's training prompts for one task. */
-    public record DatasetPrompts(String dataset, List<PromptRef> prompts) {
+    /**
+     * One dataset's training prompts for one task; with {@code blockSize} above 1, consecutive blocks of that many
+     * prompts that a GRPO step takes together (ranking groups: their scores only order within a block).
+     */
+    public record DatasetPrompts(String dataset, List<PromptRef> prompts, int blockSize) {
         public DatasetPrompts {
             prompts = List.copyOf(prompts);
+            if (blockSize < 1 || prompts.size() % blockSize != 0) {
+                throw new IllegalArgumentException("dataset " + dataset + ": block size " + blockSize
+                        + " does not divide its " + prompts.size() + " prompts");
+            }
+        }
+
+        public DatasetPrompts(String dataset, List<PromptRef> prompts) {
+            this(dataset, prompts, 1);
         }
     }
 

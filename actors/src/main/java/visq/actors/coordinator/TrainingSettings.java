@@ -10,7 +10,8 @@ import visq.gpu.tasks.QualityTask;
 /** Typed settings of a training run, read once from {@code visq.training}. */
 public record TrainingSettings(long coldStartSteps, long grpoSteps, int promptsPerStep, int coldStartBatch,
         int groupSize, long seed, List<QualityTask> tasks, SamplingSettings sampling, Duration rolloutTimeout,
-        Duration learnerTimeout, int maxDispatchAttempts, int minWorkers, int maxStaleness, double grpoHoldout) {
+        Duration learnerTimeout, int maxDispatchAttempts, int minWorkers, int maxStaleness, double grpoHoldout,
+        TrainingRecipe recipe) {
 
     public TrainingSettings {
         tasks = List.copyOf(tasks);
@@ -41,12 +42,14 @@ public record TrainingSettings(long coldStartSteps, long grpoSteps, int promptsP
                 c.getInt("prompts-per-step"), c.getInt("cold-start-batch"), c.getInt("group-size"), c.getLong("seed"),
                 tasks, sampling, c.getDuration("rollout-timeout"), c.getDuration("learner-timeout"),
                 c.getInt("max-dispatch-attempts"), c.getInt("min-workers"), c.getInt("max-staleness"),
-                c.getDouble("grpo-holdout"));
+                c.getDouble("grpo-holdout"), TrainingRecipe.fromId(c.getString("recipe")).orElseThrow(() ->
+                        new IllegalArgumentException("visq.training.recipe: unknown recipe '" + c.getString("recipe")
+                                + "' (one of " + TrainingRecipe.ids() + ")")));
     }
 
     /** These settings with no supervised cold start: training is GRPO from the first step. */
     public TrainingSettings withoutColdStart() {
         return new TrainingSettings(0, grpoSteps, promptsPerStep, coldStartBatch, groupSize, seed, tasks, sampling,
-                rolloutTimeout, learnerTimeout, maxDispatchAttempts, minWorkers, maxStaleness, grpoHoldout);
+                rolloutTimeout, learnerTimeout, maxDispatchAttempts, minWorkers, maxStaleness, grpoHoldout, recipe);
     }
 }

@@ -2,12 +2,12 @@ package visq.actors.learner;
 
 import java.util.ArrayList;
 import java.util.List;
-import visq.actors.reward.RolloutReward;
+import java.util.OptionalDouble;
 import visq.actors.reward.ScoredGroup;
 import visq.actors.rollout.PromptImages;
 import visq.actors.rollout.Rollout;
-import visq.gpu.rewards.AnswerParser;
-import visq.gpu.rewards.ParsedScore;
+import visq.gpu.rewards.ParsedAnswer;
+import visq.gpu.rewards.ResponseReward;
 import visq.gpu.tasks.PolicyPrompt;
 import visq.gpu.tasks.PromptCatalogue;
 import visq.gpu.tasks.QualityTask;
@@ -36,9 +36,9 @@ public record GrpoBatch(List<GrpoSample> samples, int droppedGroups, double rewa
         double taskSum = 0;
         int count = 0;
         for (int g = 0; g < groups.size(); g++) {
-            List<RolloutReward> groupRewards = groups.get(g).rewards();
-            rewards[g] = groupRewards.stream().mapToDouble(RolloutReward::total).toArray();
-            for (RolloutReward reward : groupRewards) {
+            List<ResponseReward> groupRewards = groups.get(g).rewards();
+            rewards[g] = groupRewards.stream().mapToDouble(ResponseReward::total).toArray();
+            for (ResponseReward reward : groupRewards) {
                 rewardSum += reward.total();
                 formatSum += reward.format();
                 taskSum += reward.task();
@@ -78,20 +78,19 @@ public record GrpoBatch(List<GrpoSample> samples, int droppedGroups, double rewa
                 meanScoreSpread(groups));
     }
 
-    /** Mean over score-task groups of the unbiased std of their parsed scores; NaN when there are none. */
+    /**
+     * Mean over the groups whose answers are scores of the unbiased std of their parsed scores (read from the answers
+     * the rewards carry); NaN when there are none.
+     */
     static double meanScoreSpread(List<ScoredGroup> groups) {
         double sum = 0;
         int counted = 0;
         for (ScoredGroup group : groups) {
-            QualityTask task = group.group().prompt().task();
-            if (task != QualityTask.SCORE && task != QualityTask.SCORE_NUMBER) {
-                continue;
-            }
-            double[] scores = group.group().rollouts().stream()
-                    .map(r -> task == QualityTask.SCORE ? AnswerParser.qInsightRating(r.text())
-                            : AnswerParser.visualQualityScore(r.text()))
-                    .filter(ParsedScore::isParsed)
-                    .mapToDouble(ParsedScore::valueOrNaN)
+            double[] scores = group.rewards().stream()
+                    .map(ResponseReward::answer)
+                    .map(ParsedAnswer::score)
+                    .filter(OptionalDouble::isPresent)
+                    .mapToDouble(OptionalDouble::getAsDouble)
                     .toArray();
             if (scores.length >= 2) {
                 double mean = java.util.Arrays.stream(scores).average().orElseThrow();

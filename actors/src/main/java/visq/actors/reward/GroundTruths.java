@@ -1,5 +1,7 @@
 package visq.actors.reward;
 
+import visq.gpu.rewards.SampleTruth;
+
 /** Looks up the truth of a sample by id on the reward actor's own node. */
 @FunctionalInterface
 public interface GroundTruths {

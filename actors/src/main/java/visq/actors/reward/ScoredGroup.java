@@ -2,9 +2,10 @@ package visq.actors.reward;
 
 import java.util.List;
 import visq.actors.rollout.RolloutGroup;
+import visq.gpu.rewards.ResponseReward;
 
 /** A rollout group with the reward of each of its rollouts, in rollout order. */
-public record ScoredGroup(RolloutGroup group, List<RolloutReward> rewards) {
+public record ScoredGroup(RolloutGroup group, List<ResponseReward> rewards) {
 
     public ScoredGroup {
         rewards = List.copyOf(rewards);

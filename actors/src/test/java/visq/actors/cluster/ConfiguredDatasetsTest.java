@@ -15,6 +15,7 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import visq.actors.coordinator.TrainingData;
+import visq.actors.coordinator.TrainingSettings;
 import visq.actors.rollout.PromptRef;
 import visq.gpu.data.InvalidDatasetsException;
 import visq.gpu.tasks.QualityTask;
@@ -60,7 +61,7 @@ class ConfiguredDatasetsTest {
                     tasks = [degradation] }
                   { name = holdout, format = csv, images = "DIR", labels = "DIR/own.csv", split = eval } ]
                 """)));
-        TrainingData data = corpus.trainingData();
+        TrainingData data = corpus.trainingData(TrainingSettings.fromConfig(ConfigFactory.defaultReference()));
         assertEquals(List.of("own"), names(data.datasets(QualityTask.SCORE)));
         assertEquals(List.of("own", "vq"), names(data.datasets(QualityTask.SCORE_NUMBER)));
         assertEquals(List.of("own/a.jpg", "own/b.jpg", "own/c.jpg"), ids(data.datasets(QualityTask.SCORE).get(0)));

@@ -13,6 +13,7 @@ import akka.serialization.Serializer;
 import com.google.protobuf.ByteString;
 import com.typesafe.config.ConfigFactory;
 import java.util.List;
+import java.util.Optional;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Test;
 import visq.actors.coordinator.StepStats;
@@ -20,7 +21,6 @@ import visq.actors.coordinator.TrainingPhase;
 import visq.actors.coordinator.TrainingProgress;
 import visq.actors.learner.Learner;
 import visq.actors.reward.RewardScorer;
-import visq.actors.reward.RolloutReward;
 import visq.actors.reward.ScoredGroup;
 import visq.actors.rollout.PromptRef;
 import visq.actors.rollout.Rollout;
@@ -30,6 +30,9 @@ import visq.actors.router.InferenceRouter;
 import visq.actors.weights.WeightChunk;
 import visq.gpu.image.ImageTensor;
 import visq.gpu.model.SamplingSettings;
+import visq.gpu.rewards.ParsedDegradation;
+import visq.gpu.rewards.ParsedScore;
+import visq.gpu.rewards.ResponseReward;
 import visq.gpu.tasks.QualityTask;
 
 /** Every kind of cluster message survives the Kryo serializer that Akka binds to {@link ClusterMessage}. */
@@ -85,10 +88,14 @@ class KryoClusterSerializerTest {
         StepStats stats = new StepStats(3, TrainingPhase.GRPO, 3, 0.5, 1.0, 0.25, 0.1, 0.01, 0.0, Double.NaN, 0, 2.0, 1);
         TrainingProgress progress = TrainingProgress.start(2, 2).updated(new TrainingProgress.StepCompleted(stats));
         assertEquals(progress, roundTrip(progress));
+        Rollout scoreRollout = new Rollout("a", List.of(1), List.of(-1f), false);
         var scored = new RewardScorer.GroupsScored(1, List.of(new ScoredGroup(
-                new RolloutGroup(new PromptRef("s", QualityTask.SCORE), 1,
-                        List.of(new Rollout("a", List.of(1), List.of(-1f), false))),
-                List.of(new RolloutReward(1, 0, 1)))));
+                new RolloutGroup(new PromptRef("s", QualityTask.SCORE), 1, List.of(scoreRollout, scoreRollout)),
+                List.of(new ResponseReward(1, 0, new ParsedScore.Score(3.5)),
+                        new ResponseReward(0, 0, new ParsedScore.Unparsable("no <answer>...</answer> block")))),
+                new ScoredGroup(new RolloutGroup(new PromptRef("d", QualityTask.DEGRADATION), 1, List.of(scoreRollout)),
+                        List.of(new ResponseReward(1, 0.25,
+                                new ParsedDegradation.Answer(Optional.of("blur"), Optional.empty()))))));
         assertEquals(scored, roundTrip(scored));
     }
 

@@ -12,9 +12,9 @@ import java.util.function.Function;
 import org.junit.jupiter.api.Test;
 import visq.actors.cluster.DataSettings;
 import visq.actors.cluster.TrainingCorpus;
-import visq.actors.reward.SampleTruth;
 import visq.actors.rollout.PromptRef;
 import visq.gpu.data.IqaSample;
+import visq.gpu.rewards.SampleTruth;
 import visq.gpu.tasks.DegradationLabel;
 import visq.gpu.tasks.QualityTask;
 
@@ -57,7 +57,7 @@ class DefaultDatasetsTest {
     /** The default run's data as text: every task's prompts with their truth, the held-out sets, and the plan walk. */
     static String fingerprint(TrainingCorpus corpus, List<List<String>> validation) {
         StringBuilder text = new StringBuilder();
-        TrainingData data = corpus.trainingData();
+        TrainingData data = corpus.trainingData(TrainingSettings.fromConfig(ConfigFactory.defaultReference()));
         for (QualityTask task : List.of(QualityTask.DEGRADATION, QualityTask.SCORE, QualityTask.SCORE_NUMBER)) {
             text.append("prompts ").append(task.id()).append('\n');
             for (PromptRef prompt : data.prompts(task)) {

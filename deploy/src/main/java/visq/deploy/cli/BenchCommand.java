@@ -9,17 +9,23 @@ import visq.deploy.NodeLauncher;
 import visq.deploy.bench.Benchmarks;
 import visq.deploy.bench.ModelBench;
 import visq.deploy.bench.ModelCheckpointOption;
+import visq.deploy.bench.PreparationBench;
 
 /** {@code visq bench}: throughput and latency, measured in one run. */
 public final class BenchCommand implements CliCommand {
     private static final CommandSpec SPEC = CommandSpec.of("bench", "throughput and latency, measured in one run", true,
             List.of(OptionSpec.text("--config", "local.conf"), OptionSpec.integer("--scoring-seconds", "S"),
                     OptionSpec.integer("--async-steps", "N"), OptionSpec.integer("--scaling-steps", "N"),
-                    OptionSpec.choice("--only", "scoring", "load", "scaling"),
-                    OptionSpec.integer("--load-seconds", "S"),
+                    OptionSpec.choice("--only", "scoring", "load", "scaling", "model", "preparation"),
+                    OptionSpec.integer("--load-seconds", "S"), OptionSpec.integer("--images", "N"),
+                    OptionSpec.text("--model-checkpoint", "DIR"), OptionSpec.integer("--repetitions", "N"),
                     OptionSpec.number("--rate", "R")),
             "load: [--load-seconds 60] [--rate 15]  steady open-loop load, then overload; heap before/after",
-            "scaling: [--scaling-steps 48]  GRPO samples/s with 1 vs 2 rollout nodes, each a separate JVM");
+            "scaling: [--scaling-steps 48]  GRPO samples/s with 1 vs 2 rollout nodes, each a separate JVM",
+            "model: [--model-checkpoint DIR] [--repetitions 5]  the configured (or DIR's Qwen) model next to its PyTorch"
+                    + " peer, when that Python is present",
+            "preparation: [--images 20]  ms per image of the compact policy's image preparation, without and with the"
+                    + " MobileNetV2 features");
 
     @Override
     public CommandSpec spec() {
@@ -45,6 +51,10 @@ public final class BenchCommand implements CliCommand {
                 break;
             case "load":
                 bench.runLoad(line.intValue("--load-seconds", 60), line.doubleValue("--rate", 15));
+                break;
+            case "preparation":
+                new PreparationBench(Path.of(config.getString("visq.data.shared-dir")), terminal.out())
+                        .run(line.intValue("--images", 20), 3);
                 break;
             case "scaling":
                 bench.runScaling(line.intValue("--scaling-steps", 48));

@@ -30,8 +30,9 @@ final class TrainingDataCheck {
         }
         TrainingCorpus corpus = TrainingCorpus.load(DataSettings.fromConfig(config));
         if (roles.contains(NodeGuardian.LEARNER)) {
-            for (QualityTask task : TrainingSettings.fromConfig(config).tasks()) {
-                corpus.trainingData().datasets(task);
+            TrainingSettings training = TrainingSettings.fromConfig(config);
+            for (QualityTask task : training.tasks()) {
+                corpus.trainingData(training).datasets(task);
             }
         }
     }

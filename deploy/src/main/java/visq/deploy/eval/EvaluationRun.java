@@ -137,7 +137,7 @@ public final class EvaluationRun {
             throw new IOException("no checkpoint in " + settings.checkpointDirectory() + " (run ./visq train first)",
                     e);
         }
-        ImagePreparation preprocessor = ModelSettings.fromConfig(config).imagePreparation();
+        ImagePreparation preprocessor = DataSettings.fromConfig(config).preparation();
         try (PolicyModel model = PolicyModels.create(ModelSettings.fromConfig(config), "cpu")) {
             model.importWeights(weights);
             model.setWeightVersion(weights.version());

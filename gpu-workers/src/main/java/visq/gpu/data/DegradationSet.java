@@ -125,6 +125,12 @@ public final class DegradationSet {
         return label.severity().map(severity -> (25 - 4 * severity.level()) / 5.0).orElse(5.0);
     }
 
+    /** The crop a generated sample was degraded from, e.g. {@code kodim07/c1}: one per source image and crop. */
+    public static String sourceCrop(IqaSample sample) {
+        String[] parts = sample.id().split("/");
+        return sourceImage(sample) + "/" + parts[2];
+    }
+
     /** The source image a generated sample was cut from (its group for splitting), e.g. {@code kodim07}. */
     public static String sourceImage(IqaSample sample) {
         String[] parts = sample.id().split("/");

@@ -10,7 +10,12 @@ import java.util.NoSuchElementException;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ThreadFactory;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Consumer;
 import visq.gpu.image.ImageDecoder;
 import visq.gpu.image.ImageLimits;
 import visq.gpu.image.ImagePreparation;
@@ -111,6 +116,48 @@ public final class SampleCatalogue {
             pending.completeExceptionally(e);
             throw e;
         }
+    }
+
+    /**
+     * Prepares every sample on {@code threads} daemon threads of its own, in catalogue order, and returns at once; a
+     * sample asked for meanwhile is prepared once (by whichever comes first). A sample that cannot be read is left
+     * for its first use to report. {@code progress} hears a line about every tenth of the catalogue and at the end.
+     */
+    public CompletableFuture<Void> prepareAhead(int threads, Consumer<String> progress) {
+        if (threads <= 0) {
+            throw new IllegalArgumentException("threads must be positive, got " + threads);
+        }
+        List<String> ids = List.copyOf(samples.keySet());
+        AtomicInteger done = new AtomicInteger();
+        AtomicInteger unreadable = new AtomicInteger();
+        int step = Math.max(1, ids.size() / 10);
+        long start = System.nanoTime();
+        ExecutorService pool = Executors.newFixedThreadPool(threads, daemonThreads());
+        CompletableFuture<?>[] tasks = ids.stream().map(id -> CompletableFuture.runAsync(() -> {
+            try {
+                tensor(id);
+            } catch (SampleUnreadableException e) {
+                unreadable.incrementAndGet();
+            }
+            int finished = done.incrementAndGet();
+            if (finished % step == 0 || finished == ids.size()) {
+                double seconds = (System.nanoTime() - start) / 1e9;
+                progress.accept(String.format(java.util.Locale.ROOT,
+                        "prepared %d of %d images in %.0f s (%.0f ms each on %d threads)%s", finished, ids.size(),
+                        seconds, 1000 * seconds * threads / finished, threads,
+                        unreadable.get() == 0 ? "" : ", " + unreadable.get() + " unreadable"));
+            }
+        }, pool)).toArray(CompletableFuture<?>[]::new);
+        return CompletableFuture.allOf(tasks).whenComplete((ignored, failure) -> pool.shutdown());
+    }
+
+    private static ThreadFactory daemonThreads() {
+        AtomicInteger count = new AtomicInteger();
+        return runnable -> {
+            Thread thread = new Thread(runnable, "visq-prepare-ahead-" + count.incrementAndGet());
+            thread.setDaemon(true);
+            return thread;
+        };
     }
 
     /** How many tensors are cached now. */

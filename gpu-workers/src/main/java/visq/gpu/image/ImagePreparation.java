@@ -1,6 +1,7 @@
 package visq.gpu.image;
 
 import java.awt.image.BufferedImage;
+import java.nio.file.Path;
 
 /**
  * How a policy wants its images: a decoded image in, the {@link ImageTensor} the model reads out. Each model family
@@ -15,4 +16,12 @@ public interface ImagePreparation {
      * @throws IllegalArgumentException when the image cannot be prepared (too small, extreme aspect ratio), naming why
      */
     ImageTensor preprocess(BufferedImage image);
+
+    /**
+     * This preparation, keeping what is expensive to compute (pretrained features) under {@code directory} between
+     * runs; the same preparation when nothing is worth keeping. Results are the same either way.
+     */
+    default ImagePreparation storingUnder(Path directory) {
+        return this;
+    }
 }

@@ -19,6 +19,10 @@ public final class DegradationReward {
     private final double severityWeight;
 
     public DegradationReward(double classWeight, double severityWeight) {
+        if (!(classWeight >= 0 && severityWeight >= 0) || !Double.isFinite(classWeight + severityWeight)) {
+            throw new IllegalArgumentException("degradation weights must be finite and non-negative, got "
+                    + classWeight + " and " + severityWeight);
+        }
         this.classWeight = classWeight;
         this.severityWeight = severityWeight;
     }

@@ -9,7 +9,8 @@ import java.util.Random;
  *
  * <p>With q_ik the score of response k of image i, μ_i the mean and σ²_i the unbiased variance (K−1) of image i's
  * scores, p_k(i,j) = Φ((q_ik − μ_j) / sqrt(σ²_i + σ²_j + γ)), p(i,j) = 1, 0.5 or 0 as MOS_i is above, equal to or
- * below MOS_j, the reward is r_k(i) = 1/(B−1) Σ_{j≠i} [sqrt(p·p_k + γ) + sqrt((1−p)(1−p_k) + γ)], γ = 1e-6.
+ * below MOS_j, the reward is r_k(i) = 1/(B−1) Σ_{j≠i} [sqrt(p·p_k + γ) + sqrt((1−p)(1−p_k) + γ)], γ =
+ * {@link FidelitySettings#gamma()} (1e-6 in method.md).
  *
  * <p><b>Unparsable scores</b> (NaN in the input). With {@link UnparsableScoreHandling#FIXED_PENALTY} (default) such
  * a response gets reward exactly 0 and takes no part in the statistics: μ_i and σ²_i are over image i's parsed
@@ -25,7 +26,7 @@ import java.util.Random;
  */
 public final class FidelityReward {
 
-    /** γ of method.md §2. */
+    /** γ of method.md §2, the default of {@link FidelitySettings#gamma()}. */
     public static final double GAMMA = 1e-6;
 
     private final FidelitySettings settings;
@@ -109,14 +110,15 @@ public final class FidelityReward {
         if (settings.variant() == FidelityVariant.BINARY) {
             return score > partnerMean ? 1.0 : score == partnerMean ? 0.5 : 0.0;
         }
-        return StandardNormal.cdf((score - partnerMean) / Math.sqrt(varianceI + varianceJ + GAMMA));
+        return StandardNormal.cdf((score - partnerMean) / Math.sqrt(varianceI + varianceJ + settings.gamma()));
     }
 
     private double pairTerm(double human, double predicted) {
         if (settings.variant() == FidelityVariant.PROBABILITY_AVERAGE) {
             return human * predicted + (1 - human) * (1 - predicted);
         }
-        return Math.sqrt(human * predicted + GAMMA) + Math.sqrt((1 - human) * (1 - predicted) + GAMMA);
+        double gamma = settings.gamma();
+        return Math.sqrt(human * predicted + gamma) + Math.sqrt((1 - human) * (1 - predicted) + gamma);
     }
 
     private double[][] resolveUnparsable(double[][] scores) {

@@ -3,7 +3,7 @@ package visq.gpu.rewards;
 import java.util.Optional;
 
 /** A comparison answer read from a response, or why none could be read. */
-public sealed interface ParsedComparison permits ParsedComparison.Choice, ParsedComparison.Unparsable {
+public sealed interface ParsedComparison extends ParsedAnswer permits ParsedComparison.Choice, ParsedComparison.Unparsable {
 
     /** The preference, empty when unparsable. */
     Optional<Preference> preference();

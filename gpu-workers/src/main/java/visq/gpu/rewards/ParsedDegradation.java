@@ -6,7 +6,7 @@ import visq.gpu.tasks.DegradationLabel;
 import visq.gpu.tasks.Severity;
 
 /** A degradation answer read from a response, or why none could be read. */
-public sealed interface ParsedDegradation permits ParsedDegradation.Answer, ParsedDegradation.Unparsable {
+public sealed interface ParsedDegradation extends ParsedAnswer permits ParsedDegradation.Answer, ParsedDegradation.Unparsable {
 
     /** The answer, empty when unparsable. */
     Optional<Answer> answer();

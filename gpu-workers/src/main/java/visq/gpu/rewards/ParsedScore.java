@@ -1,12 +1,19 @@
 package visq.gpu.rewards;
 
+import java.util.OptionalDouble;
+
 /** A quality score read from an answer, or why none could be read. */
-public sealed interface ParsedScore permits ParsedScore.Score, ParsedScore.Unparsable {
+public sealed interface ParsedScore extends ParsedAnswer permits ParsedScore.Score, ParsedScore.Unparsable {
 
     /** The score, or NaN when the answer was unparsable. */
     double valueOrNaN();
 
     boolean isParsed();
+
+    @Override
+    default OptionalDouble score() {
+        return isParsed() ? OptionalDouble.of(valueOrNaN()) : OptionalDouble.empty();
+    }
 
     /** A score read from the answer. */
     record Score(double value) implements ParsedScore {

@@ -103,21 +103,23 @@ class FidelityRewardTest {
 
     @Test
     void visualQualityTotalIsFidelityPlusFormat() {
-        TaskReward task = TaskReward.withPaperConstants(FidelitySettings.defaults());
+        VisualQualityR1Reward task = new VisualQualityR1Reward(new FidelityReward(FidelitySettings.defaults()));
         List<List<String>> responses = List.of(
                 List.of("<think>a</think><answer>4.5</answer>", "<think>a</think><answer>3.9</answer>",
                         "no tags 4.0"),
                 List.of("<think>b</think><answer>2.0</answer>", "<think>b</think><answer>none</answer>",
                         "<think>b</think><answer>2.2</answer>"));
         double[] mos = {70, 20};
-        List<List<RewardBreakdown>> out = task.visualQualityR1(responses, mos, oneDataset(2));
+        List<List<ResponseReward>> out = task.rewards(responses, mos, oneDataset(2));
         double[][] rank = new FidelityReward(FidelitySettings.defaults()).rewards(
                 new double[][] {{4.5, 3.9, Double.NaN}, {2.0, Double.NaN, 2.2}}, mos, oneDataset(2));
         double[][] format = {{1, 1, 0}, {1, 1, 1}};
         for (int i = 0; i < 2; i++) {
             for (int k = 0; k < 3; k++) {
                 // method.md §2 "Total: fidelity + format"
-                assertEquals(RewardBreakdown.of(format[i][k], rank[i][k]), out.get(i).get(k), "r[" + i + "][" + k + "]");
+                ResponseReward reward = out.get(i).get(k);
+                assertEquals(List.of(format[i][k], rank[i][k], format[i][k] + rank[i][k]),
+                        List.of(reward.format(), reward.task(), reward.total()), "r[" + i + "][" + k + "]");
             }
         }
     }

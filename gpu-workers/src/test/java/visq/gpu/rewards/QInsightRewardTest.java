@@ -2,6 +2,7 @@ package visq.gpu.rewards;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import org.junit.jupiter.api.Test;
@@ -13,17 +14,23 @@ import visq.gpu.tasks.Severity;
 class QInsightRewardTest {
 
     private static final Map<String, Object> GOLDEN = Golden.load("q_insight_rewards.json");
-    private final TaskReward rewards = TaskReward.withPaperConstants(FidelitySettings.defaults());
+    private final QInsightScoreReward scoreReward = new QInsightScoreReward(ScoreThresholdReward.qInsight());
+    private final QInsightDegradationReward degradationReward =
+            new QInsightDegradationReward(DegradationReward.qInsight());
+
+    /** Asserts that {@code actual} has the format, task and total rewards of the golden case. */
+    static void assertReward(Map<String, Object> golden, ResponseReward actual, String where) {
+        assertEquals(List.of(Golden.number(golden.get("format")), Golden.number(golden.get("task")),
+                Golden.number(golden.get("total"))), List.of(actual.format(), actual.task(), actual.total()), where);
+    }
 
     @Test
     void scoreTaskTotalsMatchGoldens() {
         for (Map<String, Object> c : Golden.objects(GOLDEN.get("score"))) {
             String text = (String) c.get("text");
             double truth = Golden.number(c.get("truth"));
-            RewardBreakdown actual = rewards.qInsightScore(text, truth);
             String where = "q_insight_rewards.json score, truth " + truth + ", " + text.replace("\n", "\\n");
-            assertEquals(new RewardBreakdown(Golden.number(c.get("format")), Golden.number(c.get("task")),
-                    Golden.number(c.get("total"))), actual, where);
+            assertReward(c, scoreReward.reward(text, truth), where);
         }
     }
 
@@ -38,8 +45,7 @@ class QInsightRewardTest {
             DegradationLabel truth = new DegradationLabel(cls, sev);
             String where = "q_insight_rewards.json degradation, truth " + truth.describe() + ", "
                     + text.replace("\n", "\\n");
-            assertEquals(new RewardBreakdown(Golden.number(c.get("format")), Golden.number(c.get("task")),
-                    Golden.number(c.get("total"))), rewards.qInsightDegradation(text, truth), where);
+            assertReward(c, degradationReward.reward(text, truth), where);
         }
     }
 

@@ -9,6 +9,7 @@ import java.nio.file.Path;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Optional;
 import visq.gpu.image.ImagePreparation;
 import visq.gpu.image.ImageTensor;
 
@@ -19,7 +20,9 @@ import visq.gpu.image.ImageTensor;
  * them in that token.
  *
  * <p>The network is loaded once per JVM for each model file and feature settings, on the CPU, and kept for the
- * JVM's life (2.6 M parameters); each call runs it in its own scope, so one instance serves several threads.
+ * JVM's life (2.6 M parameters); each call runs it in its own scope, so one instance serves several threads. A copy
+ * {@link #storingUnder storing under} a directory reads features computed before from a {@link FeatureStore} there and
+ * stores the ones it computes.
  */
 public final class MobileNetImagePreparation implements ImagePreparation {
 
@@ -33,11 +36,23 @@ public final class MobileNetImagePreparation implements ImagePreparation {
 
     private final ImagePreparation base;
     private final Key key;
+    private final Optional<FeatureStore> store;
 
     /** Features of {@code settings} from the model at {@code modelJson}, after {@code base}'s own output. */
     public MobileNetImagePreparation(ImagePreparation base, Path modelJson, MobileNetFeatures.Settings settings) {
+        this(base, new Key(modelJson.toAbsolutePath().normalize(), Objects.requireNonNull(settings, "settings")),
+                Optional.empty());
+    }
+
+    private MobileNetImagePreparation(ImagePreparation base, Key key, Optional<FeatureStore> store) {
         this.base = Objects.requireNonNull(base, "base");
-        this.key = new Key(modelJson.toAbsolutePath().normalize(), Objects.requireNonNull(settings, "settings"));
+        this.key = key;
+        this.store = store;
+    }
+
+    @Override
+    public ImagePreparation storingUnder(Path directory) {
+        return new MobileNetImagePreparation(base, key, Optional.of(new FeatureStore(directory)));
     }
 
     /**
@@ -57,15 +72,37 @@ public final class MobileNetImagePreparation implements ImagePreparation {
     @Override
     public ImageTensor preprocess(BufferedImage image) {
         ImageTensor prepared = base.preprocess(image);
-        float[] pooled;
-        try (NDManager scope = NDManager.newBaseManager(Device.cpu())) {
-            pooled = features().pooled(scope, image);
-        }
+        float[] pooled = pooled(image);
         float[] statistics = prepared.statistics();
         float[] all = new float[statistics.length + pooled.length];
         System.arraycopy(statistics, 0, all, 0, statistics.length);
         System.arraycopy(pooled, 0, all, statistics.length, pooled.length);
         return prepared.withStatistics(all);
+    }
+
+    private float[] pooled(BufferedImage image) {
+        if (store.isEmpty()) {
+            return compute(image);
+        }
+        String storeKey = FeatureStore.key(producer(), image);
+        Optional<float[]> stored = store.get().read(storeKey, featureCount());
+        if (stored.isPresent()) {
+            return stored.get();
+        }
+        float[] computed = compute(image);
+        store.get().write(storeKey, computed);
+        return computed;
+    }
+
+    private float[] compute(BufferedImage image) {
+        try (NDManager scope = NDManager.newBaseManager(Device.cpu())) {
+            return features().pooled(scope, image);
+        }
+    }
+
+    /** What the stored features depend on besides the pixels: the model file and the feature settings. */
+    private String producer() {
+        return "mobilenet-pooled-v1 " + key.modelJson() + " " + key.settings();
     }
 
     private MobileNetFeatures features() {

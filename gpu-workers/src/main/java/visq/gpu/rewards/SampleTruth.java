@@ -1,4 +1,4 @@
-package visq.actors.reward;
+package visq.gpu.rewards;
 
 import java.util.Optional;
 import visq.gpu.tasks.DegradationLabel;

@@ -1,0 +1,65 @@
+package visq.deploy.bench;
+
+import java.awt.image.BufferedImage;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.stream.Stream;
+import visq.gpu.image.ImageDecoder;
+import visq.gpu.image.ImageLimits;
+import visq.gpu.image.ImagePreparation;
+import visq.gpu.image.ImageStatistics;
+import visq.gpu.image.InvalidImageException;
+import visq.gpu.model.CompactModelConfig;
+
+/**
+ * The serving cost of preparing one image for the compact policy ({@code visq bench --only preparation}): the
+ * default preparation (two 48-px views and the natural-scene statistics) against the same with the frozen
+ * MobileNetV2 features, on the same decoded CLIVE photos in one run, features computed every time (no store).
+ */
+public final class PreparationBench {
+
+    private final Path sharedDirectory;
+    private final PrintStream out;
+
+    public PreparationBench(Path sharedDirectory, PrintStream out) {
+        this.sharedDirectory = sharedDirectory;
+        this.out = out;
+    }
+
+    /** Times {@code images} CLIVE photos, each prepared {@code repetitions} times per preparation. */
+    public void run(int images, int repetitions) throws IOException, InvalidImageException {
+        List<BufferedImage> decoded = new ArrayList<>();
+        try (Stream<Path> files = Files.list(sharedDirectory.resolve("data/clive/images"))) {
+            for (Path file : files.filter(f -> f.toString().endsWith(".png")).sorted().limit(images).toList()) {
+                decoded.add(ImageDecoder.decode(file, ImageLimits.defaults()));
+            }
+        }
+        CompactModelConfig base = CompactModelConfig.compactDefault();
+        ImagePreparation statistics = base.withImageStatistics(ImageStatistics.COUNT).imagePreparation();
+        ImagePreparation features = base.withImageFeatures(CompactModelConfig.MOBILENET_FEATURES,
+                ImageStatistics.COUNT).imagePreparation();
+        features.preprocess(decoded.get(0));
+        double statisticsMillis = medianMillis(statistics, decoded, repetitions);
+        double featuresMillis = medianMillis(features, decoded, repetitions);
+        out.printf(Locale.ROOT, "image preparation (median of %d CLIVE photos x %d, one thread, decoding excluded): "
+                + "statistics %.1f ms, with MobileNetV2 features %.1f ms per image (%.1fx)%n", decoded.size(),
+                repetitions, statisticsMillis, featuresMillis, featuresMillis / statisticsMillis);
+    }
+
+    private static double medianMillis(ImagePreparation preparation, List<BufferedImage> images, int repetitions) {
+        List<Double> millis = new ArrayList<>();
+        for (int r = 0; r < repetitions; r++) {
+            for (BufferedImage image : images) {
+                long start = System.nanoTime();
+                preparation.preprocess(image);
+                millis.add((System.nanoTime() - start) / 1e6);
+            }
+        }
+        return Median.of(millis);
+    }
+}
