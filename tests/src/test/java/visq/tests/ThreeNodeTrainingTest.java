@@ -189,9 +189,12 @@ class ThreeNodeTrainingTest {
                 bad("random bytes", image(new java.util.Random(5).ints(4096, 0, 256)
                         .collect(ByteArrayOutputStream::new, ByteArrayOutputStream::write, (a, b) -> { }).toByteArray()),
                         Status.Code.INVALID_ARGUMENT, "format"),
-                bad("pinned version nobody holds", request(CLIVE_IMAGE, "score").toBuilder()
-                        .setPin(visq.protocol.api.VersionPin.newBuilder().setWeightVersion(999)).build(),
+                bad("pinned version nobody holds any more", request(CLIVE_IMAGE, "score").toBuilder()
+                        .setPin(visq.protocol.api.VersionPin.newBuilder().setWeightVersion(1)).build(),
                         Status.Code.FAILED_PRECONDITION, "pinned"),
+                bad("pinned version never produced", request(CLIVE_IMAGE, "score").toBuilder()
+                        .setPin(visq.protocol.api.VersionPin.newBuilder().setWeightVersion(999)).build(),
+                        Status.Code.INVALID_ARGUMENT, "newer than any weight version this cluster has produced"),
                 bad("image over the byte limit", image(new byte[16 * 1024 * 1024 + 100]), Status.Code.INVALID_ARGUMENT,
                         "over the limit"),
                 bad("message over the transport limit", image(new byte[30 * 1024 * 1024]),
