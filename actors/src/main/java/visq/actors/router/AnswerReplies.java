@@ -17,17 +17,22 @@ import visq.protocol.api.ServedBy;
 
 /**
  * Builds gRPC replies from what a worker wrote. An answer that cannot be parsed is reported as such
- * ({@code answer_parsed = false} with the parser's reason, score NaN), never replaced by a default.
+ * ({@code answer_parsed = false} with the parser's reason, score NaN), never replaced by a default; so is a score
+ * outside the 1–5 scale both score prompts ask for (a sampled answer can write any number).
  */
 public final class AnswerReplies {
+    /** The scale both score prompts ask for (PromptCatalogue): a float between 1 and 5. */
+    static final double LOWEST_SCORE = 1.0;
+    static final double HIGHEST_SCORE = 5.0;
+
     private static final Pattern THINK = Pattern.compile("<think>(.*?)</think>", Pattern.DOTALL);
     /** Scores closer than this are reported as "Similar" by {@link #compare}. */
     static final double SIMILAR_MARGIN = 0.1;
 
     public ScoreReply score(QualityTask task, RolloutWorker.Answered answered, double latencyMs) {
-        ParsedScore parsed = task == QualityTask.SCORE_NUMBER
+        ParsedScore parsed = onScale(task == QualityTask.SCORE_NUMBER
                 ? AnswerParser.visualQualityScore(answered.text())
-                : AnswerParser.qInsightRating(answered.text());
+                : AnswerParser.qInsightRating(answered.text()));
         ScoreReply.Builder reply = ScoreReply.newBuilder()
                 .setScore(parsed.valueOrNaN())
                 .setRationale(rationale(answered.text()))
@@ -38,6 +43,16 @@ public final class AnswerReplies {
             reply.setParseProblem(unparsable.reason());
         }
         return reply.build();
+    }
+
+    /** {@code parsed}, or unparsable when its value lies outside [1, 5]. */
+    static ParsedScore onScale(ParsedScore parsed) {
+        if (parsed instanceof ParsedScore.Score score
+                && !(score.value() >= LOWEST_SCORE && score.value() <= HIGHEST_SCORE)) {
+            return new ParsedScore.Unparsable("the score " + score.value() + " is outside the scale 1 to 5 the "
+                    + "prompt asks for");
+        }
+        return parsed;
     }
 
     public DegradationReply degradation(RolloutWorker.Answered answered, double latencyMs) {
@@ -59,8 +74,8 @@ public final class AnswerReplies {
 
     /** Compares two single-image score answers; see {@link #SIMILAR_MARGIN}. */
     public CompareReply compare(RolloutWorker.Answered a, RolloutWorker.Answered b, double latencyMs) {
-        ParsedScore scoreA = AnswerParser.qInsightRating(a.text());
-        ParsedScore scoreB = AnswerParser.qInsightRating(b.text());
+        ParsedScore scoreA = onScale(AnswerParser.qInsightRating(a.text()));
+        ParsedScore scoreB = onScale(AnswerParser.qInsightRating(b.text()));
         CompareReply.Builder reply = CompareReply.newBuilder()
                 .setScoreA(scoreA.valueOrNaN())
                 .setScoreB(scoreB.valueOrNaN())
