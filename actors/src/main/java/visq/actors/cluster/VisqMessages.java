@@ -17,7 +17,7 @@ import visq.actors.router.InferenceRouter;
 import visq.actors.weights.WeightChunk;
 import visq.actors.weights.WeightPublisher;
 import visq.gpu.model.EncodedWeights;
-import visq.gpu.model.SamplingSettings;
+import visq.gpu.generation.SamplingSettings;
 import visq.gpu.rewards.ParsedAnswer;
 import visq.gpu.rewards.ResponseReward;
 import visq.gpu.tasks.QualityTask;

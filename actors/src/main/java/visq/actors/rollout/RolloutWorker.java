@@ -18,7 +18,7 @@ import visq.actors.router.InferenceRouter;
 import visq.actors.weights.WeightAssembly;
 import visq.actors.weights.WeightChunk;
 import visq.actors.weights.WeightInbox;
-import visq.gpu.model.SamplingSettings;
+import visq.gpu.generation.SamplingSettings;
 import visq.gpu.image.ImageTensor;
 import visq.gpu.model.GeneratedResponse;
 import visq.gpu.model.PolicyModel;

@@ -23,7 +23,7 @@ import java.util.Set;
 import visq.actors.cluster.ClusterMessage;
 import visq.actors.rollout.RolloutWorker;
 import visq.gpu.image.ImageTensor;
-import visq.gpu.model.SamplingSettings;
+import visq.gpu.generation.SamplingSettings;
 import visq.gpu.tasks.QualityTask;
 
 /**

@@ -29,7 +29,7 @@ import visq.actors.rollout.RolloutWorker;
 import visq.actors.router.InferenceRouter;
 import visq.actors.weights.WeightChunk;
 import visq.gpu.image.ImageTensor;
-import visq.gpu.model.SamplingSettings;
+import visq.gpu.generation.SamplingSettings;
 import visq.gpu.rewards.ParsedDegradation;
 import visq.gpu.rewards.ParsedScore;
 import visq.gpu.rewards.ResponseReward;

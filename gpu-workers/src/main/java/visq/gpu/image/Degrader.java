@@ -1,8 +1,6 @@
 package visq.gpu.image;
 
 import java.awt.image.BufferedImage;
-import visq.gpu.tasks.DegradationClass;
-import visq.gpu.tasks.DegradationLabel;
 
 /**
  * Applies a {@link DegradationLabel} to an image exactly, so that generated training images carry true labels

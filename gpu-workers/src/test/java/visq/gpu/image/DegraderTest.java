@@ -11,9 +11,6 @@ import java.util.Arrays;
 import java.util.function.ToDoubleFunction;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import visq.gpu.tasks.DegradationClass;
-import visq.gpu.tasks.DegradationLabel;
-import visq.gpu.tasks.Severity;
 
 class DegraderTest {
 
