@@ -83,7 +83,8 @@ public final class NodeGuardian {
         for (int i = 0; i < devices.size(); i++) {
             String device = devices.get(i);
             String workerId = address + "/" + device + "#" + i;
-            context.spawn(RolloutWorker.create(workerId, () -> PolicyModels.create(model, device), corpus::image),
+            context.spawn(RolloutWorker.create(workerId, () -> PolicyModels.create(model, device), corpus::image,
+                    InferenceRouter.versionListeners()),
                     "rollout-worker-" + i, DispatcherSelector.fromConfig(DEVICE_DISPATCHER));
         }
     }

@@ -4,6 +4,7 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import visq.actors.learner.PlanCursor;
 import visq.actors.rollout.PromptRef;
 import visq.actors.rollout.RolloutGroup;
 import visq.actors.rollout.SeedMixer;

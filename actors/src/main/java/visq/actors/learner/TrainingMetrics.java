@@ -6,7 +6,6 @@ import io.micrometer.core.instrument.Timer;
 import java.time.Duration;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.ToDoubleFunction;
-import visq.actors.coordinator.StepStats;
 
 /**
  * What the learner records of training for the node's Prometheus endpoint: the last step's number, weight version,

@@ -7,7 +7,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
-import visq.actors.coordinator.TrainingPhase;
+import visq.actors.learner.TrainingPhase;
 import visq.actors.coordinator.TrainingProgress;
 import visq.deploy.NodeLauncher;
 
