@@ -7,7 +7,7 @@ import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import visq.actors.cluster.NodeGuardian;
-import visq.deploy.NodeProcess;
+import visq.deploy.node.NodeProcess;
 
 /** Starts real cluster nodes on 127.0.0.1 inside the test JVM, configured like deploy/conf/multi-node.conf. */
 final class TestClusters {

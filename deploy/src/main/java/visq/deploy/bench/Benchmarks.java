@@ -22,7 +22,7 @@ import visq.actors.cluster.ModelSettings;
 import visq.actors.weights.WeightAssembly;
 import visq.actors.weights.WeightChunk;
 import visq.actors.weights.WeightPublisher;
-import visq.deploy.NodeLauncher;
+import visq.deploy.node.NodeLauncher;
 import visq.gpu.image.ImageDecoder;
 import visq.gpu.image.ImageLimits;
 
