@@ -20,7 +20,7 @@ import javax.imageio.ImageIO;
 import visq.gpu.image.Degrader;
 import visq.gpu.image.ImageDecoder;
 import visq.gpu.image.ImageLimits;
-import visq.gpu.image.IntRgbImages;
+import visq.gpu.image.raster.IntRgbImages;
 import visq.gpu.image.InvalidImageException;
 import visq.gpu.image.DegradationClass;
 import visq.gpu.image.DegradationLabel;
