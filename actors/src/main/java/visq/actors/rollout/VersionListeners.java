@@ -17,7 +17,7 @@ public record VersionListeners<T>(ServiceKey<T> key, Announcement<T> announcemen
         T of(ActorRef<RolloutWorker.Command> worker, String workerId, long version);
     }
 
-    /** Tells every listener in {@code listing} (a listing of {@link #key}) that {@code worker} holds {@code version}. */
+    /** Tells every listener in {@code listing} (of {@link #key}) that {@code worker} now holds {@code version}. */
     void announce(Receptionist.Listing listing, ActorRef<RolloutWorker.Command> worker, String workerId,
             long version) {
         T changed = announcement.of(worker, workerId, version);
