@@ -30,6 +30,7 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import visq.actors.cluster.NodeGuardian;
 import visq.deploy.KubernetesManifests.Manifest;
+import visq.deploy.node.NodeLauncher;
 
 /**
  * Checks that the manifests of {@code deploy/k8s} and the images of {@code deploy/docker} fit each other and the node

@@ -13,6 +13,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 import visq.deploy.cli.Terminal;
+import visq.deploy.node.NodeProcess;
 
 /**
  * Every {@code visq} command refuses what it does not know, before it starts anything: an unknown option, a missing
@@ -47,6 +48,11 @@ class VisqCommandTest {
     @Test
     void everyCommandIsListed() {
         assertEquals(ALL, VisqCommand.COMMANDS.stream().map(c -> c.spec().name()).toList());
+    }
+
+    @Test
+    void childNodesRunThisMainClass() {
+        assertEquals(VisqCommand.class.getName(), NodeProcess.MAIN_CLASS);
     }
 
     @ParameterizedTest

@@ -12,7 +12,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.stream.Collectors;
-import visq.deploy.NodeProcess;
+import visq.deploy.node.NodeProcess;
 
 /**
  * The nodes of one test, each a separate JVM ({@link NodeProcess}) on 127.0.0.1, all training the same small run

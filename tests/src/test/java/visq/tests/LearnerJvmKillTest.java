@@ -10,7 +10,7 @@ import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 import visq.actors.learner.CheckpointWriter;
-import visq.deploy.NodeProcess;
+import visq.deploy.node.NodeProcess;
 import visq.protocol.artifacts.StepRecord;
 
 /**

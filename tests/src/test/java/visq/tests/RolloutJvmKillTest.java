@@ -11,7 +11,7 @@ import java.time.format.DateTimeFormatter;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
-import visq.deploy.NodeProcess;
+import visq.deploy.node.NodeProcess;
 
 /**
  * A cluster of three JVMs on 127.0.0.1 (a learner node and two rollout nodes, Akka Cluster over Artery) trains,

@@ -8,7 +8,7 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
-import visq.deploy.NodeProcess;
+import visq.deploy.node.NodeProcess;
 
 /**
  * Elastic membership with separate JVMs on 127.0.0.1: training starts with a learner node and one rollout node,

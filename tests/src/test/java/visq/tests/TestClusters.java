@@ -9,7 +9,7 @@ import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.function.BiFunction;
 import visq.actors.cluster.NodeGuardian;
-import visq.deploy.NodeProcess;
+import visq.deploy.node.NodeProcess;
 import visq.gpu.model.PolicyModel;
 
 /** Starts real cluster nodes on 127.0.0.1 inside the test JVM, configured like deploy/conf/multi-node.conf. */

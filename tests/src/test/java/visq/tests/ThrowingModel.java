@@ -5,10 +5,10 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicInteger;
+import visq.gpu.generation.SamplingSettings;
 import visq.gpu.model.EncodedWeights;
 import visq.gpu.model.GeneratedResponse;
 import visq.gpu.model.PolicyModel;
-import visq.gpu.model.SamplingSettings;
 import visq.gpu.model.TextTokenizer;
 import visq.gpu.tasks.PolicyPrompt;
 

@@ -8,6 +8,7 @@ import com.esotericsoftware.kryo.Kryo;
 import com.esotericsoftware.kryo.io.Input;
 import com.esotericsoftware.kryo.io.Output;
 import com.esotericsoftware.kryo.util.Pool;
+import visq.actors.protocol.ClusterMessage;
 
 /**
  * Akka serializer for {@link ClusterMessage}s: Kryo with required registration of the classes in

@@ -96,7 +96,8 @@ public final class NodeGuardian {
             String workerId = address + "/" + device + "#" + i;
             context.spawn(RolloutWorker.create(settings, workerId,
                     () -> rolloutModels.apply(workerId, PolicyModels.create(model, device)), corpus::image,
-                    new RolloutMetrics(NodeMetrics.get(context.getSystem()).registry(), workerId)),
+                    new RolloutMetrics(NodeMetrics.get(context.getSystem()).registry(), workerId),
+                    InferenceRouter.versionListeners()),
                     "rollout-worker-" + i, DispatcherSelector.fromConfig(DEVICE_DISPATCHER));
         }
     }

@@ -1,9 +1,9 @@
 package visq.actors.cluster;
 
 import java.util.List;
-import visq.actors.coordinator.StepStats;
+import visq.actors.learner.StepStats;
 import visq.actors.coordinator.TrainingCoordinator;
-import visq.actors.coordinator.TrainingPhase;
+import visq.actors.learner.TrainingPhase;
 import visq.actors.coordinator.TrainingProgress;
 import visq.actors.learner.Learner;
 import visq.actors.learner.SupervisedTarget;
@@ -17,7 +17,7 @@ import visq.actors.router.InferenceRouter;
 import visq.actors.weights.WeightChunk;
 import visq.actors.weights.WeightPublisher;
 import visq.gpu.model.EncodedWeights;
-import visq.gpu.model.SamplingSettings;
+import visq.gpu.generation.SamplingSettings;
 import visq.gpu.rewards.ParsedAnswer;
 import visq.gpu.rewards.ResponseReward;
 import visq.gpu.tasks.QualityTask;
@@ -47,7 +47,7 @@ public final class VisqMessages {
             ScoredGroup.class,
             SupervisedTarget.class,
             StepStats.class,
-            visq.actors.coordinator.PlanCursor.class,
+            visq.actors.learner.PlanCursor.class,
             TrainingPhase.class,
             TrainingProgress.class,
             QualityTask.class,

@@ -7,6 +7,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Random;
 import java.util.function.Function;
+import visq.actors.learner.PlanCursor;
 import visq.actors.rollout.PromptRef;
 import visq.actors.rollout.SeedMixer;
 import visq.gpu.tasks.QualityTask;

@@ -6,6 +6,7 @@ import java.util.Collection;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import visq.actors.learner.PlanCursor;
 import visq.actors.rollout.PromptRef;
 import visq.actors.rollout.RolloutGroup;
 import visq.actors.rollout.RolloutWorker;

@@ -3,7 +3,9 @@ package visq.actors.coordinator;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.OptionalDouble;
-import visq.actors.cluster.ClusterMessage;
+import visq.actors.learner.StepStats;
+import visq.actors.learner.TrainingPhase;
+import visq.actors.protocol.ClusterMessage;
 
 /**
  * Everything the coordinator knows about a run's progress, as one immutable value: the phase, the

@@ -4,7 +4,7 @@ import com.typesafe.config.Config;
 import java.time.Duration;
 import java.util.List;
 import java.util.stream.Collectors;
-import visq.gpu.model.SamplingSettings;
+import visq.gpu.generation.SamplingSettings;
 import visq.gpu.tasks.QualityTask;
 
 /** Typed settings of a training run, read once from {@code visq.training}. */

@@ -9,7 +9,6 @@ import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
 import java.util.List;
-import visq.actors.coordinator.StepStats;
 import visq.protocol.artifacts.StepRecord;
 
 /**

@@ -9,7 +9,6 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.ToDoubleFunction;
-import visq.actors.coordinator.StepStats;
 
 /**
  * What the learner records of training for the node's Prometheus endpoint: the last step's number, weight version,

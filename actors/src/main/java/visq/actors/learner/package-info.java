@@ -1,2 +1,5 @@
-/** The learner: supervised cold start, GRPO updates, checkpoints and publishing weight versions. */
+/**
+ * The learner: supervised cold start, GRPO updates, checkpoints and publishing weight versions; with the values its
+ * protocol carries and the coordinator reads (step statistics, training phase, data plan cursors).
+ */
 package visq.actors.learner;

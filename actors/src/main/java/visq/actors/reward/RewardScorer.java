@@ -7,7 +7,7 @@ import akka.actor.typed.javadsl.ActorContext;
 import akka.actor.typed.javadsl.Behaviors;
 import akka.actor.typed.javadsl.Receive;
 import java.util.List;
-import visq.actors.cluster.ClusterMessage;
+import visq.actors.protocol.ClusterMessage;
 import visq.actors.rollout.RolloutGroup;
 
 /**

@@ -16,14 +16,12 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
-import java.util.Set;
 import java.util.function.Supplier;
-import visq.actors.cluster.ClusterMessage;
-import visq.actors.router.InferenceRouter;
+import visq.actors.protocol.ClusterMessage;
 import visq.actors.weights.WeightAssembly;
 import visq.actors.weights.WeightChunk;
 import visq.actors.weights.WeightInbox;
-import visq.gpu.model.SamplingSettings;
+import visq.gpu.generation.SamplingSettings;
 import visq.gpu.image.ImageTensor;
 import visq.gpu.model.GeneratedResponse;
 import visq.gpu.model.PolicyModel;
@@ -167,7 +165,9 @@ public final class RolloutWorker extends AbstractBehavior<RolloutWorker.Command>
     private final PolicyModel model;
     private final PromptImages images;
     private WeightAssembly assembly;
-    private Set<ActorRef<InferenceRouter.Command>> routers = Set.of();
+    private final VersionListeners<?> versionListeners;
+    /** The version listeners listed last; null until the receptionist has answered. */
+    private Receptionist.Listing routers;
     private final List<GenerateGroups> deferred = new ArrayList<>();
     private final RolloutMetrics metrics;
     // the version whose chunks are arriving, and when its first came
@@ -177,29 +177,31 @@ public final class RolloutWorker extends AbstractBehavior<RolloutWorker.Command>
     /**
      * @param workerId    a name unique in the cluster (node address and device)
      * @param modelFactory creates the worker's model on its device; called once, on the worker's own thread
+     * @param versionListeners the routers, told whenever the worker's weight version changes
      */
     public static Behavior<Command> create(Settings settings, String workerId, Supplier<PolicyModel> modelFactory,
-            PromptImages images, RolloutMetrics metrics) {
-        return Behaviors.supervise(Behaviors.<Command>setup(
-                        context -> new RolloutWorker(context, workerId, modelFactory.get(), images, metrics)))
+            PromptImages images, RolloutMetrics metrics, VersionListeners<?> versionListeners) {
+        return Behaviors.supervise(Behaviors.<Command>setup(context -> new RolloutWorker(context, workerId,
+                        modelFactory.get(), images, metrics, versionListeners)))
                 .onFailure(ModelFailed.class,
                         SupervisorStrategy.restart().withLimit(settings.maxRestarts(), settings.restartWindow()));
     }
 
     private RolloutWorker(ActorContext<Command> context, String workerId, PolicyModel model, PromptImages images,
-            RolloutMetrics metrics) {
+            RolloutMetrics metrics, VersionListeners<?> versionListeners) {
         super(context);
         this.workerId = workerId;
         this.model = model;
         this.images = images;
         this.metrics = metrics;
         metrics.weightsHeld(model.weightVersion());
+        this.versionListeners = versionListeners;
         this.assembly = WeightAssembly.holding(model.weightVersion());
         context.spawn(WeightInbox.create(context.getSelf(), ReceiveWeightChunk::new), "weight-inbox");
         context.getSystem().receptionist().tell(Receptionist.register(KEY, context.getSelf()));
         ActorRef<Receptionist.Listing> routerAdapter =
                 context.messageAdapter(Receptionist.Listing.class, RoutersListed::new);
-        context.getSystem().receptionist().tell(Receptionist.subscribe(InferenceRouter.KEY, routerAdapter));
+        context.getSystem().receptionist().tell(Receptionist.subscribe(versionListeners.key(), routerAdapter));
         context.getLog().info("rollout worker {} ready on {} with {} at version {}", workerId, model.device(),
                 model.modelId(), model.weightVersion());
     }
@@ -328,16 +330,16 @@ public final class RolloutWorker extends AbstractBehavior<RolloutWorker.Command>
     }
 
     private Behavior<Command> onRoutersListed(RoutersListed listed) {
-        routers = listed.listing().getServiceInstances(InferenceRouter.KEY);
+        routers = listed.listing();
         announceVersion();
         return this;
     }
 
     private void announceVersion() {
         metrics.weightsHeld(model.weightVersion());
-        InferenceRouter.WorkerVersionChanged changed =
-                new InferenceRouter.WorkerVersionChanged(getContext().getSelf(), workerId, model.weightVersion());
-        routers.forEach(router -> router.tell(changed));
+        if (routers != null) {
+            versionListeners.announce(routers, getContext().getSelf(), workerId, model.weightVersion());
+        }
     }
 
     private Behavior<Command> onStop() {

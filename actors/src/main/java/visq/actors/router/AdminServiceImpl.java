@@ -10,7 +10,7 @@ import java.time.Duration;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
-import visq.actors.coordinator.StepStats;
+import visq.actors.learner.StepStats;
 import visq.actors.coordinator.TrainingCoordinator;
 import visq.actors.coordinator.TrainingProgress;
 import visq.protocol.api.AdminService;

@@ -7,7 +7,7 @@ import visq.actors.rollout.RolloutWorker;
 import visq.gpu.rewards.AnswerParser;
 import visq.gpu.rewards.ParsedDegradation;
 import visq.gpu.rewards.ParsedScore;
-import visq.gpu.tasks.DegradationLabel;
+import visq.gpu.image.DegradationLabel;
 import visq.gpu.tasks.QualityTask;
 import visq.protocol.api.CompareReply;
 import visq.protocol.api.Degradation;

@@ -20,12 +20,13 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import visq.actors.cluster.ClusterMessage;
 import visq.actors.coordinator.TrainingCoordinator;
 import visq.actors.coordinator.TrainingProgress;
+import visq.actors.protocol.ClusterMessage;
 import visq.actors.rollout.RolloutWorker;
+import visq.actors.rollout.VersionListeners;
 import visq.gpu.image.ImageTensor;
-import visq.gpu.model.SamplingSettings;
+import visq.gpu.generation.SamplingSettings;
 import visq.gpu.tasks.QualityTask;
 
 /**
@@ -60,6 +61,11 @@ public final class InferenceRouter extends AbstractBehavior<InferenceRouter.Comm
     /** A worker tells which weight version it now holds. */
     public record WorkerVersionChanged(ActorRef<RolloutWorker.Command> worker, String workerId, long version)
             implements Command {}
+
+    /** What a rollout worker needs to tell every router its weight version: the routers' key and the message. */
+    public static VersionListeners<Command> versionListeners() {
+        return new VersionListeners<>(KEY, WorkerVersionChanged::new);
+    }
 
     /** Which versions the router can serve right now. */
     public record GetServingState(ActorRef<ServingState> replyTo) implements Command {}

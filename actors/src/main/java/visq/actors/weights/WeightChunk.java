@@ -1,7 +1,7 @@
 package visq.actors.weights;
 
 import com.google.protobuf.ByteString;
-import visq.actors.cluster.ClusterMessage;
+import visq.actors.protocol.ClusterMessage;
 
 /**
  * One bounded piece of an encoded weight snapshot. A snapshot of {@code count} chunks is complete

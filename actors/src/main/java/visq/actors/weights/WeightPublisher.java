@@ -15,7 +15,7 @@ import java.util.List;
 import java.util.Optional;
 import java.util.Set;
 import java.util.UUID;
-import visq.actors.cluster.ClusterMessage;
+import visq.actors.protocol.ClusterMessage;
 import visq.gpu.model.EncodedWeights;
 
 /**

@@ -16,10 +16,11 @@ import java.util.List;
 import java.util.Optional;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Test;
-import visq.actors.coordinator.StepStats;
-import visq.actors.coordinator.TrainingPhase;
+import visq.actors.learner.StepStats;
+import visq.actors.learner.TrainingPhase;
 import visq.actors.coordinator.TrainingProgress;
 import visq.actors.learner.Learner;
+import visq.actors.protocol.ClusterMessage;
 import visq.actors.reward.RewardScorer;
 import visq.actors.reward.ScoredGroup;
 import visq.actors.rollout.PromptRef;
@@ -29,7 +30,7 @@ import visq.actors.rollout.RolloutWorker;
 import visq.actors.router.InferenceRouter;
 import visq.actors.weights.WeightChunk;
 import visq.gpu.image.ImageTensor;
-import visq.gpu.model.SamplingSettings;
+import visq.gpu.generation.SamplingSettings;
 import visq.gpu.rewards.ParsedDegradation;
 import visq.gpu.rewards.ParsedScore;
 import visq.gpu.rewards.ResponseReward;
@@ -103,7 +104,7 @@ class KryoClusterSerializerTest {
     void actorReferencesResolveBackToTheSameActor() {
         TestProbe<Learner.StepOutcome> probe = TEST_KIT.createTestProbe();
         var command = new Learner.TrainGrpo(4, List.of(),
-                List.of(new visq.actors.coordinator.PlanCursor(QualityTask.SCORE, "clive", 2, 5)), probe.getRef());
+                List.of(new visq.actors.learner.PlanCursor(QualityTask.SCORE, "clive", 2, 5)), probe.getRef());
         Learner.TrainGrpo back = (Learner.TrainGrpo) roundTrip(command);
         back.replyTo().tell(new Learner.StepFailed(4, "x"));
         assertEquals(new Learner.StepFailed(4, "x"), probe.receiveMessage());

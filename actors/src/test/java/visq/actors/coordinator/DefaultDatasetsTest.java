@@ -15,7 +15,7 @@ import visq.actors.cluster.TrainingCorpus;
 import visq.actors.rollout.PromptRef;
 import visq.gpu.data.IqaSample;
 import visq.gpu.rewards.SampleTruth;
-import visq.gpu.tasks.DegradationLabel;
+import visq.gpu.image.DegradationLabel;
 import visq.gpu.tasks.QualityTask;
 
 /**

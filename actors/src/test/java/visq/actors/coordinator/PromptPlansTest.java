@@ -10,6 +10,7 @@ import java.util.List;
 import java.util.Set;
 import java.util.stream.IntStream;
 import org.junit.jupiter.api.Test;
+import visq.actors.learner.PlanCursor;
 import visq.actors.rollout.PromptRef;
 import visq.gpu.tasks.QualityTask;
 

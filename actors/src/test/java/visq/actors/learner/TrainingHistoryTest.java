@@ -8,8 +8,6 @@ import java.util.Arrays;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import visq.actors.coordinator.StepStats;
-import visq.actors.coordinator.TrainingPhase;
 import visq.protocol.artifacts.StepRecord;
 
 /** The history of a learner killed while appending a step still reads, and a resumed run can cut it back. */

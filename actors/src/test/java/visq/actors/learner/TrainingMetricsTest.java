@@ -6,8 +6,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import org.junit.jupiter.api.Test;
-import visq.actors.coordinator.StepStats;
-import visq.actors.coordinator.TrainingPhase;
 
 /** The learner's training gauges and step timer, as a Prometheus scrape shows them. */
 class TrainingMetricsTest {

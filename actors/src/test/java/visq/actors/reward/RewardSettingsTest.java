@@ -20,10 +20,10 @@ import visq.gpu.rewards.SampleTruth;
 import visq.gpu.rewards.ScoreThresholdReward;
 import visq.gpu.rewards.TaskRewardRegistry;
 import visq.gpu.rewards.UnparsableScoreHandling;
-import visq.gpu.tasks.DegradationClass;
-import visq.gpu.tasks.DegradationLabel;
+import visq.gpu.image.DegradationClass;
+import visq.gpu.image.DegradationLabel;
 import visq.gpu.tasks.QualityTask;
-import visq.gpu.tasks.Severity;
+import visq.gpu.image.Severity;
 
 class RewardSettingsTest {
 

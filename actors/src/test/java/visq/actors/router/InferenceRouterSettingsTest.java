@@ -6,7 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.typesafe.config.ConfigFactory;
 import org.junit.jupiter.api.Test;
-import visq.gpu.model.SamplingSettings;
+import visq.gpu.generation.SamplingSettings;
 
 /** Serving decodes greedily unless {@code visq.router.sampling.temperature} asks for sampling. */
 class InferenceRouterSettingsTest {

@@ -22,7 +22,7 @@ import visq.actors.cluster.ModelSettings;
 import visq.actors.weights.WeightAssembly;
 import visq.actors.weights.WeightChunk;
 import visq.actors.weights.WeightPublisher;
-import visq.deploy.NodeLauncher;
+import visq.deploy.node.NodeLauncher;
 import visq.gpu.image.ImageDecoder;
 import visq.gpu.image.ImageLimits;
 
@@ -31,7 +31,7 @@ import visq.gpu.model.EncodedWeights;
 import visq.gpu.model.PolicyModelConfig;
 import visq.gpu.model.PolicyModel;
 import visq.gpu.model.PolicyModels;
-import visq.gpu.model.SamplingSettings;
+import visq.gpu.generation.SamplingSettings;
 import visq.gpu.tasks.PolicyPrompt;
 import visq.gpu.tasks.PromptCatalogue;
 import visq.gpu.tasks.QualityTask;

@@ -20,7 +20,7 @@ import visq.gpu.image.InvalidImageException;
 import visq.gpu.model.PolicyModel;
 import visq.gpu.model.PolicyModelConfig;
 import visq.gpu.model.PolicyModels;
-import visq.gpu.model.SamplingSettings;
+import visq.gpu.generation.SamplingSettings;
 import visq.gpu.model.qwen.QwenModelConfig;
 import visq.gpu.tasks.PolicyPrompt;
 import visq.gpu.tasks.PromptCatalogue;

@@ -11,7 +11,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import visq.gpu.image.ImageTensor;
-import visq.gpu.model.SamplingSettings;
+import visq.gpu.generation.SamplingSettings;
 import visq.gpu.model.qwen.PatchedImage;
 import visq.gpu.model.qwen.QwenChatTemplate;
 import visq.gpu.model.qwen.QwenCheckpoint;

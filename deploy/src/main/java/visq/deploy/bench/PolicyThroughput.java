@@ -7,7 +7,7 @@ import visq.gpu.model.GeneratedResponse;
 import visq.gpu.model.PolicyModel;
 import visq.gpu.model.PolicyModelConfig;
 import visq.gpu.model.PolicyModels;
-import visq.gpu.model.SamplingSettings;
+import visq.gpu.generation.SamplingSettings;
 import visq.gpu.tasks.PolicyPrompt;
 import visq.gpu.training.GrpoSample;
 import visq.gpu.training.LearningRateSchedule;

@@ -10,7 +10,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import visq.deploy.NodeProcess;
+import visq.deploy.node.NodeProcess;
 
 /**
  * Training throughput with one versus two rollout nodes, each node a separate JVM on 127.0.0.1 (a learner node

@@ -12,7 +12,7 @@ import java.nio.file.Path;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import visq.actors.cluster.GrpcBindings;
-import visq.deploy.NodeLauncher;
+import visq.deploy.node.NodeLauncher;
 import visq.protocol.api.ImageInput;
 import visq.protocol.api.ScoreRequest;
 import visq.protocol.api.ScoringServiceClient;

@@ -5,7 +5,7 @@ import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import visq.deploy.NodeLauncher;
+import visq.deploy.node.NodeLauncher;
 import visq.deploy.bench.Benchmarks;
 import visq.deploy.bench.ModelBench;
 import visq.deploy.bench.ModelCheckpointOption;

@@ -9,7 +9,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
 import visq.actors.cluster.DataSettings;
-import visq.deploy.NodeLauncher;
+import visq.deploy.node.NodeLauncher;
 import visq.deploy.eval.EvaluationRun;
 import visq.deploy.eval.EvaluationSettings;
 import visq.deploy.eval.EvaluationSummary;

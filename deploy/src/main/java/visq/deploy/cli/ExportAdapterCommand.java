@@ -4,8 +4,7 @@ import com.typesafe.config.Config;
 import java.nio.file.Path;
 import java.util.List;
 import visq.actors.cluster.ModelSettings;
-import visq.deploy.AdapterExport;
-import visq.deploy.NodeLauncher;
+import visq.deploy.node.NodeLauncher;
 
 /** {@code visq export-adapter}: a Qwen run's newest LoRA adapters as a PEFT adapter directory. */
 public final class ExportAdapterCommand implements CliCommand {

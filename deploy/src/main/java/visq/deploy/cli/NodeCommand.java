@@ -3,7 +3,7 @@ package visq.deploy.cli;
 import akka.actor.typed.ActorSystem;
 import com.typesafe.config.Config;
 import java.util.List;
-import visq.deploy.NodeLauncher;
+import visq.deploy.node.NodeLauncher;
 
 /** {@code visq node}: one member of a multi-node cluster, with the roles and addresses its environment names. */
 public final class NodeCommand implements CliCommand {

@@ -6,7 +6,7 @@ import akka.actor.typed.javadsl.Behaviors;
 import akka.actor.typed.receptionist.Receptionist;
 import java.util.concurrent.CompletableFuture;
 import visq.actors.coordinator.TrainingCoordinator;
-import visq.actors.coordinator.TrainingPhase;
+import visq.actors.learner.TrainingPhase;
 import visq.actors.coordinator.TrainingProgress;
 
 /**

@@ -4,7 +4,7 @@ import akka.actor.typed.ActorSystem;
 import com.typesafe.config.Config;
 import java.util.List;
 import java.util.Map;
-import visq.deploy.NodeLauncher;
+import visq.deploy.node.NodeLauncher;
 
 /** {@code visq serve}: a local one-JVM cluster serving the newest checkpoint, without training. */
 public final class ServeCommand implements CliCommand {

@@ -7,9 +7,9 @@ import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
-import visq.actors.coordinator.TrainingPhase;
+import visq.actors.learner.TrainingPhase;
 import visq.actors.coordinator.TrainingProgress;
-import visq.deploy.NodeLauncher;
+import visq.deploy.node.NodeLauncher;
 
 /** {@code visq train}: a local one-JVM cluster trains with a progress bar, writes its checkpoint, keeps serving. */
 public final class TrainCommand implements CliCommand {

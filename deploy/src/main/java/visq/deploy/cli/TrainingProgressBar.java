@@ -2,7 +2,7 @@ package visq.deploy.cli;
 
 import java.io.PrintStream;
 import java.util.Locale;
-import visq.actors.coordinator.StepStats;
+import visq.actors.learner.StepStats;
 import visq.actors.coordinator.TrainingProgress;
 
 /** Renders training progress as one line: bar, step, phase, weight version, reward means, format rate, ETA. */

@@ -50,7 +50,7 @@ import visq.gpu.model.PolicyModels;
 import visq.gpu.rewards.AnswerParser;
 import visq.gpu.rewards.FormatReward;
 import visq.gpu.rewards.ParsedDegradation;
-import visq.gpu.tasks.DegradationLabel;
+import visq.gpu.image.DegradationLabel;
 import visq.gpu.tasks.QualityTask;
 import visq.protocol.artifacts.StepRecord;
 

@@ -10,7 +10,7 @@ import visq.gpu.image.ImagePreparation;
 import visq.gpu.image.ImageTensor;
 import visq.gpu.model.GeneratedResponse;
 import visq.gpu.model.PolicyModel;
-import visq.gpu.model.SamplingSettings;
+import visq.gpu.generation.SamplingSettings;
 import visq.gpu.tasks.PromptCatalogue;
 import visq.gpu.tasks.QualityTask;
 import visq.protocol.api.ScoreReply;

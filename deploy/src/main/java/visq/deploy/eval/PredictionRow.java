@@ -5,7 +5,7 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Optional;
 import visq.gpu.data.IqaSample;
-import visq.gpu.tasks.DegradationLabel;
+import visq.gpu.image.DegradationLabel;
 import visq.gpu.tasks.QualityTask;
 
 /** What evaluation measured on one image: the answers per task, the baselines, or the problem that stopped it. */

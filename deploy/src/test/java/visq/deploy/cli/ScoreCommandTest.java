@@ -18,7 +18,7 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import visq.actors.cluster.GrpcBindings;
-import visq.deploy.NodeLauncher;
+import visq.deploy.node.NodeLauncher;
 import visq.deploy.VisqCommand;
 
 /**

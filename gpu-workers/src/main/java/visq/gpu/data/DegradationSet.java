@@ -20,11 +20,11 @@ import javax.imageio.ImageIO;
 import visq.gpu.image.Degrader;
 import visq.gpu.image.ImageDecoder;
 import visq.gpu.image.ImageLimits;
-import visq.gpu.image.IntRgbImages;
+import visq.gpu.image.raster.IntRgbImages;
 import visq.gpu.image.InvalidImageException;
-import visq.gpu.tasks.DegradationClass;
-import visq.gpu.tasks.DegradationLabel;
-import visq.gpu.tasks.Severity;
+import visq.gpu.image.DegradationClass;
+import visq.gpu.image.DegradationLabel;
+import visq.gpu.image.Severity;
 
 /**
  * Generates degraded images with exact labels from pristine sources (the 24 Kodak PNGs), deterministically

@@ -11,9 +11,9 @@ import java.util.Optional;
 import java.util.OptionalDouble;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-import visq.gpu.tasks.DegradationClass;
-import visq.gpu.tasks.DegradationLabel;
-import visq.gpu.tasks.Severity;
+import visq.gpu.image.DegradationClass;
+import visq.gpu.image.DegradationLabel;
+import visq.gpu.image.Severity;
 
 /**
  * Synthetic-distortion datasets whose file names say what was done: {@code <reference>_<type>_<level>.<ext>}, as in

@@ -3,7 +3,7 @@ package visq.gpu.data;
 import java.nio.file.Path;
 import java.util.Objects;
 import java.util.Optional;
-import visq.gpu.tasks.DegradationLabel;
+import visq.gpu.image.DegradationLabel;
 
 /**
  * One image of an image-quality dataset with its ground truth.

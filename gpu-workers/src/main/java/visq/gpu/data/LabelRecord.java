@@ -2,7 +2,7 @@ package visq.gpu.data;
 
 import java.util.Optional;
 import java.util.OptionalDouble;
-import visq.gpu.tasks.DegradationLabel;
+import visq.gpu.image.DegradationLabel;
 
 /**
  * One entry of a labels file as read, before it is checked against the dataset: where it is, the image it names,

@@ -7,8 +7,8 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
-import visq.gpu.tasks.DegradationClass;
-import visq.gpu.tasks.DegradationLabel;
+import visq.gpu.image.DegradationClass;
+import visq.gpu.image.DegradationLabel;
 
 /**
  * Ranking groups of a generated degradation set: for every source crop and degradation class, the crop's clean

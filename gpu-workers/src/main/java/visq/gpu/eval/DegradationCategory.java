@@ -2,8 +2,8 @@ package visq.gpu.eval;
 
 import java.util.List;
 import java.util.Optional;
-import visq.gpu.tasks.DegradationClass;
-import visq.gpu.tasks.DegradationLabel;
+import visq.gpu.image.DegradationClass;
+import visq.gpu.image.DegradationLabel;
 
 /**
  * The rows and columns of the degradation confusion matrix: the four degradation classes, {@code none} (an

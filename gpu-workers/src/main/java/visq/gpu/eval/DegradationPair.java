@@ -2,7 +2,7 @@ package visq.gpu.eval;
 
 import java.util.Objects;
 import java.util.Optional;
-import visq.gpu.tasks.DegradationLabel;
+import visq.gpu.image.DegradationLabel;
 
 /**
  * One evaluated image of the degradation task: its ground-truth label and the label read from the policy's answer,

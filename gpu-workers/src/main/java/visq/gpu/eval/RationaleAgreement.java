@@ -6,7 +6,7 @@ import java.util.Optional;
 import java.util.OptionalDouble;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-import visq.gpu.tasks.DegradationClass;
+import visq.gpu.image.DegradationClass;
 
 /**
  * How often a response's reasoning names the degradation class its answer gives: the fraction, among responses

@@ -3,7 +3,6 @@ package visq.gpu.generation;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
-import visq.gpu.model.SamplingSettings;
 
 /**
  * Samples {@code count} continuations of one prompt ({@link #run}), or one continuation of each of several prompts

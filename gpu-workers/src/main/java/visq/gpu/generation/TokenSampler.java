@@ -2,7 +2,6 @@ package visq.gpu.generation;
 
 import java.util.Arrays;
 import java.util.SplittableRandom;
-import visq.gpu.model.SamplingSettings;
 
 /**
  * Draws tokens from float logits in Java: temperature, then top-k, then top-p (nucleus), or greedy argmax.

@@ -1,8 +1,7 @@
 package visq.gpu.image;
 
 import java.awt.image.BufferedImage;
-import visq.gpu.tasks.DegradationClass;
-import visq.gpu.tasks.DegradationLabel;
+import visq.gpu.image.raster.IntRgbImages;
 
 /**
  * Applies a {@link DegradationLabel} to an image exactly, so that generated training images carry true labels

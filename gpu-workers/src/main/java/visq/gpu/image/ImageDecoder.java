@@ -14,6 +14,7 @@ import javax.imageio.ImageReader;
 import javax.imageio.stream.ImageInputStream;
 import javax.imageio.stream.MemoryCacheImageInputStream;
 import visq.gpu.image.InvalidImageException.Problem;
+import visq.gpu.image.raster.IntRgbImages;
 
 /**
  * Decodes untrusted PNG, JPEG or BMP bytes into a {@link BufferedImage#TYPE_INT_RGB} image within

@@ -1,6 +1,7 @@
 package visq.gpu.image;
 
 import java.awt.image.BufferedImage;
+import visq.gpu.image.raster.IntRgbImages;
 
 /**
  * Turns a decoded image into the policy's input: an {@link ImageTensor} of height S and width 2S holding two

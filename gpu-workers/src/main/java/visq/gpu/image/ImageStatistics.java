@@ -1,7 +1,7 @@
 package visq.gpu.image;
 
 import java.awt.image.BufferedImage;
-import visq.gpu.eval.baselines.Brisque;
+import visq.gpu.image.nss.BrisqueFeatures;
 
 /**
  * Natural-scene statistics of an image at native resolution, as extra model input next to the pixel views.
@@ -14,15 +14,15 @@ import visq.gpu.eval.baselines.Brisque;
  * deviation of each feature over the 615 images of the CLIVE training split of the embedded default (seed
  * 20261123), rounded; they only set the scale of the inputs, the model learns what the features mean.
  *
- * <p>An image smaller than {@value Brisque#MIN_SIDE} pixels a side, or a uniform one (its normalised coefficients
- * have one sign), has no defined statistics: its 36 values are 0 and the last value, {@link #UNDEFINED_FLAG}, is 1;
- * for every other image the flag is 0. Pure; safe to share.
+ * <p>An image smaller than {@value BrisqueFeatures#MIN_SIDE} pixels a side, or a uniform one (its normalised
+ * coefficients have one sign), has no defined statistics: its 36 values are 0 and the last value,
+ * {@link #UNDEFINED_FLAG}, is 1; for every other image the flag is 0. Pure; safe to share.
  */
 public final class ImageStatistics {
     /** Values per image: 36 standardised features and the undefined flag. */
-    public static final int COUNT = Brisque.FEATURES + 1;
+    public static final int COUNT = BrisqueFeatures.FEATURES + 1;
     /** Index of the flag that says the features are undefined. */
-    public static final int UNDEFINED_FLAG = Brisque.FEATURES;
+    public static final int UNDEFINED_FLAG = BrisqueFeatures.FEATURES;
     /** Side of the largest centre crop the features are computed on (bounds the cost for huge images). */
     public static final int MAX_SIDE = 512;
 
@@ -50,12 +50,12 @@ public final class ImageStatistics {
                 cropWidth, cropHeight);
         double[] features;
         try {
-            features = Brisque.features(crop);
-        } catch (IllegalArgumentException undefined) { // smaller than Brisque.MIN_SIDE, or uniform
+            features = BrisqueFeatures.features(crop);
+        } catch (IllegalArgumentException undefined) { // smaller than BrisqueFeatures.MIN_SIDE, or uniform
             out[UNDEFINED_FLAG] = 1f;
             return out;
         }
-        for (int i = 0; i < Brisque.FEATURES; i++) {
+        for (int i = 0; i < BrisqueFeatures.FEATURES; i++) {
             out[i] = (float) ((features[i] - CENTRE[i]) / SCALE[i]);
         }
         return out;

@@ -10,6 +10,7 @@ import javax.imageio.ImageIO;
 import javax.imageio.ImageWriteParam;
 import javax.imageio.ImageWriter;
 import javax.imageio.stream.MemoryCacheImageOutputStream;
+import visq.gpu.image.raster.IntRgbImages;
 
 /** A JPEG round trip through the JDK's codec at an explicit quality, which is deterministic for given pixels. */
 final class JpegCompression {

@@ -5,8 +5,8 @@ import visq.gpu.image.ImagePreparation;
 import visq.gpu.image.ImagePreprocessor;
 import visq.gpu.image.features.MobileNetFeatures;
 import visq.gpu.image.features.MobileNetImagePreparation;
-import visq.gpu.rewards.FlatJsonObject;
-import visq.gpu.rewards.MalformedJsonException;
+import visq.gpu.json.FlatJsonObject;
+import visq.gpu.json.MalformedJsonException;
 
 /**
  * The shape of a compact vision-language policy and the seed of its version-0 weights.

@@ -10,9 +10,9 @@ import java.util.Map;
 import java.util.Set;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-import visq.gpu.tasks.DegradationClass;
+import visq.gpu.image.DegradationClass;
 import visq.gpu.tasks.PromptCatalogue;
-import visq.gpu.tasks.Severity;
+import visq.gpu.image.Severity;
 
 /**
  * The compact policy's tokenizer: greedy longest match over a fixed vocabulary.

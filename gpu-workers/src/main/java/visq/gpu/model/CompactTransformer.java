@@ -10,6 +10,7 @@ import ai.djl.nn.norm.LayerNorm;
 import java.util.List;
 import visq.gpu.generation.KvCache;
 import visq.gpu.image.ImageTensor;
+import visq.gpu.ndarray.ScalarArrays;
 import visq.gpu.tasks.PolicyPrompt;
 
 /**

@@ -15,7 +15,9 @@ import java.util.SplittableRandom;
 import visq.gpu.generation.DecodingSession;
 import visq.gpu.generation.KvCache;
 import visq.gpu.generation.SamplingLoop;
+import visq.gpu.generation.SamplingSettings;
 import visq.gpu.image.ImageTensor;
+import visq.gpu.ndarray.ScalarArrays;
 import visq.gpu.tasks.PolicyPrompt;
 import visq.gpu.tasks.QualityTask;
 

@@ -7,6 +7,7 @@ import java.util.function.Function;
 import visq.gpu.generation.DecodingSession;
 import visq.gpu.generation.SampledSequence;
 import visq.gpu.generation.SamplingLoop;
+import visq.gpu.generation.SamplingSettings;
 import visq.gpu.tasks.PolicyPrompt;
 
 /**

@@ -4,6 +4,7 @@ import ai.djl.Device;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import java.util.List;
+import visq.gpu.generation.SamplingSettings;
 import visq.gpu.tasks.PolicyPrompt;
 
 /**

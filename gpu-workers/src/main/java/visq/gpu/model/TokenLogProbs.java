@@ -4,6 +4,7 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
 import java.util.List;
+import visq.gpu.ndarray.ScalarArrays;
 
 /** Response-token log-probabilities from logits, as every policy family computes them for GRPO. */
 public final class TokenLogProbs {

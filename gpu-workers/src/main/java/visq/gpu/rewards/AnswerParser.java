@@ -6,6 +6,8 @@ import java.util.Optional;
 import java.util.OptionalDouble;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import visq.gpu.json.FlatJsonObject;
+import visq.gpu.json.MalformedJsonException;
 
 /**
  * Reads answers out of responses ({@code <think>…</think><answer>…</answer>}), per method.md §1–2. Never throws on

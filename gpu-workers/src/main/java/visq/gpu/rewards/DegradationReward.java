@@ -1,9 +1,9 @@
 package visq.gpu.rewards;
 
 import java.util.Optional;
-import visq.gpu.tasks.DegradationClass;
-import visq.gpu.tasks.DegradationLabel;
-import visq.gpu.tasks.Severity;
+import visq.gpu.image.DegradationClass;
+import visq.gpu.image.DegradationLabel;
+import visq.gpu.image.Severity;
 
 /**
  * Q-Insight's degradation reward (method.md §2): +α1 when the class equals the label's (case-sensitive), and +α2

@@ -2,6 +2,8 @@ package visq.gpu.rewards;
 
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import visq.gpu.json.FlatJsonObject;
+import visq.gpu.json.MalformedJsonException;
 
 /** The format reward (method.md §2): 1 when a response has the required shape, else 0. */
 public enum FormatReward {

@@ -1,9 +1,9 @@
 package visq.gpu.rewards;
 
 import java.util.Optional;
-import visq.gpu.tasks.DegradationClass;
-import visq.gpu.tasks.DegradationLabel;
-import visq.gpu.tasks.Severity;
+import visq.gpu.image.DegradationClass;
+import visq.gpu.image.DegradationLabel;
+import visq.gpu.image.Severity;
 
 /** A degradation answer read from a response, or why none could be read. */
 public sealed interface ParsedDegradation extends ParsedAnswer permits ParsedDegradation.Answer, ParsedDegradation.Unparsable {

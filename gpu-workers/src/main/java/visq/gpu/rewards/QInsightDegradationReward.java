@@ -1,6 +1,6 @@
 package visq.gpu.rewards;
 
-import visq.gpu.tasks.DegradationLabel;
+import visq.gpu.image.DegradationLabel;
 import visq.gpu.tasks.QualityTask;
 
 /** Q-Insight's reward of the degradation task (method.md §2): strict format + class and severity match. */

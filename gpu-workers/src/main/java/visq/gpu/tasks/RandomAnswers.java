@@ -1,6 +1,9 @@
 package visq.gpu.tasks;
 
 import java.util.SplittableRandom;
+import visq.gpu.image.DegradationClass;
+import visq.gpu.image.DegradationLabel;
+import visq.gpu.image.Severity;
 
 /**
  * Cold-start target responses whose labels are drawn at random instead of read from the data: the answer format and

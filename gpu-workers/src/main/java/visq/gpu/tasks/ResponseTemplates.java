@@ -1,6 +1,9 @@
 package visq.gpu.tasks;
 
 import java.util.Locale;
+import visq.gpu.image.DegradationClass;
+import visq.gpu.image.DegradationLabel;
+import visq.gpu.image.Severity;
 
 /**
  * Writes the target responses of the supervised cold start from labels alone. The compact model has no

@@ -1,2 +1,2 @@
-/** The tasks a policy answers, their labels and the one catalogue of prompt texts. */
+/** The tasks a policy answers, their response templates and random answers, and the one catalogue of prompt texts. */
 package visq.gpu.tasks;

@@ -4,7 +4,7 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDArrays;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
-import visq.gpu.model.ScalarArrays;
+import visq.gpu.ndarray.ScalarArrays;
 
 /**
  * The clipped GRPO surrogate with the k3 KL penalty (method.md §3), over DJL arrays.

@@ -20,9 +20,9 @@ import org.junit.jupiter.api.io.TempDir;
 import visq.gpu.image.ImageDecoder;
 import visq.gpu.image.ImageLimits;
 import visq.gpu.image.SharedData;
-import visq.gpu.tasks.DegradationClass;
-import visq.gpu.tasks.DegradationLabel;
-import visq.gpu.tasks.Severity;
+import visq.gpu.image.DegradationClass;
+import visq.gpu.image.DegradationLabel;
+import visq.gpu.image.Severity;
 
 class DegradationSetTest {
 

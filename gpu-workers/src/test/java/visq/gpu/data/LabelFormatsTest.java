@@ -12,10 +12,10 @@ import java.util.Optional;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import visq.gpu.tasks.DegradationClass;
-import visq.gpu.tasks.DegradationLabel;
+import visq.gpu.image.DegradationClass;
+import visq.gpu.image.DegradationLabel;
 import visq.gpu.tasks.QualityTask;
-import visq.gpu.tasks.Severity;
+import visq.gpu.image.Severity;
 
 /**
  * The seed repositories' label formats (Q-Insight JSON, VisualQuality-R1 JSONL) and the KADID-10K / TID2013 file

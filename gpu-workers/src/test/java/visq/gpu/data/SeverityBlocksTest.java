@@ -14,7 +14,7 @@ import java.util.Set;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import visq.gpu.image.SharedData;
-import visq.gpu.tasks.DegradationLabel;
+import visq.gpu.image.DegradationLabel;
 
 /** Ranking blocks of a generated set: one source crop and one class each, every crop of a chain in some block. */
 class SeverityBlocksTest {

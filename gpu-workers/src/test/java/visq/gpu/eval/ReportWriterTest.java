@@ -15,9 +15,9 @@ import java.util.OptionalDouble;
 import org.junit.jupiter.api.Test;
 import visq.gpu.golden.StrictJson;
 import org.junit.jupiter.api.io.TempDir;
-import visq.gpu.tasks.DegradationClass;
-import visq.gpu.tasks.DegradationLabel;
-import visq.gpu.tasks.Severity;
+import visq.gpu.image.DegradationClass;
+import visq.gpu.image.DegradationLabel;
+import visq.gpu.image.Severity;
 
 class ReportWriterTest {
 

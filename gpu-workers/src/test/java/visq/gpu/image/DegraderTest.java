@@ -11,9 +11,7 @@ import java.util.Arrays;
 import java.util.function.ToDoubleFunction;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import visq.gpu.tasks.DegradationClass;
-import visq.gpu.tasks.DegradationLabel;
-import visq.gpu.tasks.Severity;
+import visq.gpu.image.raster.IntRgbImages;
 
 class DegraderTest {
 

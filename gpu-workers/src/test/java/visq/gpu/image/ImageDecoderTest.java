@@ -18,6 +18,7 @@ import java.util.SplittableRandom;
 import javax.imageio.ImageIO;
 import org.junit.jupiter.api.Test;
 import visq.gpu.image.InvalidImageException.Problem;
+import visq.gpu.image.raster.IntRgbImages;
 
 class ImageDecoderTest {
 

@@ -1,6 +1,7 @@
 package visq.gpu.image;
 
 import java.awt.image.BufferedImage;
+import visq.gpu.image.raster.IntRgbImages;
 
 /** Simple measurements used to check degradations. */
 final class ImageMeasures {

@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.awt.image.BufferedImage;
 import org.junit.jupiter.api.Test;
+import visq.gpu.image.raster.IntRgbImages;
 
 class ImagePreprocessorTest {
 

@@ -12,6 +12,7 @@ import java.util.List;
 import java.util.SplittableRandom;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
+import visq.gpu.image.raster.IntRgbImages;
 
 class ImageStatisticsTest {
 

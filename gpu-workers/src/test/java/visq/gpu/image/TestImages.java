@@ -8,6 +8,7 @@ import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.util.zip.CRC32;
 import javax.imageio.ImageIO;
+import visq.gpu.image.raster.IntRgbImages;
 
 /** Small images built in memory for tests. */
 final class TestImages {

@@ -10,9 +10,9 @@ import java.util.SplittableRandom;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
-import visq.gpu.tasks.DegradationClass;
+import visq.gpu.image.DegradationClass;
 import visq.gpu.tasks.PromptCatalogue;
-import visq.gpu.tasks.Severity;
+import visq.gpu.image.Severity;
 
 class CompactTokenizerTest {
 

@@ -13,6 +13,7 @@ import ai.djl.ndarray.NDManager;
 import ai.djl.training.GradientCollector;
 import java.util.List;
 import org.junit.jupiter.api.Test;
+import visq.gpu.generation.SamplingSettings;
 import visq.gpu.image.ImageStatistics;
 import visq.gpu.image.ImageTensor;
 import visq.gpu.tasks.PolicyPrompt;

@@ -21,7 +21,7 @@ import visq.gpu.model.CompactVisionLanguagePolicy;
 import visq.gpu.model.GeneratedResponse;
 import visq.gpu.model.CompactModelConfig;
 import visq.gpu.model.PolicyModels;
-import visq.gpu.model.SamplingSettings;
+import visq.gpu.generation.SamplingSettings;
 import visq.gpu.tasks.PolicyPrompt;
 import visq.gpu.tasks.PromptCatalogue;
 import visq.gpu.tasks.QualityTask;

@@ -8,6 +8,8 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import visq.gpu.image.nss.LumaPlane;
+import visq.gpu.image.nss.NaturalSceneStatistics;
 
 /**
  * NIQE, the Natural Image Quality Evaluator (Mittal, Soundararajan and Bovik, IEEE SPL 2013): the distance

@@ -1,7 +1,7 @@
 package visq.gpu.eval.baselines;
 
 import java.awt.image.BufferedImage;
-import visq.gpu.image.IntRgbImages;
+import visq.gpu.image.raster.IntRgbImages;
 
 /**
  * Peak signal-to-noise ratio over the three RGB channels with data range 255, in decibels: {@code 10 ·

@@ -1,6 +1,8 @@
 package visq.gpu.eval.baselines;
 
 import java.awt.image.BufferedImage;
+import visq.gpu.image.nss.GaussianWindow;
+import visq.gpu.image.nss.LumaPlane;
 
 /**
  * Structural similarity (Wang, Bovik, Sheikh and Simoncelli, IEEE TIP 2004) on the luma channel, as the

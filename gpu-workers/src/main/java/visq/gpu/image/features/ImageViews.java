@@ -3,7 +3,7 @@ package visq.gpu.image.features;
 import java.awt.image.BufferedImage;
 import java.util.ArrayList;
 import java.util.List;
-import visq.gpu.image.IntRgbImages;
+import visq.gpu.image.raster.IntRgbImages;
 
 /**
  * The six views of an image that pooled features are computed on, each {@code size×size×3} float32 in [0, 1] as

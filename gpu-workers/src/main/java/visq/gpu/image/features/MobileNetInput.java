@@ -5,7 +5,7 @@ import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
 import java.awt.image.BufferedImage;
 import java.util.List;
-import visq.gpu.image.IntRgbImages;
+import visq.gpu.image.raster.IntRgbImages;
 
 /**
  * The input the nsfwjs MobileNetV2 expects, prepared as nsfwjs 4.4.0 does ({@code NSFWJS.infer}): RGB values divided

@@ -10,7 +10,7 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import visq.gpu.model.ScalarArrays;
+import visq.gpu.ndarray.ScalarArrays;
 
 /**
  * Builds the {@link NetworkLayer} of each supported Keras layer class from its config and weights, checking that

@@ -7,7 +7,7 @@ import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.Activation;
 import java.util.List;
 import visq.gpu.generation.KvCache;
-import visq.gpu.model.ScalarArrays;
+import visq.gpu.ndarray.ScalarArrays;
 
 /**
  * The Qwen2 language decoder as transformers implements it: per layer RMSNorm, grouped-query attention with q/k/v

@@ -3,7 +3,7 @@ package visq.gpu.model.qwen;
 import java.awt.image.BufferedImage;
 import visq.gpu.image.BicubicResampler;
 import visq.gpu.image.ImageTensor;
-import visq.gpu.image.IntRgbImages;
+import visq.gpu.image.raster.IntRgbImages;
 
 /**
  * Prepares images for a Qwen2-VL / Qwen2.5-VL vision tower as transformers' {@code Qwen2VLImageProcessorPil} does

@@ -18,7 +18,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.function.Function;
-import visq.gpu.model.ScalarArrays;
+import visq.gpu.ndarray.ScalarArrays;
 
 /**
  * The vision tower of Qwen2-VL and Qwen2.5-VL as Hugging Face transformers implements it, written functionally over

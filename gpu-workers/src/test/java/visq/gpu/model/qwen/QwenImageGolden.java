@@ -15,7 +15,7 @@ import java.util.Map;
 import javax.imageio.ImageIO;
 import visq.gpu.golden.Golden;
 import visq.gpu.golden.StrictJson;
-import visq.gpu.image.IntRgbImages;
+import visq.gpu.image.raster.IntRgbImages;
 
 /**
  * Reads the fixtures {@code tools/qwen-reference/image_golden.py} writes (image processor and position ids) from

@@ -17,7 +17,7 @@ import visq.gpu.golden.Golden;
 import visq.gpu.image.ImageDecoder;
 import visq.gpu.image.ImageLimits;
 import visq.gpu.image.ImageTensor;
-import visq.gpu.image.IntRgbImages;
+import visq.gpu.image.raster.IntRgbImages;
 import visq.gpu.image.SharedData;
 
 /**

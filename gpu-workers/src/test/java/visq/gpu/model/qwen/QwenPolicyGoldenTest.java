@@ -14,8 +14,8 @@ import java.util.Map;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 import visq.gpu.model.GeneratedResponse;
-import visq.gpu.model.SamplingSettings;
-import visq.gpu.model.ScalarArrays;
+import visq.gpu.generation.SamplingSettings;
+import visq.gpu.ndarray.ScalarArrays;
 import visq.gpu.model.checkpoint.SafetensorsFile;
 import visq.gpu.tasks.PolicyPrompt;
 

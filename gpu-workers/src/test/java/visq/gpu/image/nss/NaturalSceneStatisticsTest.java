@@ -1,4 +1,4 @@
-package visq.gpu.eval.baselines;
+package visq.gpu.image.nss;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;

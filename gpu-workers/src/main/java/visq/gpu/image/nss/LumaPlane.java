@@ -1,13 +1,13 @@
-package visq.gpu.eval.baselines;
+package visq.gpu.image.nss;
 
 import java.awt.image.BufferedImage;
-import visq.gpu.image.IntRgbImages;
+import visq.gpu.image.raster.IntRgbImages;
 
 /**
  * A grey image as a row-major array of doubles on the 0..255 scale: the luma of an RGB image, a crop of it, or a
  * half-size resampling. Instances never change after construction; the array is not shared with callers.
  */
-final class LumaPlane {
+public final class LumaPlane {
 
     /** Taps of the antialiased bicubic (a = -0.5) kernel for an exact downscale by two, offsets -3..+4. */
     private static final double[] HALF_TAPS = halfTaps();
@@ -30,7 +30,7 @@ final class LumaPlane {
      * The Y channel of YIQ (0.299 R + 0.587 G + 0.114 B), rounded half-to-even to whole grey levels as the
      * IQA-PyTorch toolbox does before NIQE, BRISQUE and SSIM.
      */
-    static LumaPlane ofRgb(BufferedImage image) {
+    public static LumaPlane ofRgb(BufferedImage image) {
         BufferedImage rgb = IntRgbImages.toIntRgb(image);
         int[] pixels = IntRgbImages.pixels(rgb);
         double[] luma = new double[pixels.length];
@@ -44,11 +44,11 @@ final class LumaPlane {
         return new LumaPlane(rgb.getWidth(), rgb.getHeight(), luma);
     }
 
-    int width() {
+    public int width() {
         return width;
     }
 
-    int height() {
+    public int height() {
         return height;
     }
 
@@ -58,12 +58,12 @@ final class LumaPlane {
     }
 
     /** A copy of the values, row-major. */
-    double[] toArray() {
+    public double[] toArray() {
         return values.clone();
     }
 
     /** The top-left {@code cropWidth} by {@code cropHeight} region. */
-    LumaPlane cropTopLeft(int cropWidth, int cropHeight) {
+    public LumaPlane cropTopLeft(int cropWidth, int cropHeight) {
         if (cropWidth > width || cropHeight > height) {
             throw new IllegalArgumentException("cannot crop " + width + "x" + height + " to " + cropWidth + "x"
                     + cropHeight);
@@ -80,7 +80,7 @@ final class LumaPlane {
      * two against aliasing, eight taps per output sample, mirrored edges, columns then rows. The output has
      * {@code ceil(width / 2)} by {@code ceil(height / 2)} samples and is neither rounded nor clipped.
      */
-    LumaPlane halved() {
+    public LumaPlane halved() {
         int outWidth = (width + 1) / 2;
         int outHeight = (height + 1) / 2;
         double[] rows = new double[outWidth * height];

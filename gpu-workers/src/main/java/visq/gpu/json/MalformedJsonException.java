@@ -1,4 +1,4 @@
-package visq.gpu.rewards;
+package visq.gpu.json;
 
 /** Thrown by {@link FlatJsonObject#parse} when a text is not exactly one flat JSON object. */
 public final class MalformedJsonException extends Exception {

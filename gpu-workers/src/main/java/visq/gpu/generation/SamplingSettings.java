@@ -1,4 +1,4 @@
-package visq.gpu.model;
+package visq.gpu.generation;
 
 /**
  * How a policy samples responses. Always set explicitly by the caller, never inherited from a checkpoint's

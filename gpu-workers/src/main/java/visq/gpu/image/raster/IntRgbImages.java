@@ -1,4 +1,4 @@
-package visq.gpu.image;
+package visq.gpu.image.raster;
 
 import java.awt.color.ColorSpace;
 import java.awt.image.BufferedImage;

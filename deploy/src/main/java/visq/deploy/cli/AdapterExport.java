@@ -1,4 +1,4 @@
-package visq.deploy;
+package visq.deploy.cli;
 
 import java.io.IOException;
 import java.nio.file.Path;

@@ -1,4 +1,4 @@
-package visq.gpu.model;
+package visq.gpu.ndarray;
 
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;

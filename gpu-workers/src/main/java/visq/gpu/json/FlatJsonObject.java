@@ -1,4 +1,4 @@
-package visq.gpu.rewards;
+package visq.gpu.json;
 
 import java.util.Collections;
 import java.util.LinkedHashMap;

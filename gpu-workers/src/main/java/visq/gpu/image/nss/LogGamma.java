@@ -1,4 +1,4 @@
-package visq.gpu.eval.baselines;
+package visq.gpu.image.nss;
 
 /** The natural logarithm of the gamma function for positive arguments (Lanczos, g = 7, nine terms). */
 final class LogGamma {

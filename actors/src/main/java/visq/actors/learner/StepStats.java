@@ -1,6 +1,6 @@
-package visq.actors.coordinator;
+package visq.actors.learner;
 
-import visq.actors.cluster.ClusterMessage;
+import visq.actors.protocol.ClusterMessage;
 
 /**
  * What one training step measured. Reward fields are NaN for supervised cold-start steps; {@code maxStaleness}

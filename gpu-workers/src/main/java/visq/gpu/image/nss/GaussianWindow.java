@@ -1,7 +1,7 @@
-package visq.gpu.eval.baselines;
+package visq.gpu.image.nss;
 
 /** Normalised square Gaussian windows as MATLAB's {@code fspecial('gaussian', size, sigma)} builds them. */
-final class GaussianWindow {
+public final class GaussianWindow {
 
     private GaussianWindow() {}
 
@@ -25,7 +25,7 @@ final class GaussianWindow {
     }
 
     /** A one-dimensional window of {@code size} taps summing to one; its outer product is {@link #square}. */
-    static double[] line(int size, double sigma) {
+    public static double[] line(int size, double sigma) {
         double[] window = new double[size];
         double centre = (size - 1) / 2.0;
         double sum = 0;

@@ -1,18 +1,18 @@
-package visq.gpu.eval.baselines;
+package visq.gpu.image.nss;
 
 /**
  * The statistics NIQE and BRISQUE share: mean-subtracted contrast-normalised (MSCN) coefficients, products of
  * neighbouring coefficients, and moment-matching fits of generalised Gaussian (GGD) and asymmetric generalised
  * Gaussian (AGGD) distributions, the shape searched on the grid 0.2, 0.201, ..., 10 as the reference code does.
  */
-final class NaturalSceneStatistics {
+public final class NaturalSceneStatistics {
 
     /** The MSCN window: 7 by 7 Gaussian with sigma 7/6. */
     static final int WINDOW = 7;
     static final double WINDOW_SIGMA = 7.0 / 6.0;
 
     /** The four neighbour orientations (row shift, column shift): horizontal, vertical, two diagonals. */
-    static final int[][] SHIFTS = {{0, 1}, {1, 0}, {1, 1}, {1, -1}};
+    public static final int[][] SHIFTS = {{0, 1}, {1, 0}, {1, 1}, {1, -1}};
 
     private static final int GRID_SIZE = 9801;
     private static final double[] SHAPES = new double[GRID_SIZE];
@@ -37,15 +37,15 @@ final class NaturalSceneStatistics {
     record GgdFit(double shape, double sigma) {}
 
     /** An AGGD fit: the shape and the standard deviations of the negative and of the positive side. */
-    record AggdFit(double shape, double leftSigma, double rightSigma) {
+    public record AggdFit(double shape, double leftSigma, double rightSigma) {
 
         /** The scale parameter of the left side, {@code leftSigma · sqrt(Γ(1/a) / Γ(3/a))}. */
-        double leftScale() {
+        public double leftScale() {
             return leftSigma * scaleFactor();
         }
 
         /** The scale parameter of the right side. */
-        double rightScale() {
+        public double rightScale() {
             return rightSigma * scaleFactor();
         }
 
@@ -73,7 +73,7 @@ final class NaturalSceneStatistics {
      * zeros count in the overall moments only), the shape from the moment ratio corrected for asymmetry.
      * A side without values gives a NaN deviation, as the reference code does.
      */
-    static AggdFit fitAggd(double[] x) {
+    public static AggdFit fitAggd(double[] x) {
         double leftSquares = 0;
         double rightSquares = 0;
         long left = 0;
@@ -101,7 +101,7 @@ final class NaturalSceneStatistics {
     }
 
     /** Γ(2/a) / Γ(1/a), the factor of the AGGD mean in terms of the side scales. */
-    static double meanFactor(double shape) {
+    public static double meanFactor(double shape) {
         return Math.exp(LogGamma.of(2 / shape) - LogGamma.of(1 / shape));
     }
 
@@ -128,7 +128,7 @@ final class NaturalSceneStatistics {
      * Products of each value with its neighbour {@code (dy, dx)} away, wrapping around the edges of the
      * {@code width} by {@code height} array (a circular shift, as the reference code does).
      */
-    static double[] neighbourProducts(double[] values, int width, int height, int dy, int dx) {
+    public static double[] neighbourProducts(double[] values, int width, int height, int dy, int dx) {
         double[] out = new double[values.length];
         for (int y = 0; y < height; y++) {
             int sy = Math.floorMod(y - dy, height);
@@ -145,7 +145,7 @@ final class NaturalSceneStatistics {
      * double precision (NIQE). The numerator is formed as the weighted sum of differences {@code I(c) - I(k)},
      * which equals {@code I - μ} but is exactly zero wherever the window is uniform, as exact arithmetic gives.
      */
-    static double[] mscnReplicated(LumaPlane plane) {
+    public static double[] mscnReplicated(LumaPlane plane) {
         int width = plane.width();
         int height = plane.height();
         double[] in = plane.toArray();

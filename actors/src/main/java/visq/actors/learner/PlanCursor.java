@@ -1,4 +1,4 @@
-package visq.actors.coordinator;
+package visq.actors.learner;
 
 import visq.gpu.tasks.QualityTask;
 

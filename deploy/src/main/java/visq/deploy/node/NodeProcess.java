@@ -1,4 +1,4 @@
-package visq.deploy;
+package visq.deploy.node;
 
 import com.typesafe.config.ConfigRenderOptions;
 import com.typesafe.config.ConfigValueFactory;
@@ -23,6 +23,11 @@ import java.util.stream.Collectors;
  * Every child still running when this JVM exits is killed by a shutdown hook, so none outlives a failed run.
  */
 public final class NodeProcess implements AutoCloseable {
+    /**
+     * The {@code visq} command's main class the child JVM runs, by name: the command line sits above this package
+     * (it starts nodes through it), so naming the class here keeps the packages free of a cycle.
+     */
+    public static final String MAIN_CLASS = "visq.deploy.VisqCommand";
     private static final Set<Process> RUNNING = ConcurrentHashMap.newKeySet();
 
     static {
@@ -58,7 +63,7 @@ public final class NodeProcess implements AutoCloseable {
         if (djlCache != null) {
             command.add("-DDJL_CACHE_DIR=" + djlCache);
         }
-        command.addAll(List.of("-cp", System.getProperty("java.class.path"), VisqCommand.class.getName(),
+        command.addAll(List.of("-cp", System.getProperty("java.class.path"), MAIN_CLASS,
                 "node", "--config", "multi-node.conf"));
         String seeds = seedPorts.stream().map(NodeProcess::address).map(a -> "\"" + a + "\"")
                 .collect(Collectors.joining(",", "[", "]"));

@@ -1,4 +1,4 @@
-package visq.gpu.tasks;
+package visq.gpu.image;
 
 import java.util.Optional;
 

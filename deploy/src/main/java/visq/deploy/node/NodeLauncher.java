@@ -1,4 +1,4 @@
-package visq.deploy;
+package visq.deploy.node;
 
 import akka.actor.Address;
 import akka.actor.typed.ActorSystem;
@@ -38,7 +38,7 @@ public final class NodeLauncher {
     }
 
     /** The settings {@code env} names that HOCON cannot express: comma-separated VISQ_ROLES and VISQ_DEVICES. */
-    static Config environmentOverlay(Map<String, String> env) {
+    public static Config environmentOverlay(Map<String, String> env) {
         Config overlay = ConfigFactory.empty();
         if (env.containsKey("VISQ_ROLES")) {
             overlay = overlay.withValue("akka.cluster.roles", ConfigValueFactory.fromIterable(split(env.get("VISQ_ROLES"))));

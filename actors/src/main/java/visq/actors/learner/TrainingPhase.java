@@ -1,4 +1,4 @@
-package visq.actors.coordinator;
+package visq.actors.learner;
 
 /** Where a training run is. */
 public enum TrainingPhase {
