@@ -11,7 +11,9 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import org.junit.jupiter.api.Test;
 import visq.actors.coordinator.TrainingCoordinator;
 
@@ -41,15 +43,23 @@ class RolloutNodeFailureTest {
         int seedPort = TestClusters.freePort();
         ActorSystem<Void> learner = TestClusters.startNode(run, "\"learner\"", seedPort, seedPort, 0);
         ActorSystem<Void> survivor = TestClusters.startNode(run, "\"rollout\"", TestClusters.freePort(), seedPort, 0);
-        ActorSystem<Void> victim = TestClusters.startNode(run, "\"rollout\"", TestClusters.freePort(), seedPort, 0);
+        AtomicBoolean armed = new AtomicBoolean();
+        CountDownLatch stalled = new CountDownLatch(1);
+        CountDownLatch release = new CountDownLatch(1);
+        ActorSystem<Void> victim = TestClusters.startNode(run, "\"rollout\"", TestClusters.freePort(), seedPort, 0,
+                (workerId, model) -> new StallingModel(model, armed, stalled, release));
         Path checkpoints = workDir.resolve("checkpoints");
         double toRedispatch;
         double toEnd;
         try (LogCapture coordinatorLog = LogCapture.of(TrainingCoordinator.class)) {
             CheckpointFiles.awaitHistory(checkpoints, 4, Duration.ofSeconds(180));
-            // every step is split over both nodes until the victim's worker leaves the listing: it leaves holding a part
+            // every step is split over both nodes until the victim's worker leaves the listing; its device stalls on
+            // its next part, so it leaves holding one
+            armed.set(true);
+            assertTrue(stalled.await(60, TimeUnit.SECONDS), "the victim was given no further part");
             long stoppedAt = System.currentTimeMillis();
             victim.terminate();
+            release.countDown();
             CheckpointFiles.awaitCheckpoint(checkpoints, TOTAL, ROLLOUT_TIMEOUT);
             toEnd = (System.currentTimeMillis() - stoppedAt) / 1000.0;
 
@@ -59,6 +69,7 @@ class RolloutNodeFailureTest {
                     "every part was re-dispatched because its worker left, none after a timeout: " + redispatches);
             toRedispatch = (redispatches.get(0).getTimeStamp() - stoppedAt) / 1000.0;
         } finally {
+            release.countDown();
             for (ActorSystem<?> system : List.of(victim, survivor, learner)) {
                 system.terminate();
                 system.getWhenTerminated().toCompletableFuture().get(30, TimeUnit.SECONDS);
