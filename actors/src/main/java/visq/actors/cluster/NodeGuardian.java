@@ -14,6 +14,7 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.Executor;
 import visq.actors.coordinator.TrainingCoordinator;
+import visq.actors.coordinator.TrainingProgress;
 import visq.actors.coordinator.TrainingSettings;
 import visq.actors.learner.Learner;
 import visq.actors.learner.LearnerSettings;
@@ -122,6 +123,7 @@ public final class NodeGuardian {
         ActorRef<WeightPublisher.Command> publisher =
                 context.spawn(WeightPublisher.create(WeightPublisher.Settings.fromConfig(config)), "weight-publisher");
         int grpoOptimizerSteps = (int) (training.grpoSteps() * Math.max(1, preset.grpo().policyUpdatesPerRollout()));
+        TrainingMetrics trainingMetrics = new TrainingMetrics(NodeMetrics.get(context.getSystem()).registry());
         ActorRef<Learner.Command> learner = context.spawn(Learner.create(learnerSettings, () -> {
             PolicyModel policy = PolicyModels.create(model, learnerSettings.device());
             Optional<PolicyModel> reference = Optional.empty();
@@ -132,12 +134,22 @@ public final class NodeGuardian {
             LearningRateSchedule coldStart = new LearningRateSchedule(learnerSettings.coldStartLearningRate(),
                     Math.min(learnerSettings.coldStartWarmupSteps(), coldStartSteps), coldStartSteps);
             return new PolicyTrainer(policy, reference, preset, coldStart, grpoOptimizerSteps);
-        }, corpus::image, publisher, new TrainingMetrics(NodeMetrics.get(context.getSystem()).registry())), "learner",
+        }, corpus::image, publisher, trainingMetrics), "learner",
                 DispatcherSelector.fromConfig(DEVICE_DISPATCHER));
         ActorRef<RewardScorer.Command> rewards = context.spawn(RewardScorer.create(new GroupRewarding(
                 RewardSettings.fromConfig(config).registry(), corpus::truth)), "reward-scorer");
-        context.spawn(TrainingCoordinator.create(training, corpus.trainingData(training), rewards, learner),
-                "training-coordinator");
+        ActorRef<TrainingCoordinator.Command> coordinator = context.spawn(TrainingCoordinator.create(training,
+                corpus.trainingData(training), rewards, learner), "training-coordinator");
+        coordinator.tell(new TrainingCoordinator.SubscribeProgress(
+                context.spawn(phaseFeed(trainingMetrics), "training-phase-metrics")));
+    }
+
+    /** Records each phase the coordinator publishes in the node's training metrics. */
+    private static Behavior<TrainingProgress> phaseFeed(TrainingMetrics metrics) {
+        return Behaviors.receiveMessage(progress -> {
+            metrics.phaseEntered(progress.phase());
+            return Behaviors.same();
+        });
     }
 
     private static void startRouter(ActorContext<Void> context, Config config, PolicyModelConfig model) {

@@ -5,6 +5,7 @@ import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 import java.time.Duration;
+import java.util.Locale;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
@@ -17,6 +18,8 @@ import java.util.function.ToDoubleFunction;
  * Checkpoints: the step of the newest one written ({@code visq_checkpoint_last_step}, NaN before the first), failed
  * writes ({@code visq_checkpoint_failures_total}) and whether the latest attempt failed ({@code
  * visq_checkpoint_failing}, 1 until a write succeeds again): the alert for a full or unwritable checkpoint directory.
+ * The run's phase as the coordinator publishes it ({@code visq_training_phase{phase}}: 1 for the current phase, 0 for
+ * the others, all 0 before the coordinator's first word).
  */
 public final class TrainingMetrics {
 
@@ -25,6 +28,7 @@ public final class TrainingMetrics {
     private final AtomicLong lastCheckpointStep = new AtomicLong(-1);
     private final AtomicBoolean checkpointFailing = new AtomicBoolean();
     private final Counter checkpointFailures;
+    private final AtomicReference<TrainingPhase> phase = new AtomicReference<>();
 
     public TrainingMetrics(MeterRegistry registry) {
         gauge(registry, "visq.training.step", "last training step recorded", StepStats::step);
@@ -48,6 +52,11 @@ public final class TrainingMetrics {
                 .description("1 while the latest checkpoint write failed, 0 once one succeeds").register(registry);
         checkpointFailures = Counter.builder("visq.checkpoint.failures")
                 .description("checkpoint writes that failed").register(registry);
+        for (TrainingPhase each : TrainingPhase.values()) {
+            Gauge.builder("visq.training.phase", phase, current -> current.get() == each ? 1 : 0)
+                    .tag("phase", each.name().toLowerCase(Locale.ROOT))
+                    .description("1 for the phase the training run is in, 0 for the others").register(registry);
+        }
     }
 
     private void gauge(MeterRegistry registry, String name, String description, ToDoubleFunction<StepStats> value) {
@@ -55,6 +64,11 @@ public final class TrainingMetrics {
             StepStats stats = reference.get();
             return stats == null ? Double.NaN : value.applyAsDouble(stats);
         }).description(description).register(registry);
+    }
+
+    /** Records the phase the coordinator entered. */
+    public void phaseEntered(TrainingPhase entered) {
+        phase.set(entered);
     }
 
     /** Records a checkpoint written at {@code step}. */

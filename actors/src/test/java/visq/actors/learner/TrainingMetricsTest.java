@@ -51,4 +51,19 @@ class TrainingMetricsTest {
         assertTrue(recovered.contains("visq_checkpoint_failing 0.0"), recovered);
         assertTrue(recovered.contains("visq_checkpoint_failures_total 1.0"), "a count, never reset: " + recovered);
     }
+
+    @Test
+    void thePhaseGaugeIsOneForTheCurrentPhaseOnly() {
+        PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+        TrainingMetrics metrics = new TrainingMetrics(registry);
+        assertTrue(registry.scrape().contains("visq_training_phase{phase=\"grpo\"} 0.0"), "no phase yet: all 0");
+
+        metrics.phaseEntered(TrainingPhase.COLD_START);
+        metrics.phaseEntered(TrainingPhase.GRPO);
+        String scrape = registry.scrape();
+        assertTrue(scrape.contains("visq_training_phase{phase=\"grpo\"} 1.0"), scrape);
+        for (String other : new String[] {"waiting_for_workers", "cold_start", "done", "failed"}) {
+            assertTrue(scrape.contains("visq_training_phase{phase=\"" + other + "\"} 0.0"), scrape);
+        }
+    }
 }
