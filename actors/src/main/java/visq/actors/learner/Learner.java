@@ -215,6 +215,7 @@ public final class Learner extends AbstractBehavior<Learner.Command> {
                     ? GrpoStepResult.skipped()
                     : trainer.grpoStep(batch.samples());
             publishNewVersion();
+            metrics.rolloutsTrained(command.groups(), versionTrained);
             reply(command.replyTo(), command.groups().stream().map(g -> g.group().prompt().sampleId()).toList(),
                     new StepStats(command.step(), TrainingPhase.GRPO, version,
                     batch.rewardMean(), batch.formatRate(), batch.taskRewardMean(), result.loss(), result.kl(),

@@ -56,7 +56,8 @@ public final class Advantages {
         return advantages;
     }
 
-    static double mean(double[] values) {
+    /** The arithmetic mean. */
+    public static double mean(double[] values) {
         double sum = 0;
         for (double v : values) {
             sum += v;
@@ -64,7 +65,8 @@ public final class Advantages {
         return sum / values.length;
     }
 
-    static double unbiasedStd(double[] values) {
+    /** The std with n − 1 in the denominator; needs at least 2 values. */
+    public static double unbiasedStd(double[] values) {
         if (values.length < 2) {
             throw new IllegalArgumentException("the unbiased std needs at least 2 rewards, got " + values.length);
         }
