@@ -118,6 +118,14 @@ public final class Learner extends AbstractBehavior<Learner.Command> {
                         + " cannot be reset", e);
             }
         }
+        recordLiveArrays();
+    }
+
+    /** Counts the arrays alive under the policy, the reference and the trainer, on this (their) thread. */
+    private void recordLiveArrays() {
+        metrics.liveArrays("policy", trainer.policy().liveArrayCount());
+        trainer.reference().ifPresent(reference -> metrics.liveArrays("reference", reference.liveArrayCount()));
+        metrics.liveArrays("trainer", trainer.liveArrayCount());
     }
 
     /**
@@ -235,6 +243,7 @@ public final class Learner extends AbstractBehavior<Learner.Command> {
      */
     private void reply(ActorRef<StepOutcome> replyTo, List<String> sampleIds, StepStats stats) {
         metrics.record(stats);
+        recordLiveArrays();
         try {
             history.append(stats, sampleIds);
         } catch (IOException e) {

@@ -33,7 +33,9 @@ import visq.gpu.training.Advantages;
  * (n − 1) of their total rewards, kept per task from the last step that had the task ({@code
  * visq_training_reward_mean_by_task{task}}, {@code visq_training_reward_std_by_task{task}}, a task appearing once
  * trained), and how many versions each lagged ({@code visq_training_rollout_staleness}, a histogram with buckets 0.5
- * (on-policy: Micrometer takes no bucket at 0), 1, 2, 3, 5, 8).
+ * (on-policy: Micrometer takes no bucket at 0), 1, 2, 3, 5, 8). The DJL arrays alive under the learner's policy,
+ * reference and trainer (optimiser state) managers ({@code visq_training_live_arrays{model}}), counted by the learner
+ * on its own thread at start and after each step (the scrape thread never touches the models).
  */
 public final class TrainingMetrics {
 
@@ -46,6 +48,7 @@ public final class TrainingMetrics {
     private final MeterRegistry registry;
     private final Map<QualityTask, AtomicReference<RewardSpread>> taskRewards = new ConcurrentHashMap<>();
     private final DistributionSummary staleness;
+    private final Map<String, AtomicLong> liveArrays = new ConcurrentHashMap<>();
 
     /** Mean and unbiased std of the total rewards of one task's rollouts in a step. */
     private record RewardSpread(double mean, double std) {}
@@ -119,10 +122,12 @@ public final class TrainingMetrics {
     private AtomicReference<RewardSpread> taskRewards(QualityTask task) {
         return taskRewards.computeIfAbsent(task, t -> {
             AtomicReference<RewardSpread> spread = new AtomicReference<>();
-            Gauge.builder("visq.training.reward.mean.by.task", spread, held -> value(held, RewardSpread::mean)).tag("task", t.id())
+            Gauge.builder("visq.training.reward.mean.by.task", spread, held -> value(held, RewardSpread::mean))
+                    .tag("task", t.id())
                     .description("mean total reward of the task's rollouts in the last step that had the task")
                     .register(registry);
-            Gauge.builder("visq.training.reward.std.by.task", spread, held -> value(held, RewardSpread::std)).tag("task", t.id())
+            Gauge.builder("visq.training.reward.std.by.task", spread, held -> value(held, RewardSpread::std))
+                    .tag("task", t.id())
                     .description("unbiased std of the total rewards of the task's rollouts in that step")
                     .register(registry);
             return spread;
@@ -132,6 +137,16 @@ public final class TrainingMetrics {
     private static double value(AtomicReference<RewardSpread> held, ToDoubleFunction<RewardSpread> part) {
         RewardSpread spread = held.get();
         return spread == null ? Double.NaN : part.applyAsDouble(spread);
+    }
+
+    /** Records the DJL arrays alive under the learner's {@code model} ("policy", "reference" or "trainer"). */
+    public void liveArrays(String model, int count) {
+        liveArrays.computeIfAbsent(model, m -> {
+            AtomicLong held = new AtomicLong(-1);
+            Gauge.builder("visq.training.live.arrays", held, live -> live.get() < 0 ? Double.NaN : live.get())
+                    .tag("model", m).description("DJL arrays alive under the learner's model").register(registry);
+            return held;
+        }).set(count);
     }
 
     /** Records a checkpoint written at {@code step}. */

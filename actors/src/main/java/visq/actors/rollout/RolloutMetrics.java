@@ -14,10 +14,13 @@ import java.util.concurrent.atomic.AtomicLong;
  * {@code visq_rollout_tokens_total}: their rates are rollouts/s and tokens/s), seconds per generated part
  * ({@code visq_rollout_part_seconds}), the weight version it holds ({@code visq_rollout_weight_version}), weight bytes
  * received ({@code visq_weights_received_bytes_total}) and seconds from a version's first chunk to its import
- * ({@code visq_weights_push_seconds}). Recording never blocks.
+ * ({@code visq_weights_push_seconds}), and the DJL arrays alive under its model's manager ({@code
+ * visq_rollout_live_arrays}: a leak shows as growth), counted by the worker on its own thread at start, after each
+ * part and after each weight import (the scrape thread never touches the model). Recording never blocks.
  */
 public final class RolloutMetrics {
     private final AtomicLong version = new AtomicLong(-1);
+    private final AtomicLong liveArrays = new AtomicLong(-1);
     private final Counter responses;
     private final Counter tokens;
     private final Counter weightBytes;
@@ -37,6 +40,8 @@ public final class RolloutMetrics {
                 .description("weight bytes the worker received from the publisher").register(registry);
         pushSeconds = Timer.builder("visq.weights.push").tag("worker", workerId)
                 .description("time from a weight version's first chunk to its import on the worker").register(registry);
+        Gauge.builder("visq.rollout.live.arrays", liveArrays, count -> count.get() < 0 ? Double.NaN : count.get())
+                .tag("worker", workerId).description("DJL arrays alive under the worker's model").register(registry);
     }
 
     /** Records a generated part: its groups and how long it took. */
@@ -50,6 +55,10 @@ public final class RolloutMetrics {
 
     void weightsHeld(long heldVersion) {
         version.set(heldVersion);
+    }
+
+    void liveArrays(int count) {
+        liveArrays.set(count);
     }
 
     void chunkReceived(int bytes) {

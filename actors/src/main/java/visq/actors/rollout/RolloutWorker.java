@@ -195,6 +195,7 @@ public final class RolloutWorker extends AbstractBehavior<RolloutWorker.Command>
         this.images = images;
         this.metrics = metrics;
         metrics.weightsHeld(model.weightVersion());
+        metrics.liveArrays(model.liveArrayCount());
         this.versionListeners = versionListeners;
         this.assembly = WeightAssembly.holding(model.weightVersion());
         context.spawn(WeightInbox.create(context.getSelf(), ReceiveWeightChunk::new), "weight-inbox");
@@ -237,6 +238,7 @@ public final class RolloutWorker extends AbstractBehavior<RolloutWorker.Command>
             double seconds = (System.nanoTime() - started) / 1e9;
             request.replyTo().tell(new GroupsGenerated(request.batchId(), workerId, groups, seconds));
             metrics.generated(groups, seconds);
+            metrics.liveArrays(model.liveArrayCount());
             getContext().getLog().debug("worker {} generated part {} ({} prompts) at weight version {} in {} s",
                     workerId, request.batchId(), groups.size(), model.weightVersion(), seconds);
         } catch (RuntimeException e) {
@@ -308,6 +310,7 @@ public final class RolloutWorker extends AbstractBehavior<RolloutWorker.Command>
             try {
                 model.importWeights(weights);
                 metrics.weightsImported(System.nanoTime() - pushStartedNanos);
+                metrics.liveArrays(model.liveArrayCount());
                 assembly = assembly.holdingCompleted();
                 announceVersion();
                 runDeferred();

@@ -75,7 +75,7 @@ class TrainingMetricsTest {
         }
     }
 
-    /** A group of {@code task} sampled at {@code version}, one rollout per reward, each reward {@code format + task}. */
+    /** A group of {@code task} sampled at {@code version}, one rollout per task reward, each total 1 + that reward. */
     private static ScoredGroup sampled(QualityTask task, long version, double... taskRewards) {
         Rollout rollout = new Rollout("text", List.of(1), List.of(-1f), true);
         List<ResponseReward> rewards = java.util.Arrays.stream(taskRewards)
@@ -129,5 +129,21 @@ class TrainingMetricsTest {
         assertEquals(7.0, value(second, "visq_training_rollout_staleness_count"));
         assertEquals(2.0, value(second, "visq_training_rollout_staleness_bucket{le=\"0.5\"}"));
         assertEquals(9.0, value(second, "visq_training_rollout_staleness_sum"), 1e-15);
+    }
+
+    @Test
+    void liveArraysPerLearnerModelShowTheLastCount() {
+        PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+        TrainingMetrics metrics = new TrainingMetrics(registry);
+        assertTrue(!registry.scrape().contains("visq_training_live_arrays"), "nothing counted yet");
+
+        metrics.liveArrays("policy", 300);
+        metrics.liveArrays("reference", 290);
+        metrics.liveArrays("trainer", 12);
+        metrics.liveArrays("policy", 301); // after the next step
+        String scrape = registry.scrape();
+        assertEquals(301.0, value(scrape, "visq_training_live_arrays{model=\"policy\"}"));
+        assertEquals(290.0, value(scrape, "visq_training_live_arrays{model=\"reference\"}"));
+        assertEquals(12.0, value(scrape, "visq_training_live_arrays{model=\"trainer\"}"));
     }
 }

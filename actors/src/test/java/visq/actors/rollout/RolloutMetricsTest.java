@@ -39,4 +39,20 @@ class RolloutMetricsTest {
         assertTrue(scrape.contains("visq_weights_push_seconds_sum{worker=\"n1/cpu#0\"} 2.0"), scrape);
         assertTrue(scrape.contains("visq_rollout_responses_total{worker=\"n1/cpu#1\"} 0.0"), scrape);
     }
+
+    @Test
+    void eachWorkerShowsTheLiveArraysItLastCounted() {
+        PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+        RolloutMetrics a = new RolloutMetrics(registry, "n1/cpu#0");
+        RolloutMetrics b = new RolloutMetrics(registry, "n1/cpu#1");
+        assertTrue(registry.scrape().contains("visq_rollout_live_arrays{worker=\"n1/cpu#0\"} NaN"),
+                "nothing counted before the worker's model exists: NaN");
+
+        a.liveArrays(120);
+        a.liveArrays(123); // the count after the next part replaces the one at start
+        b.liveArrays(7);
+        String scrape = registry.scrape();
+        assertTrue(scrape.contains("visq_rollout_live_arrays{worker=\"n1/cpu#0\"} 123.0"), scrape);
+        assertTrue(scrape.contains("visq_rollout_live_arrays{worker=\"n1/cpu#1\"} 7.0"), scrape);
+    }
 }

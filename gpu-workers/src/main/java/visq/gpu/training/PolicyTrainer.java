@@ -57,6 +57,11 @@ public final class PolicyTrainer implements AutoCloseable {
         return policy;
     }
 
+    /** The frozen reference policy, when the preset has one. */
+    public Optional<PolicyModel> reference() {
+        return reference;
+    }
+
     public MethodPreset preset() {
         return preset;
     }
