@@ -118,6 +118,10 @@ class NodeMetricsTest {
             assertTrue(metrics.type("jvm_gc_live_data_size_bytes").isPresent());
             assertTrue(metrics.type("jvm_gc_memory_allocated_bytes_total").isPresent());
             assertTrue(metrics.type("jvm_threads_live_threads").isPresent());
+            // each worker counted its model's arrays when it created the model: its weights at least, so more than 0
+            assertTrue(!metrics.samples("visq_rollout_live_arrays").isEmpty(), scraped.body());
+            assertTrue(metrics.samples("visq_rollout_live_arrays").stream().allMatch(s -> s.value() > 0),
+                    scraped.body());
 
             HttpResponse<String> openMetrics = http.send(HttpRequest.newBuilder(
                     URI.create("http://127.0.0.1:" + metricsPort + "/metrics"))
