@@ -124,8 +124,9 @@ public final class TrainingCorpus {
      *
      * <p>A generated degradation set serving a score task gives them as ranking blocks ({@link SeverityBlocks}, one
      * GRPO step's prompts each): its scores are a severity proxy that only orders crops of one source and class, so
-     * only a reward that compares scores within the step's batch (fidelity, score-number) learns from them, and the
-     * cold start never sees their proxy: it writes randomly drawn scores for them (the answer format only).
+     * only a reward that compares scores within the step's batch (fidelity, score-number) learns from them. The cold
+     * start skips them when the task has other datasets ({@code PromptPlans}); when it has none, it writes randomly
+     * drawn scores for them (the answer format only), never their proxy.
      *
      * <p>Cold-start targets are as {@code settings.recipe()} writes them: the true labels, or for
      * {@link TrainingRecipe#RL_FIRST} labels drawn at random from the seed, the step and the prompt.

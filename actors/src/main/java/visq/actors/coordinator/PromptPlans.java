@@ -22,7 +22,11 @@ import visq.gpu.tasks.QualityTask;
  * <p>With {@code grpoHoldout} 0 the cold start and GRPO walk the same plans (GRPO continues where the cold start
  * stopped). With a fraction h > 0 each dataset's prompts are split once, by a seeded shuffle: GRPO walks only the
  * held-out h, the cold start only the rest, so reinforcement learning sees prompts the supervised cold start never
- * fitted. Mutable; owned by the coordinator.
+ * fitted.
+ *
+ * <p>Ranking blocks (a dataset whose prompts come in blocks, {@link TrainingData.DatasetPrompts#blockSize}) train in
+ * GRPO only: the cold start walks a task's other datasets (all of them only if every one is ranked), and when a run
+ * has any, GRPO walks plans of its own that start where the cold start's started. Mutable; owned by the coordinator.
  */
 final class PromptPlans {
     private record DatasetPlan(String dataset, EpochPlan plan) {}
@@ -35,7 +39,8 @@ final class PromptPlans {
         if (!(grpoHoldout >= 0 && grpoHoldout < 1)) {
             throw new IllegalArgumentException("visq.training.grpo-holdout must be in [0, 1), got " + grpoHoldout);
         }
-        grpo = grpoHoldout == 0 ? coldStart : new EnumMap<>(QualityTask.class);
+        boolean ranking = tasks.stream().anyMatch(task -> prompts.apply(task).stream().anyMatch(d -> d.blockSize() > 1));
+        grpo = grpoHoldout == 0 && !ranking ? coldStart : new EnumMap<>(QualityTask.class);
         for (QualityTask task : tasks) {
             long taskSeed = SeedMixer.mix(seed, task.ordinal());
             List<DatasetPlan> coldStartPlans = new ArrayList<>();
@@ -48,6 +53,7 @@ final class PromptPlans {
                 long planSeed = d == 0 ? taskSeed : SeedMixer.mix(taskSeed, d);
                 if (grpoHoldout == 0) {
                     coldStartPlans.add(new DatasetPlan(dataset, EpochPlan.startInBlocks(all, block, planSeed)));
+                    grpoPlans.add(new DatasetPlan(dataset, EpochPlan.startInBlocks(all, block, planSeed)));
                     continue;
                 }
                 List<List<PromptRef>> units = new ArrayList<>();
@@ -66,11 +72,26 @@ final class PromptPlans {
                 grpoPlans.add(new DatasetPlan(dataset,
                         EpochPlan.startInBlocks(flat(units.subList(0, held)), block, planSeed)));
             }
-            coldStart.put(task, coldStartPlans);
-            if (grpoHoldout > 0) {
+            coldStart.put(task, withoutRankingBlocks(coldStartPlans, datasets));
+            if (grpo != coldStart) {
                 grpo.put(task, grpoPlans);
             }
         }
+    }
+
+    /**
+     * The cold start's plans of a task: those of datasets that are not ranking blocks (their scores only order within
+     * a block, which the supervised cold start cannot use), or all of them when every dataset of the task is one.
+     */
+    private static List<DatasetPlan> withoutRankingBlocks(List<DatasetPlan> plans,
+            List<TrainingData.DatasetPrompts> datasets) {
+        List<DatasetPlan> kept = new ArrayList<>();
+        for (int d = 0; d < plans.size(); d++) {
+            if (datasets.get(d).blockSize() == 1) {
+                kept.add(plans.get(d));
+            }
+        }
+        return kept.isEmpty() ? plans : kept;
     }
 
     private static List<PromptRef> flat(List<List<PromptRef>> units) {

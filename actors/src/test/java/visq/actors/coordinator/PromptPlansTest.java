@@ -120,4 +120,33 @@ class PromptPlansTest {
         assertThrows(IllegalArgumentException.class, () -> plans(0.01));
         assertThrows(IllegalArgumentException.class, () -> plans(1.0));
     }
+
+    @Test
+    void rankingBlocksTrainInGrpoOnlyBesideTheTasksOtherDatasets() {
+        PromptPlans plans = new PromptPlans(List.of(QualityTask.SCORE), task -> List.of(
+                new TrainingData.DatasetPrompts("ranked", prompts("ranked", 40), 4),
+                new TrainingData.DatasetPrompts("mos", prompts("mos", 10))), 7, 0);
+        for (int step = 0; step < 10; step++) {
+            assertEquals("mos", datasetOf(plans.take(QualityTask.SCORE, 4, false)), "cold start: never a block");
+        }
+        List<String> grpo = new ArrayList<>();
+        for (int step = 0; step < 10; step++) {
+            List<PromptRef> taken = plans.take(QualityTask.SCORE, 4, true);
+            grpo.add(datasetOf(taken));
+            if (grpo.get(step).equals("ranked")) {
+                int block = Integer.parseInt(taken.get(0).sampleId().substring("ranked/".length())) / 4;
+                taken.forEach(p -> assertEquals(block,
+                        Integer.parseInt(p.sampleId().substring("ranked/".length())) / 4, "one block: " + taken));
+            }
+        }
+        // 40 ranked and 10 MOS prompts, 4 a step: by share walked, 8 steps of blocks and 2 (then a third) of MOS
+        assertEquals(8, grpo.stream().filter("ranked"::equals).count(), grpo.toString());
+    }
+
+    @Test
+    void aTaskServedOnlyByRankingBlocksKeepsThemInTheColdStart() {
+        PromptPlans plans = new PromptPlans(List.of(QualityTask.SCORE), task -> List.of(
+                new TrainingData.DatasetPrompts("ranked", prompts("ranked", 8), 4)), 7, 0);
+        assertEquals("ranked", datasetOf(plans.take(QualityTask.SCORE, 4, false)));
+    }
 }
