@@ -5,26 +5,47 @@ import akka.grpc.javadsl.Metadata;
 import io.grpc.Status;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
+import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.function.Supplier;
+import java.util.stream.Stream;
 
 /**
  * Checks the {@code authorization: Bearer <token>} header of a gRPC request against the configured token
- * ({@code visq.grpc.bearer-token}; empty disables the check). Compares in constant time.
+ * ({@code visq.grpc.bearer-token}; empty disables the check) and the tokens accepted besides it while clients move
+ * from one token to the next ({@code visq.grpc.additional-bearer-tokens}). Compares in constant time: the given token
+ * is compared with every accepted one, whichever matches.
  */
 public final class BearerTokenCheck {
     private static final String PREFIX = "Bearer ";
 
-    private final Optional<byte[]> expected;
+    private final List<byte[]> accepted;
 
+    /** Accepts {@code token} alone; an empty one disables the check. */
     public BearerTokenCheck(String token) {
-        this.expected = token.isEmpty() ? Optional.empty() : Optional.of(token.getBytes(StandardCharsets.UTF_8));
+        this(token, List.of());
+    }
+
+    /**
+     * Accepts {@code token} and each of {@code additional}; an empty {@code token} disables the check, and then
+     * {@code additional} must be empty too (a list alone would switch authentication on unnoticed).
+     */
+    public BearerTokenCheck(String token, List<String> additional) {
+        if (token.isEmpty() && !additional.isEmpty()) {
+            throw new IllegalArgumentException("additional bearer tokens need a bearer token (visq.grpc.bearer-token)");
+        }
+        if (additional.stream().anyMatch(String::isEmpty)) {
+            throw new IllegalArgumentException("an additional bearer token is empty");
+        }
+        this.accepted = token.isEmpty() ? List.of()
+                : Stream.concat(Stream.of(token), additional.stream())
+                        .map(t -> t.getBytes(StandardCharsets.UTF_8)).toList();
     }
 
     public boolean enabled() {
-        return expected.isPresent();
+        return !accepted.isEmpty();
     }
 
     /** The UNAUTHENTICATED failure for {@code metadata}, or empty when the request may proceed. */
@@ -34,7 +55,7 @@ public final class BearerTokenCheck {
 
     /** The UNAUTHENTICATED failure for the value of the {@code authorization} header, or empty when it may proceed. */
     public Optional<GrpcServiceException> failure(Optional<String> header) {
-        if (expected.isEmpty()) {
+        if (accepted.isEmpty()) {
             return Optional.empty();
         }
         if (header.isEmpty()) {
@@ -44,10 +65,19 @@ public final class BearerTokenCheck {
             return Optional.of(unauthenticated("authorization header is not a bearer token"));
         }
         byte[] given = header.get().substring(PREFIX.length()).strip().getBytes(StandardCharsets.UTF_8);
-        if (!MessageDigest.isEqual(given, expected.get())) {
+        if (!matchesAny(given)) {
             return Optional.of(unauthenticated("bearer token does not match"));
         }
         return Optional.empty();
+    }
+
+    /** Compares {@code given} with every accepted token, without stopping at a match, each in constant time. */
+    private boolean matchesAny(byte[] given) {
+        boolean matched = false;
+        for (byte[] token : accepted) {
+            matched |= MessageDigest.isEqual(given, token);
+        }
+        return matched;
     }
 
     /** {@code call}'s result when the request may proceed, else the UNAUTHENTICATED failure (and no call). */

@@ -35,8 +35,9 @@ import visq.protocol.reflection.ServerReflectionHandlerFactory;
  * service ({@code grpc.health.v1.Health}) and server reflection in versions v1 and v1alpha (so grpcurl, Postman and
  * gateways work without the .proto files).
  *
- * <p>With a bearer token configured, the scoring and admin APIs and reflection require it; the health service does
- * not (load balancers and Kubernetes probes send no credentials, and it tells only whether the node serves). Unary
+ * <p>With a bearer token configured, the scoring and admin APIs and reflection require it (or one of the additional
+ * tokens accepted while clients rotate to a new one); the health service does not (load balancers and Kubernetes
+ * probes send no credentials, and it tells only whether the node serves). Unary
  * requests are bounded by {@code visq.grpc.max-request-size} before a service sees them; a reflection stream, whose
  * requests arrive one by one while it stays open, is bounded in total by the same size as it streams.
  */
@@ -47,10 +48,27 @@ public final class GrpcEndpoint {
 
     /**
      * Typed settings under {@code visq.grpc}; port 0 picks a free port. {@code shutdownGrace}: how long the health
-     * service reports NOT_SERVING before the port closes in a coordinated shutdown.
+     * service reports NOT_SERVING before the port closes in a coordinated shutdown. {@code additionalBearerTokens}:
+     * tokens accepted besides {@code bearerToken} while clients move to a new one (blank entries, from an unset
+     * environment variable, are dropped).
      */
-    public record Settings(String host, int port, String bearerToken, long maxRequestBytes, TlsSettings tls,
-            Duration shutdownGrace) {
+    public record Settings(String host, int port, String bearerToken, List<String> additionalBearerTokens,
+            long maxRequestBytes, TlsSettings tls, Duration shutdownGrace) {
+        public Settings {
+            additionalBearerTokens = additionalBearerTokens.stream().map(String::strip).filter(t -> !t.isEmpty())
+                    .toList();
+            if (bearerToken.isEmpty() && !additionalBearerTokens.isEmpty()) {
+                throw new IllegalArgumentException("visq.grpc.additional-bearer-tokens is set but "
+                        + "visq.grpc.bearer-token is empty: set the token clients should move to as bearer-token");
+            }
+        }
+
+        /** A single bearer token ({@code bearerToken}; empty: none), no additional ones. */
+        public Settings(String host, int port, String bearerToken, long maxRequestBytes, TlsSettings tls,
+                Duration shutdownGrace) {
+            this(host, port, bearerToken, List.of(), maxRequestBytes, tls, shutdownGrace);
+        }
+
         public static Settings fromConfig(Config config) {
             Config c = config.getConfig("visq.grpc");
             Duration grace = c.getDuration("health.shutdown-grace");
@@ -62,7 +80,7 @@ public final class GrpcEndpoint {
                         + "than akka.coordinated-shutdown.phases.before-service-unbind.timeout " + phase);
             }
             return new Settings(c.getString("host"), c.getInt("port"), c.getString("bearer-token"),
-                    c.getBytes("max-request-size"), TlsSettings.fromConfig(config), grace);
+                    c.getStringList("additional-bearer-tokens"), c.getBytes("max-request-size"), TlsSettings.fromConfig(config), grace);
         }
     }
 
@@ -82,7 +100,7 @@ public final class GrpcEndpoint {
      */
     public static CompletionStage<ServerBinding> bind(ActorSystem<?> system, Settings settings,
             ScoringService scoring, AdminService admin, Health health, ServingMetrics metrics) {
-        BearerTokenCheck check = new BearerTokenCheck(settings.bearerToken());
+        BearerTokenCheck check = new BearerTokenCheck(settings.bearerToken(), settings.additionalBearerTokens());
         @SuppressWarnings("unchecked")
         Function<HttpRequest, CompletionStage<HttpResponse>> services = ServiceHandler.concatOrNotFound(
                 ScoringServicePowerApiHandlerFactory.create(

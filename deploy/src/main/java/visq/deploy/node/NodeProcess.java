@@ -54,6 +54,15 @@ public final class NodeProcess implements AutoCloseable {
      */
     public static NodeProcess start(String name, List<String> roles, int port, List<Integer> seedPorts,
             Map<String, ?> settings, Path logDirectory) {
+        return start(name, roles, port, seedPorts, settings, logDirectory, "multi-node.conf", Map.of());
+    }
+
+    /**
+     * As {@link #start(String, List, int, List, Map, Path)}, from the deploy configuration {@code configName} (e.g.
+     * {@code cluster-tls.conf}) with {@code environment} added to the child's environment variables.
+     */
+    public static NodeProcess start(String name, List<String> roles, int port, List<Integer> seedPorts,
+            Map<String, ?> settings, Path logDirectory, String configName, Map<String, String> environment) {
         List<String> command = new ArrayList<>(List.of(
                 Path.of(System.getProperty("java.home"), "bin", "java").toString(),
                 "-Xmx1g", "-XX:+UseSerialGC",
@@ -64,7 +73,7 @@ public final class NodeProcess implements AutoCloseable {
             command.add("-DDJL_CACHE_DIR=" + djlCache);
         }
         command.addAll(List.of("-cp", System.getProperty("java.class.path"), MAIN_CLASS,
-                "node", "--config", "multi-node.conf"));
+                "node", "--config", configName));
         String seeds = seedPorts.stream().map(NodeProcess::address).map(a -> "\"" + a + "\"")
                 .collect(Collectors.joining(",", "[", "]"));
         command.addAll(List.of("--set", "akka.cluster.seed-nodes=" + seeds));
@@ -82,6 +91,7 @@ public final class NodeProcess implements AutoCloseable {
         env.put("MKL_NUM_THREADS", "1");
         env.put("MKL_CBWR", "COMPATIBLE");
         env.put("DJL_OFFLINE", "true");
+        env.putAll(environment);
         try {
             Files.createDirectories(logDirectory);
             Process process = builder.start();
