@@ -643,9 +643,13 @@ final class KubernetesDeploymentCheck {
                 env.put(name, fields.getOrDefault(field, ""));
             } else if (secret != null) {
                 String key = text(variable, "valueFrom", "secretKeyRef", "key");
+                boolean optional = "true".equals(text(variable, "valueFrom", "secretKeyRef", "optional"));
                 if (!secretKeys(secret).contains(key)) {
-                    problems.add(pod + ": env " + name + " reads key " + key + " of Secret " + secret
-                            + ", which has keys " + secretKeys(secret));
+                    if (!optional) {
+                        problems.add(pod + ": env " + name + " reads key " + key + " of Secret " + secret
+                                + ", which has keys " + secretKeys(secret));
+                    }
+                    continue; // an optional key that is absent leaves the variable unset, as Kubernetes does
                 }
                 env.put(name, SECRET_VALUE + secret + "/" + key + ">");
             } else if (configMap != null) {

@@ -108,6 +108,16 @@ class KubernetesManifestsTest {
     }
 
     @Test
+    void onlyAnOptionalSecretKeyMayBeAbsent() {
+        Map<String, Object> previous = maps(routerContainer(), "env").stream()
+                .filter(e -> "VISQ_GRPC_PREVIOUS_TOKEN".equals(e.get("name"))).findFirst().orElseThrow();
+        assertTrue(check.problems().isEmpty(), "optional and absent: the variable is just unset");
+        map(previous, "valueFrom", "secretKeyRef").remove("optional");
+        assertTrue(check.problems().stream().anyMatch(p -> p.contains("env VISQ_GRPC_PREVIOUS_TOKEN reads key "
+                + "previous-bearer-token of Secret visq-grpc, which has keys [bearer-token]")), check.problems().toString());
+    }
+
+    @Test
     void aSeedThatIsNotTheLearnersStableNameIsCaught() {
         Map<String, Object> data = map(manifests.find("ConfigMap", "visq-config").orElseThrow().object(), "data");
         data.put("kubernetes.conf", data.get("kubernetes.conf").toString().replace("visq-learner-0.visq-learner.",
