@@ -10,12 +10,19 @@ import ai.djl.Device;
 import ai.djl.ndarray.NDManager;
 import java.awt.image.BufferedImage;
 import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.List;
+import java.util.stream.Stream;
 import javax.imageio.ImageIO;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 import visq.gpu.image.ImagePreprocessor;
+import visq.gpu.image.ImagePreparation;
 import visq.gpu.image.ImageStatistics;
 import visq.gpu.image.ImageTensor;
 import visq.gpu.image.SharedData;
@@ -80,6 +87,30 @@ class MobileNetImageTokenTest {
             assertArrayEquals(features.pooled(manager, photo),
                     Arrays.copyOfRange(statistics, ImageStatistics.COUNT, statistics.length));
         }
+    }
+
+    @Test
+    void storedFeaturesAreTheComputedOnesAndAreReadBack(@TempDir Path store) throws IOException {
+        BufferedImage photo = ImageIO.read(SharedData.file("clive/images/100.png").toFile());
+        ImageTensor computed = WITH_FEATURES.imagePreparation().preprocess(photo);
+        ImagePreparation storing = WITH_FEATURES.imagePreparation().storingUnder(store);
+        assertEquals(WITH_FEATURES.imagePreparation(), storing, "the same preparation: results do not change");
+        assertArrayEquals(computed.statistics(), storing.preprocess(photo).statistics(), "computed, then stored");
+        List<Path> stored;
+        try (Stream<Path> files = Files.walk(store)) {
+            stored = files.filter(f -> f.toString().endsWith(".f32")).toList();
+        }
+        assertEquals(1, stored.size());
+        // what is stored is what is read back: overwrite the file's values and the preparation returns them
+        float[] marked = new float[MobileNetImagePreparation.DEFAULT_FEATURE_COUNT];
+        Arrays.fill(marked, 7f);
+        ByteBuffer bytes = ByteBuffer.allocate(4 * marked.length).order(ByteOrder.LITTLE_ENDIAN);
+        bytes.asFloatBuffer().put(marked);
+        Files.write(stored.get(0), bytes.array());
+        float[] read = storing.preprocess(photo).statistics();
+        assertArrayEquals(marked, Arrays.copyOfRange(read, ImageStatistics.COUNT, read.length));
+        assertArrayEquals(Arrays.copyOf(computed.statistics(), ImageStatistics.COUNT),
+                Arrays.copyOf(read, ImageStatistics.COUNT), "the image statistics are always computed");
     }
 
     @Test
