@@ -152,20 +152,20 @@ public final class KerasNetwork implements AutoCloseable {
         }
         for (int i = 0; i < nodes.size(); i++) {
             Node norm = nodes.get(i);
-            if (!(norm.layer() instanceof NetworkLayers.BatchNormalization) || norm.inputs().length != 1) {
+            if (!(norm.layer() instanceof BatchNormalizationLayer) || norm.inputs().length != 1) {
                 continue;
             }
             int producer = norm.inputs()[0];
             Node conv = nodes.get(producer);
-            if (!(conv.layer() instanceof NetworkLayers.Convolution) || readers[producer] != 1
-                    || outputs.contains(conv.name()) || !((NetworkLayers.Convolution) conv.layer()).foldable()) {
+            if (!(conv.layer() instanceof ConvolutionLayer) || readers[producer] != 1
+                    || outputs.contains(conv.name()) || !((ConvolutionLayer) conv.layer()).foldable()) {
                 continue;
             }
-            NetworkLayers.Convolution folded = ((NetworkLayers.Convolution) conv.layer())
-                    .foldedWith((NetworkLayers.BatchNormalization) norm.layer(), parameters);
+            ConvolutionLayer folded = ((ConvolutionLayer) conv.layer())
+                    .foldedWith((BatchNormalizationLayer) norm.layer(), parameters);
             nodes.set(producer, new Node(conv.name(), conv.className(), conv.inputs(), folded, conv.shape(),
                     norm.name()));
-            nodes.set(i, new Node(norm.name(), norm.className(), norm.inputs(), new NetworkLayers.Identity(norm.name()),
+            nodes.set(i, new Node(norm.name(), norm.className(), norm.inputs(), new IdentityLayer(norm.name()),
                     norm.shape(), null));
         }
     }

@@ -49,4 +49,41 @@ public record QwenVisionConfig(
     public int[] fullAttentionBlocks() {
         return fullAttentionBlocks.clone();
     }
+
+    /** Throws unless a tower of {@code family} can be built from this config. */
+    void requireSupportedBy(QwenFamily family) {
+        requirePositive("depth", depth());
+        requirePositive("hidden_size", hiddenSize());
+        requirePositive("num_heads", heads());
+        requirePositive("intermediate_size", intermediateSize());
+        requirePositive("patch_size", patchSize());
+        requirePositive("temporal_patch_size", temporalPatchSize());
+        requirePositive("spatial_merge_size", spatialMergeSize());
+        requirePositive("in_channels", inChannels());
+        requirePositive("out_hidden_size", outHiddenSize());
+        if (hiddenSize() % heads() != 0) {
+            throw new IllegalArgumentException("vision hidden_size " + hiddenSize()
+                    + " is not a multiple of num_heads " + heads());
+        }
+        String act = hiddenAct();
+        if (!"silu".equals(act) && !"quick_gelu".equals(act) && !"gelu".equals(act)) {
+            throw new IllegalArgumentException("vision hidden_act '" + act
+                    + "' is not supported: silu, quick_gelu and gelu are");
+        }
+        if (family == QwenFamily.QWEN2_5_VL) {
+            VisionWindows.windowUnits(spatialMergeSize(), windowSize(), patchSize());
+            for (int block : fullAttentionBlocks()) {
+                if (block < 0 || block >= depth()) {
+                    throw new IllegalArgumentException("vision fullatt_block_indexes holds " + block
+                            + ", outside the " + depth() + " blocks");
+                }
+            }
+        }
+    }
+
+    private static void requirePositive(String field, int value) {
+        if (value < 1) {
+            throw new IllegalArgumentException("vision_config." + field + " is " + value + ", must be positive");
+        }
+    }
 }

@@ -4,16 +4,12 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDArrays;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
-import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.Activation;
 import ai.djl.nn.core.Linear;
 import ai.djl.nn.norm.LayerNorm;
 import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.Collections;
-import java.util.HashMap;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -55,11 +51,10 @@ public final class QwenVisionTower {
 
     private final QwenFamily family;
     private final QwenVisionConfig config;
-    private final Function<String, NDArray> weights;
+    private final QwenVisionTensors tensors;
     private final VisionRotary rotary;
     private final boolean[] fullAttention;
     private final String activation;
-    private final Map<String, Shape> expectedTensors;
 
     /**
      * A tower of {@code family} shaped by {@code config}, reading its tensors from {@code weights} (published name →
@@ -68,8 +63,9 @@ public final class QwenVisionTower {
     public QwenVisionTower(QwenFamily family, QwenVisionConfig config, Function<String, NDArray> weights) {
         this.family = Objects.requireNonNull(family, "family");
         this.config = Objects.requireNonNull(config, "config");
-        this.weights = Objects.requireNonNull(weights, "weights");
-        requireSupported(family, config);
+        Objects.requireNonNull(weights, "weights");
+        config.requireSupportedBy(family);
+        this.tensors = new QwenVisionTensors(family, config, weights);
         this.rotary = new VisionRotary(config.headDim());
         this.fullAttention = new boolean[config.depth()];
         if (family == QwenFamily.QWEN2_VL) {
@@ -80,7 +76,6 @@ public final class QwenVisionTower {
             }
         }
         this.activation = config.hiddenAct();
-        this.expectedTensors = expectedTensors(family, config);
     }
 
     /** The family this tower implements. */
@@ -98,32 +93,7 @@ public final class QwenVisionTower {
      * layout: a linear weight is {@code [out, in]}), in checkpoint order.
      */
     public static Map<String, Shape> expectedTensors(QwenFamily family, QwenVisionConfig config) {
-        long d = config.hiddenSize();
-        long inner = config.intermediateSize();
-        long merged = d * config.spatialMergeSize() * config.spatialMergeSize();
-        boolean layerNorm = family == QwenFamily.QWEN2_VL;
-        Map<String, Shape> shapes = new LinkedHashMap<>();
-        shapes.put("visual.patch_embed.proj.weight", new Shape(d, config.inChannels(), config.temporalPatchSize(),
-                config.patchSize(), config.patchSize()));
-        for (int b = 0; b < config.depth(); b++) {
-            String p = "visual.blocks." + b + ".";
-            putNorm(shapes, p + "norm1", d, layerNorm);
-            putNorm(shapes, p + "norm2", d, layerNorm);
-            putLinear(shapes, p + "attn.qkv", 3 * d, d);
-            putLinear(shapes, p + "attn.proj", d, d);
-            if (family == QwenFamily.QWEN2_VL) {
-                putLinear(shapes, p + "mlp.fc1", inner, d);
-                putLinear(shapes, p + "mlp.fc2", d, inner);
-            } else {
-                putLinear(shapes, p + "mlp.gate_proj", inner, d);
-                putLinear(shapes, p + "mlp.up_proj", inner, d);
-                putLinear(shapes, p + "mlp.down_proj", d, inner);
-            }
-        }
-        putNorm(shapes, "visual.merger.ln_q", d, layerNorm);
-        putLinear(shapes, "visual.merger.mlp.0", merged, merged);
-        putLinear(shapes, "visual.merger.mlp.2", config.outHiddenSize(), merged);
-        return Collections.unmodifiableMap(shapes);
+        return QwenVisionTensors.expected(family, config);
     }
 
     /** Merged tokens the tower returns for {@code grids}: the sum of their patches over {@code merge²}. */
@@ -195,7 +165,7 @@ public final class QwenVisionTower {
         }
         int[] imageBoundaries = VisionWindows.imageBoundaries(grids);
         VisionRotary.Tables tables = rotary.tables(positions);
-        Map<String, NDArray> w = fetchWeights(scope);
+        Map<String, NDArray> w = tensors.fetch(scope);
 
         List<NDArray> kept = new ArrayList<>();
         try (NDManager work = scope.newSubManager()) {
@@ -380,33 +350,6 @@ public final class QwenVisionTower {
 
     // ------------------------------------------------------------------------------------------------ checks
 
-    /** Every tensor the tower reads, checked for presence, dtype, shape and device. */
-    private Map<String, NDArray> fetchWeights(NDManager scope) {
-        Map<String, NDArray> fetched = new HashMap<>();
-        for (Map.Entry<String, Shape> expected : expectedTensors.entrySet()) {
-            String name = expected.getKey();
-            NDArray array = weights.apply(name);
-            if (array == null) {
-                throw new IllegalArgumentException("vision tensor " + name + " is missing (expected shape "
-                        + expected.getValue() + ")");
-            }
-            if (array.getDataType() != DataType.FLOAT32) {
-                throw new IllegalArgumentException(
-                        "vision tensor " + name + " is " + array.getDataType() + ", the tower computes in float32");
-            }
-            if (!array.getShape().equals(expected.getValue())) {
-                throw new IllegalArgumentException("vision tensor " + name + " has shape " + array.getShape()
-                        + ", the config needs " + expected.getValue());
-            }
-            if (!array.getDevice().equals(scope.getDevice())) {
-                throw new IllegalArgumentException("vision tensor " + name + " lives on " + array.getDevice()
-                        + ", the call's scope on " + scope.getDevice());
-            }
-            fetched.put(name, array);
-        }
-        return fetched;
-    }
-
     /** The patch rows of {@code pixelValues} after checking them against the config and {@code grids}. */
     private int requireInput(float[] pixelValues, List<VisionGrid> grids) {
         Objects.requireNonNull(pixelValues, "pixelValues");
@@ -430,53 +373,5 @@ public final class QwenVisionTower {
                     + ", the grids " + grids + " need " + expected);
         }
         return rows;
-    }
-
-    private static void requireSupported(QwenFamily family, QwenVisionConfig config) {
-        requirePositive("depth", config.depth());
-        requirePositive("hidden_size", config.hiddenSize());
-        requirePositive("num_heads", config.heads());
-        requirePositive("intermediate_size", config.intermediateSize());
-        requirePositive("patch_size", config.patchSize());
-        requirePositive("temporal_patch_size", config.temporalPatchSize());
-        requirePositive("spatial_merge_size", config.spatialMergeSize());
-        requirePositive("in_channels", config.inChannels());
-        requirePositive("out_hidden_size", config.outHiddenSize());
-        if (config.hiddenSize() % config.heads() != 0) {
-            throw new IllegalArgumentException("vision hidden_size " + config.hiddenSize()
-                    + " is not a multiple of num_heads " + config.heads());
-        }
-        String act = config.hiddenAct();
-        if (!"silu".equals(act) && !"quick_gelu".equals(act) && !"gelu".equals(act)) {
-            throw new IllegalArgumentException("vision hidden_act '" + act
-                    + "' is not supported: silu, quick_gelu and gelu are");
-        }
-        if (family == QwenFamily.QWEN2_5_VL) {
-            VisionWindows.windowUnits(config.spatialMergeSize(), config.windowSize(), config.patchSize());
-            for (int block : config.fullAttentionBlocks()) {
-                if (block < 0 || block >= config.depth()) {
-                    throw new IllegalArgumentException("vision fullatt_block_indexes holds " + block
-                            + ", outside the " + config.depth() + " blocks");
-                }
-            }
-        }
-    }
-
-    private static void requirePositive(String field, int value) {
-        if (value < 1) {
-            throw new IllegalArgumentException("vision_config." + field + " is " + value + ", must be positive");
-        }
-    }
-
-    private static void putNorm(Map<String, Shape> shapes, String prefix, long width, boolean withBias) {
-        shapes.put(prefix + ".weight", new Shape(width));
-        if (withBias) {
-            shapes.put(prefix + ".bias", new Shape(width));
-        }
-    }
-
-    private static void putLinear(Map<String, Shape> shapes, String prefix, long out, long in) {
-        shapes.put(prefix + ".weight", new Shape(out, in));
-        shapes.put(prefix + ".bias", new Shape(out));
     }
 }
