@@ -142,7 +142,9 @@ public final class EvaluationRun {
             model.importWeights(weights);
             model.setWeightVersion(weights.version());
             EvaluationSummary summary = evaluate(targets,
-                    new PolicyAnswering(model, preprocessor, settings.decoding(), settings.maxNewTokens()));
+                    new PolicyAnswering(model, preprocessor, settings.decoding(), settings.maxNewTokens(),
+                            config.getInt("visq.router.sampling.top-k"),
+                            config.getDouble("visq.router.sampling.top-p")));
             writeTrainingCurves();
             return summary;
         }

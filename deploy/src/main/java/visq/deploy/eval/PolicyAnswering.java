@@ -18,21 +18,27 @@ import visq.protocol.api.ScoreReply;
 /**
  * Answers images with a policy the way the scoring service does: the same preprocessing, prompt
  * catalogue and greedy decoding as a rollout worker answering the router, and the same reply parsing
- * ({@link AnswerReplies}). With {@code n} samples the score is the mean of the parsed sample scores. A
- * degradation answer is parsed when the serving path reads a known class and severity from it.
+ * ({@link AnswerReplies}). With {@code n} samples the score is the mean of the parsed sample scores, sampled at the
+ * decoding's temperature with the serving path's top-k and top-p ({@code visq.router.sampling}). A degradation answer
+ * is parsed when the serving path reads a known class and severity from it.
  */
 final class PolicyAnswering implements ImageAnswering {
     private final PolicyModel model;
     private final ImagePreparation preprocessor;
     private final ScoreDecoding decoding;
     private final int maxNewTokens;
+    private final int topK;
+    private final double topP;
     private final AnswerReplies replies = new AnswerReplies();
 
-    PolicyAnswering(PolicyModel model, ImagePreparation preprocessor, ScoreDecoding decoding, int maxNewTokens) {
+    PolicyAnswering(PolicyModel model, ImagePreparation preprocessor, ScoreDecoding decoding, int maxNewTokens,
+            int topK, double topP) {
         this.model = model;
         this.preprocessor = preprocessor;
         this.decoding = decoding;
         this.maxNewTokens = maxNewTokens;
+        this.topK = topK;
+        this.topP = topP;
     }
 
     @Override
@@ -50,7 +56,7 @@ final class PolicyAnswering implements ImageAnswering {
         ImageTensor tensor = preprocessor.preprocess(image);
         SamplingSettings sampling = decoding.isGreedy()
                 ? SamplingSettings.greedy(maxNewTokens)
-                : new SamplingSettings(decoding.temperature(), 0, 1.0, maxNewTokens, false);
+                : new SamplingSettings(decoding.temperature(), topK, topP, maxNewTokens, false);
         List<GeneratedResponse> generated = model.generate(PromptCatalogue.prompt(task, List.of(tensor)),
                 decoding.samples(), sampling, seed);
         List<String> texts = new ArrayList<>(generated.size());
