@@ -83,7 +83,10 @@ public final class CompactVisionLanguagePolicy implements PolicyModel {
             throw e;
         }
         this.parameters = Collections.unmodifiableList(created);
-        this.decoding = new PolicyDecoding(CachedSession::new, tokenizer);
+        this.decoding = new PolicyDecoding(
+                prompts -> new CompactCachedSession(
+                        prompts, manager, this::detachedWeights, config, tokenizer, forward),
+                tokenizer);
         List<Shape> shapes = new ArrayList<>(specs.size());
         for (CompactParameterSpec spec : specs) {
             shapes.add(spec.shape());
@@ -178,140 +181,9 @@ public final class CompactVisionLanguagePolicy implements PolicyModel {
     /** Generation that recomputes the whole sequence at every step (no KV cache): the reference for tests. */
     List<GeneratedResponse> generateWithoutCache(PolicyPrompt prompt, int count, SamplingSettings sampling, long seed) {
         requireFits(prompt, sampling.maxNewTokens());
-        try (DecodingSession session = new RecomputingSession(prompt)) {
+        try (DecodingSession session =
+                new CompactRecomputingSession(prompt, manager, this::detachedWeights, tokenizer, forward)) {
             return decoding.toResponses(SamplingLoop.run(session, count, sampling, seed, tokenizer.eosId()));
-        }
-    }
-
-    /**
-     * Prefill once, then one token per row per step. Over one prompt, the prefill runs at batch 1 and the cache is
-     * repeated for the rows (the samples of a group); over several prompts of one image count, row r is prompt r and
-     * the prefill runs them as one batch.
-     */
-    private final class CachedSession implements DecodingSession {
-        private final List<PolicyPrompt> prompts;
-        private final NDManager scope;
-        private final CompactWeights weights;
-        private final KvCache cache;
-        private int textPosition;
-
-        CachedSession(List<PolicyPrompt> prompts) {
-            this.prompts = List.copyOf(prompts);
-            this.scope = manager.newSubManager();
-            this.weights = detachedWeights(scope);
-            this.cache = new KvCache(scope, config.layers());
-        }
-
-        @Override
-        public float[] start(int rows) {
-            boolean perPrompt = prompts.size() > 1;
-            if (perPrompt && rows != prompts.size()) {
-                throw new IllegalArgumentException(prompts.size() + " prompts cannot start " + rows + " rows");
-            }
-            try (NDScope step = new NDScope()) {
-                step.suppressNotUsedWarning();
-                int batch = prompts.size();
-                long[] bos = new long[batch];
-                java.util.Arrays.fill(bos, tokenizer.bosId());
-                NDArray x = forward.embedSequence(scope, weights, prompts, bos, 1);
-                NDArray hidden = forward.transformer(weights, x, cache);
-                long length = hidden.getShape().get(1);
-                float[] logits = forward.logits(weights, hidden.get(":, {}:, :", length - 1)).toFloatArray();
-                if (!perPrompt && rows > 1) {
-                    cache.repeatRows(rows);
-                }
-                textPosition = 2;
-                return logits;
-            }
-        }
-
-        @Override
-        public float[] advance(int[] tokens) {
-            try (NDScope step = new NDScope()) {
-                step.suppressNotUsedWarning();
-                long[] ids = new long[tokens.length];
-                for (int i = 0; i < tokens.length; i++) {
-                    ids[i] = tokens[i];
-                }
-                NDArray x = weights.tokenEmbedding
-                        .get(scope.create(ids, new Shape(tokens.length, 1)))
-                        .add(weights.positionEmbedding.get("{}:{}", textPosition, textPosition + 1));
-                float[] logits = forward.logits(weights, forward.transformer(weights, x, cache)).toFloatArray();
-                textPosition++;
-                return logits;
-            }
-        }
-
-        @Override
-        public void retainRows(int[] rows) {
-            cache.retainRows(rows);
-        }
-
-        @Override
-        public void close() {
-            scope.close();
-        }
-    }
-
-    /** Recomputes prompt plus every token so far at each step. */
-    private final class RecomputingSession implements DecodingSession {
-        private final PolicyPrompt prompt;
-        private final NDManager scope;
-        private final CompactWeights weights;
-        private List<List<Integer>> rows = new ArrayList<>();
-
-        RecomputingSession(PolicyPrompt prompt) {
-            this.prompt = prompt;
-            this.scope = manager.newSubManager();
-            this.weights = detachedWeights(scope);
-        }
-
-        @Override
-        public float[] start(int count) {
-            for (int i = 0; i < count; i++) {
-                rows.add(new ArrayList<>());
-            }
-            return lastLogits(1);
-        }
-
-        @Override
-        public float[] advance(int[] tokens) {
-            for (int r = 0; r < tokens.length; r++) {
-                rows.get(r).add(tokens[r]);
-            }
-            return lastLogits(rows.size());
-        }
-
-        private float[] lastLogits(int count) {
-            try (NDScope step = new NDScope()) {
-                step.suppressNotUsedWarning();
-                int length = 1 + rows.get(0).size();
-                long[] ids = new long[count * length];
-                for (int r = 0; r < count; r++) {
-                    ids[r * length] = tokenizer.bosId();
-                    for (int t = 1; t < length; t++) {
-                        ids[r * length + t] = rows.get(r).get(t - 1);
-                    }
-                }
-                NDArray x = forward.embedSequence(scope, weights, Collections.nCopies(count, prompt), ids, length);
-                NDArray hidden = forward.transformer(weights, x, null);
-                long total = hidden.getShape().get(1);
-                return forward.logits(weights, hidden.get(":, {}:, :", total - 1)).toFloatArray();
-            }
-        }
-
-        @Override
-        public void retainRows(int[] keep) {
-            List<List<Integer>> kept = new ArrayList<>();
-            for (int r : keep) {
-                kept.add(rows.get(r));
-            }
-            rows = kept;
-        }
-
-        @Override
-        public void close() {
-            scope.close();
         }
     }
 

@@ -111,6 +111,34 @@ public final class LoraAdapters {
         return new Adapter(arrays.get(a), arrays.get(a + 1));
     }
 
+    /**
+     * Sets {@code adapters} (the parameters, in layout order) from named values (a PEFT adapter read from disk); every
+     * tensor must be given.
+     */
+    public void assign(List<NDArray> adapters, Map<String, float[]> values) {
+        float[][] ordered = new float[names().size()][];
+        for (int i = 0; i < ordered.length; i++) {
+            String name = names().get(i);
+            float[] given = values.get(name);
+            if (given == null) {
+                throw new IllegalArgumentException("adapter lacks tensor " + name);
+            }
+            if (given.length != shapes().get(i).size()) {
+                throw new IllegalArgumentException("adapter tensor " + name + " holds " + given.length
+                        + " values, shape " + shapes().get(i) + " needs " + shapes().get(i).size());
+            }
+            ordered[i] = given;
+        }
+        if (values.size() != ordered.length) {
+            List<String> unknown = new ArrayList<>(values.keySet());
+            unknown.removeAll(names());
+            throw new IllegalArgumentException("adapter holds tensors this model does not have: " + unknown);
+        }
+        for (int i = 0; i < ordered.length; i++) {
+            adapters.get(i).set(java.nio.FloatBuffer.wrap(ordered[i]));
+        }
+    }
+
     /** One adapter's matrices: {@code a [rank, in]}, {@code b [out, rank]}. */
     public record Adapter(NDArray a, NDArray b) {}
 }

@@ -50,6 +50,7 @@ public final class QwenVisionLanguagePolicy implements PolicyModel {
     private final QwenDecoder decoder;
     private final MultimodalRotary rotary;
     private final QwenPromptEncoder encoder;
+    private final QwenDecoderInputs inputs;
     private final PolicyDecoding decoding;
     private final WeightSnapshotCodec codec;
     private long weightVersion;
@@ -65,6 +66,7 @@ public final class QwenVisionLanguagePolicy implements PolicyModel {
         this.decoder = new QwenDecoder(parts.text());
         this.rotary = new MultimodalRotary(parts.text());
         this.encoder = new QwenPromptEncoder(parts);
+        this.inputs = new QwenDecoderInputs(parts, rotary);
         this.decoding = new PolicyDecoding(Session::new, parts.tokenizer());
         this.codec = new WeightSnapshotCodec(parts.modelId(), parts.configJson(), layout.names(), layout.shapes());
     }
@@ -171,8 +173,9 @@ public final class QwenVisionLanguagePolicy implements PolicyModel {
             try (NDScope step = new NDScope()) {
                 step.suppressNotUsedWarning();
                 int length = prompts.get(0).length();
-                NDArray embeds = embedRows(scope, weights, views, prompts, List.of(), length);
-                NDArray hidden = decoder.forward(weights, lora, embeds, cosSin(scope, prompts, 0, length), cache);
+                NDArray embeds = inputs.embedRows(scope, weights, views, prompts, List.of(), length);
+                NDArray hidden =
+                        decoder.forward(weights, lora, embeds, inputs.cosSin(scope, prompts, 0, length), cache);
                 float[] logits = decoder.logits(weights, hidden.get(":, {}:, :", length - 1)).toFloatArray();
                 deltas = new long[prompts.size()];
                 for (int r = 0; r < deltas.length; r++) {
@@ -328,84 +331,14 @@ public final class QwenVisionLanguagePolicy implements PolicyModel {
             }
             suffixes.add(suffix);
         }
-        NDArray embeds = embedRows(scope, weights, views, prompts, suffixes, length);
-        NDArray hidden = decoder.forward(weights, lora, embeds, cosSin(scope, prompts, 0, length), null);
+        NDArray embeds = inputs.embedRows(scope, weights, views, prompts, suffixes, length);
+        NDArray hidden = decoder.forward(weights, lora, embeds, inputs.cosSin(scope, prompts, 0, length), null);
         NDArray logits = decoder.logits(weights, hidden.get(":, {}:, :", promptLength - 1));
         NDArray logProbs = TokenLogProbs.select(scope, logits, groupResponses, parts.tokenizer().padId(), temperature);
         if (responseLength < width) {
             logProbs = logProbs.concat(scope.zeros(new Shape(count, width - responseLength), DataType.FLOAT32, device), 1);
         }
         return logProbs;
-    }
-
-    // ------------------------------------------------------------------------------------------------ forward
-
-    /**
-     * {@code [rows, length, hidden]}: each row's prompt ids followed by its suffix ids, embedded, with the row's
-     * image-pad tokens replaced in order by the vision tower's merged tokens of its images.
-     */
-    private NDArray embedRows(NDManager scope, QwenDecoderWeights weights, Function<String, NDArray> views,
-            List<EncodedPrompt> prompts, List<long[]> suffixes, int length) {
-        QwenVisionTower tower = new QwenVisionTower(parts.family(), parts.vision(), views);
-        Map<EncodedPrompt, NDArray> vision = new IdentityHashMap<>();
-        NDArray[] rows = new NDArray[prompts.size()];
-        for (int r = 0; r < prompts.size(); r++) {
-            EncodedPrompt prompt = prompts.get(r);
-            long[] ids = new long[length];
-            System.arraycopy(prompt.ids(), 0, ids, 0, prompt.length());
-            if (!suffixes.isEmpty()) {
-                long[] suffix = suffixes.get(r);
-                System.arraycopy(suffix, 0, ids, prompt.length(), length - prompt.length());
-            }
-            NDArray tokens = weights.embedding().get(scope.create(ids));
-            if (prompt.images().isEmpty()) {
-                rows[r] = tokens;
-                continue;
-            }
-            NDArray merged = vision.computeIfAbsent(prompt, p -> visionTokens(scope, tower, p));
-            long[] gather = new long[length];
-            int next = 0;
-            for (int i = 0; i < length; i++) {
-                gather[i] = i < prompt.length() && ids[i] == parts.imageTokenId() ? length + next++ : i;
-            }
-            if (next != merged.getShape().get(0)) {
-                throw new IllegalStateException("prompt holds " + next + " image tokens, its images give "
-                        + merged.getShape().get(0));
-            }
-            rows[r] = tokens.concat(merged, 0).get(scope.create(gather));
-        }
-        return NDArrays.stack(new NDList(rows), 0);
-    }
-
-    private NDArray visionTokens(NDManager scope, QwenVisionTower tower, EncodedPrompt prompt) {
-        int values = 0;
-        List<VisionGrid> grids = new ArrayList<>(prompt.images().size());
-        for (PatchedImage image : prompt.images()) {
-            values += image.pixelValues().length;
-            grids.add(new VisionGrid(image.gridT(), image.gridH(), image.gridW()));
-        }
-        float[] pixels = new float[values];
-        int at = 0;
-        for (PatchedImage image : prompt.images()) {
-            float[] own = image.pixelValues();
-            System.arraycopy(own, 0, pixels, at, own.length);
-            at += own.length;
-        }
-        return tower.embed(scope, pixels, grids);
-    }
-
-    /** Rotary angles of sequence indexes {@code from} (inclusive) to {@code to} of each row. */
-    private NDArray[] cosSin(NDManager scope, List<EncodedPrompt> prompts, int from, int to) {
-        int length = to - from;
-        long[][] positions = new long[3][prompts.size() * length];
-        for (int r = 0; r < prompts.size(); r++) {
-            for (int i = 0; i < length; i++) {
-                for (int axis = 0; axis < 3; axis++) {
-                    positions[axis][r * length + i] = prompts.get(r).position(axis, from + i);
-                }
-            }
-        }
-        return rotary.cosSin(scope, positions, prompts.size(), length);
     }
 
     private void requireFits(int promptLength, int responseTokens) {
@@ -431,28 +364,9 @@ public final class QwenVisionLanguagePolicy implements PolicyModel {
     }
 
     /** Sets the adapters from named values (a PEFT adapter read from disk); every tensor must be given. */
+    /** Sets the adapters from named values (a PEFT adapter read from disk); every tensor must be given. */
     public void setAdapters(Map<String, float[]> values) {
-        float[][] ordered = new float[layout.names().size()][];
-        for (int i = 0; i < ordered.length; i++) {
-            String name = layout.names().get(i);
-            float[] given = values.get(name);
-            if (given == null) {
-                throw new IllegalArgumentException("adapter lacks tensor " + name);
-            }
-            if (given.length != layout.shapes().get(i).size()) {
-                throw new IllegalArgumentException("adapter tensor " + name + " holds " + given.length
-                        + " values, shape " + layout.shapes().get(i) + " needs " + layout.shapes().get(i).size());
-            }
-            ordered[i] = given;
-        }
-        if (values.size() != ordered.length) {
-            List<String> unknown = new ArrayList<>(values.keySet());
-            unknown.removeAll(layout.names());
-            throw new IllegalArgumentException("adapter holds tensors this model does not have: " + unknown);
-        }
-        for (int i = 0; i < ordered.length; i++) {
-            adapters.get(i).set(java.nio.FloatBuffer.wrap(ordered[i]));
-        }
+        layout.assign(adapters, values);
     }
 
     /** The prompt as the decoder reads it (ids, patches, positions). */

@@ -1,0 +1,93 @@
+package visq.gpu.model;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.NDScope;
+import ai.djl.ndarray.types.Shape;
+import java.util.List;
+import java.util.function.Function;
+import visq.gpu.generation.DecodingSession;
+import visq.gpu.generation.KvCache;
+import visq.gpu.tasks.PolicyPrompt;
+
+/**
+ * Prefill once, then one token per row per step. Over one prompt, the prefill runs at batch 1 and the cache is
+ * repeated for the rows (the samples of a group); over several prompts of one image count, row r is prompt r and
+ * the prefill runs them as one batch.
+ */
+final class CompactCachedSession implements DecodingSession {
+    private final CompactModelConfig config;
+    private final CompactTokenizer tokenizer;
+    private final CompactTransformer forward;
+    private final List<PolicyPrompt> prompts;
+    private final NDManager scope;
+    private final CompactWeights weights;
+    private final KvCache cache;
+    private int textPosition;
+
+    CompactCachedSession(
+            List<PolicyPrompt> prompts,
+            NDManager manager,
+            Function<NDManager, CompactWeights> detachedWeights,
+            CompactModelConfig config,
+            CompactTokenizer tokenizer,
+            CompactTransformer forward) {
+        this.config = config;
+        this.tokenizer = tokenizer;
+        this.forward = forward;
+        this.prompts = List.copyOf(prompts);
+        this.scope = manager.newSubManager();
+        this.weights = detachedWeights.apply(scope);
+        this.cache = new KvCache(scope, config.layers());
+    }
+
+    @Override
+    public float[] start(int rows) {
+        boolean perPrompt = prompts.size() > 1;
+        if (perPrompt && rows != prompts.size()) {
+            throw new IllegalArgumentException(prompts.size() + " prompts cannot start " + rows + " rows");
+        }
+        try (NDScope step = new NDScope()) {
+            step.suppressNotUsedWarning();
+            int batch = prompts.size();
+            long[] bos = new long[batch];
+            java.util.Arrays.fill(bos, tokenizer.bosId());
+            NDArray x = forward.embedSequence(scope, weights, prompts, bos, 1);
+            NDArray hidden = forward.transformer(weights, x, cache);
+            long length = hidden.getShape().get(1);
+            float[] logits = forward.logits(weights, hidden.get(":, {}:, :", length - 1)).toFloatArray();
+            if (!perPrompt && rows > 1) {
+                cache.repeatRows(rows);
+            }
+            textPosition = 2;
+            return logits;
+        }
+    }
+
+    @Override
+    public float[] advance(int[] tokens) {
+        try (NDScope step = new NDScope()) {
+            step.suppressNotUsedWarning();
+            long[] ids = new long[tokens.length];
+            for (int i = 0; i < tokens.length; i++) {
+                ids[i] = tokens[i];
+            }
+            NDArray x = weights.tokenEmbedding
+                    .get(scope.create(ids, new Shape(tokens.length, 1)))
+                    .add(weights.positionEmbedding.get("{}:{}", textPosition, textPosition + 1));
+            float[] logits = forward.logits(weights, forward.transformer(weights, x, cache)).toFloatArray();
+            textPosition++;
+            return logits;
+        }
+    }
+
+    @Override
+    public void retainRows(int[] rows) {
+        cache.retainRows(rows);
+    }
+
+    @Override
+    public void close() {
+        scope.close();
+    }
+}
