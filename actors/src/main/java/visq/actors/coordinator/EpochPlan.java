@@ -68,20 +68,28 @@ public record EpochPlan(List<PromptRef> prompts, long seed, int epoch, int curso
     }
 
     private List<PromptRef> orderOf(int epochIndex) {
-        Random random = new Random(seed * 1_000_003L + epochIndex);
-        if (blockSize == 1) {
-            List<PromptRef> order = new ArrayList<>(prompts);
-            Collections.shuffle(order, random);
-            return order;
+        List<List<PromptRef>> order = blocks(prompts, blockSize);
+        Collections.shuffle(order, new Random(seed * 1_000_003L + epochIndex));
+        return flat(order);
+    }
+
+    /**
+     * {@code prompts} cut into consecutive blocks of {@code size} (which divides their number). Shuffling the blocks
+     * of size 1 permutes exactly as shuffling the prompts would with the same random source.
+     */
+    static List<List<PromptRef>> blocks(List<PromptRef> prompts, int size) {
+        List<List<PromptRef>> blocks = new ArrayList<>(prompts.size() / size);
+        for (int start = 0; start < prompts.size(); start += size) {
+            blocks.add(prompts.subList(start, start + size));
         }
-        List<List<PromptRef>> blocks = new ArrayList<>();
-        for (int start = 0; start < prompts.size(); start += blockSize) {
-            blocks.add(prompts.subList(start, start + blockSize));
-        }
-        Collections.shuffle(blocks, random);
-        List<PromptRef> order = new ArrayList<>(prompts.size());
-        blocks.forEach(order::addAll);
-        return order;
+        return blocks;
+    }
+
+    /** The prompts of {@code blocks}, in order. */
+    static List<PromptRef> flat(List<List<PromptRef>> blocks) {
+        List<PromptRef> prompts = new ArrayList<>();
+        blocks.forEach(prompts::addAll);
+        return prompts;
     }
 
     /** Prompts taken from a plan, and the plan that follows. */

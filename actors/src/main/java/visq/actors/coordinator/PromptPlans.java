@@ -39,7 +39,8 @@ final class PromptPlans {
         if (!(grpoHoldout >= 0 && grpoHoldout < 1)) {
             throw new IllegalArgumentException("visq.training.grpo-holdout must be in [0, 1), got " + grpoHoldout);
         }
-        boolean ranking = tasks.stream().anyMatch(task -> prompts.apply(task).stream().anyMatch(d -> d.blockSize() > 1));
+        boolean ranking = tasks.stream()
+                .anyMatch(task -> prompts.apply(task).stream().anyMatch(d -> d.blockSize() > 1));
         grpo = grpoHoldout == 0 && !ranking ? coldStart : new EnumMap<>(QualityTask.class);
         for (QualityTask task : tasks) {
             long taskSeed = SeedMixer.mix(seed, task.ordinal());
@@ -56,10 +57,7 @@ final class PromptPlans {
                     grpoPlans.add(new DatasetPlan(dataset, EpochPlan.startInBlocks(all, block, planSeed)));
                     continue;
                 }
-                List<List<PromptRef>> units = new ArrayList<>();
-                for (int start = 0; start < all.size(); start += block) {
-                    units.add(all.subList(start, start + block));
-                }
+                List<List<PromptRef>> units = EpochPlan.blocks(all, block);
                 Collections.shuffle(units, new Random(SeedMixer.mix(planSeed, 0x401D0A7L)));
                 int held = (int) Math.round(grpoHoldout * units.size());
                 if (held < 1 || held >= units.size()) {
@@ -67,10 +65,10 @@ final class PromptPlans {
                             + " prompts of dataset " + dataset + ": grpo-holdout " + grpoHoldout
                             + " leaves one phase without any");
                 }
-                coldStartPlans.add(new DatasetPlan(dataset,
-                        EpochPlan.startInBlocks(flat(units.subList(held, units.size())), block, planSeed)));
+                List<PromptRef> coldStartPrompts = EpochPlan.flat(units.subList(held, units.size()));
+                coldStartPlans.add(new DatasetPlan(dataset, EpochPlan.startInBlocks(coldStartPrompts, block, planSeed)));
                 grpoPlans.add(new DatasetPlan(dataset,
-                        EpochPlan.startInBlocks(flat(units.subList(0, held)), block, planSeed)));
+                        EpochPlan.startInBlocks(EpochPlan.flat(units.subList(0, held)), block, planSeed)));
             }
             coldStart.put(task, withoutRankingBlocks(coldStartPlans, datasets));
             if (grpo != coldStart) {
@@ -92,12 +90,6 @@ final class PromptPlans {
             }
         }
         return kept.isEmpty() ? plans : kept;
-    }
-
-    private static List<PromptRef> flat(List<List<PromptRef>> units) {
-        List<PromptRef> prompts = new ArrayList<>();
-        units.forEach(prompts::addAll);
-        return prompts;
     }
 
     /** The next {@code count} prompts of {@code task} in the cold start's or GRPO's plans, all from one dataset. */
