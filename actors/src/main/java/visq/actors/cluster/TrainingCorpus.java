@@ -172,16 +172,8 @@ public final class TrainingCorpus {
 
     private String coldStartTarget(PromptRef prompt) {
         SampleTruth truth = truth(prompt.sampleId());
-        switch (prompt.task()) {
-            case DEGRADATION:
-                return ResponseTemplates.degradation(truth.degradation().orElseThrow(() ->
-                        new IllegalArgumentException("sample " + prompt.sampleId() + " has no degradation label")));
-            case SCORE:
-                return ResponseTemplates.score(truth.normalisedMos());
-            case SCORE_NUMBER:
-                return ResponseTemplates.scoreNumber(truth.normalisedMos());
-            default:
-                throw new IllegalArgumentException("no cold-start template for task " + prompt.task().id());
-        }
+        return ResponseTemplates.forTask(prompt.task(), () -> truth.degradation().orElseThrow(() ->
+                new IllegalArgumentException("sample " + prompt.sampleId() + " has no degradation label")),
+                truth::normalisedMos);
     }
 }

@@ -22,16 +22,7 @@ public final class RandomAnswers {
 
     /** A target response for {@code task} with a label drawn from {@code random}. */
     public static String target(QualityTask task, SplittableRandom random) {
-        switch (task) {
-            case DEGRADATION:
-                return ResponseTemplates.degradation(degradationLabel(random));
-            case SCORE:
-                return ResponseTemplates.score(score(random));
-            case SCORE_NUMBER:
-                return ResponseTemplates.scoreNumber(score(random));
-            default:
-                throw new IllegalArgumentException("no cold-start template for task " + task.id());
-        }
+        return ResponseTemplates.forTask(task, () -> degradationLabel(random), () -> score(random));
     }
 
     /** A degradation label, uniform over "none" and the 20 class × severity pairs. */

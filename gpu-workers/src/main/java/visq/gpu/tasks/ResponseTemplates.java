@@ -1,6 +1,8 @@
 package visq.gpu.tasks;
 
 import java.util.Locale;
+import java.util.function.DoubleSupplier;
+import java.util.function.Supplier;
 import visq.gpu.image.DegradationClass;
 import visq.gpu.image.DegradationLabel;
 import visq.gpu.image.Severity;
@@ -14,6 +16,25 @@ import visq.gpu.image.Severity;
 public final class ResponseTemplates {
 
     private ResponseTemplates() {}
+
+    /**
+     * The target response of {@code task}: a degradation response for the label {@code label} gives, or a score
+     * response for the score {@code score} gives; only the one the task needs is asked for.
+     *
+     * @throws IllegalArgumentException for a task without a template
+     */
+    public static String forTask(QualityTask task, Supplier<DegradationLabel> label, DoubleSupplier score) {
+        switch (task) {
+            case DEGRADATION:
+                return degradation(label.get());
+            case SCORE:
+                return score(score.getAsDouble());
+            case SCORE_NUMBER:
+                return scoreNumber(score.getAsDouble());
+            default:
+                throw new IllegalArgumentException("no cold-start template for task " + task.id());
+        }
+    }
 
     /** A Q-Insight degradation response for {@code label}. */
     public static String degradation(DegradationLabel label) {
