@@ -1,29 +1,53 @@
 package visq.deploy.bench;
 
 import java.io.IOException;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
-import java.time.Duration;
+import java.io.InputStream;
+import java.net.HttpURLConnection;
+import java.net.URL;
+import java.nio.charset.StandardCharsets;
 
 /** Reads a node's Prometheus text exposition ({@code /metrics}) and sums the samples of one metric. */
 final class PrometheusScrape {
-    private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10)).build();
-    private final URI endpoint;
+    private static final int ATTEMPTS = 3;
+    private final URL endpoint;
 
-    PrometheusScrape(String host, int port) {
-        this.endpoint = URI.create("http://" + host + ":" + port + "/metrics");
+    PrometheusScrape(String host, int port) throws IOException {
+        this.endpoint = new URL("http://" + host + ":" + port + "/metrics");
     }
 
-    /** The text the endpoint serves now. */
+    /**
+     * The text the endpoint serves now, each attempt on a new connection that is closed after it (a kept-alive
+     * connection idle for a minute between samples may be reset by the server just as it is reused); up to three
+     * attempts, a second apart, before the last failure is thrown.
+     */
     String fetch() throws IOException, InterruptedException {
-        HttpResponse<String> response = http.send(HttpRequest.newBuilder(endpoint).timeout(Duration.ofSeconds(30))
-                .GET().build(), HttpResponse.BodyHandlers.ofString());
-        if (response.statusCode() != 200) {
-            throw new IOException(endpoint + " answered HTTP " + response.statusCode());
+        IOException last = null;
+        for (int attempt = 1; attempt <= ATTEMPTS; attempt++) {
+            try {
+                return fetchOnce();
+            } catch (IOException e) {
+                last = e;
+                Thread.sleep(1000);
+            }
         }
-        return response.body();
+        throw new IOException(endpoint + " failed " + ATTEMPTS + " times", last);
+    }
+
+    private String fetchOnce() throws IOException {
+        HttpURLConnection connection = (HttpURLConnection) endpoint.openConnection();
+        connection.setConnectTimeout(10_000);
+        connection.setReadTimeout(30_000);
+        connection.setRequestProperty("Connection", "close");
+        try {
+            if (connection.getResponseCode() != 200) {
+                throw new IOException(endpoint + " answered HTTP " + connection.getResponseCode());
+            }
+            try (InputStream body = connection.getInputStream()) {
+                return new String(body.readAllBytes(), StandardCharsets.UTF_8);
+            }
+        } finally {
+            connection.disconnect();
+        }
     }
 
     /**
