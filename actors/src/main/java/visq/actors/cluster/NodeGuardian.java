@@ -105,20 +105,16 @@ public final class NodeGuardian {
 
     private static void startTraining(ActorContext<Void> context, Config config, PolicyModelConfig model,
             TrainingCorpus corpus) {
-        TrainingSettings configured = TrainingSettings.fromConfig(config);
+        LearnerSettings learnerSettings = LearnerSettings.fromConfig(config);
+        learnerSettings.method().overrides().forEach(line -> context.getLog().info(line));
+        // one resolved preset for the rollouts' sampling and the learner's log-probs: their temperatures agree
+        MethodPreset preset = learnerSettings.methodPreset();
+        TrainingSettings configured = TrainingSettings.fromConfig(config, preset);
         // a pretrained instruction model starts with GRPO, as both papers do
         TrainingSettings training = model.needsSupervisedColdStart() ? configured : configured.withoutColdStart();
         if (training.coldStartSteps() != configured.coldStartSteps()) {
             context.getLog().info("model {} is pretrained: no supervised cold start, GRPO from the first step",
                     model.modelId());
-        }
-        LearnerSettings learnerSettings = LearnerSettings.fromConfig(config);
-        MethodPreset preset = learnerSettings.methodPreset();
-        if (preset.sampling().temperature() != training.sampling().temperature()) {
-            // the learner's log-probs must use the temperature the rollouts were sampled at, or every ratio is off
-            throw new IllegalArgumentException("visq.training.sampling.temperature " + training.sampling().temperature()
-                    + " differs from the temperature " + preset.sampling().temperature() + " of preset "
-                    + preset.name());
         }
         ActorRef<WeightPublisher.Command> publisher =
                 context.spawn(WeightPublisher.create(WeightPublisher.Settings.fromConfig(config)), "weight-publisher");

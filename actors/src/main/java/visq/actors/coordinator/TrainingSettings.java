@@ -4,10 +4,16 @@ import com.typesafe.config.Config;
 import java.time.Duration;
 import java.util.List;
 import java.util.stream.Collectors;
+import visq.actors.learner.MethodSettings;
 import visq.gpu.generation.SamplingSettings;
 import visq.gpu.tasks.QualityTask;
+import visq.gpu.training.MethodPreset;
 
-/** Typed settings of a training run, read once from {@code visq.training}. */
+/**
+ * Typed settings of a training run, read once from {@code visq.training}. The group size and the rollouts' sampling
+ * (temperature, top-k, top-p) are the method preset's unless set here ({@link MethodSettings}); the most new tokens
+ * a rollout may have is {@code visq.training.sampling.max-new-tokens}.
+ */
 public record TrainingSettings(long coldStartSteps, long grpoSteps, int promptsPerStep, int coldStartBatch,
         int groupSize, long seed, List<QualityTask> tasks, SamplingSettings sampling, Duration rolloutTimeout,
         Duration learnerTimeout, int maxDispatchAttempts, int minWorkers, int maxStaleness, double grpoHoldout,
@@ -29,17 +35,22 @@ public record TrainingSettings(long coldStartSteps, long grpoSteps, int promptsP
         }
     }
 
+    /** The settings of {@code config}, with the method {@link MethodSettings} resolves from it. */
     public static TrainingSettings fromConfig(Config config) {
+        return fromConfig(config, MethodSettings.fromConfig(config).preset());
+    }
+
+    /** The settings of {@code config}, with G and the rollouts' sampling of {@code method} (a resolved preset). */
+    public static TrainingSettings fromConfig(Config config, MethodPreset method) {
         Config c = config.getConfig("visq.training");
         List<QualityTask> tasks = c.getStringList("tasks").stream()
                 .map(id -> QualityTask.fromId(id).orElseThrow(() -> new IllegalArgumentException(
                         "visq.training.tasks: unknown task '" + id + "'")))
                 .collect(Collectors.toList());
-        Config s = c.getConfig("sampling");
-        SamplingSettings sampling = new SamplingSettings(s.getDouble("temperature"), s.getInt("top-k"),
-                s.getDouble("top-p"), s.getInt("max-new-tokens"), false);
+        SamplingSettings sampling = SamplingSettings.sampling(method.sampling().temperature(),
+                method.sampling().topK(), method.sampling().topP(), c.getInt("sampling.max-new-tokens"));
         return new TrainingSettings(c.getLong("cold-start-steps"), c.getLong("grpo-steps"),
-                c.getInt("prompts-per-step"), c.getInt("cold-start-batch"), c.getInt("group-size"), c.getLong("seed"),
+                c.getInt("prompts-per-step"), c.getInt("cold-start-batch"), method.groupSize(), c.getLong("seed"),
                 tasks, sampling, c.getDuration("rollout-timeout"), c.getDuration("learner-timeout"),
                 c.getInt("max-dispatch-attempts"), c.getInt("min-workers"), c.getInt("max-staleness"),
                 c.getDouble("grpo-holdout"), TrainingRecipe.fromId(c.getString("recipe")).orElseThrow(() ->

@@ -19,6 +19,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import visq.actors.cluster.ModelSettings;
+import visq.actors.coordinator.TrainingSettings;
 import visq.actors.weights.WeightAssembly;
 import visq.actors.weights.WeightChunk;
 import visq.actors.weights.WeightPublisher;
@@ -31,7 +32,6 @@ import visq.gpu.model.EncodedWeights;
 import visq.gpu.model.PolicyModelConfig;
 import visq.gpu.model.PolicyModel;
 import visq.gpu.model.PolicyModels;
-import visq.gpu.generation.SamplingSettings;
 import visq.gpu.tasks.PolicyPrompt;
 import visq.gpu.tasks.PromptCatalogue;
 import visq.gpu.tasks.QualityTask;
@@ -79,9 +79,10 @@ public final class Benchmarks {
 
     private void rolloutsAndLearner(PolicyModelConfig model, ImageTensor image) {
         PolicyPrompt prompt = PromptCatalogue.prompt(QualityTask.DEGRADATION, List.of(image));
-        int groupSize = config.getInt("visq.training.group-size");
-        SamplingSettings sampling = new SamplingSettings(1.0, 50, 1.0, config.getInt("visq.training.sampling.max-new-tokens"), false);
-        PolicyThroughput.Result measured = PolicyThroughput.measure(model, prompt, groupSize, sampling, 20, 10);
+        TrainingSettings training = TrainingSettings.fromConfig(config);
+        int groupSize = training.groupSize();
+        PolicyThroughput.Result measured = PolicyThroughput.measure(model, prompt, groupSize, training.sampling(), 20,
+                10);
         out.printf(Locale.ROOT, "rollout worker: %.1f rollouts/s, %.0f tokens/s (median of %d groups of %d, %.1f tokens "
                 + "per rollout, one worker, one thread)%n", measured.rolloutsPerSecond(), measured.tokensPerSecond(),
                 measured.groups(), groupSize, measured.tokensPerRollout());
@@ -208,7 +209,7 @@ public final class Benchmarks {
                 .withValue("visq.learner.checkpoint-dir", ConfigValueFactory.fromAnyRef(work.toString()));
         ActorSystem<Void> cluster = NodeLauncher.start(node);
         try {
-            return GrpoThroughput.measure(work, 2, grpoSteps, config.getInt("visq.training.group-size"),
+            return GrpoThroughput.measure(work, 2, grpoSteps, TrainingSettings.fromConfig(config).groupSize(),
                     Duration.ofMinutes(10), () -> true);
         } finally {
             cluster.terminate();
