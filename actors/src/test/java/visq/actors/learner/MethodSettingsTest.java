@@ -29,7 +29,6 @@ class MethodSettingsTest {
         assertEquals(6, method.preset().groupSize());
         assertEquals(AdvantageScaling.GROUP_STD, method.preset().advantageScaling());
         assertEquals(new SamplingConstants(1.0, 50, 1.0, 1.0), method.preset().sampling());
-        assertEquals(3e-5, method.preset().learningRate());
         assertEquals(0.04, method.preset().grpo().beta());
     }
 
@@ -63,11 +62,12 @@ class MethodSettingsTest {
 
     @Test
     void learningRateAndBetaOverrideThePresetToo() {
-        MethodSettings method = read("visq.learner.grpo-learning-rate = 1e-4\nvisq.learner.grpo-beta = 0.01");
-        assertEquals(MethodPreset.compact().withLearningRate(1e-4).withBeta(0.01), method.preset());
+        MethodSettings method = read("visq.learner.preset = q-insight\nvisq.learner.grpo-learning-rate = 1e-4\n"
+                + "visq.learner.grpo-beta = 0.01");
+        assertEquals(MethodPreset.qInsight().withLearningRate(1e-4).withBeta(0.01), method.preset());
         assertEquals(List.of(
-                "visq.learner.grpo-learning-rate = 1.0E-4 overrides preset compact's GRPO learning rate = 3.0E-5",
-                "visq.learner.grpo-beta = 0.01 overrides preset compact's β = 0.04"), method.overrides());
+                "visq.learner.grpo-learning-rate = 1.0E-4 overrides preset q-insight's GRPO learning rate = 1.0E-6",
+                "visq.learner.grpo-beta = 0.01 overrides preset q-insight's β = 0.001"), method.overrides());
     }
 
     @Test
