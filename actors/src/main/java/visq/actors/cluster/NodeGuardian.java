@@ -8,6 +8,7 @@ import akka.actor.typed.javadsl.Behaviors;
 import akka.cluster.typed.Cluster;
 import akka.stream.Materializer;
 import com.typesafe.config.Config;
+import java.time.Duration;
 import java.util.List;
 import java.util.function.BiFunction;
 import java.util.Optional;
@@ -30,11 +31,11 @@ import visq.actors.router.GrpcEndpoint;
 import visq.actors.router.ImageIntake;
 import visq.actors.router.InferenceRouter;
 import visq.actors.router.AdmittedScoringService;
+import visq.actors.router.ScoringRequestSettings;
 import visq.actors.router.ScoringServiceImpl;
 import visq.actors.router.ServingHealth;
 import visq.actors.router.ServingMetrics;
 import visq.actors.weights.WeightPublisher;
-import visq.gpu.image.ImageLimits;
 
 import visq.gpu.model.PolicyModelConfig;
 import visq.gpu.model.PolicyModel;
@@ -90,7 +91,7 @@ public final class NodeGuardian {
     private static void startRolloutWorkers(ActorContext<Void> context, Config config, PolicyModelConfig model,
             TrainingCorpus corpus, BiFunction<String, PolicyModel, PolicyModel> rolloutModels) {
         RolloutWorker.Settings settings = RolloutWorker.Settings.fromConfig(config);
-        List<String> devices = config.getStringList("visq.rollout.devices");
+        List<String> devices = settings.devices();
         String address = Cluster.get(context.getSystem()).selfMember().address().hostPort();
         for (int i = 0; i < devices.size(); i++) {
             String device = devices.get(i);
@@ -153,13 +154,10 @@ public final class NodeGuardian {
         ServingMetrics metrics = new ServingMetrics(NodeMetrics.get(context.getSystem()).registry());
         ActorRef<InferenceRouter.Command> router =
                 context.spawn(InferenceRouter.create(settings, metrics), "inference-router");
-        Config routerConfig = config.getConfig("visq.router");
-        ImageLimits limits = new ImageLimits(routerConfig.getBytes("max-image-bytes"),
-                routerConfig.getLong("max-pixels"), ImageLimits.defaults().minSide());
+        ScoringRequestSettings requests = ScoringRequestSettings.fromConfig(config);
         Executor blocking = context.getSystem().dispatchers().lookup(DispatcherSelector.fromConfig(BLOCKING_IO_DISPATCHER));
-        ImageIntake intake = new ImageIntake(limits,
-                model.imagePreparation(), blocking);
-        var timeout = routerConfig.getDuration("request-timeout");
+        ImageIntake intake = new ImageIntake(requests.imageLimits(), model.imagePreparation(), blocking);
+        Duration timeout = requests.requestTimeout();
         GrpcEndpoint.Settings endpoint = GrpcEndpoint.Settings.fromConfig(config);
         ServingHealth health = new ServingHealth(Materializer.matFromSystem(context.getSystem()));
         health.addToCoordinatedShutdown(context.getSystem(), endpoint.shutdownGrace());

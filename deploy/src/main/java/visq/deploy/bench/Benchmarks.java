@@ -18,8 +18,10 @@ import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import visq.actors.cluster.DataDirectories;
 import visq.actors.cluster.ModelSettings;
 import visq.actors.coordinator.TrainingSettings;
+import visq.actors.router.InferenceRouter;
 import visq.actors.weights.WeightAssembly;
 import visq.actors.weights.WeightChunk;
 import visq.actors.weights.WeightPublisher;
@@ -54,7 +56,7 @@ public final class Benchmarks {
     public Benchmarks(Config config, PrintStream out) {
         this.config = config;
         this.out = out;
-        this.sharedDirectory = Path.of(config.getString("visq.data.shared-dir"));
+        this.sharedDirectory = DataDirectories.fromConfig(config).shared();
     }
 
     public void runAll(int scoringSeconds, int asyncSteps, int scalingSteps) throws Exception {
@@ -97,7 +99,7 @@ public final class Benchmarks {
         try (PolicyModel source = PolicyModels.create(model, "cpu");
                 PolicyModel target = PolicyModels.create(model, "cpu")) {
             Serialization serialization = SerializationExtension.get(akka.actor.typed.javadsl.Adapter.toClassic(system));
-            int chunkBytes = (int) config.getBytes("visq.weights.chunk-size").longValue();
+            int chunkBytes = WeightPublisher.Settings.fromConfig(config).chunkBytes();
             int pushes = 20;
             long bytes = 0;
             long started = System.nanoTime();
@@ -144,7 +146,7 @@ public final class Benchmarks {
 
     /** Scoring at batch 1 and at the configured micro-batching, each on a fresh node, in this run. */
     private void scoring(int seconds) throws Exception {
-        int batching = config.getInt("visq.router.max-batch-size");
+        int batching = InferenceRouter.Settings.fromConfig(config).maxBatchSize();
         scoring(seconds, 1);
         if (batching > 1) {
             scoring(seconds, batching);
@@ -181,7 +183,7 @@ public final class Benchmarks {
                     latencies.addAll(loop.get());
                 }
                 String batching = maxBatchSize == 1 ? "batch 1" : "micro-batches of up to " + maxBatchSize + ", wait "
-                        + config.getDuration("visq.router.max-batch-wait").toMillis() + " ms";
+                        + InferenceRouter.Settings.fromConfig(config).maxBatchWait().toMillis() + " ms";
                 out.printf(Locale.ROOT, "scoring over gRPC (1 worker, %s, %d client(s) in flight): %.1f requests/s,"
                         + " p50 %.1f ms, p99 %.1f ms, %d errors in %d s%n", batching, concurrency,
                         latencies.count() / (double) seconds, latencies.percentileMillis(50),

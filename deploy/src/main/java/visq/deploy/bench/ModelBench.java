@@ -12,6 +12,7 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import visq.actors.cluster.DataDirectories;
 import visq.actors.cluster.ModelSettings;
 import visq.actors.coordinator.TrainingSettings;
 import visq.gpu.image.ImageDecoder;
@@ -74,7 +75,7 @@ public final class ModelBench {
 
     /** The bench as {@code visq bench} runs it: the shared CLIVE image 100.png, files under target/visq-bench. */
     public static ModelBench forCommandLine(Config config, PrintStream out) {
-        Path shared = Path.of(config.getString("visq.data.shared-dir"));
+        Path shared = DataDirectories.fromConfig(config).shared();
         return new ModelBench(config, out, System.getenv(), shared.resolve("data/clive/images/100.png"),
                 Path.of("target", "visq-bench"));
     }

@@ -10,6 +10,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import visq.actors.cluster.DataDirectories;
 import visq.actors.coordinator.TrainingSettings;
 import visq.deploy.node.NodeProcess;
 
@@ -41,6 +42,7 @@ final class RolloutScaling {
     /** GRPO samples/s of a run with {@code rolloutNodes} rollout JVMs (after a 2-step cold start). */
     private double samplesPerSecond(int rolloutNodes, int grpoSteps, int groupSize) throws Exception {
         Path work = Files.createTempDirectory("visq-bench-scaling");
+        DataDirectories data = DataDirectories.fromConfig(config);
         Config run = config
                 .withValue("visq.training.cold-start-steps", ConfigValueFactory.fromAnyRef(2))
                 .withValue("visq.training.grpo-steps", ConfigValueFactory.fromAnyRef(grpoSteps))
@@ -49,9 +51,9 @@ final class RolloutScaling {
                 .withValue("visq.rollout.devices", ConfigValueFactory.fromIterable(List.of("cpu")))
                 .withValue("visq.learner.checkpoint-dir", ConfigValueFactory.fromAnyRef(work.toString()))
                 .withValue("visq.data.shared-dir", ConfigValueFactory.fromAnyRef(
-                        Path.of(config.getString("visq.data.shared-dir")).toAbsolutePath().toString()))
+                        data.shared().toAbsolutePath().toString()))
                 .withValue("visq.data.work-dir", ConfigValueFactory.fromAnyRef(
-                        Path.of(config.getString("visq.data.work-dir")).toAbsolutePath().toString()));
+                        data.work().toAbsolutePath().toString()));
         Map<String, Object> settings = Map.of("visq", run.getObject("visq"));
         int learnerPort = NodeProcess.freePort();
         List<NodeProcess> nodes = new ArrayList<>();

@@ -58,6 +58,15 @@ class CommandParserTest {
     }
 
     @Test
+    void aPathOptionFallsBackLazily() throws UsageException {
+        assertEquals(java.nio.file.Path.of("a.csv"), parse("--labels", "a.csv").pathValue("--labels", () -> {
+            throw new AssertionError("the fallback is not asked for when the option is given");
+        }));
+        assertEquals(java.nio.file.Path.of("target/x"),
+                parse("--quick").pathValue("--labels", () -> java.nio.file.Path.of("target/x")));
+    }
+
+    @Test
     void acceptsFreeFormDispatcherSettings() throws UsageException {
         parse("--set", "visq.dispatchers.blocking-io.thread-pool-executor.core-pool-size-min=2");
     }
