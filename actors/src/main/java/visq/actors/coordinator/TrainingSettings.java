@@ -47,8 +47,7 @@ public record TrainingSettings(long coldStartSteps, long grpoSteps, int promptsP
                 .map(id -> QualityTask.fromId(id).orElseThrow(() -> new IllegalArgumentException(
                         "visq.training.tasks: unknown task '" + id + "'")))
                 .collect(Collectors.toList());
-        SamplingSettings sampling = SamplingSettings.sampling(method.sampling().temperature(),
-                method.sampling().topK(), method.sampling().topP(), c.getInt("sampling.max-new-tokens"));
+        SamplingSettings sampling = method.sampling().forRollouts(c.getInt("sampling.max-new-tokens"));
         return new TrainingSettings(c.getLong("cold-start-steps"), c.getLong("grpo-steps"),
                 c.getInt("prompts-per-step"), c.getInt("cold-start-batch"), method.groupSize(), c.getLong("seed"),
                 tasks, sampling, c.getDuration("rollout-timeout"), c.getDuration("learner-timeout"),

@@ -40,6 +40,12 @@ class MethodPresetTest {
     }
 
     @Test
+    void rolloutSamplingCarriesThePresetConstants() {
+        assertEquals(visq.gpu.generation.SamplingSettings.sampling(1.0, 50, 1.0, 96),
+                MethodPreset.compact().sampling().forRollouts(96));
+    }
+
+    @Test
     void unknownNamesAreRejectedWithTheKnownOnes() {
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> MethodPreset.byName("grpo"));
         assertTrue(e.getMessage().contains("q-insight") && e.getMessage().contains("compact"), e.getMessage());
