@@ -56,9 +56,9 @@ public record MethodSettings(MethodPreset preset, List<String> overrides) {
                 rate -> rate > 0 && !Double.isInfinite(rate), "positive and finite");
         double beta = set.value(BETA, "β", named.grpo().beta(), Config::getDouble,
                 b -> b >= 0 && !Double.isInfinite(b), ">= 0 and finite");
-        MethodPreset resolved = new MethodPreset(name, groupSize, named.grpo().withBeta(beta), scaling,
-                named.optimizer(), learningRate, named.warmupSteps(), named.gradientClipNorm(),
-                new SamplingConstants(temperature, topK, topP, sampling.repetitionPenalty()));
+        MethodPreset resolved = named.withGroupSize(groupSize).withAdvantageScaling(scaling)
+                .withSampling(new SamplingConstants(temperature, topK, topP, sampling.repetitionPenalty()))
+                .withLearningRate(learningRate).withBeta(beta);
         return new MethodSettings(resolved, set.lines);
     }
 

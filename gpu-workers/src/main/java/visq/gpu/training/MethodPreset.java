@@ -103,6 +103,24 @@ public record MethodPreset(
                 warmupSteps, gradientClipNorm, sampling);
     }
 
+    /** This preset with {@code size} responses per prompt (G). */
+    public MethodPreset withGroupSize(int size) {
+        return new MethodPreset(name, size, grpo, advantageScaling, optimizer, learningRate, warmupSteps,
+                gradientClipNorm, sampling);
+    }
+
+    /** This preset with advantages scaled by {@code scaling}. */
+    public MethodPreset withAdvantageScaling(AdvantageScaling scaling) {
+        return new MethodPreset(name, groupSize, grpo, scaling, optimizer, learningRate, warmupSteps,
+                gradientClipNorm, sampling);
+    }
+
+    /** This preset with rollout sampling constants {@code constants}. */
+    public MethodPreset withSampling(SamplingConstants constants) {
+        return new MethodPreset(name, groupSize, grpo, advantageScaling, optimizer, learningRate, warmupSteps,
+                gradientClipNorm, constants);
+    }
+
     /** The learning-rate schedule of this preset over a run of {@code totalSteps} updates. */
     public LearningRateSchedule schedule(int totalSteps) {
         return new LearningRateSchedule(learningRate, Math.min(warmupSteps, totalSteps), totalSteps);
