@@ -5,16 +5,15 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.typesafe.config.ConfigException;
-import com.typesafe.config.ConfigFactory;
 import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
+import visq.actors.ReferenceConfig;
 
 /** {@code visq.data.shared-dir} and {@code work-dir} read into {@link DataDirectories}, and used by DataSettings. */
 class DataDirectoriesTest {
 
     private static DataDirectories read(String hocon) {
-        return DataDirectories.fromConfig(ConfigFactory.parseString(hocon)
-                .withFallback(ConfigFactory.defaultReference()).resolve());
+        return DataDirectories.fromConfig(ReferenceConfig.with(hocon));
     }
 
     @Test

@@ -2,16 +2,15 @@ package visq.actors.coordinator;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
-import com.typesafe.config.ConfigFactory;
 import org.junit.jupiter.api.Test;
+import visq.actors.ReferenceConfig;
 import visq.gpu.generation.SamplingSettings;
 
 /** {@code visq.training} read into {@link TrainingSettings}, G and sampling from the method preset. */
 class TrainingSettingsTest {
 
     private static TrainingSettings read(String hocon) {
-        return TrainingSettings.fromConfig(ConfigFactory.parseString(hocon)
-                .withFallback(ConfigFactory.defaultReference()).resolve());
+        return TrainingSettings.fromConfig(ReferenceConfig.with(hocon));
     }
 
     @Test

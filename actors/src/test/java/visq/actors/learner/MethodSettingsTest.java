@@ -5,9 +5,9 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.typesafe.config.ConfigException;
-import com.typesafe.config.ConfigFactory;
 import java.util.List;
 import org.junit.jupiter.api.Test;
+import visq.actors.ReferenceConfig;
 import visq.gpu.training.AdvantageScaling;
 import visq.gpu.training.MethodPreset;
 import visq.gpu.training.SamplingConstants;
@@ -16,8 +16,7 @@ import visq.gpu.training.SamplingConstants;
 class MethodSettingsTest {
 
     private static MethodSettings read(String hocon) {
-        return MethodSettings.fromConfig(ConfigFactory.parseString(hocon)
-                .withFallback(ConfigFactory.defaultReference()).resolve());
+        return MethodSettings.fromConfig(ReferenceConfig.with(hocon));
     }
 
     @Test

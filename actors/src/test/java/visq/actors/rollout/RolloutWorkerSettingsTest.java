@@ -5,17 +5,16 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.typesafe.config.ConfigException;
-import com.typesafe.config.ConfigFactory;
 import java.time.Duration;
 import java.util.List;
 import org.junit.jupiter.api.Test;
+import visq.actors.ReferenceConfig;
 
 /** {@code visq.rollout} read into {@link RolloutWorker.Settings}: the node's devices and the restart budget. */
 class RolloutWorkerSettingsTest {
 
     private static RolloutWorker.Settings read(String hocon) {
-        return RolloutWorker.Settings.fromConfig(ConfigFactory.parseString(hocon)
-                .withFallback(ConfigFactory.defaultReference()).resolve());
+        return RolloutWorker.Settings.fromConfig(ReferenceConfig.with(hocon));
     }
 
     @Test

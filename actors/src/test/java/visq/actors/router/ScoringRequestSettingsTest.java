@@ -5,17 +5,16 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.typesafe.config.ConfigException;
-import com.typesafe.config.ConfigFactory;
 import java.time.Duration;
 import org.junit.jupiter.api.Test;
+import visq.actors.ReferenceConfig;
 import visq.gpu.image.ImageLimits;
 
 /** The gRPC edge's per-request limits read from {@code visq.router}. */
 class ScoringRequestSettingsTest {
 
     private static ScoringRequestSettings read(String hocon) {
-        return ScoringRequestSettings.fromConfig(ConfigFactory.parseString(hocon)
-                .withFallback(ConfigFactory.defaultReference()).resolve());
+        return ScoringRequestSettings.fromConfig(ReferenceConfig.with(hocon));
     }
 
     @Test

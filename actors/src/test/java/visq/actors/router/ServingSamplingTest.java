@@ -4,16 +4,15 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import com.typesafe.config.ConfigFactory;
 import org.junit.jupiter.api.Test;
+import visq.actors.ReferenceConfig;
 import visq.gpu.generation.SamplingSettings;
 
 /** {@code visq.router.max-new-tokens} and {@code visq.router.sampling} read into {@link ServingSampling}. */
 class ServingSamplingTest {
 
     private static ServingSampling read(String hocon) {
-        return ServingSampling.fromConfig(ConfigFactory.parseString(hocon)
-                .withFallback(ConfigFactory.defaultReference()).resolve());
+        return ServingSampling.fromConfig(ReferenceConfig.with(hocon));
     }
 
     @Test
