@@ -161,7 +161,7 @@ class VisqCommandTest {
 
     @Test
     void benchRefusesAnUnknownSection() throws Exception {
-        assertRefused("bench", "option --only expects one of scoring, load, scaling, model, preparation, got 'gpu'", "--only", "gpu");
+        assertRefused("bench", "option --only expects one of scoring, load, scaling, model, preparation, soak, got 'gpu'", "--only", "gpu");
     }
 
     @Test

@@ -5,6 +5,7 @@ import com.typesafe.config.Config;
 import com.typesafe.config.ConfigFactory;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.function.BiFunction;
@@ -44,6 +45,11 @@ final class TestClusters {
         settings.put("visq.training.group-size", 4);
         settings.put("visq.training.sampling.max-new-tokens", 48);
         settings.put("visq.model.view-size", 32);
+        // deploy/conf/light.conf's model and tasks: no MobileNetV2 pass per image, no severity-ranking blocks (tests
+        // that need either set them)
+        settings.put("visq.model.image-features", "none");
+        settings.put("visq.data.prepare-ahead-threads", 0);
+        settings.put("visq.training.tasks", List.of("degradation", "score"));
         settings.put("visq.router.max-new-tokens", 48);
         settings.put("akka.loglevel", "WARNING");
         return settings;

@@ -19,12 +19,18 @@ import visq.gpu.image.DegradationLabel;
 import visq.gpu.tasks.QualityTask;
 
 /**
- * The embedded default, now two entries of {@code visq.data.datasets}, trains on exactly the data it trained on
- * before datasets became configurable: the same prompts per task in the same order with the same truth (normalised
- * MOS, label), the same held-out sets, and the same prompts for every one of the 3,300 steps of the default run
- * (cold start 8 a step, GRPO 4, tasks alternating), so its weights cannot change.
+ * The embedded default of sessions 1–4 (today {@link #light deploy/conf/light.conf}), two
+ * entries of {@code visq.data.datasets}, trains on exactly the data it trained on before datasets became
+ * configurable: the same prompts per task in the same order with the same truth (normalised MOS, label), the same
+ * held-out sets, and the same prompts for every one of the 3,300 steps of that run (cold start 8 a step, GRPO 4,
+ * tasks alternating), so its weights cannot change.
  */
 class DefaultDatasetsTest {
+    /** deploy/conf/light.conf, read from the repository (it includes local.conf and application.conf). */
+    static Config light() {
+        return ConfigFactory.parseFile(Path.of("../deploy/conf/light.conf").toFile());
+    }
+
     /**
      * SHA-256 of {@link #fingerprint}'s text computed by the code of commit dcbd460 (before this change; its
      * TrainingCorpus, IqaDatasetReader and PromptPlans) with this same text format, on ../shared/data.
@@ -38,7 +44,7 @@ class DefaultDatasetsTest {
         Path shared = Path.of(System.getProperty("visq.shared", "../../shared")).toAbsolutePath().normalize();
         Config config = ConfigFactory.parseMap(Map.of("visq.data.shared-dir", shared.toString(),
                 "visq.data.work-dir", Path.of("target/visq-data").toAbsolutePath().toString()))
-                .withFallback(ConfigFactory.defaultReference());
+                .withFallback(light()).withFallback(ConfigFactory.defaultReference()).resolve();
         DataSettings settings = DataSettings.fromConfig(config);
         assertEquals(List.of("kodak-degraded", "clive"), settings.datasets().stream().map(d -> d.name()).toList());
         TrainingCorpus corpus = TrainingCorpus.load(settings);
@@ -57,7 +63,8 @@ class DefaultDatasetsTest {
     /** The default run's data as text: every task's prompts with their truth, the held-out sets, and the plan walk. */
     static String fingerprint(TrainingCorpus corpus, List<List<String>> validation) {
         StringBuilder text = new StringBuilder();
-        TrainingData data = corpus.trainingData(TrainingSettings.fromConfig(ConfigFactory.defaultReference()));
+        TrainingData data = corpus.trainingData(TrainingSettings.fromConfig(
+                light().withFallback(ConfigFactory.defaultReference()).resolve()));
         for (QualityTask task : List.of(QualityTask.DEGRADATION, QualityTask.SCORE, QualityTask.SCORE_NUMBER)) {
             text.append("prompts ").append(task.id()).append('\n');
             for (PromptRef prompt : data.prompts(task)) {

@@ -16,13 +16,13 @@ class LearnerSettingsTest {
 
     @Test
     void thePresetIsUsedAsNamedUnlessRateOrBetaAreSet() {
-        // expected: MethodPreset.compact() itself (lr 3e-5, beta 0.04), then the two values set in the config
+        // expected: MethodPreset.compact() itself (lr 1e-4, beta 0.04), then the two values set in the config
         assertEquals(MethodPreset.compact(), read("").methodPreset());
-        MethodPreset tuned = read("visq.learner.grpo-learning-rate = 1e-4\nvisq.learner.grpo-beta = 0.01")
+        MethodPreset tuned = read("visq.learner.grpo-learning-rate = 3e-5\nvisq.learner.grpo-beta = 0.01")
                 .methodPreset();
-        assertEquals(1e-4, tuned.learningRate());
+        assertEquals(3e-5, tuned.learningRate());
         assertEquals(0.01, tuned.grpo().beta());
-        assertEquals(MethodPreset.compact().withLearningRate(1e-4).withBeta(0.01), tuned);
+        assertEquals(MethodPreset.compact().withLearningRate(3e-5).withBeta(0.01), tuned);
         assertEquals(MethodPreset.qInsight().learningRate(),
                 read("visq.learner.preset = \"q-insight\"").methodPreset().learningRate());
     }

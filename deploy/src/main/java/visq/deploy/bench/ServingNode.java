@@ -18,8 +18,8 @@ import visq.protocol.api.ScoreRequest;
 import visq.protocol.api.ScoringServiceClient;
 
 /**
- * A one-node cluster that only serves (no training), with a gRPC client connected to it and a ready request
- * for a CLIVE image; closed after a benchmark section.
+ * A one-node cluster that serves (without training unless the overrides set training steps), with a gRPC client
+ * connected to it and a ready request for a CLIVE image; closed after a benchmark section.
  */
 final class ServingNode implements AutoCloseable {
     private final ActorSystem<Void> cluster;

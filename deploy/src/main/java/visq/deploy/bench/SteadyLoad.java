@@ -83,7 +83,7 @@ final class SteadyLoad {
         return Status.Code.UNKNOWN.name() + "(" + failure.getClass().getSimpleName() + ")";
     }
 
-    private static long heapAfterGc() {
+    static long heapAfterGc() {
         Runtime runtime = Runtime.getRuntime();
         for (int i = 0; i < 3; i++) {
             System.gc();

@@ -11,22 +11,25 @@ import visq.deploy.bench.Benchmarks;
 import visq.deploy.bench.ModelBench;
 import visq.deploy.bench.ModelCheckpointOption;
 import visq.deploy.bench.PreparationBench;
+import visq.deploy.bench.SoakBench;
 
 /** {@code visq bench}: throughput and latency, measured in one run. */
 public final class BenchCommand implements CliCommand {
     private static final CommandSpec SPEC = CommandSpec.of("bench", "throughput and latency, measured in one run", true,
             List.of(OptionSpec.text("--config", "local.conf"), OptionSpec.integer("--scoring-seconds", "S"),
                     OptionSpec.integer("--async-steps", "N"), OptionSpec.integer("--scaling-steps", "N"),
-                    OptionSpec.choice("--only", "scoring", "load", "scaling", "model", "preparation"),
+                    OptionSpec.choice("--only", "scoring", "load", "scaling", "model", "preparation", "soak"),
                     OptionSpec.integer("--load-seconds", "S"), OptionSpec.integer("--images", "N"),
                     OptionSpec.text("--model-checkpoint", "DIR"), OptionSpec.integer("--repetitions", "N"),
-                    OptionSpec.number("--rate", "R")),
+                    OptionSpec.number("--rate", "R"), OptionSpec.integer("--minutes", "N")),
             "load: [--load-seconds 60] [--rate 15]  steady open-loop load, then overload; heap before/after",
             "scaling: [--scaling-steps 48]  GRPO samples/s with 1 vs 2 rollout nodes, each a separate JVM",
             "model: [--model-checkpoint DIR] [--repetitions 5]  the configured (or DIR's Qwen) model next to its PyTorch"
                     + " peer, when that Python is present",
             "preparation: [--images 20]  ms per image of the compact policy's image preparation, without and with the"
-                    + " MobileNetV2 features");
+                    + " MobileNetV2 features",
+            "soak: [--minutes 60] [--rate 2]  training and steady scoring in one node; heap after GC and live NDArrays"
+                    + " each minute, their drift after the first sixth");
 
     @Override
     public CommandSpec spec() {
@@ -56,6 +59,9 @@ public final class BenchCommand implements CliCommand {
             case "preparation":
                 new PreparationBench(DataDirectories.fromConfig(config).shared(), terminal.out())
                         .run(line.intValue("--images", 20), 3);
+                break;
+            case "soak":
+                new SoakBench(config, terminal.out()).run(line.intValue("--minutes", 60), line.doubleValue("--rate", 2));
                 break;
             case "scaling":
                 bench.runScaling(line.intValue("--scaling-steps", 48));

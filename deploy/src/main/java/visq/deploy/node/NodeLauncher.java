@@ -27,7 +27,7 @@ public final class NodeLauncher {
         Config config = ConfigFactory.parseResourcesAnySyntax(configName);
         if (config.isEmpty()) {
             throw new IllegalArgumentException("configuration '" + configName + "' not found on the classpath "
-                    + "(expected one of local.conf, ranking.conf, multi-node.conf, cluster-tls.conf)");
+                    + "(expected one of local.conf, light.conf, ranking.conf, multi-node.conf, cluster-tls.conf)");
         }
         Config overlay = environmentOverlay(env);
         for (Map.Entry<String, String> entry : overrides.entrySet()) {

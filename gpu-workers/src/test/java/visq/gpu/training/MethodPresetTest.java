@@ -34,9 +34,9 @@ class MethodPresetTest {
     @Test
     void compactUsesItsOwnDocumentedConstants() {
         MethodPreset p = MethodPreset.byName("compact");
-        assertEquals(3e-5, p.learningRate(), "MethodPreset javadoc: compact lr");
+        assertEquals(1e-4, p.learningRate(), "MethodPreset javadoc: compact lr");
         assertTrue(p.warmupSteps() > 0, "compact warms up");
-        assertEquals(3e-5 / 20 * 10, p.schedule(100).at(10), 1e-15, "half-way through a 20-update warm-up");
+        assertEquals(1e-4 / 20 * 10, p.schedule(100).at(10), 1e-15, "half-way through a 20-update warm-up");
     }
 
     @Test
