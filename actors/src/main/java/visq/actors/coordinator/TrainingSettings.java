@@ -35,6 +35,9 @@ public record TrainingSettings(long coldStartSteps, long grpoSteps, int promptsP
         }
     }
 
+    /** Keys are read by their full path, so that a bad value's error names its key. */
+    private static final String AREA = "visq.training.";
+
     /** The settings of {@code config}, with the method {@link MethodSettings} resolves from it. */
     public static TrainingSettings fromConfig(Config config) {
         return fromConfig(config, MethodSettings.fromConfig(config).preset());
@@ -42,19 +45,25 @@ public record TrainingSettings(long coldStartSteps, long grpoSteps, int promptsP
 
     /** The settings of {@code config}, with G and the rollouts' sampling of {@code method} (a resolved preset). */
     public static TrainingSettings fromConfig(Config config, MethodPreset method) {
-        Config c = config.getConfig("visq.training");
-        List<QualityTask> tasks = c.getStringList("tasks").stream()
+        List<QualityTask> tasks = config.getStringList(AREA + "tasks").stream()
                 .map(id -> QualityTask.fromId(id).orElseThrow(() -> new IllegalArgumentException(
                         "visq.training.tasks: unknown task '" + id + "'")))
                 .collect(Collectors.toList());
-        SamplingSettings sampling = method.sampling().forRollouts(c.getInt("sampling.max-new-tokens"));
-        return new TrainingSettings(c.getLong("cold-start-steps"), c.getLong("grpo-steps"),
-                c.getInt("prompts-per-step"), c.getInt("cold-start-batch"), method.groupSize(), c.getLong("seed"),
-                tasks, sampling, c.getDuration("rollout-timeout"), c.getDuration("learner-timeout"),
-                c.getInt("max-dispatch-attempts"), c.getInt("min-workers"), c.getInt("max-staleness"),
-                c.getDouble("grpo-holdout"), TrainingRecipe.fromId(c.getString("recipe")).orElseThrow(() ->
-                        new IllegalArgumentException("visq.training.recipe: unknown recipe '" + c.getString("recipe")
-                                + "' (one of " + TrainingRecipe.ids() + ")")));
+        int maxNewTokens = config.getInt(AREA + "sampling.max-new-tokens");
+        if (maxNewTokens <= 0) {
+            throw new IllegalArgumentException("visq.training.sampling.max-new-tokens must be positive, got "
+                    + maxNewTokens);
+        }
+        SamplingSettings sampling = method.sampling().forRollouts(maxNewTokens);
+        String recipe = config.getString(AREA + "recipe");
+        return new TrainingSettings(config.getLong(AREA + "cold-start-steps"), config.getLong(AREA + "grpo-steps"),
+                config.getInt(AREA + "prompts-per-step"), config.getInt(AREA + "cold-start-batch"), method.groupSize(),
+                config.getLong(AREA + "seed"), tasks, sampling, config.getDuration(AREA + "rollout-timeout"),
+                config.getDuration(AREA + "learner-timeout"), config.getInt(AREA + "max-dispatch-attempts"),
+                config.getInt(AREA + "min-workers"), config.getInt(AREA + "max-staleness"),
+                config.getDouble(AREA + "grpo-holdout"), TrainingRecipe.fromId(recipe).orElseThrow(() ->
+                        new IllegalArgumentException("visq.training.recipe: unknown recipe '" + recipe + "' (one of "
+                                + TrainingRecipe.ids() + ")")));
     }
 
     /** These settings with no supervised cold start: training is GRPO from the first step. */

@@ -22,11 +22,12 @@ public record LearnerSettings(String device, MethodSettings method, Path checkpo
     }
 
     public static LearnerSettings fromConfig(Config config) {
-        Config c = config.getConfig("visq.learner");
-        return new LearnerSettings(c.getString("device"), MethodSettings.fromConfig(config),
-                Path.of(c.getString("checkpoint-dir")), c.getLong("checkpoint-every"), c.getBoolean("resume"),
-                c.getEnum(CheckpointFailure.class, "checkpoint-failure"), c.getBoolean("dynamic-sampling"),
-                c.getDouble("cold-start-learning-rate"), c.getInt("cold-start-warmup-steps"));
+        String area = "visq.learner."; // full paths, so that a bad value's error names its key
+        return new LearnerSettings(config.getString(area + "device"), MethodSettings.fromConfig(config),
+                Path.of(config.getString(area + "checkpoint-dir")), config.getLong(area + "checkpoint-every"),
+                config.getBoolean(area + "resume"), config.getEnum(CheckpointFailure.class, area + "checkpoint-failure"),
+                config.getBoolean(area + "dynamic-sampling"), config.getDouble(area + "cold-start-learning-rate"),
+                config.getInt(area + "cold-start-warmup-steps"));
     }
 
     /** The method preset named by {@code visq.learner.preset}, with every setting that overrides it applied. */

@@ -1,6 +1,8 @@
 package visq.actors.coordinator;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import org.junit.jupiter.api.Test;
 import visq.actors.ReferenceConfig;
@@ -29,5 +31,16 @@ class TrainingSettingsTest {
         assertEquals(8, read("visq.training.group-size = 8").groupSize());
         assertEquals(SamplingSettings.sampling(0.7, 50, 1.0, 64),
                 read("visq.training.sampling { temperature = 0.7, max-new-tokens = 64 }").sampling());
+    }
+
+    @Test
+    void aBadValueIsRefusedNamingItsKey() {
+        for (String[] bad : new String[][] {{"visq.training.sampling.max-new-tokens", "0"},
+                {"visq.training.sampling.max-new-tokens", "many"}, {"visq.training.max-staleness", "-1"},
+                {"visq.training.prompts-per-step", "a few"}, {"visq.training.rollout-timeout", "soon"},
+                {"visq.training.recipe", "\"guess\""}, {"visq.training.group-size", "1"}}) {
+            RuntimeException e = assertThrows(RuntimeException.class, () -> read(bad[0] + " = " + bad[1]));
+            assertTrue(e.getMessage().contains(bad[0]), e.getMessage());
+        }
     }
 }
