@@ -50,8 +50,9 @@ public record DataSettings(Path sharedDirectory, Path workDirectory, long seed, 
 
     public static DataSettings fromConfig(Config config) {
         Config c = config.getConfig("visq.data");
-        Path shared = Path.of(c.getString("shared-dir"));
-        Path work = Path.of(c.getString("work-dir"));
+        DataDirectories directories = DataDirectories.fromConfig(config);
+        Path shared = directories.shared();
+        Path work = directories.work();
         List<DatasetSpec> datasets = new ArrayList<>();
         List<DatasetProblem> problems = new ArrayList<>();
         List<? extends ConfigObject> entries = c.getObjectList("datasets");

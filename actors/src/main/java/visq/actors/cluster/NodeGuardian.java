@@ -8,6 +8,7 @@ import akka.actor.typed.javadsl.Behaviors;
 import akka.cluster.typed.Cluster;
 import akka.stream.Materializer;
 import com.typesafe.config.Config;
+import java.time.Duration;
 import java.util.List;
 import java.util.function.BiFunction;
 import java.util.Optional;
@@ -30,11 +31,11 @@ import visq.actors.router.GrpcEndpoint;
 import visq.actors.router.ImageIntake;
 import visq.actors.router.InferenceRouter;
 import visq.actors.router.AdmittedScoringService;
+import visq.actors.router.ScoringRequestSettings;
 import visq.actors.router.ScoringServiceImpl;
 import visq.actors.router.ServingHealth;
 import visq.actors.router.ServingMetrics;
 import visq.actors.weights.WeightPublisher;
-import visq.gpu.image.ImageLimits;
 
 import visq.gpu.model.PolicyModelConfig;
 import visq.gpu.model.PolicyModel;
@@ -90,7 +91,7 @@ public final class NodeGuardian {
     private static void startRolloutWorkers(ActorContext<Void> context, Config config, PolicyModelConfig model,
             TrainingCorpus corpus, BiFunction<String, PolicyModel, PolicyModel> rolloutModels) {
         RolloutWorker.Settings settings = RolloutWorker.Settings.fromConfig(config);
-        List<String> devices = config.getStringList("visq.rollout.devices");
+        List<String> devices = settings.devices();
         String address = Cluster.get(context.getSystem()).selfMember().address().hostPort();
         for (int i = 0; i < devices.size(); i++) {
             String device = devices.get(i);
@@ -105,20 +106,16 @@ public final class NodeGuardian {
 
     private static void startTraining(ActorContext<Void> context, Config config, PolicyModelConfig model,
             TrainingCorpus corpus) {
-        TrainingSettings configured = TrainingSettings.fromConfig(config);
+        LearnerSettings learnerSettings = LearnerSettings.fromConfig(config);
+        learnerSettings.method().overrides().forEach(line -> context.getLog().info(line));
+        // one resolved preset for the rollouts' sampling and the learner's log-probs: their temperatures agree
+        MethodPreset preset = learnerSettings.methodPreset();
+        TrainingSettings configured = TrainingSettings.fromConfig(config, preset);
         // a pretrained instruction model starts with GRPO, as both papers do
         TrainingSettings training = model.needsSupervisedColdStart() ? configured : configured.withoutColdStart();
         if (training.coldStartSteps() != configured.coldStartSteps()) {
             context.getLog().info("model {} is pretrained: no supervised cold start, GRPO from the first step",
                     model.modelId());
-        }
-        LearnerSettings learnerSettings = LearnerSettings.fromConfig(config);
-        MethodPreset preset = learnerSettings.methodPreset();
-        if (preset.sampling().temperature() != training.sampling().temperature()) {
-            // the learner's log-probs must use the temperature the rollouts were sampled at, or every ratio is off
-            throw new IllegalArgumentException("visq.training.sampling.temperature " + training.sampling().temperature()
-                    + " differs from the temperature " + preset.sampling().temperature() + " of preset "
-                    + preset.name());
         }
         ActorRef<WeightPublisher.Command> publisher =
                 context.spawn(WeightPublisher.create(WeightPublisher.Settings.fromConfig(config)), "weight-publisher");
@@ -157,13 +154,10 @@ public final class NodeGuardian {
         ServingMetrics metrics = new ServingMetrics(NodeMetrics.get(context.getSystem()).registry());
         ActorRef<InferenceRouter.Command> router =
                 context.spawn(InferenceRouter.create(settings, metrics), "inference-router");
-        Config routerConfig = config.getConfig("visq.router");
-        ImageLimits limits = new ImageLimits(routerConfig.getBytes("max-image-bytes"),
-                routerConfig.getLong("max-pixels"), ImageLimits.defaults().minSide());
+        ScoringRequestSettings requests = ScoringRequestSettings.fromConfig(config);
         Executor blocking = context.getSystem().dispatchers().lookup(DispatcherSelector.fromConfig(BLOCKING_IO_DISPATCHER));
-        ImageIntake intake = new ImageIntake(limits,
-                model.imagePreparation(), blocking);
-        var timeout = routerConfig.getDuration("request-timeout");
+        ImageIntake intake = new ImageIntake(requests.imageLimits(), model.imagePreparation(), blocking);
+        Duration timeout = requests.requestTimeout();
         GrpcEndpoint.Settings endpoint = GrpcEndpoint.Settings.fromConfig(config);
         ServingHealth health = new ServingHealth(Materializer.matFromSystem(context.getSystem()));
         health.addToCoordinatedShutdown(context.getSystem(), endpoint.shutdownGrace());

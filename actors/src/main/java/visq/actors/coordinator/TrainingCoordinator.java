@@ -14,7 +14,6 @@ import java.util.List;
 import java.util.Set;
 import java.util.TreeMap;
 import visq.actors.learner.PlanCursor;
-import visq.actors.learner.StepStats;
 import visq.actors.learner.TrainingPhase;
 import visq.actors.protocol.ClusterMessage;
 import visq.actors.learner.Learner;
@@ -341,11 +340,8 @@ public final class TrainingCoordinator extends AbstractBehavior<TrainingCoordina
     private Behavior<Command> onStepReturned(StepReturned returned) {
         if (returned.outcome() instanceof Learner.StepTrained trained) {
             learnerBusy = false;
-            StepStats stats = trained.stats();
-            update(new TrainingProgress.StepCompleted(new StepStats(stats.step(), stats.phase(), stats.weightVersion(),
-                    stats.rewardMean(), stats.formatRate(), stats.taskRewardMean(), stats.loss(), stats.kl(),
-                    stats.clipFraction(), stats.scoreStd(), stats.droppedGroups(),
-                    (System.nanoTime() - stepStartedNanos) / 1e9, stats.maxStaleness())));
+            update(new TrainingProgress.StepCompleted(
+                    trained.stats().withSeconds((System.nanoTime() - stepStartedNanos) / 1e9)));
             nextStep();
         } else {
             fail(returned.outcome() != null ? ((Learner.StepFailed) returned.outcome()).reason() : returned.failure());

@@ -4,10 +4,16 @@ import com.typesafe.config.Config;
 import java.time.Duration;
 import java.util.List;
 import java.util.stream.Collectors;
+import visq.actors.learner.MethodSettings;
 import visq.gpu.generation.SamplingSettings;
 import visq.gpu.tasks.QualityTask;
+import visq.gpu.training.MethodPreset;
 
-/** Typed settings of a training run, read once from {@code visq.training}. */
+/**
+ * Typed settings of a training run, read once from {@code visq.training}. The group size and the rollouts' sampling
+ * (temperature, top-k, top-p) are the method preset's unless set here ({@link MethodSettings}); the most new tokens
+ * a rollout may have is {@code visq.training.sampling.max-new-tokens}.
+ */
 public record TrainingSettings(long coldStartSteps, long grpoSteps, int promptsPerStep, int coldStartBatch,
         int groupSize, long seed, List<QualityTask> tasks, SamplingSettings sampling, Duration rolloutTimeout,
         Duration learnerTimeout, int maxDispatchAttempts, int minWorkers, int maxStaleness, double grpoHoldout,
@@ -29,22 +35,35 @@ public record TrainingSettings(long coldStartSteps, long grpoSteps, int promptsP
         }
     }
 
+    /** Keys are read by their full path, so that a bad value's error names its key. */
+    private static final String AREA = "visq.training.";
+
+    /** The settings of {@code config}, with the method {@link MethodSettings} resolves from it. */
     public static TrainingSettings fromConfig(Config config) {
-        Config c = config.getConfig("visq.training");
-        List<QualityTask> tasks = c.getStringList("tasks").stream()
+        return fromConfig(config, MethodSettings.fromConfig(config).preset());
+    }
+
+    /** The settings of {@code config}, with G and the rollouts' sampling of {@code method} (a resolved preset). */
+    public static TrainingSettings fromConfig(Config config, MethodPreset method) {
+        List<QualityTask> tasks = config.getStringList(AREA + "tasks").stream()
                 .map(id -> QualityTask.fromId(id).orElseThrow(() -> new IllegalArgumentException(
                         "visq.training.tasks: unknown task '" + id + "'")))
                 .collect(Collectors.toList());
-        Config s = c.getConfig("sampling");
-        SamplingSettings sampling = new SamplingSettings(s.getDouble("temperature"), s.getInt("top-k"),
-                s.getDouble("top-p"), s.getInt("max-new-tokens"), false);
-        return new TrainingSettings(c.getLong("cold-start-steps"), c.getLong("grpo-steps"),
-                c.getInt("prompts-per-step"), c.getInt("cold-start-batch"), c.getInt("group-size"), c.getLong("seed"),
-                tasks, sampling, c.getDuration("rollout-timeout"), c.getDuration("learner-timeout"),
-                c.getInt("max-dispatch-attempts"), c.getInt("min-workers"), c.getInt("max-staleness"),
-                c.getDouble("grpo-holdout"), TrainingRecipe.fromId(c.getString("recipe")).orElseThrow(() ->
-                        new IllegalArgumentException("visq.training.recipe: unknown recipe '" + c.getString("recipe")
-                                + "' (one of " + TrainingRecipe.ids() + ")")));
+        int maxNewTokens = config.getInt(AREA + "sampling.max-new-tokens");
+        if (maxNewTokens <= 0) {
+            throw new IllegalArgumentException("visq.training.sampling.max-new-tokens must be positive, got "
+                    + maxNewTokens);
+        }
+        SamplingSettings sampling = method.sampling().forRollouts(maxNewTokens);
+        String recipe = config.getString(AREA + "recipe");
+        return new TrainingSettings(config.getLong(AREA + "cold-start-steps"), config.getLong(AREA + "grpo-steps"),
+                config.getInt(AREA + "prompts-per-step"), config.getInt(AREA + "cold-start-batch"), method.groupSize(),
+                config.getLong(AREA + "seed"), tasks, sampling, config.getDuration(AREA + "rollout-timeout"),
+                config.getDuration(AREA + "learner-timeout"), config.getInt(AREA + "max-dispatch-attempts"),
+                config.getInt(AREA + "min-workers"), config.getInt(AREA + "max-staleness"),
+                config.getDouble(AREA + "grpo-holdout"), TrainingRecipe.fromId(recipe).orElseThrow(() ->
+                        new IllegalArgumentException("visq.training.recipe: unknown recipe '" + recipe + "' (one of "
+                                + TrainingRecipe.ids() + ")")));
     }
 
     /** These settings with no supervised cold start: training is GRPO from the first step. */

@@ -199,9 +199,7 @@ public final class Learner extends AbstractBehavior<Learner.Command> {
                     trainer.policy().tokenizer()));
             publishNewVersion();
             reply(command.replyTo(), command.targets().stream().map(t -> t.prompt().sampleId()).toList(),
-                    new StepStats(command.step(), TrainingPhase.COLD_START, version,
-                    Double.NaN, Double.NaN, Double.NaN, result.loss(), Double.NaN, Double.NaN, Double.NaN, 0,
-                    secondsSince(started), 0));
+                    StepStats.coldStart(command.step(), version, result.loss(), secondsSince(started)));
         } catch (RuntimeException e) {
             getContext().getLog().error("cold-start step {} failed", command.step(), e);
             command.replyTo().tell(new StepFailed(command.step(), e.getClass().getSimpleName() + ": " + e.getMessage()));
@@ -225,10 +223,7 @@ public final class Learner extends AbstractBehavior<Learner.Command> {
             publishNewVersion();
             metrics.rolloutsTrained(command.groups(), versionTrained);
             reply(command.replyTo(), command.groups().stream().map(g -> g.group().prompt().sampleId()).toList(),
-                    new StepStats(command.step(), TrainingPhase.GRPO, version,
-                    batch.rewardMean(), batch.formatRate(), batch.taskRewardMean(), result.loss(), result.kl(),
-                    result.clipFraction(), batch.scoreStd(), batch.droppedGroups(), secondsSince(started),
-                    maxStaleness));
+                    StepStats.grpo(command.step(), version, batch, result, secondsSince(started), maxStaleness));
         } catch (RuntimeException e) {
             getContext().getLog().error("GRPO step {} failed", command.step(), e);
             command.replyTo().tell(new StepFailed(command.step(), e.getClass().getSimpleName() + ": " + e.getMessage()));

@@ -2,18 +2,16 @@ package visq.actors.learner;
 
 import com.typesafe.config.Config;
 import java.nio.file.Path;
-import java.util.OptionalDouble;
 import visq.gpu.training.AdvantageScaling;
 import visq.gpu.training.MethodPreset;
 
 /**
- * Typed settings of the learner, read once from {@code visq.learner}. {@code grpoLearningRate} and {@code grpoBeta}
- * replace the preset's values when set.
+ * Typed settings of the learner, read once from {@code visq.learner}; its training method (the preset and the
+ * settings that override it) is {@link MethodSettings}.
  */
-public record LearnerSettings(String device, String preset, Path checkpointDirectory, long checkpointEvery,
-        boolean resume, CheckpointFailure checkpointFailure, AdvantageScaling advantageScaling,
-        boolean dynamicSampling, double coldStartLearningRate, int coldStartWarmupSteps,
-        OptionalDouble grpoLearningRate, OptionalDouble grpoBeta) {
+public record LearnerSettings(String device, MethodSettings method, Path checkpointDirectory, long checkpointEvery,
+        boolean resume, CheckpointFailure checkpointFailure, boolean dynamicSampling, double coldStartLearningRate,
+        int coldStartWarmupSteps) {
 
     /** What the learner does when a checkpoint cannot be written ({@code visq.learner.checkpoint-failure}). */
     public enum CheckpointFailure {
@@ -24,28 +22,21 @@ public record LearnerSettings(String device, String preset, Path checkpointDirec
     }
 
     public static LearnerSettings fromConfig(Config config) {
-        Config c = config.getConfig("visq.learner");
-        return new LearnerSettings(c.getString("device"), c.getString("preset"),
-                Path.of(c.getString("checkpoint-dir")), c.getLong("checkpoint-every"), c.getBoolean("resume"),
-                c.getEnum(CheckpointFailure.class, "checkpoint-failure"),
-                c.getEnum(AdvantageScaling.class, "advantage-scaling"), c.getBoolean("dynamic-sampling"),
-                c.getDouble("cold-start-learning-rate"), c.getInt("cold-start-warmup-steps"),
-                optionalDouble(c, "grpo-learning-rate"), optionalDouble(c, "grpo-beta"));
+        String area = "visq.learner."; // full paths, so that a bad value's error names its key
+        return new LearnerSettings(config.getString(area + "device"), MethodSettings.fromConfig(config),
+                Path.of(config.getString(area + "checkpoint-dir")), config.getLong(area + "checkpoint-every"),
+                config.getBoolean(area + "resume"), config.getEnum(CheckpointFailure.class, area + "checkpoint-failure"),
+                config.getBoolean(area + "dynamic-sampling"), config.getDouble(area + "cold-start-learning-rate"),
+                config.getInt(area + "cold-start-warmup-steps"));
     }
 
-    /** The method preset named by {@code preset}, with the learning rate and β set here, if any. */
+    /** The method preset named by {@code visq.learner.preset}, with every setting that overrides it applied. */
     public MethodPreset methodPreset() {
-        MethodPreset named = MethodPreset.byName(preset);
-        if (grpoLearningRate.isPresent()) {
-            named = named.withLearningRate(grpoLearningRate.getAsDouble());
-        }
-        if (grpoBeta.isPresent()) {
-            named = named.withBeta(grpoBeta.getAsDouble());
-        }
-        return named;
+        return method.preset();
     }
 
-    private static OptionalDouble optionalDouble(Config c, String path) {
-        return c.hasPath(path) ? OptionalDouble.of(c.getDouble(path)) : OptionalDouble.empty();
+    /** How GRPO advantages are scaled: the preset's, unless {@code visq.learner.advantage-scaling} is set. */
+    public AdvantageScaling advantageScaling() {
+        return method.preset().advantageScaling();
     }
 }

@@ -146,11 +146,19 @@ public final class RolloutWorker extends AbstractBehavior<RolloutWorker.Command>
         PINNED_VERSION_NEVER_PRODUCED
     }
 
-    /** Typed settings under {@code visq.rollout}: how often a worker whose model failed is restarted. */
-    public record Settings(int maxRestarts, Duration restartWindow) {
+    /**
+     * Typed settings under {@code visq.rollout}: the devices a node runs one worker each on, and how often a worker
+     * whose model failed is restarted.
+     */
+    public record Settings(List<String> devices, int maxRestarts, Duration restartWindow) {
+        public Settings {
+            devices = List.copyOf(devices);
+        }
+
         public static Settings fromConfig(Config config) {
-            Config c = config.getConfig("visq.rollout");
-            return new Settings(c.getInt("max-restarts"), c.getDuration("restart-window"));
+            // full paths, so that a bad value's error names its key
+            return new Settings(config.getStringList("visq.rollout.devices"),
+                    config.getInt("visq.rollout.max-restarts"), config.getDuration("visq.rollout.restart-window"));
         }
     }
 

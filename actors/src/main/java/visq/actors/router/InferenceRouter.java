@@ -121,14 +121,9 @@ public final class InferenceRouter extends AbstractBehavior<InferenceRouter.Comm
 
         public static Settings fromConfig(Config config) {
             Config c = config.getConfig("visq.router");
-            int maxNewTokens = c.getInt("max-new-tokens");
-            Config s = c.getConfig("sampling");
-            double temperature = s.getDouble("temperature");
-            SamplingSettings sampling = temperature == 0
-                    ? SamplingSettings.greedy(maxNewTokens)
-                    : SamplingSettings.sampling(temperature, s.getInt("top-k"), s.getDouble("top-p"), maxNewTokens);
-            return new Settings(c.getDuration("worker-timeout"), maxNewTokens, c.getInt("max-in-flight"),
-                    c.getInt("max-batch-size"), c.getDuration("max-batch-wait"), sampling);
+            ServingSampling serving = ServingSampling.fromConfig(config);
+            return new Settings(c.getDuration("worker-timeout"), serving.maxNewTokens(), c.getInt("max-in-flight"),
+                    c.getInt("max-batch-size"), c.getDuration("max-batch-wait"), serving.sampling());
         }
     }
 

@@ -1,6 +1,8 @@
 package visq.actors.learner;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.typesafe.config.Config;
 import com.typesafe.config.ConfigFactory;
@@ -25,5 +27,15 @@ class LearnerSettingsTest {
         assertEquals(MethodPreset.compact().withLearningRate(3e-5).withBeta(0.01), tuned);
         assertEquals(MethodPreset.qInsight().learningRate(),
                 read("visq.learner.preset = \"q-insight\"").methodPreset().learningRate());
+    }
+
+    @Test
+    void aBadValueIsRefusedNamingItsKey() {
+        for (String[] bad : new String[][] {{"visq.learner.checkpoint-every", "often"},
+                {"visq.learner.checkpoint-failure", "IGNORE"}, {"visq.learner.resume", "perhaps"},
+                {"visq.learner.advantage-scaling", "SOMETIMES"}, {"visq.learner.grpo-beta", "-1"}}) {
+            RuntimeException e = assertThrows(RuntimeException.class, () -> read(bad[0] + " = " + bad[1]));
+            assertTrue(e.getMessage().contains(bad[0]), e.getMessage());
+        }
     }
 }

@@ -18,7 +18,10 @@ import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import visq.actors.cluster.DataDirectories;
 import visq.actors.cluster.ModelSettings;
+import visq.actors.coordinator.TrainingSettings;
+import visq.actors.router.InferenceRouter;
 import visq.actors.weights.WeightAssembly;
 import visq.actors.weights.WeightChunk;
 import visq.actors.weights.WeightPublisher;
@@ -31,7 +34,6 @@ import visq.gpu.model.EncodedWeights;
 import visq.gpu.model.PolicyModelConfig;
 import visq.gpu.model.PolicyModel;
 import visq.gpu.model.PolicyModels;
-import visq.gpu.generation.SamplingSettings;
 import visq.gpu.tasks.PolicyPrompt;
 import visq.gpu.tasks.PromptCatalogue;
 import visq.gpu.tasks.QualityTask;
@@ -54,7 +56,7 @@ public final class Benchmarks {
     public Benchmarks(Config config, PrintStream out) {
         this.config = config;
         this.out = out;
-        this.sharedDirectory = Path.of(config.getString("visq.data.shared-dir"));
+        this.sharedDirectory = DataDirectories.fromConfig(config).shared();
     }
 
     public void runAll(int scoringSeconds, int asyncSteps, int scalingSteps) throws Exception {
@@ -79,9 +81,10 @@ public final class Benchmarks {
 
     private void rolloutsAndLearner(PolicyModelConfig model, ImageTensor image) {
         PolicyPrompt prompt = PromptCatalogue.prompt(QualityTask.DEGRADATION, List.of(image));
-        int groupSize = config.getInt("visq.training.group-size");
-        SamplingSettings sampling = new SamplingSettings(1.0, 50, 1.0, config.getInt("visq.training.sampling.max-new-tokens"), false);
-        PolicyThroughput.Result measured = PolicyThroughput.measure(model, prompt, groupSize, sampling, 20, 10);
+        TrainingSettings training = TrainingSettings.fromConfig(config);
+        int groupSize = training.groupSize();
+        PolicyThroughput.Result measured = PolicyThroughput.measure(model, prompt, groupSize, training.sampling(), 20,
+                10);
         out.printf(Locale.ROOT, "rollout worker: %.1f rollouts/s, %.0f tokens/s (median of %d groups of %d, %.1f tokens "
                 + "per rollout, one worker, one thread)%n", measured.rolloutsPerSecond(), measured.tokensPerSecond(),
                 measured.groups(), groupSize, measured.tokensPerRollout());
@@ -96,7 +99,7 @@ public final class Benchmarks {
         try (PolicyModel source = PolicyModels.create(model, "cpu");
                 PolicyModel target = PolicyModels.create(model, "cpu")) {
             Serialization serialization = SerializationExtension.get(akka.actor.typed.javadsl.Adapter.toClassic(system));
-            int chunkBytes = (int) config.getBytes("visq.weights.chunk-size").longValue();
+            int chunkBytes = WeightPublisher.Settings.fromConfig(config).chunkBytes();
             int pushes = 20;
             long bytes = 0;
             long started = System.nanoTime();
@@ -143,7 +146,7 @@ public final class Benchmarks {
 
     /** Scoring at batch 1 and at the configured micro-batching, each on a fresh node, in this run. */
     private void scoring(int seconds) throws Exception {
-        int batching = config.getInt("visq.router.max-batch-size");
+        int batching = InferenceRouter.Settings.fromConfig(config).maxBatchSize();
         scoring(seconds, 1);
         if (batching > 1) {
             scoring(seconds, batching);
@@ -180,7 +183,7 @@ public final class Benchmarks {
                     latencies.addAll(loop.get());
                 }
                 String batching = maxBatchSize == 1 ? "batch 1" : "micro-batches of up to " + maxBatchSize + ", wait "
-                        + config.getDuration("visq.router.max-batch-wait").toMillis() + " ms";
+                        + InferenceRouter.Settings.fromConfig(config).maxBatchWait().toMillis() + " ms";
                 out.printf(Locale.ROOT, "scoring over gRPC (1 worker, %s, %d client(s) in flight): %.1f requests/s,"
                         + " p50 %.1f ms, p99 %.1f ms, %d errors in %d s%n", batching, concurrency,
                         latencies.count() / (double) seconds, latencies.percentileMillis(50),
@@ -208,7 +211,7 @@ public final class Benchmarks {
                 .withValue("visq.learner.checkpoint-dir", ConfigValueFactory.fromAnyRef(work.toString()));
         ActorSystem<Void> cluster = NodeLauncher.start(node);
         try {
-            return GrpoThroughput.measure(work, 2, grpoSteps, config.getInt("visq.training.group-size"),
+            return GrpoThroughput.measure(work, 2, grpoSteps, TrainingSettings.fromConfig(config).groupSize(),
                     Duration.ofMinutes(10), () -> true);
         } finally {
             cluster.terminate();

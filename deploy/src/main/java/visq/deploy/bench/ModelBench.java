@@ -12,7 +12,9 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import visq.actors.cluster.DataDirectories;
 import visq.actors.cluster.ModelSettings;
+import visq.actors.coordinator.TrainingSettings;
 import visq.gpu.image.ImageDecoder;
 import visq.gpu.image.ImageLimits;
 import visq.gpu.image.ImageTensor;
@@ -30,7 +32,8 @@ import visq.gpu.training.GrpoSample;
 /**
  * {@code visq bench --only model [--model-checkpoint DIR]}: the configured policy ({@code visq.model}) on the CPU, on
  * one thread, next to a PyTorch peer doing the same work. Visq: rollouts/s and tokens/s generating G samples of one
- * image prompt (temperature 1, top-k 50, top-p 1, {@code visq.training.sampling.max-new-tokens}), and ms per GRPO
+ * image prompt (G and sampling as training has them, {@code TrainingSettings}: the preset's temperature 1, top-k 50,
+ * top-p 1 by default, {@code visq.training.sampling.max-new-tokens}), and ms per GRPO
  * learner step over 4 groups × G responses ({@link PolicyThroughput}, as {@code visq bench} measures the compact
  * model). The peer, for a Qwen checkpoint, is {@code tools/qwen-reference/bench_peer.py} (transformers + peft): it
  * reads the prompt ids, pixel values, grid and the learner batch this bench writes ({@link PeerInput}), first checks
@@ -72,7 +75,7 @@ public final class ModelBench {
 
     /** The bench as {@code visq bench} runs it: the shared CLIVE image 100.png, files under target/visq-bench. */
     public static ModelBench forCommandLine(Config config, PrintStream out) {
-        Path shared = Path.of(config.getString("visq.data.shared-dir"));
+        Path shared = DataDirectories.fromConfig(config).shared();
         return new ModelBench(config, out, System.getenv(), shared.resolve("data/clive/images/100.png"),
                 Path.of("target", "visq-bench"));
     }
@@ -88,12 +91,13 @@ public final class ModelBench {
         PolicyModelConfig model = ModelSettings.fromConfig(config);
         ImageTensor prepared = model.imagePreparation().preprocess(ImageDecoder.decode(image, ImageLimits.defaults()));
         PolicyPrompt prompt = PromptCatalogue.prompt(QualityTask.DEGRADATION, List.of(prepared));
-        int groupSize = config.getInt("visq.training.group-size");
-        SamplingSettings sampling = SamplingSettings.sampling(1.0, 50, 1.0,
-                config.getInt("visq.training.sampling.max-new-tokens"));
-        out.printf(Locale.ROOT, "model bench: %s; G=%d, up to %d new tokens, temperature 1, top-k 50, top-p 1; "
+        TrainingSettings training = TrainingSettings.fromConfig(config);
+        int groupSize = training.groupSize();
+        SamplingSettings sampling = training.sampling();
+        out.printf(Locale.ROOT, "model bench: %s; G=%d, up to %d new tokens, temperature %s, top-k %d, top-p %s; "
                 + "median of %d; %d cores, one thread%n", model.modelId(), groupSize, sampling.maxNewTokens(),
-                repetitions, Runtime.getRuntime().availableProcessors());
+                sampling.temperature(), sampling.topK(), sampling.topP(), repetitions,
+                Runtime.getRuntime().availableProcessors());
         PolicyThroughput.Result visq = PolicyThroughput.measure(model, prompt, groupSize, sampling, repetitions,
                 repetitions);
         out.printf(Locale.ROOT, "visq generation: %.2f rollouts/s, %.1f tokens/s (median of %d groups of G=%d, %.1f "

@@ -10,6 +10,8 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import visq.actors.cluster.DataDirectories;
+import visq.actors.coordinator.TrainingSettings;
 import visq.deploy.node.NodeProcess;
 
 /**
@@ -28,17 +30,19 @@ final class RolloutScaling {
     }
 
     void run(int grpoSteps) throws Exception {
-        double one = samplesPerSecond(1, grpoSteps);
-        double two = samplesPerSecond(2, grpoSteps);
+        TrainingSettings training = TrainingSettings.fromConfig(config);
+        double one = samplesPerSecond(1, grpoSteps, training.groupSize());
+        double two = samplesPerSecond(2, grpoSteps, training.groupSize());
         out.printf(Locale.ROOT, "rollout nodes (separate JVMs, learner node apart, %d GRPO steps, %d prompts x G=%d, "
                 + "synchronous): 1 node %.1f samples/s, 2 nodes %.1f samples/s, ratio %.2f on %d cores%n", grpoSteps,
-                config.getInt("visq.training.prompts-per-step"), config.getInt("visq.training.group-size"), one, two,
+                training.promptsPerStep(), training.groupSize(), one, two,
                 two / one, Runtime.getRuntime().availableProcessors());
     }
 
     /** GRPO samples/s of a run with {@code rolloutNodes} rollout JVMs (after a 2-step cold start). */
-    private double samplesPerSecond(int rolloutNodes, int grpoSteps) throws Exception {
+    private double samplesPerSecond(int rolloutNodes, int grpoSteps, int groupSize) throws Exception {
         Path work = Files.createTempDirectory("visq-bench-scaling");
+        DataDirectories data = DataDirectories.fromConfig(config);
         Config run = config
                 .withValue("visq.training.cold-start-steps", ConfigValueFactory.fromAnyRef(2))
                 .withValue("visq.training.grpo-steps", ConfigValueFactory.fromAnyRef(grpoSteps))
@@ -47,9 +51,9 @@ final class RolloutScaling {
                 .withValue("visq.rollout.devices", ConfigValueFactory.fromIterable(List.of("cpu")))
                 .withValue("visq.learner.checkpoint-dir", ConfigValueFactory.fromAnyRef(work.toString()))
                 .withValue("visq.data.shared-dir", ConfigValueFactory.fromAnyRef(
-                        Path.of(config.getString("visq.data.shared-dir")).toAbsolutePath().toString()))
+                        data.shared().toAbsolutePath().toString()))
                 .withValue("visq.data.work-dir", ConfigValueFactory.fromAnyRef(
-                        Path.of(config.getString("visq.data.work-dir")).toAbsolutePath().toString()));
+                        data.work().toAbsolutePath().toString()));
         Map<String, Object> settings = Map.of("visq", run.getObject("visq"));
         int learnerPort = NodeProcess.freePort();
         List<NodeProcess> nodes = new ArrayList<>();
@@ -60,7 +64,7 @@ final class RolloutScaling {
                 nodes.add(NodeProcess.start("rollout-" + i, List.of("rollout"), NodeProcess.freePort(),
                         List.of(learnerPort), settings, work.resolve("logs")));
             }
-            return GrpoThroughput.measure(work, 2, grpoSteps, config.getInt("visq.training.group-size"),
+            return GrpoThroughput.measure(work, 2, grpoSteps, groupSize,
                     Duration.ofMinutes(10), () -> nodes.stream().allMatch(NodeProcess::isAlive));
         } catch (IllegalStateException e) {
             nodes.forEach(node -> out.println(node.tail(20)));

@@ -11,6 +11,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
+import visq.actors.cluster.DataDirectories;
 
 /**
  * {@code visq bench --only soak}: one local node trains (a short cold start, then GRPO for as long as the soak
@@ -50,7 +51,7 @@ public final class SoakBench {
                 "visq.metrics.enabled", true,
                 "visq.metrics.host", "127.0.0.1",
                 "visq.metrics.port", metricsPort);
-        Path image = Path.of(config.getString("visq.data.shared-dir")).resolve("data/clive/images/100.png");
+        Path image = DataDirectories.fromConfig(config).shared().resolve("data/clive/images/100.png");
         out.printf(Locale.ROOT, "visq bench (soak) on %d cores: %d min, training (%d cold-start steps, then GRPO) and "
                 + "scoring %s at %.1f requests/s in one node; checkpoints in %s%n",
                 Runtime.getRuntime().availableProcessors(), minutes, COLD_START_STEPS, image.getFileName(), rate,

@@ -5,6 +5,7 @@ import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import visq.actors.cluster.DataDirectories;
 import visq.deploy.node.NodeLauncher;
 import visq.deploy.bench.Benchmarks;
 import visq.deploy.bench.ModelBench;
@@ -56,7 +57,7 @@ public final class BenchCommand implements CliCommand {
                 bench.runLoad(line.intValue("--load-seconds", 60), line.doubleValue("--rate", 15));
                 break;
             case "preparation":
-                new PreparationBench(Path.of(config.getString("visq.data.shared-dir")), terminal.out())
+                new PreparationBench(DataDirectories.fromConfig(config).shared(), terminal.out())
                         .run(line.intValue("--images", 20), 3);
                 break;
             case "soak":

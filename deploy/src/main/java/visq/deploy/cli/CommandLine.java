@@ -1,9 +1,11 @@
 package visq.deploy.cli;
 
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Supplier;
 
 /**
  * A parsed, checked command line: options in the order given (a flag's value is empty), the {@code --set}
@@ -59,6 +61,11 @@ public final class CommandLine {
 
     public double doubleValue(String name, double fallback) {
         return has(name) ? Double.parseDouble(value(name, "")) : fallback;
+    }
+
+    /** The last value of option {@code name} as a path, or {@code fallback}'s (asked only when it is not given). */
+    public Path pathValue(String name, Supplier<Path> fallback) {
+        return has(name) ? Path.of(value(name, "")) : fallback.get();
     }
 
     /** Every value of a repeatable option, in order. */

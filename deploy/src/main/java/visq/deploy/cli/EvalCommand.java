@@ -9,6 +9,8 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
 import visq.actors.cluster.DataSettings;
+import visq.actors.learner.LearnerSettings;
+import visq.actors.router.ServingSampling;
 import visq.deploy.node.NodeLauncher;
 import visq.deploy.eval.EvaluationRun;
 import visq.deploy.eval.EvaluationSettings;
@@ -72,9 +74,9 @@ public final class EvalCommand implements CliCommand {
         ScoreDecoding decoding = samples == 1 && !line.has("--temperature") ? ScoreDecoding.greedy()
                 : ScoreDecoding.meanOfSamples(samples, temperature);
         EvaluationSettings settings = new EvaluationSettings(
-                Path.of(line.value("--checkpoint", config.getString("visq.learner.checkpoint-dir"))),
+                line.pathValue("--checkpoint", () -> LearnerSettings.fromConfig(config).checkpointDirectory()),
                 Path.of(line.value("--out", "target/visq-eval")), decoding, tasks, line.intValue("--max-images", 0),
-                config.getInt("visq.router.max-new-tokens"));
+                ServingSampling.fromConfig(config).maxNewTokens());
         EvaluationRun run = new EvaluationRun(config, settings, ProgressLine.on(terminal.err(),
                 terminal.interactive()));
         EvaluationSummary summary;

@@ -4,6 +4,7 @@ import com.typesafe.config.Config;
 import java.nio.file.Path;
 import java.util.List;
 import visq.actors.cluster.ModelSettings;
+import visq.actors.learner.LearnerSettings;
 import visq.deploy.node.NodeLauncher;
 
 /** {@code visq export-adapter}: a Qwen run's newest LoRA adapters as a PEFT adapter directory. */
@@ -29,7 +30,8 @@ public final class ExportAdapterCommand implements CliCommand {
             throw new UsageException("--out DIR is required");
         }
         Config config = NodeLauncher.configure(line.value("--config", "local.conf"), line.settings(), terminal.env());
-        Path checkpoint = Path.of(line.value("--checkpoint", config.getString("visq.learner.checkpoint-dir")));
+        Path checkpoint = line.pathValue("--checkpoint",
+                () -> LearnerSettings.fromConfig(config).checkpointDirectory());
         Path out = Path.of(line.value("--out", ""));
         long version = AdapterExport.export(ModelSettings.fromConfig(config), checkpoint, out);
         terminal.out().println("adapter of weight version " + version + " from " + checkpoint + " written to " + out);

@@ -7,7 +7,9 @@ import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
+import visq.actors.learner.LearnerSettings;
 import visq.actors.learner.TrainingPhase;
+import visq.actors.router.GrpcEndpoint;
 import visq.actors.coordinator.TrainingProgress;
 import visq.deploy.node.NodeLauncher;
 
@@ -42,15 +44,15 @@ public final class TrainCommand implements CliCommand {
             return 1;
         }
         terminal.out().printf(Locale.ROOT, "training done: %d steps, weight version %d, checkpoint in %s%n",
-                last.step(), last.weightVersion(), system.settings().config().getString("visq.learner.checkpoint-dir"));
+                last.step(), last.weightVersion(), LearnerSettings.fromConfig(config).checkpointDirectory());
         if (line.has("--exit-when-done")) {
             system.terminate();
             system.getWhenTerminated().toCompletableFuture().get(30, TimeUnit.SECONDS);
             return 0;
         }
-        int port = system.settings().config().getInt("visq.grpc.port");
+        GrpcEndpoint.Settings endpoint = GrpcEndpoint.Settings.fromConfig(config);
         terminal.out().printf(Locale.ROOT, "serving gRPC on %s:%d (score with: ./visq score --port %d IMAGE)%n",
-                system.settings().config().getString("visq.grpc.host"), port, port);
+                endpoint.host(), endpoint.port(), endpoint.port());
         system.getWhenTerminated().toCompletableFuture().get();
         return 0;
     }

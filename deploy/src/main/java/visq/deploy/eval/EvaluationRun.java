@@ -21,6 +21,7 @@ import visq.actors.cluster.ModelSettings;
 import visq.actors.cluster.TrainingCorpus;
 import visq.actors.learner.CheckpointWriter;
 import visq.actors.learner.TrainingHistory;
+import visq.actors.router.ServingSampling;
 import visq.gpu.data.DatasetProblem;
 import visq.gpu.data.DatasetReader;
 import visq.gpu.data.DatasetReading;
@@ -138,13 +139,13 @@ public final class EvaluationRun {
                     e);
         }
         ImagePreparation preprocessor = DataSettings.fromConfig(config).preparation();
+        ServingSampling serving = ServingSampling.fromConfig(config);
         try (PolicyModel model = PolicyModels.create(ModelSettings.fromConfig(config), "cpu")) {
             model.importWeights(weights);
             model.setWeightVersion(weights.version());
             EvaluationSummary summary = evaluate(targets,
                     new PolicyAnswering(model, preprocessor, settings.decoding(), settings.maxNewTokens(),
-                            config.getInt("visq.router.sampling.top-k"),
-                            config.getDouble("visq.router.sampling.top-p")));
+                            serving.topK(), serving.topP()));
             writeTrainingCurves();
             return summary;
         }

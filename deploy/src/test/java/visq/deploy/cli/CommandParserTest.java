@@ -49,6 +49,21 @@ class CommandParserTest {
     void acceptsOptionalSettingsDeclaredAsNull() throws UsageException {
         assertEquals("3e-5", parse("--set", "visq.learner.grpo-learning-rate=3e-5").settings()
                 .get("visq.learner.grpo-learning-rate"));
+        // the settings that override the method preset are null in reference.conf and still accepted
+        CommandLine line = parse("--set", "visq.training.group-size=8", "--set", "visq.learner.advantage-scaling=NONE",
+                "--set", "visq.training.sampling.temperature=0.7", "--set", "visq.training.sampling.top-k=20",
+                "--set", "visq.training.sampling.top-p=0.9");
+        assertEquals("8", line.settings().get("visq.training.group-size"));
+        assertEquals(5, line.settings().size());
+    }
+
+    @Test
+    void aPathOptionFallsBackLazily() throws UsageException {
+        assertEquals(java.nio.file.Path.of("a.csv"), parse("--labels", "a.csv").pathValue("--labels", () -> {
+            throw new AssertionError("the fallback is not asked for when the option is given");
+        }));
+        assertEquals(java.nio.file.Path.of("target/x"),
+                parse("--quick").pathValue("--labels", () -> java.nio.file.Path.of("target/x")));
     }
 
     @Test

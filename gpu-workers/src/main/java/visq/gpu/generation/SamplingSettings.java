@@ -40,9 +40,4 @@ public record SamplingSettings(double temperature, int topK, double topP, int ma
     public static SamplingSettings sampling(double temperature, int topK, double topP, int maxNewTokens) {
         return new SamplingSettings(temperature, topK, topP, maxNewTokens, false);
     }
-
-    /** The papers' GRPO rollout settings (method.md §3): temperature 1.0, top-k 50, top-p 1.0. */
-    public static SamplingSettings grpoDefaults(int maxNewTokens) {
-        return sampling(1.0, 50, 1.0, maxNewTokens);
-    }
 }

@@ -3,7 +3,8 @@ package visq.gpu.training;
 import java.util.List;
 
 /**
- * Every constant of one training method (method.md §3), by name.
+ * Every constant of one training method (method.md §3), by name. A run's G, advantage scaling, sampling, learning
+ * rate and β are its preset's unless a setting overrides them (the actors' {@code MethodSettings}).
  *
  * <ul>
  *   <li>{@code q-insight}: G = 8, ε = 0.2, β = 0.001, AdamW lr 1e-6 decaying linearly to 0 without warm-up,
@@ -19,7 +20,8 @@ import java.util.List;
  *       the cold start left it; 1e-4 lets the fidelity reward teach severity ranking (Kodak SRCC 0.25 → 0.61,
  *       README "Model quality"). Weight decay 0.01 regularises a model trained from scratch
  *       (the papers fine-tune, and use 0). Completions are capped at 128 tokens to keep CPU rollouts affordable
- *       (a short think plus an answer fits). The other constants are the papers'.
+ *       (a short think plus an answer fits). G = 6 (VisualQuality-R1's K): 4 prompts of 6 responses keep a CPU GRPO
+ *       step affordable; the embedded default has always trained with 6. The other constants are the papers'.
  * </ul>
  *
  * @param name the preset's name
@@ -87,7 +89,7 @@ public record MethodPreset(
 
     public static MethodPreset compact() {
         GrpoSettings grpo = new GrpoSettings(0.2, 0.2, 0.04, LossAggregation.SEQUENCE_MEAN, 128, 1);
-        return new MethodPreset(COMPACT, 8, grpo, AdvantageScaling.GROUP_STD,
+        return new MethodPreset(COMPACT, 6, grpo, AdvantageScaling.GROUP_STD,
                 AdamWSettings.papers().withWeightDecay(0.01), 1e-4, 20, 1.0, SamplingConstants.papers());
     }
 
@@ -101,6 +103,24 @@ public record MethodPreset(
     public MethodPreset withBeta(double beta) {
         return new MethodPreset(name, groupSize, grpo.withBeta(beta), advantageScaling, optimizer, learningRate,
                 warmupSteps, gradientClipNorm, sampling);
+    }
+
+    /** This preset with {@code size} responses per prompt (G). */
+    public MethodPreset withGroupSize(int size) {
+        return new MethodPreset(name, size, grpo, advantageScaling, optimizer, learningRate, warmupSteps,
+                gradientClipNorm, sampling);
+    }
+
+    /** This preset with advantages scaled by {@code scaling}. */
+    public MethodPreset withAdvantageScaling(AdvantageScaling scaling) {
+        return new MethodPreset(name, groupSize, grpo, scaling, optimizer, learningRate, warmupSteps,
+                gradientClipNorm, sampling);
+    }
+
+    /** This preset with rollout sampling constants {@code constants}. */
+    public MethodPreset withSampling(SamplingConstants constants) {
+        return new MethodPreset(name, groupSize, grpo, advantageScaling, optimizer, learningRate, warmupSteps,
+                gradientClipNorm, constants);
     }
 
     /** The learning-rate schedule of this preset over a run of {@code totalSteps} updates. */

@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.util.HashSet;
 import java.util.Set;
 import org.junit.jupiter.api.Test;
+import visq.gpu.training.SamplingConstants;
 
 class TokenSamplerTest {
 
@@ -88,9 +89,9 @@ class TokenSamplerTest {
 
     @Test
     void sameSeedSameDraws() {
-        TokenSampler a = new TokenSampler(SamplingSettings.grpoDefaults(10), 42);
-        TokenSampler b = new TokenSampler(SamplingSettings.grpoDefaults(10), 42);
-        TokenSampler c = new TokenSampler(SamplingSettings.grpoDefaults(10), 43);
+        TokenSampler a = new TokenSampler(SamplingConstants.papers().forRollouts(10), 42);
+        TokenSampler b = new TokenSampler(SamplingConstants.papers().forRollouts(10), 42);
+        TokenSampler c = new TokenSampler(SamplingConstants.papers().forRollouts(10), 43);
         StringBuilder fromA = new StringBuilder();
         StringBuilder fromB = new StringBuilder();
         StringBuilder fromC = new StringBuilder();

@@ -21,6 +21,7 @@ import visq.gpu.image.ImageTensor;
 import visq.gpu.tasks.PolicyPrompt;
 import visq.gpu.tasks.PromptCatalogue;
 import visq.gpu.tasks.QualityTask;
+import visq.gpu.training.SamplingConstants;
 import visq.protocol.artifacts.TensorEntry;
 import visq.protocol.artifacts.WeightSnapshot;
 
@@ -98,7 +99,7 @@ class CompactVisionLanguagePolicyTest {
     @Test
     void deterministicForASeed() {
         PolicyPrompt prompt = TestPrompts.prompt(QualityTask.DEGRADATION, 2);
-        SamplingSettings sampling = SamplingSettings.grpoDefaults(16);
+        SamplingSettings sampling = SamplingConstants.papers().forRollouts(16);
         List<GeneratedResponse> a = model.generate(prompt, 4, sampling, 11);
         List<GeneratedResponse> b = model.generate(prompt, 4, sampling, 11);
         List<GeneratedResponse> c = model.generate(prompt, 4, sampling, 12);
@@ -144,7 +145,7 @@ class CompactVisionLanguagePolicyTest {
                 Device.cpu())) {
             TestPrompts.boostEos(eager, 0.03f);
             PolicyPrompt prompt = TestPrompts.prompt(QualityTask.COMPARISON, 12);
-            SamplingSettings sampling = SamplingSettings.grpoDefaults(20);
+            SamplingSettings sampling = SamplingConstants.papers().forRollouts(20);
             List<GeneratedResponse> cached = eager.generate(prompt, 8, sampling, 5);
             List<GeneratedResponse> recomputed = eager.generateWithoutCache(prompt, 8, sampling, 5);
             java.util.Set<Integer> lengths = new java.util.HashSet<>();
@@ -197,7 +198,7 @@ class CompactVisionLanguagePolicyTest {
     @Test
     void answerAllSamplesEachPromptAsItsOwnGenerationWould() {
         List<PolicyPrompt> prompts = mixedPrompts();
-        SamplingSettings sampling = SamplingSettings.grpoDefaults(12);
+        SamplingSettings sampling = SamplingConstants.papers().forRollouts(12);
         List<GeneratedResponse> batched = model.answerAll(prompts, sampling, 17);
         for (int i = 0; i < prompts.size(); i++) {
             GeneratedResponse alone = model.generate(prompts.get(i), 1, sampling, 17).get(0);
@@ -212,7 +213,7 @@ class CompactVisionLanguagePolicyTest {
         model.answerAll(prompts, SamplingSettings.greedy(8), 0);
         int before = model.liveArrayCount();
         for (int call = 0; call < 20; call++) {
-            model.answerAll(prompts, SamplingSettings.grpoDefaults(8), call);
+            model.answerAll(prompts, SamplingConstants.papers().forRollouts(8), call);
             assertEquals(before, model.liveArrayCount(), "live arrays after call " + call);
         }
         PolicyPrompt wrongSize = PromptCatalogue.prompt(QualityTask.SCORE,
@@ -263,8 +264,9 @@ class CompactVisionLanguagePolicyTest {
             assertEquals(5, target.weightVersion());
             List<GeneratedResponse> actual = target.generate(prompt, 2, greedy, 0);
             assertEquals(expected, actual); // token ids and float log-probs compared bit for bit
-            List<GeneratedResponse> sampledSource = source.generate(prompt, 3, SamplingSettings.grpoDefaults(10), 4);
-            assertEquals(sampledSource, target.generate(prompt, 3, SamplingSettings.grpoDefaults(10), 4));
+            SamplingSettings sampling = SamplingConstants.papers().forRollouts(10);
+            List<GeneratedResponse> sampledSource = source.generate(prompt, 3, sampling, 4);
+            assertEquals(sampledSource, target.generate(prompt, 3, sampling, 4));
             assertEquals(WeightSnapshot.parseFrom(weights.bytes()).getTensorsList(),
                     WeightSnapshot.parseFrom(target.exportWeights(5).bytes()).getTensorsList());
         }

@@ -19,6 +19,7 @@ import org.junit.jupiter.api.Test;
 import visq.gpu.generation.SamplingSettings;
 import visq.gpu.tasks.PolicyPrompt;
 import visq.gpu.tasks.QualityTask;
+import visq.gpu.training.SamplingConstants;
 
 /** Gradients, memory discipline and learnability of the compact policy, on real DJL/PyTorch. */
 class PolicyTrainingTest {
@@ -95,7 +96,7 @@ class PolicyTrainingTest {
                 CompactVisionLanguagePolicy.create(CompactModelConfig.compactDefault(), Device.cpu())) {
             TestPrompts.boostEos(model, 0.06f); // rows finish early and leave the batch: exercises cache shrinking
             PolicyPrompt prompt = TestPrompts.score(4);
-            SamplingSettings sampling = SamplingSettings.grpoDefaults(8);
+            SamplingSettings sampling = SamplingConstants.papers().forRollouts(8);
             int baseline = -1;
             int baselineTest = -1;
             for (int i = 0; i < 205; i++) {

@@ -40,6 +40,23 @@ class MethodPresetTest {
     }
 
     @Test
+    void rolloutSamplingCarriesThePresetConstants() {
+        assertEquals(visq.gpu.generation.SamplingSettings.sampling(1.0, 50, 1.0, 96),
+                MethodPreset.compact().sampling().forRollouts(96));
+    }
+
+    @Test
+    void withersReplaceOneConstantEach() {
+        MethodPreset p = MethodPreset.qInsight().withGroupSize(6).withAdvantageScaling(AdvantageScaling.NONE)
+                .withSampling(new SamplingConstants(0.7, 20, 0.9, 1.0));
+        assertEquals(6, p.groupSize());
+        assertEquals(AdvantageScaling.NONE, p.advantageScaling());
+        assertEquals(new SamplingConstants(0.7, 20, 0.9, 1.0), p.sampling());
+        assertEquals(MethodPreset.qInsight(), p.withGroupSize(8).withAdvantageScaling(AdvantageScaling.GROUP_STD)
+                .withSampling(SamplingConstants.papers()));
+    }
+
+    @Test
     void unknownNamesAreRejectedWithTheKnownOnes() {
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> MethodPreset.byName("grpo"));
         assertTrue(e.getMessage().contains("q-insight") && e.getMessage().contains("compact"), e.getMessage());

@@ -21,10 +21,10 @@ import visq.gpu.model.CompactVisionLanguagePolicy;
 import visq.gpu.model.GeneratedResponse;
 import visq.gpu.model.CompactModelConfig;
 import visq.gpu.model.PolicyModels;
-import visq.gpu.generation.SamplingSettings;
 import visq.gpu.tasks.PolicyPrompt;
 import visq.gpu.tasks.PromptCatalogue;
 import visq.gpu.tasks.QualityTask;
+import visq.gpu.training.SamplingConstants;
 
 /**
  * The trainer through a real compact model: the GRPO loss gradient autograd gives equals central finite
@@ -57,7 +57,8 @@ class PolicyTrainerTest {
         SplittableRandom random = new SplittableRandom(seed);
         for (int p = 0; p < 2; p++) {
             PolicyPrompt prompt = prompt(seed * 7 + p);
-            for (GeneratedResponse response : policy.generate(prompt, 4, SamplingSettings.grpoDefaults(12), seed + p)) {
+            for (GeneratedResponse response
+                    : policy.generate(prompt, 4, SamplingConstants.papers().forRollouts(12), seed + p)) {
                 samples.add(new GrpoSample(prompt, response.tokenIds(), response.logProbs(),
                         random.nextDouble(-1, 1)));
             }
