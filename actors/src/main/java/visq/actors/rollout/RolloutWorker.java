@@ -35,8 +35,10 @@ import visq.gpu.tasks.QualityTask;
  * blocking DJL calls never touch Akka's default dispatcher. It keeps itself on the newest weight
  * version by reassembling chunks from the weight publisher, and tells every router which version it holds.
  * When its model throws while generating rollouts it answers that part and every deferred one as failed (the
- * coordinator re-dispatches them) and fails with {@link ModelFailed}: its supervisor restarts it with a fresh model,
- * up to {@code max-restarts} times within {@code restart-window}, then stops it.
+ * coordinator re-dispatches them) and fails with {@link ModelFailed}: its supervisor restarts it with a fresh model
+ * after a back-off (from {@code min-backoff}, doubling up to {@code max-backoff}; messages that arrive meanwhile wait
+ * for the fresh model), up to {@code max-restarts} times in a row, then stops it. A worker that has not failed for
+ * {@code restart-window} since its last restart starts counting again from zero.
  */
 public final class RolloutWorker extends AbstractBehavior<RolloutWorker.Command> {
 
@@ -146,13 +148,24 @@ public final class RolloutWorker extends AbstractBehavior<RolloutWorker.Command>
         PINNED_VERSION_NEVER_PRODUCED
     }
 
-    /** Typed settings under {@code visq.rollout}: how often a worker whose model failed is restarted. */
-    public record Settings(int maxRestarts, Duration restartWindow) {
+    /** Typed settings under {@code visq.rollout}: how often, and after what back-off, a worker whose model failed is
+     * restarted. */
+    public record Settings(int maxRestarts, Duration restartWindow, Duration minBackoff, Duration maxBackoff) {
+        public Settings {
+            if (minBackoff.isNegative() || maxBackoff.compareTo(minBackoff) < 0) {
+                throw new IllegalArgumentException("visq.rollout back-off " + minBackoff + ".." + maxBackoff);
+            }
+        }
+
         public static Settings fromConfig(Config config) {
             Config c = config.getConfig("visq.rollout");
-            return new Settings(c.getInt("max-restarts"), c.getDuration("restart-window"));
+            return new Settings(c.getInt("max-restarts"), c.getDuration("restart-window"), c.getDuration("min-backoff"),
+                    c.getDuration("max-backoff"));
         }
     }
+
+    /** Each back-off is stretched by a random 0 to 20 %, so that workers failing together do not restart together. */
+    private static final double BACKOFF_JITTER = 0.2;
 
     /** The worker's model threw while generating: the worker is restarted with a fresh model. */
     static final class ModelFailed extends RuntimeException {
@@ -183,8 +196,10 @@ public final class RolloutWorker extends AbstractBehavior<RolloutWorker.Command>
             PromptImages images, RolloutMetrics metrics, VersionListeners<?> versionListeners) {
         return Behaviors.supervise(Behaviors.<Command>setup(context -> new RolloutWorker(context, workerId,
                         modelFactory.get(), images, metrics, versionListeners)))
-                .onFailure(ModelFailed.class,
-                        SupervisorStrategy.restart().withLimit(settings.maxRestarts(), settings.restartWindow()));
+                .onFailure(ModelFailed.class, SupervisorStrategy
+                        .restartWithBackoff(settings.minBackoff(), settings.maxBackoff(), BACKOFF_JITTER)
+                        .withMaxRestarts(settings.maxRestarts())
+                        .withResetBackoffAfter(settings.restartWindow()));
     }
 
     private RolloutWorker(ActorContext<Command> context, String workerId, PolicyModel model, PromptImages images,
