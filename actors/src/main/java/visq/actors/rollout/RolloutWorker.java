@@ -369,15 +369,11 @@ public final class RolloutWorker extends AbstractBehavior<RolloutWorker.Command>
     private static List<Rollout> toRollouts(List<GeneratedResponse> responses) {
         List<Rollout> rollouts = new ArrayList<>(responses.size());
         for (GeneratedResponse response : responses) {
-            List<Integer> tokens = new ArrayList<>(response.tokenIds().length);
-            for (int token : response.tokenIds()) {
-                tokens.add(token);
-            }
             List<Float> logProbs = new ArrayList<>(response.logProbs().length);
             for (float logProb : response.logProbs()) {
                 logProbs.add(logProb);
             }
-            rollouts.add(new Rollout(response.text(), tokens, logProbs, response.finished()));
+            rollouts.add(new Rollout(response.text(), TokenIds.of(response.tokenIds()), logProbs, response.finished()));
         }
         return rollouts;
     }

@@ -25,6 +25,7 @@ import visq.actors.reward.RewardScorer;
 import visq.actors.reward.ScoredGroup;
 import visq.actors.rollout.PromptRef;
 import visq.actors.rollout.Rollout;
+import visq.actors.rollout.TokenIds;
 import visq.actors.rollout.RolloutGroup;
 import visq.actors.rollout.RolloutWorker;
 import visq.actors.router.InferenceRouter;
@@ -62,7 +63,8 @@ class KryoClusterSerializerTest {
         var request = new RolloutWorker.GenerateGroups(7, List.of(prompt), List.of(42L), 6,
                 new SamplingSettings(1.0, 50, 1.0, 96, false), 3L, 5L, probe.getRef());
         assertEquals(request, roundTrip(request));
-        Rollout rollout = new Rollout("<think>\nx\n</think>", List.of(5, 6, 2), List.of(-0.5f, -1.25f, -0.125f), true);
+        Rollout rollout = new Rollout("<think>\nx\n</think>", TokenIds.of(5, 6, 2), List.of(-0.5f, -1.25f, -0.125f),
+                true);
         var generated = new RolloutWorker.GroupsGenerated(7, "w", List.of(new RolloutGroup(prompt, 3, List.of(rollout))),
                 1.5);
         assertEquals(generated, roundTrip(generated));
@@ -89,7 +91,7 @@ class KryoClusterSerializerTest {
         StepStats stats = new StepStats(3, TrainingPhase.GRPO, 3, 0.5, 1.0, 0.25, 0.1, 0.01, 0.0, Double.NaN, 0, 2.0, 1);
         TrainingProgress progress = TrainingProgress.start(2, 2).updated(new TrainingProgress.StepCompleted(stats));
         assertEquals(progress, roundTrip(progress));
-        Rollout scoreRollout = new Rollout("a", List.of(1), List.of(-1f), false);
+        Rollout scoreRollout = new Rollout("a", TokenIds.of(1), List.of(-1f), false);
         var scored = new RewardScorer.GroupsScored(1, List.of(new ScoredGroup(
                 new RolloutGroup(new PromptRef("s", QualityTask.SCORE), 1, List.of(scoreRollout, scoreRollout)),
                 List.of(new ResponseReward(1, 0, new ParsedScore.Score(3.5)),
@@ -108,6 +110,19 @@ class KryoClusterSerializerTest {
         Learner.TrainGrpo back = (Learner.TrainGrpo) roundTrip(command);
         back.replyTo().tell(new Learner.StepFailed(4, "x"));
         assertEquals(new Learner.StepFailed(4, "x"), probe.receiveMessage());
+    }
+
+    @Test
+    void tokenIdsRoundTripAsOneVarintPerIdNotAsBoxedIntegers() {
+        Serializer kryo = SerializationExtension.get(Adapter.toClassic(TEST_KIT.system())).serializerByIdentity()
+                .apply(KryoClusterSerializer.IDENTIFIER);
+        for (TokenIds ids : List.of(TokenIds.of(), TokenIds.of(0), TokenIds.of(5, 300, 151_643),
+                TokenIds.of(-1, Integer.MAX_VALUE, Integer.MIN_VALUE))) {
+            assertEquals(ids, kryo.fromBinary(kryo.toBinary(ids)));
+        }
+        // the class id, the count, then 1, 2 and 3 bytes for ids below 2^7, 2^14 and 2^21 (a boxed Integer would add
+        // a class id to each)
+        assertEquals(1 + 1 + 1 + 2 + 3, kryo.toBinary(TokenIds.of(5, 300, 151_643)).length);
     }
 
     @Test

@@ -13,6 +13,7 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Test;
 import visq.actors.rollout.PromptRef;
 import visq.actors.rollout.Rollout;
+import visq.actors.rollout.TokenIds;
 import visq.actors.rollout.RolloutGroup;
 import visq.gpu.rewards.FidelityReward;
 import visq.gpu.rewards.FidelitySettings;
@@ -45,7 +46,7 @@ class RewardScorerTest {
 
     private static RolloutGroup group(String sampleId, QualityTask task, String... texts) {
         return new RolloutGroup(new PromptRef(sampleId, task), 2, List.of(texts).stream()
-                .map(text -> new Rollout(text, List.of(1, 2), List.of(-1f, -0.5f), true)).toList());
+                .map(text -> new Rollout(text, TokenIds.of(1, 2), List.of(-1f, -0.5f), true)).toList());
     }
 
     @Test

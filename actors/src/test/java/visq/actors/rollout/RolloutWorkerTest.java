@@ -121,8 +121,7 @@ class RolloutWorkerTest {
                 for (int r = 0; r < 3; r++) {
                     Rollout rollout = group.rollouts().get(r);
                     assertEquals(expected.get(r).text(), rollout.text());
-                    assertArrayEquals(expected.get(r).tokenIds(),
-                            rollout.tokenIds().stream().mapToInt(Integer::intValue).toArray());
+                    assertArrayEquals(expected.get(r).tokenIds(), rollout.tokenIds().toArray());
                     assertEquals(expected.get(r).finished(), rollout.finished());
                 }
             }
