@@ -11,6 +11,7 @@ import akka.actor.typed.javadsl.Behaviors;
 import akka.actor.typed.javadsl.Receive;
 import akka.actor.typed.receptionist.Receptionist;
 import akka.actor.typed.receptionist.ServiceKey;
+import akka.pattern.StatusReply;
 import com.typesafe.config.Config;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -55,7 +56,7 @@ public final class RolloutWorker extends AbstractBehavior<RolloutWorker.Command>
      * replace them).
      */
     public record GenerateGroups(long batchId, List<PromptRef> prompts, List<Long> promptSeeds, int groupSize,
-            SamplingSettings sampling, long minimumVersion, long maximumVersion, ActorRef<GenerationOutcome> replyTo)
+            SamplingSettings sampling, long minimumVersion, long maximumVersion, ActorRef<StatusReply<GroupsGenerated>> replyTo)
             implements Command {
         public GenerateGroups {
             prompts = List.copyOf(prompts);
@@ -108,19 +109,16 @@ public final class RolloutWorker extends AbstractBehavior<RolloutWorker.Command>
 
     private record RoutersListed(Receptionist.Listing listing) implements Command {}
 
-    /** Reply to {@link GenerateGroups}. */
-    public sealed interface GenerationOutcome extends ClusterMessage {
-        long batchId();
-    }
-
+    /**
+     * Reply to {@link GenerateGroups}, as a {@link StatusReply#success}; a part the worker could not generate is
+     * answered with a {@link StatusReply#error} that says why.
+     */
     public record GroupsGenerated(long batchId, String workerId, List<RolloutGroup> groups, double seconds)
-            implements GenerationOutcome {
+            implements ClusterMessage {
         public GroupsGenerated {
             groups = List.copyOf(groups);
         }
     }
-
-    public record GenerationFailed(long batchId, String workerId, String reason) implements GenerationOutcome {}
 
     /** Reply to {@link AnswerPrompt} and to each prompt of {@link AnswerPrompts}. */
     public sealed interface AnswerOutcome extends ClusterMessage {
@@ -251,7 +249,8 @@ public final class RolloutWorker extends AbstractBehavior<RolloutWorker.Command>
                 groups.add(new RolloutGroup(prompt, model.weightVersion(), toRollouts(responses)));
             }
             double seconds = (System.nanoTime() - started) / 1e9;
-            request.replyTo().tell(new GroupsGenerated(request.batchId(), workerId, groups, seconds));
+            request.replyTo().tell(StatusReply.success(new GroupsGenerated(request.batchId(), workerId, groups,
+                    seconds)));
             metrics.generated(groups, seconds);
             metrics.liveArrays(model.liveArrayCount());
             getContext().getLog().debug("worker {} generated part {} ({} prompts) at weight version {} in {} s",
@@ -259,10 +258,9 @@ public final class RolloutWorker extends AbstractBehavior<RolloutWorker.Command>
         } catch (RuntimeException e) {
             getContext().getLog().warn("worker {} failed part {} ({}); it restarts with a fresh model", workerId,
                     request.batchId(), describe(e));
-            request.replyTo().tell(new GenerationFailed(request.batchId(), workerId, describe(e)));
+            request.replyTo().tell(StatusReply.error(describe(e)));
             for (GenerateGroups waiting : deferred) { // a restart forgets them: send them elsewhere now
-                waiting.replyTo().tell(new GenerationFailed(waiting.batchId(), workerId,
-                        "worker restarting after its model failed: " + describe(e)));
+                waiting.replyTo().tell(StatusReply.error("worker restarting after its model failed: " + describe(e)));
             }
             deferred.clear();
             throw new ModelFailed(workerId, e);

@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import akka.actor.testkit.typed.javadsl.ActorTestKit;
 import akka.actor.testkit.typed.javadsl.TestProbe;
 import akka.actor.typed.ActorRef;
+import akka.pattern.StatusReply;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -52,11 +53,11 @@ class RewardScorerTest {
     @Test
     void scoresABatchAsTheRewardsDoAndKeepsItsId() {
         ActorRef<RewardScorer.Command> scorer = TEST_KIT.spawn(RewardScorer.create(REWARDING));
-        TestProbe<RewardScorer.ScoringOutcome> asker = TEST_KIT.createTestProbe();
+        TestProbe<StatusReply<RewardScorer.GroupsScored>> asker = TEST_KIT.createTestProbe();
         List<RolloutGroup> groups = List.of(group("clive/a", QualityTask.SCORE, GOOD, POOR),
                 group("clive/b", QualityTask.SCORE, POOR, GOOD));
         scorer.tell(new RewardScorer.ScoreGroups(11, groups, asker.getRef()));
-        RewardScorer.GroupsScored scored = asker.expectMessageClass(RewardScorer.GroupsScored.class);
+        RewardScorer.GroupsScored scored = asker.receiveMessage().getValue();
         assertEquals(new RewardScorer.GroupsScored(11, REWARDING.score(groups)), scored);
         assertEquals(2.0, scored.groups().get(0).rewards().get(0).total(), "|4.1 − 4.2| < 0.35 and the strict format");
         assertEquals(1.0, scored.groups().get(0).rewards().get(1).total(), "format only: |2.0 − 4.2| ≥ 0.35");
@@ -65,21 +66,19 @@ class RewardScorerTest {
     @Test
     void aBatchThatCannotBeScoredFailsWithItsReasonAndTheScorerGoesOn() {
         ActorRef<RewardScorer.Command> scorer = TEST_KIT.spawn(RewardScorer.create(REWARDING));
-        TestProbe<RewardScorer.ScoringOutcome> asker = TEST_KIT.createTestProbe();
+        TestProbe<StatusReply<RewardScorer.GroupsScored>> asker = TEST_KIT.createTestProbe();
         scorer.tell(new RewardScorer.ScoreGroups(3, List.of(group("nowhere/x", QualityTask.SCORE, GOOD, POOR)),
                 asker.getRef()));
-        RewardScorer.ScoringFailed unknown = asker.expectMessageClass(RewardScorer.ScoringFailed.class);
-        assertEquals(3, unknown.batchId());
-        assertTrue(unknown.reason().contains("nowhere/x"), unknown.reason());
+        assertEquals(StatusReply.error("unknown sample nowhere/x"), asker.receiveMessage());
 
         scorer.tell(new RewardScorer.ScoreGroups(4, List.of(group("clive/a", QualityTask.SCORE_NUMBER, "a", "b"),
                 group("koniq/c", QualityTask.SCORE_NUMBER, "c", "d")), asker.getRef()));
-        RewardScorer.ScoringFailed mixed = asker.expectMessageClass(RewardScorer.ScoringFailed.class);
-        assertEquals(4, mixed.batchId());
-        assertTrue(mixed.reason().contains("clive") && mixed.reason().contains("koniq"), mixed.reason());
+        String mixed = asker.receiveMessage().getError().getMessage();
+        assertTrue(mixed.contains("clive") && mixed.contains("koniq"), mixed);
 
         List<RolloutGroup> groups = List.of(group("clive/a", QualityTask.SCORE, GOOD, GOOD));
         scorer.tell(new RewardScorer.ScoreGroups(5, groups, asker.getRef()));
-        assertEquals(new RewardScorer.GroupsScored(5, REWARDING.score(groups)), asker.receiveMessage());
+        assertEquals(StatusReply.success(new RewardScorer.GroupsScored(5, REWARDING.score(groups))),
+                asker.receiveMessage());
     }
 }
