@@ -20,7 +20,7 @@ import visq.actors.rollout.PromptImages;
 import visq.actors.weights.WeightPublisher;
 import visq.gpu.model.EncodedWeights;
 import visq.gpu.training.GrpoStepResult;
-import visq.gpu.training.PolicyTrainer;
+import visq.gpu.training.PolicyTraining;
 import visq.gpu.training.SupervisedStepResult;
 import visq.gpu.tasks.QualityTask;
 import visq.protocol.artifacts.TaskCursor;
@@ -80,7 +80,7 @@ public final class Learner extends AbstractBehavior<Learner.Command> {
     public static final String COLD_START_FOLDER = "cold-start";
 
     private final LearnerSettings settings;
-    private final PolicyTrainer trainer;
+    private final PolicyTraining trainer;
     private final PromptImages images;
     private final ActorRef<WeightPublisher.Command> publisher;
     private final CheckpointWriter checkpoints;
@@ -92,13 +92,13 @@ public final class Learner extends AbstractBehavior<Learner.Command> {
     // a checkpoint was due and could not be written: every following step tries again
     private boolean checkpointOverdue;
 
-    public static Behavior<Command> create(LearnerSettings settings, Supplier<PolicyTrainer> trainerFactory,
+    public static Behavior<Command> create(LearnerSettings settings, Supplier<? extends PolicyTraining> trainerFactory,
             PromptImages images, ActorRef<WeightPublisher.Command> publisher, TrainingMetrics metrics) {
         return Behaviors.setup(
                 context -> new Learner(context, settings, trainerFactory.get(), images, publisher, metrics));
     }
 
-    private Learner(ActorContext<Command> context, LearnerSettings settings, PolicyTrainer trainer,
+    private Learner(ActorContext<Command> context, LearnerSettings settings, PolicyTraining trainer,
             PromptImages images, ActorRef<WeightPublisher.Command> publisher, TrainingMetrics metrics) {
         super(context);
         this.settings = settings;
