@@ -51,11 +51,9 @@ public final class TrainingCoordinator extends AbstractBehavior<TrainingCoordina
     private record WorkersListed(Receptionist.Listing listing) implements Command {}
 
     private record PartGenerated(long step, long partId, List<RolloutGroup> groups) implements Command {}
-
     private record PartFailed(long step, long partId, int attempt, String reason) implements Command {}
 
-    private record BatchScored(long step, List<ScoredGroup> groups, List<PlanCursor> cursorsAfter)
-            implements Command {}
+    private record BatchScored(long step, List<ScoredGroup> groups, List<PlanCursor> cursorsAfter) implements Command {}
 
     private record StepTrained(StepStats stats) implements Command {}
 
@@ -361,8 +359,7 @@ public final class TrainingCoordinator extends AbstractBehavior<TrainingCoordina
     }
 
     private Behavior<Command> onRunStopped(RunStopped stopped) {
-        fail(stopped.reason());
-        return this;
+        return fail(stopped.reason());
     }
 
     private Behavior<Command> onCheckpointWritten(CheckpointWritten written) {
@@ -386,9 +383,10 @@ public final class TrainingCoordinator extends AbstractBehavior<TrainingCoordina
         }
     }
 
-    private void fail(String reason) {
+    private Behavior<Command> fail(String reason) {
         getContext().getLog().error("training run failed: {}", reason);
         update(new TrainingProgress.RunFailed(reason));
+        return this;
     }
 
     private void update(TrainingProgress.Event event) {

@@ -17,6 +17,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import java.util.function.Function;
 import java.util.function.Supplier;
 import visq.actors.protocol.ClusterMessage;
 import visq.actors.weights.WeightAssembly;
@@ -56,7 +57,8 @@ public final class RolloutWorker extends AbstractBehavior<RolloutWorker.Command>
      * replace them).
      */
     public record GenerateGroups(long batchId, List<PromptRef> prompts, List<Long> promptSeeds, int groupSize,
-            SamplingSettings sampling, long minimumVersion, long maximumVersion, ActorRef<StatusReply<GroupsGenerated>> replyTo)
+            SamplingSettings sampling, long minimumVersion, long maximumVersion,
+            ActorRef<StatusReply<GroupsGenerated>> replyTo)
             implements Command {
         public GenerateGroups {
             prompts = List.copyOf(prompts);
@@ -123,12 +125,25 @@ public final class RolloutWorker extends AbstractBehavior<RolloutWorker.Command>
     /** Reply to {@link AnswerPrompt} and to each prompt of {@link AnswerPrompts}. */
     public sealed interface AnswerOutcome extends ClusterMessage {
         String requestId();
+
+        /** The answer; a failure is thrown as the exception {@code failure} makes of it. */
+        <X extends RuntimeException> Answered answeredOrThrow(Function<AnswerFailed, X> failure);
     }
 
     public record Answered(String requestId, String text, long weightVersion, String workerId, String modelId)
-            implements AnswerOutcome {}
+            implements AnswerOutcome {
+        @Override
+        public <X extends RuntimeException> Answered answeredOrThrow(Function<AnswerFailed, X> failure) {
+            return this;
+        }
+    }
 
-    public record AnswerFailed(String requestId, FailureKind kind, String reason) implements AnswerOutcome {}
+    public record AnswerFailed(String requestId, FailureKind kind, String reason) implements AnswerOutcome {
+        @Override
+        public <X extends RuntimeException> Answered answeredOrThrow(Function<AnswerFailed, X> failure) {
+            throw failure.apply(this);
+        }
+    }
 
     /** Why an answer failed, so the gRPC edge can choose the status code without reading the message. */
     public enum FailureKind {

@@ -207,7 +207,7 @@ class TrainingCoordinatorTest {
         TIME.timePasses(Duration.ofSeconds(1));
         RolloutWorker.GenerateGroups again = part(busy);
         assertEquals(lost.prompts(), again.prompts());
-        assertEquals(lost.promptSeeds(), again.promptSeeds(), "the same seeds: the same rollouts, whoever samples them");
+        assertEquals(lost.promptSeeds(), again.promptSeeds(), "the same seeds: the same rollouts, whoever samples");
         List<RolloutGroup> regenerated = answer(again);
         RewardScorer.ScoreGroups scoring = run.scorer().expectMessageClass(RewardScorer.ScoreGroups.class);
         assertTrue(scoring.groups().containsAll(regenerated), "the re-dispatched part's groups are trained on");

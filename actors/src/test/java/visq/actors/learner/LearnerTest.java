@@ -73,7 +73,8 @@ class LearnerTest {
 
     /** Records every step it is asked for and answers with fixed measurements; throws once when told to. */
     private static final class RecordingTrainer implements PolicyTraining {
-        final PolicyModel policy = CompactVisionLanguagePolicy.create(CompactModelConfig.compactDefault(), Device.cpu());
+        final PolicyModel policy =
+                CompactVisionLanguagePolicy.create(CompactModelConfig.compactDefault(), Device.cpu());
         final List<List<SupervisedExample>> supervised = new CopyOnWriteArrayList<>();
         final List<List<GrpoSample>> grpo = new CopyOnWriteArrayList<>();
         final List<TrainerState> restored = new CopyOnWriteArrayList<>();

@@ -50,7 +50,7 @@ class RolloutWorkerTest {
     private static final PromptImages PROMPT_IMAGES = sampleId -> IMAGES.get(sampleId);
     private static final List<PromptRef> PROMPTS =
             List.of(new PromptRef("a", QualityTask.SCORE), new PromptRef("b", QualityTask.DEGRADATION));
-    private static final ServiceKey<String> LISTENERS = ServiceKey.create(String.class, "rollout-worker-test-listeners");
+    private static final ServiceKey<String> LISTENERS = ServiceKey.create(String.class, "test-version-listeners");
     private static final String INJECTED = "injected device failure";
 
     @AfterAll
@@ -93,7 +93,8 @@ class RolloutWorkerTest {
                 minimumVersion + 1, replyTo.getRef());
     }
 
-    private static RolloutWorker.GroupsGenerated generated(TestProbe<StatusReply<RolloutWorker.GroupsGenerated>> asker) {
+    private static RolloutWorker.GroupsGenerated generated(
+            TestProbe<StatusReply<RolloutWorker.GroupsGenerated>> asker) {
         return asker.receiveMessage(Duration.ofSeconds(60)).getValue();
     }
 
