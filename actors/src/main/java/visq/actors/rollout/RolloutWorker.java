@@ -161,8 +161,7 @@ public final class RolloutWorker extends AbstractBehavior<RolloutWorker.Command>
         PINNED_VERSION_NEVER_PRODUCED
     }
 
-    /** Typed settings under {@code visq.rollout}: how often, and after what back-off, a worker whose model failed is
-     * restarted. */
+    /** Typed settings under {@code visq.rollout}: when and how often a worker whose model failed is restarted. */
     public record Settings(int maxRestarts, Duration restartWindow, Duration minBackoff, Duration maxBackoff) {
         public Settings {
             if (minBackoff.isNegative() || maxBackoff.compareTo(minBackoff) < 0) {

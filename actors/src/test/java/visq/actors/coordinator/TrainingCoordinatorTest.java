@@ -77,9 +77,10 @@ class TrainingCoordinatorTest {
                 .withFallback(ConfigFactory.load()));
     }
 
-    /** The actors a coordinator talks to, and what it tells its progress subscribers. */
+    /** The actors a coordinator talks to (two workers), and what it tells its progress subscribers. */
     private record Run(ActorRef<TrainingCoordinator.Command> coordinator, TestProbe<RewardScorer.Command> scorer,
-            TestProbe<Learner.Command> learner, TestProbe<TrainingProgress> progress) {
+            TestProbe<Learner.Command> learner, TestProbe<TrainingProgress> progress,
+            TestProbe<RolloutWorker.Command> first, TestProbe<RolloutWorker.Command> second) {
 
         /** Waits until the run is in {@code phase}. */
         TrainingProgress awaitPhase(TrainingPhase phase) {
@@ -88,13 +89,17 @@ class TrainingCoordinatorTest {
             return seen.get(seen.size() - 1);
         }
 
-        /** Answers the learner's question where to resume: a fresh run. */
-        void startFresh() {
-            learner.expectMessageClass(Learner.GetResumePoint.class).replyTo()
-                    .tell(new Learner.ResumePoint(0, 0, List.of()));
+        /** Each worker answers the part it was sent. */
+        void answerBothParts() {
+            answer(part(first));
+            answer(part(second));
         }
     }
 
+    /**
+     * Starts a coordinator; a worker joins, and only once a second one has joined (min-workers is 2) the coordinator
+     * asks the learner where to resume: a fresh run.
+     */
     private Run start(TrainingSettings settings) {
         TestProbe<RewardScorer.Command> scorer = TEST_KIT.createTestProbe();
         TestProbe<Learner.Command> learner = TEST_KIT.createTestProbe();
@@ -103,7 +108,12 @@ class TrainingCoordinatorTest {
         coordinators.add(coordinator);
         TestProbe<TrainingProgress> progress = TEST_KIT.createTestProbe();
         coordinator.tell(new TrainingCoordinator.SubscribeProgress(progress.getRef()));
-        return new Run(coordinator, scorer, learner, progress);
+        TestProbe<RolloutWorker.Command> first = join();
+        learner.expectNoMessage(Duration.ofMillis(100));
+        TestProbe<RolloutWorker.Command> second = join();
+        learner.expectMessageClass(Learner.GetResumePoint.class).replyTo()
+                .tell(new Learner.ResumePoint(0, 0, List.of()));
+        return new Run(coordinator, scorer, learner, progress, first, second);
     }
 
     private TestProbe<RolloutWorker.Command> join() {
@@ -153,10 +163,6 @@ class TrainingCoordinatorTest {
     @Test
     void aRunTrainsItsColdStartThenAGrpoStepSplitOverTheWorkersAndEndsWithACheckpoint() {
         Run run = start(settings(1, 1, 3));
-        TestProbe<RolloutWorker.Command> first = join();
-        run.learner().expectNoMessage(Duration.ofMillis(100)); // min-workers is 2
-        TestProbe<RolloutWorker.Command> second = join();
-        run.startFresh();
 
         Learner.TrainColdStart coldStart = run.learner().expectMessageClass(Learner.TrainColdStart.class);
         assertEquals(1, coldStart.step());
@@ -166,7 +172,7 @@ class TrainingCoordinatorTest {
         coldStart.replyTo().tell(StatusReply.success(new Learner.StepTrained(trained(1, TrainingPhase.COLD_START))));
 
         // GRPO step 2: its two prompts go one to each worker, to be generated with the weights of step 1
-        List<RolloutWorker.GenerateGroups> parts = new ArrayList<>(List.of(part(first), part(second)));
+        List<RolloutWorker.GenerateGroups> parts = new ArrayList<>(List.of(part(run.first()), part(run.second())));
         parts.sort(java.util.Comparator.comparingLong(RolloutWorker.GenerateGroups::batchId)); // in the step's order
         for (RolloutWorker.GenerateGroups part : parts) {
             assertEquals(1, part.prompts().size());
@@ -196,9 +202,8 @@ class TrainingCoordinatorTest {
     @Test
     void aSilentWorkersPartGoesToAnotherWorkerAfterTheRolloutTimeoutAndItsLateAnswerIsDropped() {
         Run run = start(settings(0, 1, 3));
-        TestProbe<RolloutWorker.Command> silent = join();
-        TestProbe<RolloutWorker.Command> busy = join();
-        run.startFresh();
+        TestProbe<RolloutWorker.Command> silent = run.first();
+        TestProbe<RolloutWorker.Command> busy = run.second();
         RolloutWorker.GenerateGroups lost = part(silent);
         answer(part(busy));
 
@@ -222,15 +227,12 @@ class TrainingCoordinatorTest {
     @Test
     void aFailedPartGoesAtOnceToAnotherWorkerAndAPartFailingTooOftenFailsTheRun() {
         Run run = start(settings(0, 1, 2));
-        TestProbe<RolloutWorker.Command> a = join();
-        TestProbe<RolloutWorker.Command> b = join();
-        run.startFresh();
-        RolloutWorker.GenerateGroups failing = part(a);
-        part(b);
+        RolloutWorker.GenerateGroups failing = part(run.first());
+        part(run.second());
         failing.replyTo().tell(StatusReply.error("IllegalStateException: device lost"));
-        RolloutWorker.GenerateGroups second = part(b); // no timeout: at once, and not back to the one that failed
+        RolloutWorker.GenerateGroups second = part(run.second()); // at once, and not back to the one that failed
         assertEquals(failing.prompts(), second.prompts());
-        a.expectNoMessage(Duration.ofMillis(100));
+        run.first().expectNoMessage(Duration.ofMillis(100));
         second.replyTo().tell(StatusReply.error("IllegalStateException: device lost too"));
         TrainingProgress failed = run.awaitPhase(TrainingPhase.FAILED);
         assertTrue(failed.failure().contains("failed 2 times"), failed.failure());
@@ -239,9 +241,8 @@ class TrainingCoordinatorTest {
     @Test
     void aPartOfAWorkerThatLeavesGoesToAnotherWorkerWithoutWaitingForTheTimeout() {
         Run run = start(settings(0, 1, 3));
-        TestProbe<RolloutWorker.Command> leaving = join();
-        TestProbe<RolloutWorker.Command> staying = join();
-        run.startFresh();
+        TestProbe<RolloutWorker.Command> leaving = run.first();
+        TestProbe<RolloutWorker.Command> staying = run.second();
         RolloutWorker.GenerateGroups orphaned = part(leaving);
         answer(part(staying));
         leave(leaving);
@@ -252,23 +253,17 @@ class TrainingCoordinatorTest {
     }
 
     @Test
-    void aBatchTheScorerRefusesOrAStepTheLearnerFailsStopsTheRunWithItsReason() {
+    void aBatchTheScorerRefusesStopsTheRunWithItsReason() {
         Run refused = start(settings(0, 1, 3));
-        TestProbe<RolloutWorker.Command> a = join();
-        TestProbe<RolloutWorker.Command> b = join();
-        refused.startFresh();
-        answer(part(a));
-        answer(part(b));
+        refused.answerBothParts();
         refused.scorer().expectMessageClass(RewardScorer.ScoreGroups.class).replyTo()
                 .tell(StatusReply.error("unknown sample s/9"));
         assertEquals("unknown sample s/9", refused.awaitPhase(TrainingPhase.FAILED).failure());
-        leave(a);
-        leave(b);
+    }
 
+    @Test
+    void aStepTheLearnerFailsStopsTheRunWithItsReason() {
         Run stopped = start(settings(1, 0, 3));
-        join();
-        join();
-        stopped.startFresh();
         stopped.learner().expectMessageClass(Learner.TrainColdStart.class).replyTo()
                 .tell(StatusReply.error("checkpoint at step 1 could not be written"));
         assertEquals("checkpoint at step 1 could not be written", stopped.awaitPhase(TrainingPhase.FAILED).failure());
@@ -277,11 +272,7 @@ class TrainingCoordinatorTest {
     @Test
     void aScorerThatDoesNotAnswerStopsTheRunAfterTheTimeout() {
         Run run = start(settings(0, 1, 3));
-        TestProbe<RolloutWorker.Command> a = join();
-        TestProbe<RolloutWorker.Command> b = join();
-        run.startFresh();
-        answer(part(a));
-        answer(part(b));
+        run.answerBothParts();
         run.scorer().expectMessageClass(RewardScorer.ScoreGroups.class);
         TIME.timePasses(ROLLOUT_TIMEOUT);
         String reason = run.awaitPhase(TrainingPhase.FAILED).failure();

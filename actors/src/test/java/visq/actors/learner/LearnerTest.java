@@ -28,6 +28,7 @@ import visq.actors.rollout.PromptImages;
 import visq.actors.rollout.PromptRef;
 import visq.actors.rollout.Rollout;
 import visq.actors.rollout.RolloutGroup;
+import visq.actors.rollout.TestImages;
 import visq.actors.rollout.TokenIds;
 import visq.actors.weights.WeightPublisher;
 import visq.gpu.image.ImageTensor;
@@ -54,21 +55,13 @@ import visq.protocol.artifacts.StepRecord;
  */
 class LearnerTest {
     private static final ActorTestKit TEST_KIT = ActorTestKit.create();
-    private static final Map<String, ImageTensor> IMAGES = Map.of("a", image(1), "b", image(2));
+    private static final Map<String, ImageTensor> IMAGES = Map.of("a", TestImages.image(1), "b", TestImages.image(2));
     private static final PromptImages PROMPT_IMAGES = IMAGES::get;
     private static final List<PlanCursor> CURSORS = List.of(new PlanCursor(QualityTask.SCORE, "clive", 1, 2));
 
     @AfterAll
     static void shutdown() {
         TEST_KIT.shutdownTestKit();
-    }
-
-    private static ImageTensor image(int seed) {
-        byte[] pixels = new byte[3 * 32 * 64];
-        for (int i = 0; i < pixels.length; i++) {
-            pixels[i] = (byte) (i * seed * 5 + i / 64);
-        }
-        return ImageTensor.of(32, 64, pixels);
     }
 
     /** Records every step it is asked for and answers with fixed measurements; throws once when told to. */
@@ -149,6 +142,16 @@ class LearnerTest {
                 new TrainingMetrics(new SimpleMeterRegistry())));
     }
 
+    /** A learner with its trainer, the publisher it publishes to and a coordinator asking it to train. */
+    private record Started(RecordingTrainer trainer, TestProbe<WeightPublisher.Command> publisher,
+            ActorRef<Learner.Command> learner, TestProbe<StatusReply<Learner.StepTrained>> coordinator) {}
+
+    private static Started start(LearnerSettings settings) {
+        RecordingTrainer trainer = new RecordingTrainer();
+        TestProbe<WeightPublisher.Command> publisher = TEST_KIT.createTestProbe();
+        return new Started(trainer, publisher, learner(settings, trainer, publisher), TEST_KIT.createTestProbe());
+    }
+
     private static StepStats trainedStats(TestProbe<StatusReply<Learner.StepTrained>> asker) {
         StatusReply<Learner.StepTrained> reply = asker.receiveMessage(Duration.ofSeconds(30));
         assertTrue(reply.isSuccess(), () -> "trained, not " + reply);
@@ -173,64 +176,59 @@ class LearnerTest {
     @Test
     void aColdStartStepTrainsOnTheTargetsTokensPublishesTheNextVersionAndRecordsTheStep(@TempDir Path dir)
             throws IOException {
-        RecordingTrainer trainer = new RecordingTrainer();
-        TestProbe<WeightPublisher.Command> publisher = TEST_KIT.createTestProbe();
-        ActorRef<Learner.Command> learner = learner(settings(dir, 0, false), trainer, publisher);
+        Started started = start(settings(dir, 0, false));
         TestProbe<Learner.ResumePoint> resume = TEST_KIT.createTestProbe();
-        learner.tell(new Learner.GetResumePoint(resume.getRef()));
+        started.learner().tell(new Learner.GetResumePoint(resume.getRef()));
         assertEquals(new Learner.ResumePoint(0, 0, List.of()), resume.receiveMessage(Duration.ofSeconds(30)));
 
         List<SupervisedTarget> targets = List.of(new SupervisedTarget(new PromptRef("a", QualityTask.SCORE),
                 "<answer>3</answer>"));
-        TestProbe<StatusReply<Learner.StepTrained>> coordinator = TEST_KIT.createTestProbe();
-        learner.tell(new Learner.TrainColdStart(1, targets, CURSORS, coordinator.getRef()));
-        StepStats stats = trainedStats(coordinator);
+        started.learner().tell(new Learner.TrainColdStart(1, targets, CURSORS, started.coordinator().getRef()));
+        StepStats stats = trainedStats(started.coordinator());
         assertEquals(1, stats.step());
         assertEquals(TrainingPhase.COLD_START, stats.phase());
         assertEquals(1, stats.weightVersion());
         assertEquals(0.75, stats.loss());
 
-        EncodedWeights weights = published(publisher);
+        EncodedWeights weights = published(started.publisher());
         assertEquals(1, weights.version());
-        assertArrayEquals(trainer.policy.exportWeights(1).bytes(), weights.bytes(), "the policy's weights");
-        assertEquals(1, trainer.policy.weightVersion());
-        List<SupervisedExample> examples = trainer.supervised.get(0);
+        assertArrayEquals(started.trainer().policy.exportWeights(1).bytes(), weights.bytes(), "the policy's weights");
+        assertEquals(1, started.trainer().policy.weightVersion());
+        List<SupervisedExample> examples = started.trainer().supervised.get(0);
         assertEquals(1, examples.size());
-        int[] text = trainer.policy.tokenizer().encode("<answer>3</answer>");
+        int[] text = started.trainer().policy.tokenizer().encode("<answer>3</answer>");
         assertEquals(text.length + 1, examples.get(0).targetTokens().length, "the target's tokens and the end token");
-        assertEquals(trainer.policy.tokenizer().eosId(), examples.get(0).targetTokens()[text.length]);
+        assertEquals(started.trainer().policy.tokenizer().eosId(), examples.get(0).targetTokens()[text.length]);
         List<StepRecord> history = TrainingHistory.read(dir);
         assertEquals(List.of(1L), history.stream().map(StepRecord::getStep).toList());
         assertFalse(Files.exists(dir.resolve(CheckpointWriter.LATEST_METADATA)), "checkpoint-every 0: none");
-        TEST_KIT.stop(learner);
-        assertTrue(trainer.closed, "the learner releases its trainer when it stops");
+        TEST_KIT.stop(started.learner());
+        assertTrue(started.trainer().closed, "the learner releases its trainer when it stops");
     }
 
     @Test
     void aGrpoStepTrainsOnTheRolloutsTokensWithTheirAdvantagesAndReportsTheStaleness(@TempDir Path dir) {
-        RecordingTrainer trainer = new RecordingTrainer();
-        TestProbe<WeightPublisher.Command> publisher = TEST_KIT.createTestProbe();
-        ActorRef<Learner.Command> learner = learner(settings(dir, 0, false), trainer, publisher);
-        TestProbe<StatusReply<Learner.StepTrained>> coordinator = TEST_KIT.createTestProbe();
-        learner.tell(new Learner.TrainColdStart(1, List.of(new SupervisedTarget(new PromptRef("a", QualityTask.SCORE),
-                "x")), CURSORS, coordinator.getRef()));
-        trainedStats(coordinator);
-        published(publisher);
+        Started started = start(settings(dir, 0, false));
+        started.learner().tell(new Learner.TrainColdStart(1,
+                List.of(new SupervisedTarget(new PromptRef("a", QualityTask.SCORE), "x")), CURSORS,
+                started.coordinator().getRef()));
+        trainedStats(started.coordinator());
+        published(started.publisher());
 
         List<ScoredGroup> groups = List.of(scored("a", 0, 2.0, 1.0), scored("b", 1, 1.0, 1.5));
-        learner.tell(new Learner.TrainGrpo(2, groups, CURSORS, coordinator.getRef()));
-        StepStats stats = trainedStats(coordinator);
+        started.learner().tell(new Learner.TrainGrpo(2, groups, CURSORS, started.coordinator().getRef()));
+        StepStats stats = trainedStats(started.coordinator());
         assertEquals(TrainingPhase.GRPO, stats.phase());
         assertEquals(2, stats.weightVersion());
         assertEquals(1, stats.maxStaleness(), "the first group was sampled with version 0, the learner held 1");
         assertEquals(0.5, stats.loss());
         assertEquals(0.01, stats.kl());
         assertEquals(1.375, stats.rewardMean());
-        assertEquals(2, published(publisher).version());
+        assertEquals(2, published(started.publisher()).version());
 
         GrpoBatch expected = GrpoBatch.of(groups, PROMPT_IMAGES, settings(dir, 0, false).advantageScaling(),
                 false);
-        List<GrpoSample> samples = trainer.grpo.get(0);
+        List<GrpoSample> samples = started.trainer().grpo.get(0);
         assertEquals(4, samples.size());
         for (int i = 0; i < samples.size(); i++) {
             assertArrayEquals(expected.samples().get(i).tokens(), samples.get(i).tokens());
@@ -239,43 +237,37 @@ class LearnerTest {
             assertEquals(expected.samples().get(i).advantage(), samples.get(i).advantage());
         }
         assertTrue(samples.get(0).advantage() > 0 && samples.get(1).advantage() < 0, "the better rollout gains");
-        TEST_KIT.stop(learner);
+        TEST_KIT.stop(started.learner());
     }
 
     @Test
     void aStepWhoseTrainerThrowsFailsWithTheReasonAndTheLearnerTrainsTheNextOne(@TempDir Path dir) {
-        RecordingTrainer trainer = new RecordingTrainer();
-        TestProbe<WeightPublisher.Command> publisher = TEST_KIT.createTestProbe();
-        ActorRef<Learner.Command> learner = learner(settings(dir, 0, false), trainer, publisher);
-        TestProbe<StatusReply<Learner.StepTrained>> coordinator = TEST_KIT.createTestProbe();
-        trainer.failNextStep = new IllegalStateException("injected device failure");
+        Started started = start(settings(dir, 0, false));
+        started.trainer().failNextStep = new IllegalStateException("injected device failure");
         List<ScoredGroup> groups = List.of(scored("a", 0, 2.0, 1.0));
-        learner.tell(new Learner.TrainGrpo(1, groups, CURSORS, coordinator.getRef()));
+        started.learner().tell(new Learner.TrainGrpo(1, groups, CURSORS, started.coordinator().getRef()));
         assertEquals(StatusReply.error("IllegalStateException: injected device failure"),
-                coordinator.receiveMessage(Duration.ofSeconds(30)));
-        publisher.expectNoMessage(Duration.ofMillis(100)); // no new version
+                started.coordinator().receiveMessage(Duration.ofSeconds(30)));
+        started.publisher().expectNoMessage(Duration.ofMillis(100)); // no new version
 
-        learner.tell(new Learner.TrainGrpo(1, groups, CURSORS, coordinator.getRef()));
-        assertEquals(1, trainedStats(coordinator).weightVersion());
-        assertEquals(1, published(publisher).version());
-        TEST_KIT.stop(learner);
+        started.learner().tell(new Learner.TrainGrpo(1, groups, CURSORS, started.coordinator().getRef()));
+        assertEquals(1, trainedStats(started.coordinator()).weightVersion());
+        assertEquals(1, published(started.publisher()).version());
+        TEST_KIT.stop(started.learner());
     }
 
     @Test
     void aDueCheckpointIsWrittenAndARestartedLearnerResumesFromIt(@TempDir Path dir) {
-        RecordingTrainer trainer = new RecordingTrainer();
-        TestProbe<WeightPublisher.Command> publisher = TEST_KIT.createTestProbe();
-        ActorRef<Learner.Command> learner = learner(settings(dir, 2, false), trainer, publisher);
-        TestProbe<StatusReply<Learner.StepTrained>> coordinator = TEST_KIT.createTestProbe();
+        Started started = start(settings(dir, 2, false));
         for (long step = 1; step <= 3; step++) {
-            learner.tell(new Learner.TrainGrpo(step, List.of(scored("a", step - 1, 2.0, 1.0)), CURSORS,
-                    coordinator.getRef()));
-            trainedStats(coordinator);
+            started.learner().tell(new Learner.TrainGrpo(step, List.of(scored("a", step - 1, 2.0, 1.0)), CURSORS,
+                    started.coordinator().getRef()));
+            trainedStats(started.coordinator());
         }
-        published(publisher);
-        EncodedWeights atStep2 = published(publisher);
-        published(publisher);
-        TEST_KIT.stop(learner);
+        published(started.publisher());
+        EncodedWeights atStep2 = published(started.publisher());
+        published(started.publisher());
+        TEST_KIT.stop(started.learner());
         assertTrue(Files.exists(dir.resolve(CheckpointWriter.LATEST_METADATA)), "checkpoint-every 2: step 2");
 
         RecordingTrainer restarted = new RecordingTrainer();

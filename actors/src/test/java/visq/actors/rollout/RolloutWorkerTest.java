@@ -46,7 +46,7 @@ class RolloutWorkerTest {
     private static final Duration FIRST_BACKOFF_AT_MOST = Duration.ofMillis(1200);
     private static final CompactModelConfig CONFIG = CompactModelConfig.compactDefault();
     private static final SamplingSettings SAMPLING = SamplingSettings.sampling(1.0, 50, 1.0, 6);
-    private static final Map<String, ImageTensor> IMAGES = Map.of("a", image(1), "b", image(2));
+    private static final Map<String, ImageTensor> IMAGES = Map.of("a", TestImages.image(1), "b", TestImages.image(2));
     private static final PromptImages PROMPT_IMAGES = sampleId -> IMAGES.get(sampleId);
     private static final List<PromptRef> PROMPTS =
             List.of(new PromptRef("a", QualityTask.SCORE), new PromptRef("b", QualityTask.DEGRADATION));
@@ -56,14 +56,6 @@ class RolloutWorkerTest {
     @AfterAll
     static void shutdown() {
         TEST_KIT.shutdownTestKit();
-    }
-
-    private static ImageTensor image(int seed) {
-        byte[] pixels = new byte[3 * 32 * 64];
-        for (int i = 0; i < pixels.length; i++) {
-            pixels[i] = (byte) (i * seed * 7 + i / 64);
-        }
-        return ImageTensor.of(32, 64, pixels);
     }
 
     private static PolicyModel model() {
@@ -105,6 +97,13 @@ class RolloutWorkerTest {
         return reply.getError().getMessage();
     }
 
+    /** A worker of the real model that has told {@code routers} it holds version 0. */
+    private static ActorRef<RolloutWorker.Command> announcedWorker(TestProbe<String> routers, String workerId) {
+        ActorRef<RolloutWorker.Command> worker = worker(workerId, 1, RolloutWorkerTest::model);
+        awaitAnnouncement(routers, workerId + "@0");
+        return worker;
+    }
+
     /** Waits for {@code expected} among the listener's announcements (other tests' workers announce too). */
     private static void awaitAnnouncement(TestProbe<String> listener, String expected) {
         listener.fishForMessage(Duration.ofSeconds(30), announced -> announced.equals(expected)
@@ -114,9 +113,7 @@ class RolloutWorkerTest {
 
     @Test
     void generatesOneGroupPerPromptAsTheModelDoesWithTheGivenSeeds() {
-        TestProbe<String> routers = listener();
-        ActorRef<RolloutWorker.Command> worker = worker("plain", 1, RolloutWorkerTest::model);
-        awaitAnnouncement(routers, "plain@0");
+        ActorRef<RolloutWorker.Command> worker = announcedWorker(listener(), "plain");
         TestProbe<StatusReply<RolloutWorker.GroupsGenerated>> coordinator = TEST_KIT.createTestProbe();
         worker.tell(generate(4, 0, coordinator));
         RolloutWorker.GroupsGenerated generated = generated(coordinator);
@@ -144,8 +141,7 @@ class RolloutWorkerTest {
     @Test
     void aPartForNewerWeightsWaitsUntilTheyArriveAndRunsOnThem() {
         TestProbe<String> routers = listener();
-        ActorRef<RolloutWorker.Command> worker = worker("waiting", 1, RolloutWorkerTest::model);
-        awaitAnnouncement(routers, "waiting@0");
+        ActorRef<RolloutWorker.Command> worker = announcedWorker(routers, "waiting");
         TestProbe<StatusReply<RolloutWorker.GroupsGenerated>> coordinator = TEST_KIT.createTestProbe();
         worker.tell(generate(9, 1, coordinator));
         coordinator.expectNoMessage(Duration.ofMillis(300)); // deferred: the worker holds version 0
