@@ -11,6 +11,7 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
+import visq.actors.rollout.TokenIds;
 import visq.gpu.image.ImageTensor;
 
 /**
@@ -81,6 +82,7 @@ public final class ClusterMessageRegistry {
         ActorRefSerializer refs = new ActorRefSerializer(resolver);
         kryo.addDefaultSerializer(ActorRef.class, refs);
         kryo.register(actorRefImplementation(), refs, id++);
+        kryo.register(TokenIds.class, new TokenIdsSerializer(), id++);
         int messageId = FIRST_ID;
         for (Class<?> type : classes) {
             kryo.register(type, messageId++);

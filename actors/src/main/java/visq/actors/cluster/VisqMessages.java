@@ -26,15 +26,15 @@ import visq.gpu.tasks.QualityTask;
 public final class VisqMessages {
     private static final ClusterMessageRegistry REGISTRY = ClusterMessageRegistry.of(List.of(
             RolloutWorker.Command.class,
-            RolloutWorker.GenerationOutcome.class,
+            RolloutWorker.GroupsGenerated.class,
             RolloutWorker.AnswerOutcome.class,
             RolloutWorker.BatchedPrompt.class,
             InferenceRouter.Command.class,
             InferenceRouter.ServingState.class,
             RewardScorer.Command.class,
-            RewardScorer.ScoringOutcome.class,
+            RewardScorer.GroupsScored.class,
             Learner.Command.class,
-            Learner.StepOutcome.class,
+            Learner.StepTrained.class,
             Learner.CheckpointSaved.class,
             TrainingCoordinator.Command.class,
             WeightPublisher.Command.class,

@@ -8,6 +8,7 @@ import akka.actor.typed.javadsl.Behaviors;
 import akka.actor.typed.javadsl.Receive;
 import akka.actor.typed.receptionist.Receptionist;
 import akka.actor.typed.receptionist.ServiceKey;
+import akka.pattern.StatusReply;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
@@ -19,6 +20,7 @@ import visq.actors.protocol.ClusterMessage;
 import visq.actors.learner.Learner;
 import visq.actors.learner.SupervisedTarget;
 import visq.actors.reward.RewardScorer;
+import visq.actors.reward.ScoredGroup;
 import visq.actors.rollout.PromptRef;
 import visq.actors.rollout.RolloutGroup;
 import visq.actors.rollout.RolloutWorker;
@@ -47,17 +49,19 @@ public final class TrainingCoordinator extends AbstractBehavior<TrainingCoordina
 
     private record WorkersListed(Receptionist.Listing listing) implements Command {}
 
-    private record PartGenerated(long step, long partId, int attempt, RolloutWorker.GenerationOutcome outcome,
-            String failure) implements Command {}
+    private record PartGenerated(long step, long partId, List<RolloutGroup> groups) implements Command {}
+    private record PartFailed(long step, long partId, int attempt, String reason) implements Command {}
 
-    private record BatchScored(long step, RewardScorer.ScoringOutcome outcome, List<PlanCursor> cursorsAfter,
-            String failure) implements Command {}
+    private record BatchScored(long step, List<ScoredGroup> groups, List<PlanCursor> cursorsAfter) implements Command {}
 
-    private record StepReturned(long step, Learner.StepOutcome outcome, String failure) implements Command {}
+    private record StepTrained(StepStats stats) implements Command {}
 
     private record CheckpointWritten(String path) implements Command {}
 
-    private record ResumeFound(Learner.ResumePoint point, String failure) implements Command {}
+    private record ResumeFound(Learner.ResumePoint point) implements Command {}
+
+    /** The run cannot go on: a batch could not be scored, a step not trained, or the learner did not answer. */
+    private record RunStopped(String reason) implements Command {}
 
     private final TrainingSettings settings;
     private final TrainingData data;
@@ -102,10 +106,12 @@ public final class TrainingCoordinator extends AbstractBehavior<TrainingCoordina
                 .onMessage(SubscribeProgress.class, this::onSubscribeProgress)
                 .onMessage(WorkersListed.class, this::onWorkersListed)
                 .onMessage(PartGenerated.class, this::onPartGenerated)
+                .onMessage(PartFailed.class, this::onPartFailed)
                 .onMessage(BatchScored.class, this::onBatchScored)
-                .onMessage(StepReturned.class, this::onStepReturned)
+                .onMessage(StepTrained.class, this::onStepTrained)
                 .onMessage(CheckpointWritten.class, this::onCheckpointWritten)
                 .onMessage(ResumeFound.class, this::onResumeFound)
+                .onMessage(RunStopped.class, this::onRunStopped)
                 .build();
     }
 
@@ -131,17 +137,13 @@ public final class TrainingCoordinator extends AbstractBehavior<TrainingCoordina
                 && !askedForResumePoint) {
             askedForResumePoint = true;
             getContext().ask(Learner.ResumePoint.class, learner, settings.learnerTimeout(), Learner.GetResumePoint::new,
-                    (point, failure) -> new ResumeFound(point,
-                            failure == null ? "" : "learner did not say where to resume: " + failure.getMessage()));
+                    (point, failure) -> point != null ? new ResumeFound(point)
+                            : new RunStopped("learner did not say where to resume: " + failure.getMessage()));
         }
         return this;
     }
 
     private Behavior<Command> onResumeFound(ResumeFound found) {
-        if (found.point() == null) {
-            fail(found.failure());
-            return this;
-        }
         // a checkpoint of the last cold-start step holds the cold start's cursors; GRPO then starts its own plans
         plans.restore(found.point().cursors(), found.point().step() > settings.coldStartSteps());
         if (found.point().step() > 0) {
@@ -181,7 +183,7 @@ public final class TrainingCoordinator extends AbstractBehavior<TrainingCoordina
         }
         List<PlanCursor> cursorsAfter = plans.cursors(false);
         learnerBusy = true;
-        askLearner(step, replyTo -> new Learner.TrainColdStart(step, targets, cursorsAfter, replyTo));
+        askLearner(replyTo -> new Learner.TrainColdStart(step, targets, cursorsAfter, replyTo));
     }
 
     /**
@@ -264,11 +266,11 @@ public final class TrainingCoordinator extends AbstractBehavior<TrainingCoordina
         // never newer than the learner can have published by the time the part is generated: a higher version
         // held by a worker comes from a learner that died after its last checkpoint
         long maximumVersion = progress.weightVersion() + settings.maxStaleness();
-        getContext().ask(RolloutWorker.GenerationOutcome.class, worker, settings.rolloutTimeout(),
+        getContext().askWithStatus(RolloutWorker.GroupsGenerated.class, worker, settings.rolloutTimeout(),
                 replyTo -> new RolloutWorker.GenerateGroups(partId, prompts, seeds, settings.groupSize(),
                         settings.sampling(), minimumVersion, maximumVersion, replyTo),
-                (outcome, failure) -> new PartGenerated(step, partId, attempt, outcome,
-                        failure == null ? "" : "worker " + worker.path() + " did not answer: " + failure.getMessage()));
+                (generated, failure) -> generated != null ? new PartGenerated(step, partId, generated.groups())
+                        : new PartFailed(step, partId, attempt, reasonOf(failure, "worker " + worker.path())));
     }
 
     private Behavior<Command> onPartGenerated(PartGenerated generated) {
@@ -276,18 +278,23 @@ public final class TrainingCoordinator extends AbstractBehavior<TrainingCoordina
         if (rollouts == null || !rollouts.isOutstanding(generated.partId())) {
             return this; // a late answer for a part that was already re-dispatched and completed
         }
-        if (generated.outcome() instanceof RolloutWorker.GroupsGenerated groups) {
-            // any attempt's groups will do (same prompts, same seeds); the first to arrive completes the part
-            rollouts.complete(generated.partId(), groups.groups());
-            trainWhenReady();
-        } else if (!rollouts.isCurrentAttempt(generated.partId(), generated.attempt())) {
+        // any attempt's groups will do (same prompts, same seeds); the first to arrive completes the part
+        rollouts.complete(generated.partId(), generated.groups());
+        trainWhenReady();
+        return this;
+    }
+
+    private Behavior<Command> onPartFailed(PartFailed failed) {
+        StepRollouts rollouts = pipeline.get(failed.step());
+        if (rollouts == null || !rollouts.isOutstanding(failed.partId())) {
+            return this; // a late failure of a part that was already re-dispatched and completed
+        }
+        if (!rollouts.isCurrentAttempt(failed.partId(), failed.attempt())) {
             getContext().getLog().debug("rollout part {}: attempt {} failed after it was re-dispatched",
-                    generated.partId(), generated.attempt());
+                    failed.partId(), failed.attempt());
         } else {
-            String reason = generated.outcome() != null
-                    ? ((RolloutWorker.GenerationFailed) generated.outcome()).reason() : generated.failure();
-            getContext().getLog().warn("re-dispatching rollout part {}: {}", generated.partId(), reason);
-            dispatch(rollouts, generated.partId(), rollouts.holderOf(generated.partId())); // to another worker
+            getContext().getLog().warn("re-dispatching rollout part {}: {}", failed.partId(), failed.reason());
+            dispatch(rollouts, failed.partId(), rollouts.holderOf(failed.partId())); // to another worker
         }
         return this;
     }
@@ -315,38 +322,40 @@ public final class TrainingCoordinator extends AbstractBehavior<TrainingCoordina
         learnerBusy = true;
         List<RolloutGroup> batch = rollouts.groups();
         List<PlanCursor> cursorsAfter = rollouts.cursorsAfter();
-        getContext().ask(RewardScorer.ScoringOutcome.class, rewardScorer, settings.rolloutTimeout(),
+        getContext().askWithStatus(RewardScorer.GroupsScored.class, rewardScorer, settings.rolloutTimeout(),
                 replyTo -> new RewardScorer.ScoreGroups(step, batch, replyTo),
-                (outcome, failure) -> new BatchScored(step, outcome, cursorsAfter,
-                        failure == null ? "" : "reward scorer did not answer: " + failure.getMessage()));
+                (scored, failure) -> scored != null ? new BatchScored(step, scored.groups(), cursorsAfter)
+                        : new RunStopped(reasonOf(failure, "reward scorer")));
     }
 
     private Behavior<Command> onBatchScored(BatchScored scored) {
-        if (scored.outcome() instanceof RewardScorer.GroupsScored groups) {
-            askLearner(scored.step(), replyTo -> new Learner.TrainGrpo(scored.step(), groups.groups(),
-                    scored.cursorsAfter(), replyTo));
-        } else {
-            fail(scored.outcome() != null ? ((RewardScorer.ScoringFailed) scored.outcome()).reason() : scored.failure());
-        }
+        askLearner(replyTo -> new Learner.TrainGrpo(scored.step(), scored.groups(), scored.cursorsAfter(), replyTo));
         return this;
     }
 
-    private void askLearner(long step, akka.japi.function.Function<ActorRef<Learner.StepOutcome>, Learner.Command> command) {
-        getContext().ask(Learner.StepOutcome.class, learner, settings.learnerTimeout(), command,
-                (outcome, failure) -> new StepReturned(step, outcome,
-                        failure == null ? "" : "learner did not answer: " + failure.getMessage()));
+    private void askLearner(
+            akka.japi.function.Function<ActorRef<StatusReply<Learner.StepTrained>>, Learner.Command> command) {
+        getContext().askWithStatus(Learner.StepTrained.class, learner, settings.learnerTimeout(), command,
+                (trained, failure) -> trained != null ? new StepTrained(trained.stats())
+                        : new RunStopped(reasonOf(failure, "learner")));
     }
 
-    private Behavior<Command> onStepReturned(StepReturned returned) {
-        if (returned.outcome() instanceof Learner.StepTrained trained) {
-            learnerBusy = false;
-            update(new TrainingProgress.StepCompleted(
-                    trained.stats().withSeconds((System.nanoTime() - stepStartedNanos) / 1e9)));
-            nextStep();
-        } else {
-            fail(returned.outcome() != null ? ((Learner.StepFailed) returned.outcome()).reason() : returned.failure());
-        }
+    /** Why an ask with status failed: the error {@code whom} replied, or that it did not answer in time. */
+    private static String reasonOf(Throwable failure, String whom) {
+        return failure instanceof StatusReply.ErrorMessage ? failure.getMessage()
+                : whom + " did not answer: " + failure.getMessage();
+    }
+
+    private Behavior<Command> onStepTrained(StepTrained trained) {
+        learnerBusy = false;
+        update(new TrainingProgress.StepCompleted(
+                trained.stats().withSeconds((System.nanoTime() - stepStartedNanos) / 1e9)));
+        nextStep();
         return this;
+    }
+
+    private Behavior<Command> onRunStopped(RunStopped stopped) {
+        return fail(stopped.reason());
     }
 
     private Behavior<Command> onCheckpointWritten(CheckpointWritten written) {
@@ -370,9 +379,10 @@ public final class TrainingCoordinator extends AbstractBehavior<TrainingCoordina
         }
     }
 
-    private void fail(String reason) {
+    private Behavior<Command> fail(String reason) {
         getContext().getLog().error("training run failed: {}", reason);
         update(new TrainingProgress.RunFailed(reason));
+        return this;
     }
 
     private void update(TrainingProgress.Event event) {

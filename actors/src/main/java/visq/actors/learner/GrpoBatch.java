@@ -70,7 +70,7 @@ public record GrpoBatch(List<GrpoSample> samples, int droppedGroups, double rewa
             List<Rollout> rollouts = group.group().rollouts();
             for (int k = 0; k < rollouts.size(); k++) {
                 Rollout rollout = rollouts.get(k);
-                samples.add(new GrpoSample(prompt, toInts(rollout.tokenIds()), toFloats(rollout.behaviourLogProbs()),
+                samples.add(new GrpoSample(prompt, rollout.tokenIds().toArray(), toFloats(rollout.behaviourLogProbs()),
                         advantages[i][k]));
             }
         }
@@ -100,10 +100,6 @@ public record GrpoBatch(List<GrpoSample> samples, int droppedGroups, double rewa
             }
         }
         return counted == 0 ? Double.NaN : sum / counted;
-    }
-
-    private static int[] toInts(List<Integer> values) {
-        return values.stream().mapToInt(Integer::intValue).toArray();
     }
 
     private static float[] toFloats(List<Float> values) {

@@ -7,6 +7,7 @@ import akka.actor.typed.javadsl.AbstractBehavior;
 import akka.actor.typed.javadsl.ActorContext;
 import akka.actor.typed.javadsl.Behaviors;
 import akka.actor.typed.javadsl.Receive;
+import akka.pattern.StatusReply;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
@@ -19,7 +20,7 @@ import visq.actors.rollout.PromptImages;
 import visq.actors.weights.WeightPublisher;
 import visq.gpu.model.EncodedWeights;
 import visq.gpu.training.GrpoStepResult;
-import visq.gpu.training.PolicyTrainer;
+import visq.gpu.training.PolicyTraining;
 import visq.gpu.training.SupervisedStepResult;
 import visq.gpu.tasks.QualityTask;
 import visq.protocol.artifacts.TaskCursor;
@@ -38,7 +39,7 @@ public final class Learner extends AbstractBehavior<Learner.Command> {
 
     /** One supervised step; {@code cursorsAfter} is where the data plans stand once its prompts were taken. */
     public record TrainColdStart(long step, List<SupervisedTarget> targets, List<PlanCursor> cursorsAfter,
-            ActorRef<StepOutcome> replyTo) implements Command {
+            ActorRef<StatusReply<StepTrained>> replyTo) implements Command {
         public TrainColdStart {
             targets = List.copyOf(targets);
             cursorsAfter = List.copyOf(cursorsAfter);
@@ -47,7 +48,7 @@ public final class Learner extends AbstractBehavior<Learner.Command> {
 
     /** One GRPO update over scored groups; {@code cursorsAfter} as for {@link TrainColdStart}. */
     public record TrainGrpo(long step, List<ScoredGroup> groups, List<PlanCursor> cursorsAfter,
-            ActorRef<StepOutcome> replyTo) implements Command {
+            ActorRef<StatusReply<StepTrained>> replyTo) implements Command {
         public TrainGrpo {
             groups = List.copyOf(groups);
             cursorsAfter = List.copyOf(cursorsAfter);
@@ -68,18 +69,18 @@ public final class Learner extends AbstractBehavior<Learner.Command> {
 
     public record CheckpointSaved(String path) implements ClusterMessage {}
 
-    /** Reply to a training command. */
-    public sealed interface StepOutcome extends ClusterMessage {}
-
-    public record StepTrained(StepStats stats) implements StepOutcome {}
-
-    public record StepFailed(long step, String reason) implements StepOutcome {}
+    /**
+     * Reply to a training command, as a {@link StatusReply#success}; a step that failed (or whose due checkpoint could
+     * not be written, with {@code checkpoint-failure = STOP}) is answered with a {@link StatusReply#error} that says
+     * why.
+     */
+    public record StepTrained(StepStats stats) implements ClusterMessage {}
 
     /** Sub-folder of the checkpoint directory holding the policy as it was after the cold start. */
     public static final String COLD_START_FOLDER = "cold-start";
 
     private final LearnerSettings settings;
-    private final PolicyTrainer trainer;
+    private final PolicyTraining trainer;
     private final PromptImages images;
     private final ActorRef<WeightPublisher.Command> publisher;
     private final CheckpointWriter checkpoints;
@@ -91,13 +92,13 @@ public final class Learner extends AbstractBehavior<Learner.Command> {
     // a checkpoint was due and could not be written: every following step tries again
     private boolean checkpointOverdue;
 
-    public static Behavior<Command> create(LearnerSettings settings, Supplier<PolicyTrainer> trainerFactory,
+    public static Behavior<Command> create(LearnerSettings settings, Supplier<? extends PolicyTraining> trainerFactory,
             PromptImages images, ActorRef<WeightPublisher.Command> publisher, TrainingMetrics metrics) {
         return Behaviors.setup(
                 context -> new Learner(context, settings, trainerFactory.get(), images, publisher, metrics));
     }
 
-    private Learner(ActorContext<Command> context, LearnerSettings settings, PolicyTrainer trainer,
+    private Learner(ActorContext<Command> context, LearnerSettings settings, PolicyTraining trainer,
             PromptImages images, ActorRef<WeightPublisher.Command> publisher, TrainingMetrics metrics) {
         super(context);
         this.settings = settings;
@@ -202,7 +203,7 @@ public final class Learner extends AbstractBehavior<Learner.Command> {
                     StepStats.coldStart(command.step(), version, result.loss(), secondsSince(started)));
         } catch (RuntimeException e) {
             getContext().getLog().error("cold-start step {} failed", command.step(), e);
-            command.replyTo().tell(new StepFailed(command.step(), e.getClass().getSimpleName() + ": " + e.getMessage()));
+            command.replyTo().tell(StatusReply.error(e.getClass().getSimpleName() + ": " + e.getMessage()));
         }
         return this;
     }
@@ -226,7 +227,7 @@ public final class Learner extends AbstractBehavior<Learner.Command> {
                     StepStats.grpo(command.step(), version, batch, result, secondsSince(started), maxStaleness));
         } catch (RuntimeException e) {
             getContext().getLog().error("GRPO step {} failed", command.step(), e);
-            command.replyTo().tell(new StepFailed(command.step(), e.getClass().getSimpleName() + ": " + e.getMessage()));
+            command.replyTo().tell(StatusReply.error(e.getClass().getSimpleName() + ": " + e.getMessage()));
         }
         return this;
     }
@@ -236,7 +237,7 @@ public final class Learner extends AbstractBehavior<Learner.Command> {
      * process killed at any point leaves a history that reaches at least to its newest checkpoint (a resumed run
      * drops what lies beyond).
      */
-    private void reply(ActorRef<StepOutcome> replyTo, List<String> sampleIds, StepStats stats) {
+    private void reply(ActorRef<StatusReply<StepTrained>> replyTo, List<String> sampleIds, StepStats stats) {
         metrics.record(stats);
         recordLiveArrays();
         try {
@@ -249,11 +250,11 @@ public final class Learner extends AbstractBehavior<Learner.Command> {
                 && (stats.step() % settings.checkpointEvery() == 0 || checkpointOverdue);
         if (due && writeCheckpoint(stats.step()).isEmpty()
                 && settings.checkpointFailure() == LearnerSettings.CheckpointFailure.STOP) {
-            replyTo.tell(new StepFailed(stats.step(), "checkpoint at step " + stats.step() + " could not be written to "
+            replyTo.tell(StatusReply.error("checkpoint at step " + stats.step() + " could not be written to "
                     + settings.checkpointDirectory() + "; stopping (visq.learner.checkpoint-failure = STOP)"));
             return;
         }
-        replyTo.tell(new StepTrained(stats));
+        replyTo.tell(StatusReply.success(new StepTrained(stats)));
     }
 
     /**

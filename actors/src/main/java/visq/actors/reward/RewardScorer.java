@@ -6,6 +6,7 @@ import akka.actor.typed.javadsl.AbstractBehavior;
 import akka.actor.typed.javadsl.ActorContext;
 import akka.actor.typed.javadsl.Behaviors;
 import akka.actor.typed.javadsl.Receive;
+import akka.pattern.StatusReply;
 import java.util.List;
 import visq.actors.protocol.ClusterMessage;
 import visq.actors.rollout.RolloutGroup;
@@ -20,23 +21,22 @@ public final class RewardScorer extends AbstractBehavior<RewardScorer.Command> {
     /** Messages the reward scorer handles. */
     public sealed interface Command extends ClusterMessage {}
 
-    public record ScoreGroups(long batchId, List<RolloutGroup> groups, ActorRef<ScoringOutcome> replyTo)
+    public record ScoreGroups(long batchId, List<RolloutGroup> groups, ActorRef<StatusReply<GroupsScored>> replyTo)
             implements Command {
         public ScoreGroups {
             groups = List.copyOf(groups);
         }
     }
 
-    /** Reply to {@link ScoreGroups}. */
-    public sealed interface ScoringOutcome extends ClusterMessage {}
-
-    public record GroupsScored(long batchId, List<ScoredGroup> groups) implements ScoringOutcome {
+    /**
+     * Reply to {@link ScoreGroups}, as a {@link StatusReply#success}; a batch that cannot be scored is answered with a
+     * {@link StatusReply#error} that says why.
+     */
+    public record GroupsScored(long batchId, List<ScoredGroup> groups) implements ClusterMessage {
         public GroupsScored {
             groups = List.copyOf(groups);
         }
     }
-
-    public record ScoringFailed(long batchId, String reason) implements ScoringOutcome {}
 
     private final GroupRewarding rewarding;
 
@@ -56,10 +56,11 @@ public final class RewardScorer extends AbstractBehavior<RewardScorer.Command> {
 
     private Behavior<Command> onScoreGroups(ScoreGroups request) {
         try {
-            request.replyTo().tell(new GroupsScored(request.batchId(), rewarding.score(request.groups())));
+            request.replyTo().tell(StatusReply.success(new GroupsScored(request.batchId(),
+                    rewarding.score(request.groups()))));
         } catch (IllegalArgumentException e) {
             getContext().getLog().warn("cannot score batch {}: {}", request.batchId(), e.getMessage());
-            request.replyTo().tell(new ScoringFailed(request.batchId(), e.getMessage()));
+            request.replyTo().tell(StatusReply.error(e.getMessage()));
         }
         return this;
     }

@@ -6,10 +6,9 @@ import java.util.List;
  * One sampled response: its text, token ids (including the end token if it finished) and the
  * behaviour log-probability of each token under the weights that generated it.
  */
-public record Rollout(String text, List<Integer> tokenIds, List<Float> behaviourLogProbs, boolean finished) {
+public record Rollout(String text, TokenIds tokenIds, List<Float> behaviourLogProbs, boolean finished) {
 
     public Rollout {
-        tokenIds = List.copyOf(tokenIds);
         behaviourLogProbs = List.copyOf(behaviourLogProbs);
         if (tokenIds.size() != behaviourLogProbs.size()) {
             throw new IllegalArgumentException(

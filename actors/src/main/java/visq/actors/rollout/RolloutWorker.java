@@ -11,11 +11,13 @@ import akka.actor.typed.javadsl.Behaviors;
 import akka.actor.typed.javadsl.Receive;
 import akka.actor.typed.receptionist.Receptionist;
 import akka.actor.typed.receptionist.ServiceKey;
+import akka.pattern.StatusReply;
 import com.typesafe.config.Config;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import java.util.function.Function;
 import java.util.function.Supplier;
 import visq.actors.protocol.ClusterMessage;
 import visq.actors.weights.WeightAssembly;
@@ -35,8 +37,10 @@ import visq.gpu.tasks.QualityTask;
  * blocking DJL calls never touch Akka's default dispatcher. It keeps itself on the newest weight
  * version by reassembling chunks from the weight publisher, and tells every router which version it holds.
  * When its model throws while generating rollouts it answers that part and every deferred one as failed (the
- * coordinator re-dispatches them) and fails with {@link ModelFailed}: its supervisor restarts it with a fresh model,
- * up to {@code max-restarts} times within {@code restart-window}, then stops it.
+ * coordinator re-dispatches them) and fails with {@link ModelFailed}: its supervisor restarts it with a fresh model
+ * after a back-off (from {@code min-backoff}, doubling up to {@code max-backoff}; messages that arrive meanwhile wait
+ * for the fresh model), up to {@code max-restarts} times in a row, then stops it. A worker that has not failed for
+ * {@code restart-window} since its last restart starts counting again from zero.
  */
 public final class RolloutWorker extends AbstractBehavior<RolloutWorker.Command> {
 
@@ -53,7 +57,8 @@ public final class RolloutWorker extends AbstractBehavior<RolloutWorker.Command>
      * replace them).
      */
     public record GenerateGroups(long batchId, List<PromptRef> prompts, List<Long> promptSeeds, int groupSize,
-            SamplingSettings sampling, long minimumVersion, long maximumVersion, ActorRef<GenerationOutcome> replyTo)
+            SamplingSettings sampling, long minimumVersion, long maximumVersion,
+            ActorRef<StatusReply<GroupsGenerated>> replyTo)
             implements Command {
         public GenerateGroups {
             prompts = List.copyOf(prompts);
@@ -106,29 +111,39 @@ public final class RolloutWorker extends AbstractBehavior<RolloutWorker.Command>
 
     private record RoutersListed(Receptionist.Listing listing) implements Command {}
 
-    /** Reply to {@link GenerateGroups}. */
-    public sealed interface GenerationOutcome extends ClusterMessage {
-        long batchId();
-    }
-
+    /**
+     * Reply to {@link GenerateGroups}, as a {@link StatusReply#success}; a part the worker could not generate is
+     * answered with a {@link StatusReply#error} that says why.
+     */
     public record GroupsGenerated(long batchId, String workerId, List<RolloutGroup> groups, double seconds)
-            implements GenerationOutcome {
+            implements ClusterMessage {
         public GroupsGenerated {
             groups = List.copyOf(groups);
         }
     }
 
-    public record GenerationFailed(long batchId, String workerId, String reason) implements GenerationOutcome {}
-
     /** Reply to {@link AnswerPrompt} and to each prompt of {@link AnswerPrompts}. */
     public sealed interface AnswerOutcome extends ClusterMessage {
         String requestId();
+
+        /** The answer; a failure is thrown as the exception {@code failure} makes of it. */
+        <X extends RuntimeException> Answered answeredOrThrow(Function<AnswerFailed, X> failure);
     }
 
     public record Answered(String requestId, String text, long weightVersion, String workerId, String modelId)
-            implements AnswerOutcome {}
+            implements AnswerOutcome {
+        @Override
+        public <X extends RuntimeException> Answered answeredOrThrow(Function<AnswerFailed, X> failure) {
+            return this;
+        }
+    }
 
-    public record AnswerFailed(String requestId, FailureKind kind, String reason) implements AnswerOutcome {}
+    public record AnswerFailed(String requestId, FailureKind kind, String reason) implements AnswerOutcome {
+        @Override
+        public <X extends RuntimeException> Answered answeredOrThrow(Function<AnswerFailed, X> failure) {
+            throw failure.apply(this);
+        }
+    }
 
     /** Why an answer failed, so the gRPC edge can choose the status code without reading the message. */
     public enum FailureKind {
@@ -147,20 +162,28 @@ public final class RolloutWorker extends AbstractBehavior<RolloutWorker.Command>
     }
 
     /**
-     * Typed settings under {@code visq.rollout}: the devices a node runs one worker each on, and how often a worker
-     * whose model failed is restarted.
+     * Typed settings under {@code visq.rollout}: the devices a node runs one worker each on, and when and how often a
+     * worker whose model failed is restarted.
      */
-    public record Settings(List<String> devices, int maxRestarts, Duration restartWindow) {
+    public record Settings(List<String> devices, int maxRestarts, Duration restartWindow, Duration minBackoff,
+            Duration maxBackoff) {
         public Settings {
             devices = List.copyOf(devices);
+            if (minBackoff.isNegative() || maxBackoff.compareTo(minBackoff) < 0) {
+                throw new IllegalArgumentException("visq.rollout back-off " + minBackoff + ".." + maxBackoff);
+            }
         }
 
         public static Settings fromConfig(Config config) {
             // full paths, so that a bad value's error names its key
             return new Settings(config.getStringList("visq.rollout.devices"),
-                    config.getInt("visq.rollout.max-restarts"), config.getDuration("visq.rollout.restart-window"));
+                    config.getInt("visq.rollout.max-restarts"), config.getDuration("visq.rollout.restart-window"),
+                    config.getDuration("visq.rollout.min-backoff"), config.getDuration("visq.rollout.max-backoff"));
         }
     }
+
+    /** Each back-off is stretched by a random 0 to 20 %, so that workers failing together do not restart together. */
+    private static final double BACKOFF_JITTER = 0.2;
 
     /** The worker's model threw while generating: the worker is restarted with a fresh model. */
     static final class ModelFailed extends RuntimeException {
@@ -191,8 +214,10 @@ public final class RolloutWorker extends AbstractBehavior<RolloutWorker.Command>
             PromptImages images, RolloutMetrics metrics, VersionListeners<?> versionListeners) {
         return Behaviors.supervise(Behaviors.<Command>setup(context -> new RolloutWorker(context, workerId,
                         modelFactory.get(), images, metrics, versionListeners)))
-                .onFailure(ModelFailed.class,
-                        SupervisorStrategy.restart().withLimit(settings.maxRestarts(), settings.restartWindow()));
+                .onFailure(ModelFailed.class, SupervisorStrategy
+                        .restartWithBackoff(settings.minBackoff(), settings.maxBackoff(), BACKOFF_JITTER)
+                        .withMaxRestarts(settings.maxRestarts())
+                        .withResetBackoffAfter(settings.restartWindow()));
     }
 
     private RolloutWorker(ActorContext<Command> context, String workerId, PolicyModel model, PromptImages images,
@@ -244,7 +269,8 @@ public final class RolloutWorker extends AbstractBehavior<RolloutWorker.Command>
                 groups.add(new RolloutGroup(prompt, model.weightVersion(), toRollouts(responses)));
             }
             double seconds = (System.nanoTime() - started) / 1e9;
-            request.replyTo().tell(new GroupsGenerated(request.batchId(), workerId, groups, seconds));
+            request.replyTo().tell(StatusReply.success(new GroupsGenerated(request.batchId(), workerId, groups,
+                    seconds)));
             metrics.generated(groups, seconds);
             metrics.liveArrays(model.liveArrayCount());
             getContext().getLog().debug("worker {} generated part {} ({} prompts) at weight version {} in {} s",
@@ -252,10 +278,9 @@ public final class RolloutWorker extends AbstractBehavior<RolloutWorker.Command>
         } catch (RuntimeException e) {
             getContext().getLog().warn("worker {} failed part {} ({}); it restarts with a fresh model", workerId,
                     request.batchId(), describe(e));
-            request.replyTo().tell(new GenerationFailed(request.batchId(), workerId, describe(e)));
+            request.replyTo().tell(StatusReply.error(describe(e)));
             for (GenerateGroups waiting : deferred) { // a restart forgets them: send them elsewhere now
-                waiting.replyTo().tell(new GenerationFailed(waiting.batchId(), workerId,
-                        "worker restarting after its model failed: " + describe(e)));
+                waiting.replyTo().tell(StatusReply.error("worker restarting after its model failed: " + describe(e)));
             }
             deferred.clear();
             throw new ModelFailed(workerId, e);
@@ -362,15 +387,11 @@ public final class RolloutWorker extends AbstractBehavior<RolloutWorker.Command>
     private static List<Rollout> toRollouts(List<GeneratedResponse> responses) {
         List<Rollout> rollouts = new ArrayList<>(responses.size());
         for (GeneratedResponse response : responses) {
-            List<Integer> tokens = new ArrayList<>(response.tokenIds().length);
-            for (int token : response.tokenIds()) {
-                tokens.add(token);
-            }
             List<Float> logProbs = new ArrayList<>(response.logProbs().length);
             for (float logProb : response.logProbs()) {
                 logProbs.add(logProb);
             }
-            rollouts.add(new Rollout(response.text(), tokens, logProbs, response.finished()));
+            rollouts.add(new Rollout(response.text(), TokenIds.of(response.tokenIds()), logProbs, response.finished()));
         }
         return rollouts;
     }

@@ -111,11 +111,8 @@ public final class ScoringServiceImpl implements ScoringService {
                 }
                 throw new GrpcServiceException(Status.INTERNAL.withDescription("routing failed: " + cause));
             }
-            if (answer instanceof RolloutWorker.Answered) {
-                return (RolloutWorker.Answered) answer;
-            }
-            RolloutWorker.AnswerFailed failed = (RolloutWorker.AnswerFailed) answer;
-            throw new GrpcServiceException(statusOf(failed.kind()).withDescription(failed.reason()));
+            return answer.answeredOrThrow(
+                    failed -> new GrpcServiceException(statusOf(failed.kind()).withDescription(failed.reason())));
         });
     }
 

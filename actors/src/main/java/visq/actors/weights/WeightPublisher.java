@@ -33,9 +33,6 @@ public final class WeightPublisher extends AbstractBehavior<WeightPublisher.Comm
     /** Make {@code weights} the newest version and deliver it. */
     public record Publish(EncodedWeights weights) implements Command {}
 
-    /** Deliver the newest version to {@code subscriber} again (it lost or rejected a snapshot). */
-    public record Resend(ActorRef<WeightChunk> subscriber) implements Command {}
-
     private record SubscribersListed(Receptionist.Listing listing) implements Command {}
 
     /** Typed settings under {@code visq.weights}. */
@@ -71,7 +68,6 @@ public final class WeightPublisher extends AbstractBehavior<WeightPublisher.Comm
     public Receive<Command> createReceive() {
         return newReceiveBuilder()
                 .onMessage(Publish.class, this::onPublish)
-                .onMessage(Resend.class, this::onResend)
                 .onMessage(SubscribersListed.class, this::onSubscribersListed)
                 .build();
     }
@@ -82,11 +78,6 @@ public final class WeightPublisher extends AbstractBehavior<WeightPublisher.Comm
         subscribers.forEach(this::deliverNewest);
         getContext().getLog().debug("published weight version {} in {} chunks to {} subscribers",
                 publish.weights().version(), chunks.size(), subscribers.size());
-        return this;
-    }
-
-    private Behavior<Command> onResend(Resend resend) {
-        deliverNewest(resend.subscriber());
         return this;
     }
 

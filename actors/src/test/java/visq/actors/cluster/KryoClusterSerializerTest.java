@@ -9,7 +9,9 @@ import akka.actor.testkit.typed.javadsl.TestProbe;
 import akka.actor.typed.javadsl.Adapter;
 import akka.serialization.Serialization;
 import akka.serialization.SerializationExtension;
+import akka.pattern.StatusReply;
 import akka.serialization.Serializer;
+import akka.serialization.Serializers;
 import com.google.protobuf.ByteString;
 import com.typesafe.config.ConfigFactory;
 import java.util.List;
@@ -25,6 +27,7 @@ import visq.actors.reward.RewardScorer;
 import visq.actors.reward.ScoredGroup;
 import visq.actors.rollout.PromptRef;
 import visq.actors.rollout.Rollout;
+import visq.actors.rollout.TokenIds;
 import visq.actors.rollout.RolloutGroup;
 import visq.actors.rollout.RolloutWorker;
 import visq.actors.router.InferenceRouter;
@@ -55,19 +58,29 @@ class KryoClusterSerializerTest {
         return serializer.fromBinary(bytes);
     }
 
+    /** Through whichever serializer Akka binds (a status reply's own, which hands its payload to Kryo). */
+    private static Object boundRoundTrip(Object message) {
+        Serialization serialization = SerializationExtension.get(Adapter.toClassic(TEST_KIT.system()));
+        Serializer serializer = serialization.findSerializerFor(message);
+        byte[] bytes = serializer.toBinary(message);
+        return serialization.deserialize(bytes, serializer.identifier(), Serializers.manifestFor(serializer, message))
+                .get();
+    }
+
     @Test
     void rolloutMessagesRoundTrip() {
-        TestProbe<RolloutWorker.GenerationOutcome> probe = TEST_KIT.createTestProbe();
+        TestProbe<StatusReply<RolloutWorker.GroupsGenerated>> probe = TEST_KIT.createTestProbe();
         PromptRef prompt = new PromptRef("kodak-degraded/kodim01-c0-blur-2", QualityTask.DEGRADATION);
         var request = new RolloutWorker.GenerateGroups(7, List.of(prompt), List.of(42L), 6,
                 new SamplingSettings(1.0, 50, 1.0, 96, false), 3L, 5L, probe.getRef());
         assertEquals(request, roundTrip(request));
-        Rollout rollout = new Rollout("<think>\nx\n</think>", List.of(5, 6, 2), List.of(-0.5f, -1.25f, -0.125f), true);
+        Rollout rollout = new Rollout("<think>\nx\n</think>", TokenIds.of(5, 6, 2), List.of(-0.5f, -1.25f, -0.125f),
+                true);
         var generated = new RolloutWorker.GroupsGenerated(7, "w", List.of(new RolloutGroup(prompt, 3, List.of(rollout))),
                 1.5);
         assertEquals(generated, roundTrip(generated));
-        assertEquals(new RolloutWorker.GenerationFailed(7, "w", "boom"),
-                roundTrip(new RolloutWorker.GenerationFailed(7, "w", "boom")));
+        assertEquals(StatusReply.success(generated), boundRoundTrip(StatusReply.success(generated)));
+        assertEquals(StatusReply.error("boom"), boundRoundTrip(StatusReply.error("boom")));
     }
 
     @Test
@@ -89,7 +102,7 @@ class KryoClusterSerializerTest {
         StepStats stats = new StepStats(3, TrainingPhase.GRPO, 3, 0.5, 1.0, 0.25, 0.1, 0.01, 0.0, Double.NaN, 0, 2.0, 1);
         TrainingProgress progress = TrainingProgress.start(2, 2).updated(new TrainingProgress.StepCompleted(stats));
         assertEquals(progress, roundTrip(progress));
-        Rollout scoreRollout = new Rollout("a", List.of(1), List.of(-1f), false);
+        Rollout scoreRollout = new Rollout("a", TokenIds.of(1), List.of(-1f), false);
         var scored = new RewardScorer.GroupsScored(1, List.of(new ScoredGroup(
                 new RolloutGroup(new PromptRef("s", QualityTask.SCORE), 1, List.of(scoreRollout, scoreRollout)),
                 List.of(new ResponseReward(1, 0, new ParsedScore.Score(3.5)),
@@ -102,12 +115,25 @@ class KryoClusterSerializerTest {
 
     @Test
     void actorReferencesResolveBackToTheSameActor() {
-        TestProbe<Learner.StepOutcome> probe = TEST_KIT.createTestProbe();
+        TestProbe<StatusReply<Learner.StepTrained>> probe = TEST_KIT.createTestProbe();
         var command = new Learner.TrainGrpo(4, List.of(),
                 List.of(new visq.actors.learner.PlanCursor(QualityTask.SCORE, "clive", 2, 5)), probe.getRef());
         Learner.TrainGrpo back = (Learner.TrainGrpo) roundTrip(command);
-        back.replyTo().tell(new Learner.StepFailed(4, "x"));
-        assertEquals(new Learner.StepFailed(4, "x"), probe.receiveMessage());
+        back.replyTo().tell(StatusReply.error("x"));
+        assertEquals(StatusReply.error("x"), probe.receiveMessage());
+    }
+
+    @Test
+    void tokenIdsRoundTripAsOneVarintPerIdNotAsBoxedIntegers() {
+        Serializer kryo = SerializationExtension.get(Adapter.toClassic(TEST_KIT.system())).serializerByIdentity()
+                .apply(KryoClusterSerializer.IDENTIFIER);
+        for (TokenIds ids : List.of(TokenIds.of(), TokenIds.of(0), TokenIds.of(5, 300, 151_643),
+                TokenIds.of(-1, Integer.MAX_VALUE, Integer.MIN_VALUE))) {
+            assertEquals(ids, kryo.fromBinary(kryo.toBinary(ids)));
+        }
+        // the class id, the count, then 1, 2 and 3 bytes for ids below 2^7, 2^14 and 2^21 (a boxed Integer would add
+        // a class id to each)
+        assertEquals(1 + 1 + 1 + 2 + 3, kryo.toBinary(TokenIds.of(5, 300, 151_643)).length);
     }
 
     @Test

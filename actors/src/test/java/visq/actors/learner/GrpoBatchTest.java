@@ -9,6 +9,7 @@ import org.junit.jupiter.api.Test;
 import visq.actors.reward.ScoredGroup;
 import visq.actors.rollout.PromptRef;
 import visq.actors.rollout.Rollout;
+import visq.actors.rollout.TokenIds;
 import visq.actors.rollout.RolloutGroup;
 import visq.gpu.rewards.ParsedAnswer;
 import visq.gpu.rewards.ParsedDegradation;
@@ -19,7 +20,7 @@ import visq.gpu.tasks.QualityTask;
 class GrpoBatchTest {
 
     private static ScoredGroup scored(QualityTask task, ParsedAnswer... answers) {
-        Rollout rollout = new Rollout("text", List.of(1), List.of(-1f), true);
+        Rollout rollout = new Rollout("text", TokenIds.of(1), List.of(-1f), true);
         List<ResponseReward> rewards = List.of(answers).stream().map(a -> new ResponseReward(1, 0, a)).toList();
         return new ScoredGroup(new RolloutGroup(new PromptRef("s", task), 1,
                 rewards.stream().map(r -> rollout).toList()), rewards);

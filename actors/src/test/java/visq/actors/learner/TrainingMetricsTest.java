@@ -10,6 +10,7 @@ import org.junit.jupiter.api.Test;
 import visq.actors.reward.ScoredGroup;
 import visq.actors.rollout.PromptRef;
 import visq.actors.rollout.Rollout;
+import visq.actors.rollout.TokenIds;
 import visq.actors.rollout.RolloutGroup;
 import visq.gpu.rewards.ParsedScore;
 import visq.gpu.rewards.ResponseReward;
@@ -77,7 +78,7 @@ class TrainingMetricsTest {
 
     /** A group of {@code task} sampled at {@code version}, one rollout per task reward, each total 1 + that reward. */
     private static ScoredGroup sampled(QualityTask task, long version, double... taskRewards) {
-        Rollout rollout = new Rollout("text", List.of(1), List.of(-1f), true);
+        Rollout rollout = new Rollout("text", TokenIds.of(1), List.of(-1f), true);
         List<ResponseReward> rewards = java.util.Arrays.stream(taskRewards)
                 .mapToObj(t -> new ResponseReward(1, t, new ParsedScore.Score(3.0))).toList();
         return new ScoredGroup(new RolloutGroup(new PromptRef("s", task), version,

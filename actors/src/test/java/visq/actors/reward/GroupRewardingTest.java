@@ -10,6 +10,7 @@ import java.util.Optional;
 import org.junit.jupiter.api.Test;
 import visq.actors.rollout.PromptRef;
 import visq.actors.rollout.Rollout;
+import visq.actors.rollout.TokenIds;
 import visq.actors.rollout.RolloutGroup;
 import visq.gpu.rewards.DegradationReward;
 import visq.gpu.rewards.FidelityReward;
@@ -47,7 +48,7 @@ class GroupRewardingTest {
 
     private static RolloutGroup group(String sampleId, QualityTask task, String... texts) {
         return new RolloutGroup(new PromptRef(sampleId, task), 1, List.of(texts).stream()
-                .map(text -> new Rollout(text, List.of(1), List.of(-1f), true)).toList());
+                .map(text -> new Rollout(text, TokenIds.of(1), List.of(-1f), true)).toList());
     }
 
     @Test

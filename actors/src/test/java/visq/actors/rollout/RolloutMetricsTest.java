@@ -19,8 +19,8 @@ class RolloutMetricsTest {
         assertTrue(registry.scrape().contains("visq_rollout_weight_version{worker=\"n1/cpu#0\"} NaN"),
                 "no version before the worker starts: NaN, not a made-up 0");
 
-        Rollout threeTokens = new Rollout("abc", List.of(1, 2, 3), List.of(-1f, -1f, -1f), true);
-        Rollout oneToken = new Rollout("a", List.of(1), List.of(-1f), false);
+        Rollout threeTokens = new Rollout("abc", TokenIds.of(1, 2, 3), List.of(-1f, -1f, -1f), true);
+        Rollout oneToken = new Rollout("a", TokenIds.of(1), List.of(-1f), false);
         a.generated(List.of(new RolloutGroup(new PromptRef("s", QualityTask.SCORE), 3,
                 List.of(threeTokens, oneToken))), 0.5);
         a.weightsHeld(3);

@@ -19,7 +19,9 @@ class RolloutWorkerSettingsTest {
 
     @Test
     void theDefaultIsOneCpuWorker() {
-        assertEquals(new RolloutWorker.Settings(List.of("cpu"), 5, Duration.ofMinutes(1)), read(""));
+        // reference.conf's visq.rollout block
+        assertEquals(new RolloutWorker.Settings(List.of("cpu"), 5, Duration.ofMinutes(1), Duration.ofMillis(200),
+                Duration.ofSeconds(10)), read(""));
     }
 
     @Test

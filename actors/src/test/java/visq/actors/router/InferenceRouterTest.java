@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import akka.actor.testkit.typed.javadsl.ActorTestKit;
+import akka.actor.testkit.typed.javadsl.ManualTime;
 import akka.actor.testkit.typed.javadsl.TestProbe;
 import akka.actor.typed.ActorRef;
 import akka.actor.typed.receptionist.Receptionist;
@@ -17,10 +18,12 @@ import visq.gpu.tasks.QualityTask;
 
 /**
  * Routing decisions of the inference router. The workers are test probes standing in for device workers
- * (their model is not what is tested here); everything else is the real actor.
+ * (their model is not what is tested here); everything else is the real actor. Its batching and timeout timers run on
+ * {@link ManualTime}.
  */
 class InferenceRouterTest {
-    private static final ActorTestKit TEST_KIT = ActorTestKit.create();
+    private static final ActorTestKit TEST_KIT = ActorTestKit.create(ManualTime.config());
+    private static final ManualTime TIME = ManualTime.get(TEST_KIT.system());
     private static final ImageTensor IMAGE = ImageTensor.of(2, 2, new byte[12]);
 
     @AfterAll
@@ -50,6 +53,16 @@ class InferenceRouterTest {
             assertEquals(workers, serving.workers());
             return null;
         });
+    }
+
+    /**
+     * Waits until the router has taken every request sent before (its timers are set by then) and returns how many it
+     * holds: the same sender's messages arrive in order.
+     */
+    private static int inFlight(ActorRef<InferenceRouter.Command> router) {
+        TestProbe<InferenceRouter.ServingState> state = TEST_KIT.createTestProbe();
+        router.tell(new InferenceRouter.GetServingState(state.getRef()));
+        return state.receiveMessage().inFlight();
     }
 
     @Test
@@ -93,7 +106,10 @@ class InferenceRouterTest {
         TestProbe<RolloutWorker.AnswerOutcome> client = TEST_KIT.createTestProbe();
         router.tell(new InferenceRouter.RoutePrompt("r1", QualityTask.SCORE, List.of(IMAGE), 0, client.getRef()));
         silent.expectMessageClass(RolloutWorker.AnswerPrompt.class);
-        RolloutWorker.AnswerFailed failed = (RolloutWorker.AnswerFailed) client.receiveMessage(Duration.ofSeconds(3));
+        TIME.timePasses(Duration.ofMillis(299));
+        client.expectNoMessage(Duration.ofMillis(50));
+        TIME.timePasses(Duration.ofMillis(1));
+        RolloutWorker.AnswerFailed failed = (RolloutWorker.AnswerFailed) client.receiveMessage();
         assertTrue(failed.reason().contains("did not answer within 300 ms"), failed.reason());
 
         router.tell(new InferenceRouter.RoutePrompt("r2", QualityTask.SCORE, List.of(IMAGE), 0, client.getRef()));
@@ -144,9 +160,11 @@ class InferenceRouterTest {
         for (int i = 0; i < clients.size(); i++) {
             route(router, "r" + i, clients.get(i));
         }
-        worker.expectNoMessage(Duration.ofMillis(100)); // still inside the wait
-        RolloutWorker.AnswerPrompts batch = worker.expectMessageClass(RolloutWorker.AnswerPrompts.class,
-                Duration.ofSeconds(3));
+        assertEquals(3, inFlight(router));
+        TIME.timePasses(Duration.ofMillis(299));
+        worker.expectNoMessage(Duration.ofMillis(50)); // still inside the wait
+        TIME.timePasses(Duration.ofMillis(1));
+        RolloutWorker.AnswerPrompts batch = worker.expectMessageClass(RolloutWorker.AnswerPrompts.class);
         assertEquals(List.of("r0", "r1", "r2"),
                 batch.prompts().stream().map(RolloutWorker.BatchedPrompt::requestId).toList());
         assertTrue(batch.sampling().greedy(), "online scoring decodes greedily");
@@ -163,8 +181,10 @@ class InferenceRouterTest {
 
         TestProbe<RolloutWorker.AnswerOutcome> alone = TEST_KIT.createTestProbe();
         route(router, "lone", alone); // a lone request goes as it always did once the wait is over
-        assertEquals("lone", worker.expectMessageClass(RolloutWorker.AnswerPrompt.class, Duration.ofSeconds(3))
-                .requestId());
+        assertEquals(1, inFlight(router));
+        worker.expectNoMessage(Duration.ofMillis(50));
+        TIME.timePasses(Duration.ofMillis(300));
+        assertEquals("lone", worker.expectMessageClass(RolloutWorker.AnswerPrompt.class).requestId());
     }
 
     @Test
@@ -178,16 +198,17 @@ class InferenceRouterTest {
         for (String id : List.of("a", "b", "c", "d")) {
             route(router, id, client);
         }
-        // the wait is 30 s: only a full batch explains a batch within a second
-        RolloutWorker.AnswerPrompts full = worker.expectMessageClass(RolloutWorker.AnswerPrompts.class,
-                Duration.ofSeconds(1));
+        // the wait is 30 s and the clock stands still: only a full batch explains a batch
+        RolloutWorker.AnswerPrompts full = worker.expectMessageClass(RolloutWorker.AnswerPrompts.class);
         assertEquals(3, full.prompts().size());
         full.prompts().get(1).replyTo().tell(new RolloutWorker.Answered("b", "ok", 1, "w", "m"));
         assertEquals("b", client.receiveMessage().requestId());
         // "a" and "c" were never answered, "d" still waits for company: each times out by itself
+        assertEquals(3, inFlight(router));
+        TIME.timePasses(Duration.ofMillis(500));
         List<String> timedOut = new java.util.ArrayList<>();
         for (int i = 0; i < 3; i++) {
-            RolloutWorker.AnswerFailed failed = (RolloutWorker.AnswerFailed) client.receiveMessage(Duration.ofSeconds(3));
+            RolloutWorker.AnswerFailed failed = (RolloutWorker.AnswerFailed) client.receiveMessage();
             assertEquals(RolloutWorker.FailureKind.TIMEOUT, failed.kind());
             timedOut.add(failed.requestId());
         }
@@ -209,16 +230,18 @@ class InferenceRouterTest {
         RolloutWorker.AnswerFailed refused = (RolloutWorker.AnswerFailed) client.receiveMessage();
         assertEquals("r3", refused.requestId());
         assertEquals(RolloutWorker.FailureKind.OVERLOADED, refused.kind());
-        RolloutWorker.AnswerPrompts batch = worker.expectMessageClass(RolloutWorker.AnswerPrompts.class,
-                Duration.ofSeconds(3));
+        worker.expectNoMessage(Duration.ofMillis(50)); // the two wait for company
+        TIME.timePasses(Duration.ofMillis(200));
+        RolloutWorker.AnswerPrompts batch = worker.expectMessageClass(RolloutWorker.AnswerPrompts.class);
         assertEquals(2, batch.prompts().size());
         batch.prompts().forEach(prompt -> prompt.replyTo().tell(
                 new RolloutWorker.Answered(prompt.requestId(), "ok", 2, "w", "m")));
         client.expectMessageClass(RolloutWorker.Answered.class);
         client.expectMessageClass(RolloutWorker.Answered.class);
         route(router, "r4", client); // capacity is back after the answers
-        assertEquals("r4", worker.expectMessageClass(RolloutWorker.AnswerPrompt.class, Duration.ofSeconds(3))
-                .requestId());
+        assertEquals(1, inFlight(router));
+        TIME.timePasses(Duration.ofMillis(200));
+        assertEquals("r4", worker.expectMessageClass(RolloutWorker.AnswerPrompt.class).requestId());
     }
 
     @Test

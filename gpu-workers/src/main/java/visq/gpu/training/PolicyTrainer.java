@@ -17,7 +17,7 @@ import visq.gpu.tasks.PolicyPrompt;
  * policy (absent when β = 0) and the optimiser state; every step's arrays live in a sub-manager closed
  * at the end of the step, so memory stays flat.
  */
-public final class PolicyTrainer implements AutoCloseable {
+public final class PolicyTrainer implements PolicyTraining {
     private final PolicyModel policy;
     private final Optional<PolicyModel> reference;
     private final MethodPreset preset;
