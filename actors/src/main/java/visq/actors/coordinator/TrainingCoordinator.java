@@ -15,6 +15,7 @@ import java.util.List;
 import java.util.Set;
 import java.util.TreeMap;
 import visq.actors.learner.PlanCursor;
+import visq.actors.learner.StepStats;
 import visq.actors.learner.TrainingPhase;
 import visq.actors.protocol.ClusterMessage;
 import visq.actors.learner.Learner;

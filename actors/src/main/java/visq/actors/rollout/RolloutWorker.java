@@ -161,10 +161,7 @@ public final class RolloutWorker extends AbstractBehavior<RolloutWorker.Command>
         PINNED_VERSION_NEVER_PRODUCED
     }
 
-    /**
-     * Typed settings under {@code visq.rollout}: the devices a node runs one worker each on, and when and how often a
-     * worker whose model failed is restarted.
-     */
+    /** Typed settings under {@code visq.rollout}: the node's devices (a worker each) and the restart back-off. */
     public record Settings(List<String> devices, int maxRestarts, Duration restartWindow, Duration minBackoff,
             Duration maxBackoff) {
         public Settings {
