@@ -77,8 +77,9 @@ class EvaluationRunTest {
     private Config config() {
         return ConfigFactory.parseString("visq.data.datasets = [{ name = clive, format = csv, "
                 + "images = \"{shared}/data/clive\", labels = \"{shared}/data/clive/mos.csv\" }]")
+                // the statistics-only model: these tests compare data paths, not the image features
                 .withFallback(ConfigFactory.parseMap(Map.of("visq.data.shared-dir", SHARED.toString(),
-                        "visq.data.work-dir", temp.resolve("work").toString())))
+                        "visq.data.work-dir", temp.resolve("work").toString(), "visq.model.image-features", "none")))
                 .withFallback(ConfigFactory.defaultReference()).resolve();
     }
 
