@@ -41,6 +41,7 @@ final class ServingNode implements AutoCloseable {
                 .withValue("visq.training.cold-start-steps", ConfigValueFactory.fromAnyRef(0))
                 .withValue("visq.training.grpo-steps", ConfigValueFactory.fromAnyRef(0))
                 .withValue("visq.grpc.port", ConfigValueFactory.fromAnyRef(0))
+                .withValue("visq.metrics.port", ConfigValueFactory.fromAnyRef(0))
                 .withValue("visq.learner.checkpoint-dir", ConfigValueFactory.fromAnyRef(
                         Files.createTempDirectory("visq-bench-serving").toString()));
         for (Map.Entry<String, Object> override : overrides.entrySet()) {

@@ -6,6 +6,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import visq.deploy.node.NodeLauncher;
+import visq.deploy.bench.BenchSummary;
 import visq.deploy.bench.Benchmarks;
 import visq.deploy.bench.ModelBench;
 import visq.deploy.bench.ModelCheckpointOption;
@@ -25,7 +26,9 @@ public final class BenchCommand implements CliCommand {
             "model: [--model-checkpoint DIR] [--repetitions 5]  the configured (or DIR's Qwen) model next to its PyTorch"
                     + " peer, when that Python is present",
             "preparation: [--images 20]  ms per image of the compact policy's image preparation, without and with the"
-                    + " MobileNetV2 features");
+                    + " MobileNetV2 features",
+            "every run also writes target/visq-bench/summary.json: the headline numbers it measured (ratios such as"
+                    + " microbatch_qps_gain, async_over_sync), keys of what it did not measure absent");
 
     @Override
     public CommandSpec spec() {
@@ -39,11 +42,24 @@ public final class BenchCommand implements CliCommand {
             settings.putAll(ModelCheckpointOption.overrides(Path.of(line.value("--model-checkpoint", ""))));
         }
         Config config = NodeLauncher.configure(line.value("--config", "local.conf"), settings, terminal.env());
-        if (line.value("--only", "").equals("model") || line.has("--model-checkpoint")) {
-            ModelBench.forCommandLine(config, terminal.out()).run(line.intValue("--repetitions", 5));
-            return 0;
+        BenchSummary summary = new BenchSummary();
+        try {
+            run(line, config, terminal, summary);
+        } finally {
+            Path file = BenchSummary.fileUnder(Path.of(""));
+            summary.write(file);
+            terminal.out().println("summary: " + file.toAbsolutePath());
         }
-        Benchmarks bench = new Benchmarks(config, terminal.out());
+        return 0;
+    }
+
+    private static void run(CommandLine line, Config config, Terminal terminal, BenchSummary summary)
+            throws Exception {
+        if (line.value("--only", "").equals("model") || line.has("--model-checkpoint")) {
+            ModelBench.forCommandLine(config, terminal.out(), summary).run(line.intValue("--repetitions", 5));
+            return;
+        }
+        Benchmarks bench = new Benchmarks(config, terminal.out(), summary);
         int scoringSeconds = line.intValue("--scoring-seconds", 20);
         switch (line.value("--only", "")) {
             case "scoring":
@@ -62,6 +78,5 @@ public final class BenchCommand implements CliCommand {
             default:
                 bench.runAll(scoringSeconds, line.intValue("--async-steps", 16), line.intValue("--scaling-steps", 48));
         }
-        return 0;
     }
 }
