@@ -48,12 +48,14 @@ final class LocalMoments {
         float[] means = filter(values, width, height);
         float[] meanSquares = filter(squares, width, height);
         float[] meanMagnitudes = signed ? filter(magnitudes, width, height) : means;
+        DirectSums direct = new DirectSums(values, squares, width, height);
         for (int y = 0; y < height; y++) {
             for (int x = 0; x < width; x++) {
                 int at = y * width + x;
                 if (Math.abs(values[at] - means[at]) <= AMBIGUOUS * meanMagnitudes[at]) {
-                    means[at] = directSum(values, width, height, x, y);
-                    meanSquares[at] = directSum(squares, width, height, x, y);
+                    direct.sum(x, y);
+                    means[at] = direct.mean;
+                    meanSquares[at] = direct.meanSquare;
                 }
             }
         }
@@ -102,16 +104,68 @@ final class LocalMoments {
         return out;
     }
 
-    /** The direct window sum at ({@code x}, {@code y}) over the taps inside the plane, row by row, in float. */
-    static float directSum(float[] values, int width, int height, int x, int y) {
-        float sum = 0f;
-        for (int i = Math.max(0, HALF - y); i < Math.min(SIZE, height + HALF - y); i++) {
-            int row = (y + i - HALF) * width + x - HALF;
-            for (int j = Math.max(0, HALF - x); j < Math.min(SIZE, width + HALF - x); j++) {
-                sum = sum + SQUARE[i * SIZE + j] * values[row + j];
-            }
+    /**
+     * The direct window sums of both moments at one pixel, taps row by row in float as the 2-D window sums them. A
+     * uniform window's sums depend only on its value and on how the plane clips it, so the last uniform window's
+     * are kept and reused (flat regions are where most such pixels lie). One per plane; not thread-safe.
+     */
+    private static final class DirectSums {
+        private final float[] values;
+        private final float[] squares;
+        private final int width;
+        private final int height;
+        private float mean;
+        private float meanSquare;
+        private int uniformBits;
+        private int uniformClip = -1;
+
+        DirectSums(float[] values, float[] squares, int width, int height) {
+            this.values = values;
+            this.squares = squares;
+            this.width = width;
+            this.height = height;
         }
-        return sum;
+
+        /** Sets {@link #mean} and {@link #meanSquare} to the direct sums at ({@code x}, {@code y}). */
+        void sum(int x, int y) {
+            int rowFirst = Math.max(0, HALF - y);
+            int rowEnd = Math.min(SIZE, height + HALF - y);
+            int columnFirst = Math.max(0, HALF - x);
+            int columnEnd = Math.min(SIZE, width + HALF - x);
+            float centre = values[y * width + x];
+            boolean uniform = isUniform(centre, x, y, rowFirst, rowEnd, columnFirst, columnEnd);
+            int clip = ((rowFirst * 8 + rowEnd) * 8 + columnFirst) * 8 + columnEnd;
+            if (uniform && clip == uniformClip && Float.floatToRawIntBits(centre) == uniformBits) {
+                return; // the same sums as the last uniform window's
+            }
+            float sum = 0f;
+            float sumOfSquares = 0f;
+            for (int i = rowFirst; i < rowEnd; i++) {
+                int row = (y + i - HALF) * width + x - HALF;
+                for (int j = columnFirst; j < columnEnd; j++) {
+                    float w = SQUARE[i * SIZE + j];
+                    sum = sum + w * values[row + j];
+                    sumOfSquares = sumOfSquares + w * squares[row + j];
+                }
+            }
+            mean = sum;
+            meanSquare = sumOfSquares;
+            uniformClip = uniform ? clip : -1;
+            uniformBits = Float.floatToRawIntBits(centre);
+        }
+
+        private boolean isUniform(float centre, int x, int y, int rowFirst, int rowEnd, int columnFirst,
+                int columnEnd) {
+            for (int i = rowFirst; i < rowEnd; i++) {
+                int row = (y + i - HALF) * width + x - HALF;
+                for (int j = columnFirst; j < columnEnd; j++) {
+                    if (values[row + j] != centre) {
+                        return false;
+                    }
+                }
+            }
+            return true;
+        }
     }
 
     private static float[] toFloat(double[] values) {
