@@ -222,6 +222,101 @@ class InferenceRouterTest {
     }
 
     @Test
+    void requestsArrivingWhileTheWorkerAnswersGoTogetherWhenItIsDone() {
+        TestProbe<RolloutWorker.Command> worker = registeredWorker();
+        ActorRef<InferenceRouter.Command> router = batchingRouter(64, 8, Duration.ofMillis(50));
+        router.tell(new InferenceRouter.WorkerVersionChanged(worker.getRef(), "w", 3));
+        awaitWorkers(router, 1, 3);
+        TestProbe<RolloutWorker.AnswerOutcome> client = TEST_KIT.createTestProbe();
+        route(router, "first", client);
+        RolloutWorker.AnswerPrompt first = worker.expectMessageClass(RolloutWorker.AnswerPrompt.class,
+                Duration.ofSeconds(3));
+        for (String id : List.of("a", "b", "c")) {
+            route(router, id, client);
+        }
+        worker.expectNoMessage(Duration.ofMillis(300)); // six waits over, but the worker has not answered yet
+        first.replyTo().tell(new RolloutWorker.Answered("first", "ok", 3, "w", "m"));
+        assertEquals("first", client.receiveMessage().requestId());
+        RolloutWorker.AnswerPrompts together = worker.expectMessageClass(RolloutWorker.AnswerPrompts.class,
+                Duration.ofSeconds(3));
+        assertEquals(List.of("a", "b", "c"),
+                together.prompts().stream().map(RolloutWorker.BatchedPrompt::requestId).toList());
+    }
+
+    @Test
+    void aNewBatchGoesToAnIdleWorkerOfItsVersionFirst() {
+        TestProbe<RolloutWorker.Command> busy = registeredWorker();
+        TestProbe<RolloutWorker.Command> idle = registeredWorker();
+        ActorRef<InferenceRouter.Command> router = batchingRouter(64, 8, Duration.ofMillis(50));
+        router.tell(new InferenceRouter.WorkerVersionChanged(busy.getRef(), "busy", 6));
+        router.tell(new InferenceRouter.WorkerVersionChanged(idle.getRef(), "idle", 6));
+        awaitWorkers(router, 2, 6);
+        // both are idle, so the first request goes to the first of them in the router's (name) order
+        TestProbe<RolloutWorker.Command> taker = busy.getRef().toString().compareTo(idle.getRef().toString()) < 0
+                ? busy : idle;
+        TestProbe<RolloutWorker.Command> other = taker == busy ? idle : busy;
+        TestProbe<RolloutWorker.AnswerOutcome> client = TEST_KIT.createTestProbe();
+        route(router, "first", client);
+        assertEquals("first", taker.expectMessageClass(RolloutWorker.AnswerPrompt.class, Duration.ofSeconds(3))
+                .requestId());
+        route(router, "second", client);
+        route(router, "third", client);
+        RolloutWorker.AnswerPrompts next = other.expectMessageClass(RolloutWorker.AnswerPrompts.class,
+                Duration.ofSeconds(3));
+        assertEquals(List.of("second", "third"),
+                next.prompts().stream().map(RolloutWorker.BatchedPrompt::requestId).toList());
+        taker.expectNoMessage(Duration.ofMillis(100));
+    }
+
+    @Test
+    void aHeldBatchGoesToTheFirstWorkerOfItsVersionThatIsDone() {
+        TestProbe<RolloutWorker.Command> one = registeredWorker();
+        TestProbe<RolloutWorker.Command> two = registeredWorker();
+        ActorRef<InferenceRouter.Command> router = batchingRouter(64, 8, Duration.ofMillis(50));
+        router.tell(new InferenceRouter.WorkerVersionChanged(one.getRef(), "one", 7));
+        router.tell(new InferenceRouter.WorkerVersionChanged(two.getRef(), "two", 7));
+        awaitWorkers(router, 2, 7);
+        TestProbe<RolloutWorker.AnswerOutcome> client = TEST_KIT.createTestProbe();
+        route(router, "r1", client);
+        TestProbe<RolloutWorker.Command> first = one.getRef().toString().compareTo(two.getRef().toString()) < 0
+                ? one : two; // both idle: the first in the router's (name) order
+        TestProbe<RolloutWorker.Command> second = first == one ? two : one;
+        first.expectMessageClass(RolloutWorker.AnswerPrompt.class, Duration.ofSeconds(3));
+        route(router, "r2", client);
+        RolloutWorker.AnswerPrompt r2 = second.expectMessageClass(RolloutWorker.AnswerPrompt.class,
+                Duration.ofSeconds(3));
+        route(router, "r3", client); // both busy: held past its wait
+        first.expectNoMessage(Duration.ofMillis(200));
+        second.expectNoMessage(Duration.ofMillis(1));
+        r2.replyTo().tell(new RolloutWorker.Answered("r2", "ok", 7, "w", "m"));
+        assertEquals("r3", second.expectMessageClass(RolloutWorker.AnswerPrompt.class, Duration.ofSeconds(3))
+                .requestId());
+        first.expectNoMessage(Duration.ofMillis(100));
+    }
+
+    @Test
+    void aRequestThatTimesOutBeforeItsBatchLeavesIsNotSent() {
+        TestProbe<RolloutWorker.Command> worker = registeredWorker();
+        ActorRef<InferenceRouter.Command> router = TEST_KIT.spawn(InferenceRouter.create(new InferenceRouter.Settings(
+                Duration.ofMillis(300), 16, 64, 4, Duration.ofSeconds(30))));
+        router.tell(new InferenceRouter.WorkerVersionChanged(worker.getRef(), "w", 5));
+        awaitWorkers(router, 1, 5);
+        TestProbe<RolloutWorker.AnswerOutcome> client = TEST_KIT.createTestProbe();
+        route(router, "stale", client); // the wait (30 s) outlasts the timeout: it times out in its batch
+        RolloutWorker.AnswerFailed failed = (RolloutWorker.AnswerFailed) client.receiveMessage(Duration.ofSeconds(3));
+        assertEquals("stale", failed.requestId());
+        assertEquals(RolloutWorker.FailureKind.TIMEOUT, failed.kind());
+        for (String id : List.of("a", "b", "c", "d")) {
+            route(router, id, client);
+        }
+        // had "stale" stayed in the batch, "c" would have filled it
+        RolloutWorker.AnswerPrompts full = worker.expectMessageClass(RolloutWorker.AnswerPrompts.class,
+                Duration.ofSeconds(3));
+        assertEquals(List.of("a", "b", "c", "d"),
+                full.prompts().stream().map(RolloutWorker.BatchedPrompt::requestId).toList());
+    }
+
+    @Test
     void noWorkersMeansAnExplicitFailure() {
         ActorRef<InferenceRouter.Command> router = router(Duration.ofSeconds(1));
         TestProbe<RolloutWorker.AnswerOutcome> client = TEST_KIT.createTestProbe();
