@@ -180,8 +180,8 @@ public final class Benchmarks {
         ScoringCost cost = ScoringCost.measure(model, InferenceRouter.Settings.fromConfig(config).sampling(),
                 Files.readAllBytes(image), batch, 20);
         out.printf(Locale.ROOT, "scoring cost per request (one thread, medians of 20): decode %.1f ms, preparation "
-                + "%.1f ms (image statistics %.1f ms of it); model answer %.1f ms alone, %.1f ms per request in a batch "
-                + "of %d (%.1f ms per call; %.1f tokens per answer)%n", cost.decodeMillis(), cost.prepareMillis(),
+                + "%.1f ms (image statistics %.1f ms of it); model answer %.1f ms alone, %.1f ms per request in a "
+                + "batch of %d (%.1f ms per call; %.1f tokens per answer)%n", cost.decodeMillis(), cost.prepareMillis(),
                 cost.statisticsMillis(), cost.answerMillis(), cost.batchMillis() / batch, batch, cost.batchMillis(),
                 cost.tokensPerAnswer());
         out.printf(Locale.ROOT, "scoring ceilings on %d cores from these parts (gRPC and client not counted): batch 1 "
@@ -197,6 +197,7 @@ public final class Benchmarks {
             ScoringServiceClient scoring = serving.scoring();
             ScoreRequest request = serving.request();
             for (int concurrency : new int[] {1, CLIENTS}) {
+                ServingNode.BatchesSent before = serving.batchesSent();
                 LatencyRecorder latencies = new LatencyRecorder();
                 AtomicInteger errors = new AtomicInteger();
                 long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(seconds);
@@ -223,9 +224,9 @@ public final class Benchmarks {
                         + config.getDuration("visq.router.max-batch-wait").toMillis() + " ms";
                 last = new ScoringRun(latencies.count() / (double) seconds, latencies.percentileMillis(99));
                 out.printf(Locale.ROOT, "scoring over gRPC (1 worker, %s, %d client(s) in flight): %.1f requests/s,"
-                        + " p50 %.1f ms, p99 %.1f ms, %d errors in %d s%n", batching, concurrency,
-                        last.requestsPerSecond(), latencies.percentileMillis(50), last.p99Millis(), errors.get(),
-                        seconds);
+                        + " p50 %.1f ms, p99 %.1f ms, %d errors in %d s; %.2f requests per batch sent%n", batching,
+                        concurrency, last.requestsPerSecond(), latencies.percentileMillis(50), last.p99Millis(),
+                        errors.get(), seconds, serving.batchesSent().meanSince(before));
             }
         }
         return last;
