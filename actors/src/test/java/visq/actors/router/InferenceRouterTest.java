@@ -225,8 +225,7 @@ class InferenceRouterTest {
     void requestsArrivingWhileTheWorkerAnswersGoTogetherWhenItIsDone() {
         TestProbe<RolloutWorker.Command> worker = registeredWorker();
         ActorRef<InferenceRouter.Command> router = batchingRouter(64, 8, Duration.ofMillis(50));
-        router.tell(new InferenceRouter.WorkerVersionChanged(worker.getRef(), "w", 3));
-        awaitWorkers(router, 1, 3);
+        announce(router, 3, worker);
         TestProbe<RolloutWorker.AnswerOutcome> client = TEST_KIT.createTestProbe();
         route(router, "first", client);
         RolloutWorker.AnswerPrompt first = worker.expectMessageClass(RolloutWorker.AnswerPrompt.class,
@@ -245,16 +244,11 @@ class InferenceRouterTest {
 
     @Test
     void aNewBatchGoesToAnIdleWorkerOfItsVersionFirst() {
-        TestProbe<RolloutWorker.Command> busy = registeredWorker();
-        TestProbe<RolloutWorker.Command> idle = registeredWorker();
+        List<TestProbe<RolloutWorker.Command>> workers = inRouterOrder(registeredWorker(), registeredWorker());
         ActorRef<InferenceRouter.Command> router = batchingRouter(64, 8, Duration.ofMillis(50));
-        router.tell(new InferenceRouter.WorkerVersionChanged(busy.getRef(), "busy", 6));
-        router.tell(new InferenceRouter.WorkerVersionChanged(idle.getRef(), "idle", 6));
-        awaitWorkers(router, 2, 6);
-        // both are idle, so the first request goes to the first of them in the router's (name) order
-        TestProbe<RolloutWorker.Command> taker = busy.getRef().toString().compareTo(idle.getRef().toString()) < 0
-                ? busy : idle;
-        TestProbe<RolloutWorker.Command> other = taker == busy ? idle : busy;
+        announce(router, 6, workers.get(0), workers.get(1));
+        TestProbe<RolloutWorker.Command> taker = workers.get(0); // both idle: the first takes the first request
+        TestProbe<RolloutWorker.Command> other = workers.get(1);
         TestProbe<RolloutWorker.AnswerOutcome> client = TEST_KIT.createTestProbe();
         route(router, "first", client);
         assertEquals("first", taker.expectMessageClass(RolloutWorker.AnswerPrompt.class, Duration.ofSeconds(3))
@@ -270,17 +264,13 @@ class InferenceRouterTest {
 
     @Test
     void aHeldBatchGoesToTheFirstWorkerOfItsVersionThatIsDone() {
-        TestProbe<RolloutWorker.Command> one = registeredWorker();
-        TestProbe<RolloutWorker.Command> two = registeredWorker();
+        List<TestProbe<RolloutWorker.Command>> workers = inRouterOrder(registeredWorker(), registeredWorker());
         ActorRef<InferenceRouter.Command> router = batchingRouter(64, 8, Duration.ofMillis(50));
-        router.tell(new InferenceRouter.WorkerVersionChanged(one.getRef(), "one", 7));
-        router.tell(new InferenceRouter.WorkerVersionChanged(two.getRef(), "two", 7));
-        awaitWorkers(router, 2, 7);
+        announce(router, 7, workers.get(0), workers.get(1));
         TestProbe<RolloutWorker.AnswerOutcome> client = TEST_KIT.createTestProbe();
         route(router, "r1", client);
-        TestProbe<RolloutWorker.Command> first = one.getRef().toString().compareTo(two.getRef().toString()) < 0
-                ? one : two; // both idle: the first in the router's (name) order
-        TestProbe<RolloutWorker.Command> second = first == one ? two : one;
+        TestProbe<RolloutWorker.Command> first = workers.get(0); // both idle: the first takes the first request
+        TestProbe<RolloutWorker.Command> second = workers.get(1);
         first.expectMessageClass(RolloutWorker.AnswerPrompt.class, Duration.ofSeconds(3));
         route(router, "r2", client);
         RolloutWorker.AnswerPrompt r2 = second.expectMessageClass(RolloutWorker.AnswerPrompt.class,
@@ -299,8 +289,7 @@ class InferenceRouterTest {
         TestProbe<RolloutWorker.Command> worker = registeredWorker();
         ActorRef<InferenceRouter.Command> router = TEST_KIT.spawn(InferenceRouter.create(new InferenceRouter.Settings(
                 Duration.ofMillis(300), 16, 64, 4, Duration.ofSeconds(30))));
-        router.tell(new InferenceRouter.WorkerVersionChanged(worker.getRef(), "w", 5));
-        awaitWorkers(router, 1, 5);
+        announce(router, 5, worker);
         TestProbe<RolloutWorker.AnswerOutcome> client = TEST_KIT.createTestProbe();
         route(router, "stale", client); // the wait (30 s) outlasts the timeout: it times out in its batch
         RolloutWorker.AnswerFailed failed = (RolloutWorker.AnswerFailed) client.receiveMessage(Duration.ofSeconds(3));
@@ -314,6 +303,23 @@ class InferenceRouterTest {
                 Duration.ofSeconds(3));
         assertEquals(List.of("a", "b", "c", "d"),
                 full.prompts().stream().map(RolloutWorker.BatchedPrompt::requestId).toList());
+    }
+
+    /** The two workers in the order the router goes round them (by name). */
+    private static List<TestProbe<RolloutWorker.Command>> inRouterOrder(TestProbe<RolloutWorker.Command> a,
+            TestProbe<RolloutWorker.Command> b) {
+        return a.getRef().toString().compareTo(b.getRef().toString()) < 0 ? List.of(a, b) : List.of(b, a);
+    }
+
+    /** {@code workers} tell {@code router} they hold {@code version}; returns once it serves them. */
+    @SafeVarargs
+    private static void announce(ActorRef<InferenceRouter.Command> router, long version,
+            TestProbe<RolloutWorker.Command>... workers) {
+        for (TestProbe<RolloutWorker.Command> worker : workers) {
+            router.tell(new InferenceRouter.WorkerVersionChanged(worker.getRef(), worker.getRef().path().name(),
+                    version));
+        }
+        awaitWorkers(router, workers.length, version);
     }
 
     @Test
