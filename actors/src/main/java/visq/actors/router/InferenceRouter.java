@@ -31,10 +31,13 @@ import visq.gpu.tasks.QualityTask;
 
 /**
  * Routes online scoring prompts to the workers that hold the newest weight version (or the version a
- * request pins), round-robin among them. Requests for the same version are collected into a micro-batch for one
- * worker until {@code max-batch-size} wait or {@code max-batch-wait} has passed, then sent as one
- * {@link RolloutWorker.AnswerPrompts} (a lone request as an {@link RolloutWorker.AnswerPrompt}); every request keeps
- * its own reply, its own timeout and its place under the in-flight limit. Workers announce their version whenever it changes; a worker
+ * request pins), round-robin among them, idle ones first. Requests for the same version are collected into a
+ * micro-batch for one worker until {@code max-batch-size} wait or {@code max-batch-wait} has passed, then sent as one
+ * {@link RolloutWorker.AnswerPrompts} (a lone request as an {@link RolloutWorker.AnswerPrompt}); while the worker is
+ * still answering an earlier batch the wait goes on (to an idle worker of that version if there is one), so the
+ * requests that arrive meanwhile leave together as soon as it is done, or as soon as the batch is full. Every request
+ * keeps its own reply, its own timeout and its place under the in-flight limit; one that times out before it was
+ * sent is not sent. Workers announce their version whenever it changes; a worker
  * that leaves the receptionist listing stops receiving requests. A request nobody can serve, or one
  * that times out, is answered with a failure that says why; the router keeps serving. A pin beyond the newest
  * version the cluster has produced (the newest any worker announced, or the training coordinator's progress
@@ -130,8 +133,18 @@ public final class InferenceRouter extends AbstractBehavior<InferenceRouter.Comm
     /** A request sent or about to be sent to a worker, waiting for its answer. */
     private record Pending(long routingId, String requestId, ActorRef<RolloutWorker.AnswerOutcome> replyTo) {}
 
-    /** Requests collected for one worker at one weight version, not sent yet. */
-    private record OpenBatch(ActorRef<RolloutWorker.Command> worker, List<RolloutWorker.BatchedPrompt> prompts) {}
+    /** Requests collected for a worker at one weight version, not sent yet, with their routing ids. */
+    private static final class OpenBatch {
+        private ActorRef<RolloutWorker.Command> worker;
+        private final List<RolloutWorker.BatchedPrompt> prompts = new ArrayList<>();
+        private final List<Long> routingIds = new ArrayList<>();
+        /** Its wait is over and it waits for a worker of its version to be idle. */
+        private boolean held;
+
+        OpenBatch(ActorRef<RolloutWorker.Command> worker) {
+            this.worker = worker;
+        }
+    }
 
     private final Settings settings;
     private final TimerScheduler<Command> timers;
@@ -140,6 +153,10 @@ public final class InferenceRouter extends AbstractBehavior<InferenceRouter.Comm
     /** Requests in flight by request id; a caller that reuses an id while it is in flight is answered in order. */
     private final Map<String, Deque<Pending>> pending = new HashMap<>();
     private final Map<Long, OpenBatch> openBatches = new HashMap<>();
+    /** The worker each sent request went to, by routing id, until it is answered or times out. */
+    private final Map<Long, ActorRef<RolloutWorker.Command>> sentTo = new HashMap<>();
+    /** Requests sent to each worker and not answered (nor timed out) yet; absent when none. */
+    private final Map<ActorRef<RolloutWorker.Command>, Integer> unanswered = new HashMap<>();
     private final SamplingSettings sampling;
     private final ServingMetrics metrics;
     private final Set<ActorRef<ServingState>> servingSubscribers = new HashSet<>();
@@ -237,28 +254,74 @@ public final class InferenceRouter extends AbstractBehavior<InferenceRouter.Comm
         timers.startSingleTimer(timeoutKey(routingId), new RequestTimedOut(routingId), settings.workerTimeout());
 
         OpenBatch batch = openBatches.get(version);
-        if (batch == null || !candidates.contains(batch.worker())) {
+        if (batch == null || !candidates.contains(batch.worker)) {
             if (batch != null) {
                 send(version); // its worker left or moved on: do not hold its requests back
             }
-            ActorRef<RolloutWorker.Command> worker = candidates.get((int) (requestCounter++ % candidates.size()));
-            batch = new OpenBatch(worker, new ArrayList<>());
+            batch = new OpenBatch(nextWorker(candidates));
             openBatches.put(version, batch);
             if (settings.maxBatchSize() > 1) {
                 timers.startSingleTimer(flushKey(version), new FlushBatch(version), settings.maxBatchWait());
             }
         }
-        batch.prompts().add(new RolloutWorker.BatchedPrompt(request.requestId(), request.task(), request.images(),
+        batch.prompts.add(new RolloutWorker.BatchedPrompt(request.requestId(), request.task(), request.images(),
                 answers));
-        if (batch.prompts().size() >= settings.maxBatchSize()) {
+        batch.routingIds.add(routingId);
+        if (batch.prompts.size() >= settings.maxBatchSize()) {
             send(version);
         }
         return this;
     }
 
+    /** The next of {@code candidates} round-robin, among the idle ones when any is idle. */
+    private ActorRef<RolloutWorker.Command> nextWorker(List<ActorRef<RolloutWorker.Command>> candidates) {
+        List<ActorRef<RolloutWorker.Command>> idle = candidates.stream()
+                .filter(worker -> !unanswered.containsKey(worker)).toList();
+        List<ActorRef<RolloutWorker.Command>> from = idle.isEmpty() ? candidates : idle;
+        return from.get((int) (requestCounter++ % from.size()));
+    }
+
+    /**
+     * The wait is over: the batch goes now if its worker is idle, or to an idle worker of the same version; when
+     * every such worker is busy it is held until one of them has answered everything sent to it
+     * ({@link #requestDone}), or until it is full.
+     */
     private Behavior<Command> onFlushBatch(FlushBatch flush) {
-        send(flush.version());
+        OpenBatch batch = openBatches.get(flush.version());
+        if (batch == null || !unanswered.containsKey(batch.worker)) {
+            send(flush.version());
+            return this;
+        }
+        workerVersions.entrySet().stream()
+                .filter(entry -> entry.getValue() == flush.version() && !unanswered.containsKey(entry.getKey()))
+                .map(Map.Entry::getKey)
+                .findFirst()
+                .ifPresentOrElse(idle -> {
+                    batch.worker = idle;
+                    send(flush.version());
+                }, () -> batch.held = true);
         return this;
+    }
+
+    /**
+     * The request of {@code routingId} needs its worker no more (answered, or timed out): when that was the worker's
+     * last unanswered request, the batch collected for it goes now, or else a held batch of its version.
+     */
+    private void requestDone(long routingId) {
+        ActorRef<RolloutWorker.Command> worker = sentTo.remove(routingId);
+        if (worker == null || unanswered.computeIfPresent(worker, (w, count) -> count > 1 ? count - 1 : null) != null) {
+            return;
+        }
+        Long version = workerVersions.get(worker);
+        openBatches.entrySet().stream()
+                .filter(entry -> entry.getValue().worker.equals(worker)
+                        || (entry.getValue().held && entry.getKey().equals(version)))
+                .map(Map.Entry::getKey)
+                .findFirst()
+                .ifPresent(ready -> {
+                    openBatches.get(ready).worker = worker;
+                    send(ready);
+                });
     }
 
     /** Sends the open batch of {@code version}, if any: one prompt as an AnswerPrompt, more as one AnswerPrompts. */
@@ -268,14 +331,18 @@ public final class InferenceRouter extends AbstractBehavior<InferenceRouter.Comm
         if (batch == null) {
             return;
         }
-        List<RolloutWorker.BatchedPrompt> prompts = batch.prompts();
+        List<RolloutWorker.BatchedPrompt> prompts = batch.prompts;
         metrics.batchSent(prompts.size());
+        for (long routingId : batch.routingIds) {
+            sentTo.put(routingId, batch.worker);
+        }
+        unanswered.merge(batch.worker, prompts.size(), Integer::sum);
         if (prompts.size() == 1) {
             RolloutWorker.BatchedPrompt only = prompts.get(0);
-            batch.worker().tell(new RolloutWorker.AnswerPrompt(only.requestId(), only.task(), only.images(), sampling,
+            batch.worker.tell(new RolloutWorker.AnswerPrompt(only.requestId(), only.task(), only.images(), sampling,
                     0L, only.replyTo()));
         } else {
-            batch.worker().tell(new RolloutWorker.AnswerPrompts(prompts, sampling, 0L));
+            batch.worker.tell(new RolloutWorker.AnswerPrompts(List.copyOf(prompts), sampling, 0L));
         }
     }
 
@@ -284,6 +351,7 @@ public final class InferenceRouter extends AbstractBehavior<InferenceRouter.Comm
         if (request != null) { // null: it timed out already and was answered then; late answers are dropped
             timers.cancel(timeoutKey(request.routingId()));
             request.replyTo().tell(answered.outcome());
+            requestDone(request.routingId());
         }
         return this;
     }
@@ -300,11 +368,30 @@ public final class InferenceRouter extends AbstractBehavior<InferenceRouter.Comm
                     request.replyTo().tell(new RolloutWorker.AnswerFailed(request.requestId(),
                             RolloutWorker.FailureKind.TIMEOUT,
                             "worker did not answer within " + settings.workerTimeout().toMillis() + " ms"));
+                    withdrawUnsent(timedOut.routingId());
+                    requestDone(timedOut.routingId());
                     return this;
                 }
             }
         }
         return this;
+    }
+
+    /** Takes the request of {@code routingId} out of the batch it waits in, if it was not sent yet. */
+    private void withdrawUnsent(long routingId) {
+        for (Map.Entry<Long, OpenBatch> open : openBatches.entrySet()) {
+            OpenBatch batch = open.getValue();
+            int at = batch.routingIds.indexOf(routingId);
+            if (at >= 0) {
+                batch.routingIds.remove(at);
+                batch.prompts.remove(at);
+                if (batch.prompts.isEmpty()) { // the next request starts a batch with a wait of its own
+                    openBatches.remove(open.getKey());
+                    timers.cancel(flushKey(open.getKey()));
+                }
+                return;
+            }
+        }
     }
 
     /** The oldest request in flight under {@code requestId}, removed; null when there is none. */
@@ -339,6 +426,7 @@ public final class InferenceRouter extends AbstractBehavior<InferenceRouter.Comm
     private Behavior<Command> onWorkersListed(WorkersListed listed) {
         Set<ActorRef<RolloutWorker.Command>> present = listed.listing().getServiceInstances(RolloutWorker.KEY);
         workerVersions.keySet().retainAll(present);
+        unanswered.keySet().retainAll(present); // a worker that left is not waited for
         announceServingState();
         return this;
     }

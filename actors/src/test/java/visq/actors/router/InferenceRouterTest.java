@@ -245,6 +245,107 @@ class InferenceRouterTest {
     }
 
     @Test
+    void requestsArrivingWhileTheWorkerAnswersGoTogetherWhenItIsDone() {
+        TestProbe<RolloutWorker.Command> worker = registeredWorker();
+        ActorRef<InferenceRouter.Command> router = batchingRouter(64, 8, Duration.ofMillis(50));
+        announce(router, 3, worker);
+        TestProbe<RolloutWorker.AnswerOutcome> client = TEST_KIT.createTestProbe();
+        route(router, "first", client);
+        RolloutWorker.AnswerPrompt first = worker.expectMessageClass(RolloutWorker.AnswerPrompt.class,
+                Duration.ofSeconds(3));
+        for (String id : List.of("a", "b", "c")) {
+            route(router, id, client);
+        }
+        worker.expectNoMessage(Duration.ofMillis(300)); // six waits over, but the worker has not answered yet
+        first.replyTo().tell(new RolloutWorker.Answered("first", "ok", 3, "w", "m"));
+        assertEquals("first", client.receiveMessage().requestId());
+        RolloutWorker.AnswerPrompts together = worker.expectMessageClass(RolloutWorker.AnswerPrompts.class,
+                Duration.ofSeconds(3));
+        assertEquals(List.of("a", "b", "c"),
+                together.prompts().stream().map(RolloutWorker.BatchedPrompt::requestId).toList());
+    }
+
+    @Test
+    void aNewBatchGoesToAnIdleWorkerOfItsVersionFirst() {
+        List<TestProbe<RolloutWorker.Command>> workers = inRouterOrder(registeredWorker(), registeredWorker());
+        ActorRef<InferenceRouter.Command> router = batchingRouter(64, 8, Duration.ofMillis(50));
+        announce(router, 6, workers.get(0), workers.get(1));
+        TestProbe<RolloutWorker.Command> taker = workers.get(0); // both idle: the first takes the first request
+        TestProbe<RolloutWorker.Command> other = workers.get(1);
+        TestProbe<RolloutWorker.AnswerOutcome> client = TEST_KIT.createTestProbe();
+        route(router, "first", client);
+        assertEquals("first", taker.expectMessageClass(RolloutWorker.AnswerPrompt.class, Duration.ofSeconds(3))
+                .requestId());
+        route(router, "second", client);
+        route(router, "third", client);
+        RolloutWorker.AnswerPrompts next = other.expectMessageClass(RolloutWorker.AnswerPrompts.class,
+                Duration.ofSeconds(3));
+        assertEquals(List.of("second", "third"),
+                next.prompts().stream().map(RolloutWorker.BatchedPrompt::requestId).toList());
+        taker.expectNoMessage(Duration.ofMillis(100));
+    }
+
+    @Test
+    void aHeldBatchGoesToTheFirstWorkerOfItsVersionThatIsDone() {
+        List<TestProbe<RolloutWorker.Command>> workers = inRouterOrder(registeredWorker(), registeredWorker());
+        ActorRef<InferenceRouter.Command> router = batchingRouter(64, 8, Duration.ofMillis(50));
+        announce(router, 7, workers.get(0), workers.get(1));
+        TestProbe<RolloutWorker.AnswerOutcome> client = TEST_KIT.createTestProbe();
+        route(router, "r1", client);
+        TestProbe<RolloutWorker.Command> first = workers.get(0); // both idle: the first takes the first request
+        TestProbe<RolloutWorker.Command> second = workers.get(1);
+        first.expectMessageClass(RolloutWorker.AnswerPrompt.class, Duration.ofSeconds(3));
+        route(router, "r2", client);
+        RolloutWorker.AnswerPrompt r2 = second.expectMessageClass(RolloutWorker.AnswerPrompt.class,
+                Duration.ofSeconds(3));
+        route(router, "r3", client); // both busy: held past its wait
+        first.expectNoMessage(Duration.ofMillis(200));
+        second.expectNoMessage(Duration.ofMillis(1));
+        r2.replyTo().tell(new RolloutWorker.Answered("r2", "ok", 7, "w", "m"));
+        assertEquals("r3", second.expectMessageClass(RolloutWorker.AnswerPrompt.class, Duration.ofSeconds(3))
+                .requestId());
+        first.expectNoMessage(Duration.ofMillis(100));
+    }
+
+    @Test
+    void aRequestThatTimesOutBeforeItsBatchLeavesIsNotSent() {
+        TestProbe<RolloutWorker.Command> worker = registeredWorker();
+        ActorRef<InferenceRouter.Command> router = TEST_KIT.spawn(InferenceRouter.create(new InferenceRouter.Settings(
+                Duration.ofMillis(300), 16, 64, 4, Duration.ofSeconds(30))));
+        announce(router, 5, worker);
+        TestProbe<RolloutWorker.AnswerOutcome> client = TEST_KIT.createTestProbe();
+        route(router, "stale", client); // the wait (30 s) outlasts the timeout: it times out in its batch
+        RolloutWorker.AnswerFailed failed = (RolloutWorker.AnswerFailed) client.receiveMessage(Duration.ofSeconds(3));
+        assertEquals("stale", failed.requestId());
+        assertEquals(RolloutWorker.FailureKind.TIMEOUT, failed.kind());
+        for (String id : List.of("a", "b", "c", "d")) {
+            route(router, id, client);
+        }
+        // had "stale" stayed in the batch, "c" would have filled it
+        RolloutWorker.AnswerPrompts full = worker.expectMessageClass(RolloutWorker.AnswerPrompts.class,
+                Duration.ofSeconds(3));
+        assertEquals(List.of("a", "b", "c", "d"),
+                full.prompts().stream().map(RolloutWorker.BatchedPrompt::requestId).toList());
+    }
+
+    /** The two workers in the order the router goes round them (by name). */
+    private static List<TestProbe<RolloutWorker.Command>> inRouterOrder(TestProbe<RolloutWorker.Command> a,
+            TestProbe<RolloutWorker.Command> b) {
+        return a.getRef().toString().compareTo(b.getRef().toString()) < 0 ? List.of(a, b) : List.of(b, a);
+    }
+
+    /** {@code workers} tell {@code router} they hold {@code version}; returns once it serves them. */
+    @SafeVarargs
+    private static void announce(ActorRef<InferenceRouter.Command> router, long version,
+            TestProbe<RolloutWorker.Command>... workers) {
+        for (TestProbe<RolloutWorker.Command> worker : workers) {
+            router.tell(new InferenceRouter.WorkerVersionChanged(worker.getRef(), worker.getRef().path().name(),
+                    version));
+        }
+        awaitWorkers(router, workers.length, version);
+    }
+
+    @Test
     void noWorkersMeansAnExplicitFailure() {
         ActorRef<InferenceRouter.Command> router = router(Duration.ofSeconds(1));
         TestProbe<RolloutWorker.AnswerOutcome> client = TEST_KIT.createTestProbe();

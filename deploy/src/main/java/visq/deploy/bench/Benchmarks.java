@@ -49,14 +49,20 @@ import visq.protocol.api.ScoringServiceClient;
  * Every number comes from this run; compare ratios, not absolutes.
  */
 public final class Benchmarks {
+    /** Clients in flight of the scoring figures that go into the summary. */
+    private static final int CLIENTS = 8;
+
     private final Config config;
     private final PrintStream out;
     private final Path sharedDirectory;
+    private final BenchSummary summary;
 
-    public Benchmarks(Config config, PrintStream out) {
+    /** A bench that prints to {@code out} and records its headline numbers in {@code summary}. */
+    public Benchmarks(Config config, PrintStream out, BenchSummary summary) {
         this.config = config;
         this.out = out;
         this.sharedDirectory = DataDirectories.fromConfig(config).shared();
+        this.summary = summary;
     }
 
     public void runAll(int scoringSeconds, int asyncSteps, int scalingSteps) throws Exception {
@@ -144,22 +150,56 @@ public final class Benchmarks {
         scoring(scoringSeconds);
     }
 
-    /** Scoring at batch 1 and at the configured micro-batching, each on a fresh node, in this run. */
+    /**
+     * Where a scoring request's time goes (each part alone on one thread), then scoring at batch 1 and at the
+     * configured micro-batching, each on a fresh node, in this run; the gain at 8 clients goes into the summary.
+     */
     private void scoring(int seconds) throws Exception {
         int batching = InferenceRouter.Settings.fromConfig(config).maxBatchSize();
-        scoring(seconds, 1);
+        Path image = sharedDirectory.resolve("data/clive/images/100.png");
+        scoringCost(image, Math.min(batching, CLIENTS));
+        ScoringRun alone = scoring(seconds, 1, image);
+        summary.record(BenchSummary.Key.SCORING_QPS_BATCH_1, alone.requestsPerSecond());
+        summary.record(BenchSummary.Key.SCORING_P99_MS_BATCH_1, alone.p99Millis());
         if (batching > 1) {
-            scoring(seconds, batching);
+            ScoringRun batched = scoring(seconds, batching, image);
+            double gain = batched.requestsPerSecond() / alone.requestsPerSecond();
+            summary.record(BenchSummary.Key.SCORING_QPS_MICROBATCH, batched.requestsPerSecond());
+            summary.record(BenchSummary.Key.SCORING_P99_MS_MICROBATCH, batched.p99Millis());
+            summary.record(BenchSummary.Key.MICROBATCH_QPS_GAIN, gain);
+            out.printf(Locale.ROOT, "micro-batching at %d clients: %.2fx the requests/s of batch 1 (%.1f vs %.1f), p99 "
+                    + "%.1f vs %.1f ms%n", CLIENTS, gain, batched.requestsPerSecond(), alone.requestsPerSecond(),
+                    batched.p99Millis(), alone.p99Millis());
         }
     }
 
-    private void scoring(int seconds, int maxBatchSize) throws Exception {
-        Path image = sharedDirectory.resolve("data/clive/images/100.png");
+    /** Requests/s and p99 latency of one scoring measurement. */
+    private record ScoringRun(double requestsPerSecond, double p99Millis) {}
+
+    private void scoringCost(Path image, int batch) throws Exception {
+        PolicyModelConfig model = ModelSettings.fromConfig(config);
+        int cores = Runtime.getRuntime().availableProcessors();
+        ScoringCost cost = ScoringCost.measure(model, InferenceRouter.Settings.fromConfig(config).sampling(),
+                Files.readAllBytes(image), batch, 20);
+        out.printf(Locale.ROOT, "scoring cost per request (one thread, medians of 20): decode %.1f ms, preparation "
+                + "%.1f ms (image statistics %.1f ms of it); model answer %.1f ms alone, %.1f ms per request in a "
+                + "batch of %d (%.1f ms per call; %.1f tokens per answer)%n", cost.decodeMillis(), cost.prepareMillis(),
+                cost.statisticsMillis(), cost.answerMillis(), cost.batchMillis() / batch, batch, cost.batchMillis(),
+                cost.tokensPerAnswer());
+        out.printf(Locale.ROOT, "scoring ceilings on %d cores from these parts (gRPC and client not counted): batch 1 "
+                + "%.1f requests/s, micro-batches of %d %.1f requests/s (%.2fx)%n", cores, cost.batchOneCeiling(cores),
+                batch, cost.microBatchCeiling(cores), cost.microBatchCeiling(cores) / cost.batchOneCeiling(cores));
+    }
+
+    /** Scoring with 1 and {@value #CLIENTS} clients in flight; the result of the latter. */
+    private ScoringRun scoring(int seconds, int maxBatchSize, Path image) throws Exception {
+        ScoringRun last = null;
         try (ServingNode serving = ServingNode.start(config, Map.of("visq.router.max-batch-size", maxBatchSize),
                 image)) {
             ScoringServiceClient scoring = serving.scoring();
             ScoreRequest request = serving.request();
-            for (int concurrency : new int[] {1, 8}) {
+            for (int concurrency : new int[] {1, CLIENTS}) {
+                ServingNode.BatchesSent before = serving.batchesSent();
                 LatencyRecorder latencies = new LatencyRecorder();
                 AtomicInteger errors = new AtomicInteger();
                 long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(seconds);
@@ -184,12 +224,14 @@ public final class Benchmarks {
                 }
                 String batching = maxBatchSize == 1 ? "batch 1" : "micro-batches of up to " + maxBatchSize + ", wait "
                         + InferenceRouter.Settings.fromConfig(config).maxBatchWait().toMillis() + " ms";
+                last = new ScoringRun(latencies.count() / (double) seconds, latencies.percentileMillis(99));
                 out.printf(Locale.ROOT, "scoring over gRPC (1 worker, %s, %d client(s) in flight): %.1f requests/s,"
-                        + " p50 %.1f ms, p99 %.1f ms, %d errors in %d s%n", batching, concurrency,
-                        latencies.count() / (double) seconds, latencies.percentileMillis(50),
-                        latencies.percentileMillis(99), errors.get(), seconds);
+                        + " p50 %.1f ms, p99 %.1f ms, %d errors in %d s; %.2f requests per batch sent%n", batching,
+                        concurrency, last.requestsPerSecond(), latencies.percentileMillis(50), last.p99Millis(),
+                        errors.get(), seconds, serving.batchesSent().meanSince(before));
             }
         }
+        return last;
     }
 
     private void asyncVersusSync(int grpoSteps) throws Exception {
@@ -197,6 +239,7 @@ public final class Benchmarks {
         double async = trainingThroughput(1, grpoSteps);
         out.printf(Locale.ROOT, "training with 2 workers: synchronous %.1f samples/s, asynchronous (max-staleness 1) "
                 + "%.1f samples/s, ratio %.2f%n", sync, async, async / sync);
+        summary.record(BenchSummary.Key.ASYNC_OVER_SYNC, async / sync);
     }
 
     /** GRPO samples per second of wall time over {@code grpoSteps} steps (after a 2-step cold start). */

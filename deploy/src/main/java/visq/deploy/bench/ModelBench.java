@@ -58,26 +58,29 @@ public final class ModelBench {
     private final Map<String, String> environment;
     private final Path image;
     private final Path workDirectory;
+    private final BenchSummary summary;
 
     /**
      * @param environment where {@value PeerLauncher#PYTHON_VARIABLE} is looked up
      * @param image the image of the bench prompt (prepared as the model prepares images)
      * @param workDirectory where the peer's input and result files go
+     * @param summary where the ratios go when the peer ran
      */
     public ModelBench(Config config, PrintStream out, Map<String, String> environment, Path image,
-            Path workDirectory) {
+            Path workDirectory, BenchSummary summary) {
         this.config = config;
         this.out = out;
         this.environment = Map.copyOf(environment);
         this.image = image;
         this.workDirectory = workDirectory;
+        this.summary = summary;
     }
 
     /** The bench as {@code visq bench} runs it: the shared CLIVE image 100.png, files under target/visq-bench. */
-    public static ModelBench forCommandLine(Config config, PrintStream out) {
+    public static ModelBench forCommandLine(Config config, PrintStream out, BenchSummary summary) {
         Path shared = DataDirectories.fromConfig(config).shared();
         return new ModelBench(config, out, System.getenv(), shared.resolve("data/clive/images/100.png"),
-                Path.of("target", "visq-bench"));
+                Path.of("target", "visq-bench"), summary);
     }
 
     /**
@@ -165,6 +168,8 @@ public final class ModelBench {
                 + "%.2f (Visq %.1f vs peer %.1f tokens per rollout), learner step %.2f%n",
                 tokens / visq.tokensPerSecond(), rollouts / visq.rolloutsPerSecond(), visq.tokensPerRollout(),
                 peer.tokensPerRollout(), visq.learnerMillis() / learner);
+        summary.record(BenchSummary.Key.GENERATION_VS_PYTORCH, tokens / visq.tokensPerSecond());
+        summary.record(BenchSummary.Key.LEARNER_STEP_VS_PYTORCH, visq.learnerMillis() / learner);
         if (visq.tokensPerRollout() < COMPARABLE_LENGTH * peer.tokensPerRollout()) {
             out.printf(Locale.ROOT, "note: Visq's responses ended at eos after %.0f%% of the peer's length, so the "
                     + "generation ratios bracket the truth: per token it is against Visq (its batch shrinks as rows "

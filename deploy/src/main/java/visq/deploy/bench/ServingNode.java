@@ -11,7 +11,9 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
+import io.micrometer.core.instrument.DistributionSummary;
 import visq.actors.cluster.GrpcBindings;
+import visq.actors.cluster.NodeMetrics;
 import visq.deploy.node.NodeLauncher;
 import visq.protocol.api.ImageInput;
 import visq.protocol.api.ScoreRequest;
@@ -41,6 +43,7 @@ final class ServingNode implements AutoCloseable {
                 .withValue("visq.training.cold-start-steps", ConfigValueFactory.fromAnyRef(0))
                 .withValue("visq.training.grpo-steps", ConfigValueFactory.fromAnyRef(0))
                 .withValue("visq.grpc.port", ConfigValueFactory.fromAnyRef(0))
+                .withValue("visq.metrics.port", ConfigValueFactory.fromAnyRef(0))
                 .withValue("visq.learner.checkpoint-dir", ConfigValueFactory.fromAnyRef(
                         Files.createTempDirectory("visq-bench-serving").toString()));
         for (Map.Entry<String, Object> override : overrides.entrySet()) {
@@ -65,6 +68,22 @@ final class ServingNode implements AutoCloseable {
 
     ScoreRequest request() {
         return request;
+    }
+
+    /** Batches the node's router has sent so far and the requests in them (its {@code visq.router.batch.size}). */
+    BatchesSent batchesSent() {
+        DistributionSummary sizes = NodeMetrics.get(cluster).registry().find("visq.router.batch.size").summary();
+        return sizes == null ? new BatchesSent(0, 0) : new BatchesSent(sizes.count(), (long) sizes.totalAmount());
+    }
+
+    /** A count of batches and of the requests in them. */
+    record BatchesSent(long batches, long requests) {
+
+        /** Mean requests per batch sent since {@code earlier}; 0 when none was sent. */
+        double meanSince(BatchesSent earlier) {
+            long sent = batches - earlier.batches;
+            return sent == 0 ? 0 : (requests - earlier.requests) / (double) sent;
+        }
     }
 
     private void awaitServing() throws Exception {

@@ -6,7 +6,6 @@ import java.io.PrintStream;
 import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.LinkedHashMap;
 import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
@@ -28,17 +27,17 @@ public final class SoakBench {
 
     private final Config config;
     private final PrintStream out;
+    private final BenchSummary summary;
 
-    public SoakBench(Config config, PrintStream out) {
+    /** A soak that prints to {@code out} and records both drifts in {@code summary}. */
+    public SoakBench(Config config, PrintStream out, BenchSummary summary) {
         this.config = config;
         this.out = out;
+        this.summary = summary;
     }
 
-    /**
-     * Runs the soak for {@code minutes} with {@code rate} scoring requests per second and returns
-     * {@code soak_heap_drift} and {@code soak_ndarray_drift}.
-     */
-    public Map<String, Double> run(int minutes, double rate) throws Exception {
+    /** Runs the soak for {@code minutes} with {@code rate} scoring requests per second. */
+    public void run(int minutes, double rate) throws Exception {
         if (minutes < 2) {
             throw new IllegalArgumentException("a soak needs at least 2 minutes to measure a drift, got " + minutes);
         }
@@ -77,10 +76,8 @@ public final class SoakBench {
             scoring.get(minutes + 5L, TimeUnit.MINUTES);
         }
         double from = minutes / 6.0;
-        Map<String, Double> drifts = new LinkedHashMap<>();
-        drifts.put("soak_heap_drift", report(heap, from));
-        drifts.put("soak_ndarray_drift", report(arrays, from));
-        return drifts;
+        summary.record(BenchSummary.Key.SOAK_HEAP_DRIFT, report(heap, from));
+        summary.record(BenchSummary.Key.SOAK_NDARRAY_DRIFT, report(arrays, from));
     }
 
     private void sample(double minute, PrometheusScrape metrics, SoakSeries heap, SoakSeries arrays)

@@ -7,6 +7,7 @@ import java.util.List;
 import java.util.Map;
 import visq.actors.cluster.DataDirectories;
 import visq.deploy.node.NodeLauncher;
+import visq.deploy.bench.BenchSummary;
 import visq.deploy.bench.Benchmarks;
 import visq.deploy.bench.ModelBench;
 import visq.deploy.bench.ModelCheckpointOption;
@@ -29,7 +30,9 @@ public final class BenchCommand implements CliCommand {
             "preparation: [--images 20]  ms per image of the compact policy's image preparation, without and with the"
                     + " MobileNetV2 features",
             "soak: [--minutes 60] [--rate 2]  training and steady scoring in one node; heap after GC and live NDArrays"
-                    + " each minute, their drift after the first sixth");
+                    + " each minute, their drift after the first sixth",
+            "every run also writes target/visq-bench/summary.json: the headline numbers it measured (ratios such as"
+                    + " microbatch_qps_gain, async_over_sync), keys of what it did not measure absent");
 
     @Override
     public CommandSpec spec() {
@@ -43,11 +46,24 @@ public final class BenchCommand implements CliCommand {
             settings.putAll(ModelCheckpointOption.overrides(Path.of(line.value("--model-checkpoint", ""))));
         }
         Config config = NodeLauncher.configure(line.value("--config", "local.conf"), settings, terminal.env());
-        if (line.value("--only", "").equals("model") || line.has("--model-checkpoint")) {
-            ModelBench.forCommandLine(config, terminal.out()).run(line.intValue("--repetitions", 5));
-            return 0;
+        BenchSummary summary = new BenchSummary();
+        try {
+            run(line, config, terminal, summary);
+        } finally {
+            Path file = BenchSummary.fileUnder(Path.of(""));
+            summary.write(file);
+            terminal.out().println("summary: " + file.toAbsolutePath());
         }
-        Benchmarks bench = new Benchmarks(config, terminal.out());
+        return 0;
+    }
+
+    private static void run(CommandLine line, Config config, Terminal terminal, BenchSummary summary)
+            throws Exception {
+        if (line.value("--only", "").equals("model") || line.has("--model-checkpoint")) {
+            ModelBench.forCommandLine(config, terminal.out(), summary).run(line.intValue("--repetitions", 5));
+            return;
+        }
+        Benchmarks bench = new Benchmarks(config, terminal.out(), summary);
         int scoringSeconds = line.intValue("--scoring-seconds", 20);
         switch (line.value("--only", "")) {
             case "scoring":
@@ -61,7 +77,7 @@ public final class BenchCommand implements CliCommand {
                         .run(line.intValue("--images", 20), 3);
                 break;
             case "soak":
-                new SoakBench(config, terminal.out()).run(line.intValue("--minutes", 60), line.doubleValue("--rate", 2));
+                new SoakBench(config, terminal.out(), summary).run(line.intValue("--minutes", 60), line.doubleValue("--rate", 2));
                 break;
             case "scaling":
                 bench.runScaling(line.intValue("--scaling-steps", 48));
@@ -69,6 +85,5 @@ public final class BenchCommand implements CliCommand {
             default:
                 bench.runAll(scoringSeconds, line.intValue("--async-steps", 16), line.intValue("--scaling-steps", 48));
         }
-        return 0;
     }
 }

@@ -102,7 +102,7 @@ class ModelBenchTest {
         Config config = overrides.withFallback(ConfigFactory.load()).resolve();
         ByteArrayOutputStream bytes = new ByteArrayOutputStream();
         try (PrintStream out = new PrintStream(bytes, true, StandardCharsets.UTF_8)) {
-            new ModelBench(config, out, environment, IMAGE, work).run(2);
+            new ModelBench(config, out, environment, IMAGE, work, new BenchSummary()).run(2);
         }
         return bytes.toString(StandardCharsets.UTF_8);
     }

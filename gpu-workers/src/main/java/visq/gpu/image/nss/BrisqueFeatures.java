@@ -1,6 +1,7 @@
 package visq.gpu.image.nss;
 
 import java.awt.image.BufferedImage;
+import java.util.function.Function;
 
 /**
  * The 36 natural-scene statistics BRISQUE (Mittal, Moorthy and Bovik, IEEE TIP 2012) regresses onto opinion scores,
@@ -26,6 +27,11 @@ public final class BrisqueFeatures {
 
     /** The 36 unscaled features of {@code luma}. */
     public static double[] features(LumaPlane luma) {
+        return features(luma, NaturalSceneStatistics::mscnZeroPaddedSingle);
+    }
+
+    /** The 36 unscaled features of {@code luma}, with {@code mscn} giving each scale's MSCN coefficients. */
+    static double[] features(LumaPlane luma, Function<LumaPlane, double[]> mscn) {
         if (luma.width() < MIN_SIDE || luma.height() < MIN_SIDE) {
             throw new IllegalArgumentException("BRISQUE needs at least " + MIN_SIDE + "x" + MIN_SIDE
                     + " pixels; the image is " + luma.width() + "x" + luma.height());
@@ -34,13 +40,13 @@ public final class BrisqueFeatures {
         LumaPlane plane = luma;
         int k = 0;
         for (int scale = 1; scale <= 2; scale++) {
-            double[] mscn = NaturalSceneStatistics.mscnZeroPaddedSingle(plane);
-            NaturalSceneStatistics.GgdFit fit = NaturalSceneStatistics.fitGgd(mscn);
+            double[] coefficients = mscn.apply(plane);
+            NaturalSceneStatistics.GgdFit fit = NaturalSceneStatistics.fitGgd(coefficients);
             out[k++] = fit.shape();
             out[k++] = fit.sigma() * fit.sigma();
             for (int[] shift : NaturalSceneStatistics.SHIFTS) {
-                double[] products = NaturalSceneStatistics.neighbourProducts(mscn, plane.width(), plane.height(),
-                        shift[0], shift[1]);
+                double[] products = NaturalSceneStatistics.neighbourProducts(coefficients, plane.width(),
+                        plane.height(), shift[0], shift[1]);
                 NaturalSceneStatistics.AggdFit pair = NaturalSceneStatistics.fitAggd(products);
                 out[k++] = pair.shape();
                 out[k++] = (pair.rightSigma() - pair.leftSigma())

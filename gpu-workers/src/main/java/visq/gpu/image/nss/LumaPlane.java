@@ -83,27 +83,45 @@ public final class LumaPlane {
     public LumaPlane halved() {
         int outWidth = (width + 1) / 2;
         int outHeight = (height + 1) / 2;
+        int taps = HALF_TAPS.length;
+        int[] columns = halfTapSources(outWidth, width);
         double[] rows = new double[outWidth * height];
         for (int y = 0; y < height; y++) {
+            int start = y * width;
             for (int j = 0; j < outWidth; j++) {
                 double sum = 0;
-                for (int t = 0; t < HALF_TAPS.length; t++) {
-                    sum += HALF_TAPS[t] * values[y * width + mirror(2 * j - 3 + t, width)];
+                for (int t = 0; t < taps; t++) {
+                    sum += HALF_TAPS[t] * values[start + columns[j * taps + t]];
                 }
                 rows[y * outWidth + j] = sum;
             }
         }
+        int[] sourceRows = halfTapSources(outHeight, height);
         double[] out = new double[outWidth * outHeight];
         for (int i = 0; i < outHeight; i++) {
-            for (int x = 0; x < outWidth; x++) {
-                double sum = 0;
-                for (int t = 0; t < HALF_TAPS.length; t++) {
-                    sum += HALF_TAPS[t] * rows[mirror(2 * i - 3 + t, height) * outWidth + x];
+            int start = i * outWidth;
+            // tap by tap over the whole output row: each sample still adds its eight taps in order
+            for (int t = 0; t < taps; t++) {
+                double tap = HALF_TAPS[t];
+                int from = sourceRows[i * taps + t] * outWidth;
+                for (int x = 0; x < outWidth; x++) {
+                    out[start + x] += tap * rows[from + x];
                 }
-                out[i * outWidth + x] = sum;
             }
         }
         return new LumaPlane(outWidth, outHeight, out);
+    }
+
+    /** For each of {@code outputs} samples, the mirrored input index of each of its taps (output-major). */
+    private static int[] halfTapSources(int outputs, int inputs) {
+        int taps = HALF_TAPS.length;
+        int[] sources = new int[outputs * taps];
+        for (int j = 0; j < outputs; j++) {
+            for (int t = 0; t < taps; t++) {
+                sources[j * taps + t] = mirror(2 * j - 3 + t, inputs);
+            }
+        }
+        return sources;
     }
 
     /** Index {@code i} reflected into {@code [0, n)} with the edge sample repeated (MATLAB's "symmetric"). */

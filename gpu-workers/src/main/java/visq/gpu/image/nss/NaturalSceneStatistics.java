@@ -80,13 +80,14 @@ public final class NaturalSceneStatistics {
         long right = 0;
         double absolutes = 0;
         for (double v : x) {
-            if (v < 0) {
-                leftSquares += v * v;
-                left++;
-            } else if (v > 0) {
-                rightSquares += v * v;
-                right++;
-            }
+            // selects instead of branches (the signs are close to random); adding 0 leaves each sum as it was
+            double square = v * v;
+            boolean negative = v < 0;
+            boolean positive = v > 0;
+            leftSquares += negative ? square : 0;
+            rightSquares += positive ? square : 0;
+            left += negative ? 1 : 0;
+            right += positive ? 1 : 0;
             absolutes += Math.abs(v);
         }
         double leftSigma = Math.sqrt(leftSquares / left);
@@ -130,11 +131,16 @@ public final class NaturalSceneStatistics {
      */
     public static double[] neighbourProducts(double[] values, int width, int height, int dy, int dx) {
         double[] out = new double[values.length];
+        int shift = Math.floorMod(-dx, width); // the neighbour of column x is column (x + shift) mod width
         for (int y = 0; y < height; y++) {
-            int sy = Math.floorMod(y - dy, height);
+            int row = y * width;
+            int sourceRow = Math.floorMod(y - dy, height) * width;
             for (int x = 0; x < width; x++) {
-                int sx = Math.floorMod(x - dx, width);
-                out[y * width + x] = values[y * width + x] * values[sy * width + sx];
+                int sx = x + shift;
+                if (sx >= width) {
+                    sx -= width;
+                }
+                out[row + x] = values[row + x] * values[sourceRow + sx];
             }
         }
         return out;
@@ -178,7 +184,9 @@ public final class NaturalSceneStatistics {
     /**
      * MSCN coefficients with zero padding in single-precision arithmetic (BRISQUE). The toolbox's BRISQUE runs in
      * 32-bit floats, where uniform regions leave rounding residues instead of exact zeros and those residues move
-     * the AGGD fits; accumulating the window in {@code float}, taps row by row, reproduces that behaviour.
+     * the AGGD fits; the local moments are accumulated in {@code float} ({@link LocalMoments}: a separable window,
+     * the pixels whose numerator's sign rounding decides summed directly, taps row by row) to reproduce that
+     * behaviour.
      */
     static double[] mscnZeroPaddedSingle(LumaPlane plane) {
         int width = plane.width();
@@ -188,56 +196,15 @@ public final class NaturalSceneStatistics {
         for (int i = 0; i < in.length; i++) {
             in[i] = (float) source[i];
         }
-        double[] exact = GaussianWindow.square(WINDOW, WINDOW_SIGMA);
-        float[] window = new float[exact.length];
-        for (int i = 0; i < window.length; i++) {
-            window[i] = (float) exact[i];
-        }
-        float[] squares = new float[in.length];
-        for (int i = 0; i < in.length; i++) {
-            squares[i] = in[i] * in[i];
-        }
-        int half = WINDOW / 2;
+        LocalMoments moments = LocalMoments.zeroPaddedSingle(in, width, height);
         double[] out = new double[in.length];
-        for (int y = 0; y < height; y++) {
-            boolean rowsInside = y >= half && y < height - half;
-            for (int x = 0; x < width; x++) {
-                float mean = 0f;
-                float meanSquare = 0f;
-                if (rowsInside && x >= half && x < width - half) {
-                    // the whole window lies inside: the same taps in the same order, without bounds checks
-                    for (int i = 0; i < WINDOW; i++) {
-                        int rowStart = (y + i - half) * width + x - half;
-                        int tap = i * WINDOW;
-                        for (int j = 0; j < WINDOW; j++) {
-                            float w = window[tap + j];
-                            mean = mean + w * in[rowStart + j];
-                            meanSquare = meanSquare + w * squares[rowStart + j];
-                        }
-                    }
-                } else {
-                    for (int i = 0; i < WINDOW; i++) {
-                        int row = y + i - half;
-                        if (row < 0 || row >= height) {
-                            continue;
-                        }
-                        for (int j = 0; j < WINDOW; j++) {
-                            int col = x + j - half;
-                            if (col < 0 || col >= width) {
-                                continue;
-                            }
-                            float w = window[i * WINDOW + j];
-                            mean = mean + w * in[row * width + col];
-                            meanSquare = meanSquare + w * squares[row * width + col];
-                        }
-                    }
-                }
-                float meanSquared = mean * mean;
-                float sigma = (float) Math.sqrt(Math.abs(meanSquare - meanSquared));
-                float numerator = in[y * width + x] - mean;
-                float denominator = sigma + 1f;
-                out[y * width + x] = numerator / denominator;
-            }
+        for (int i = 0; i < in.length; i++) {
+            float mean = moments.mean(i);
+            float meanSquared = mean * mean;
+            float sigma = (float) Math.sqrt(Math.abs(moments.meanSquare(i) - meanSquared));
+            float numerator = in[i] - mean;
+            float denominator = sigma + 1f;
+            out[i] = numerator / denominator;
         }
         return out;
     }

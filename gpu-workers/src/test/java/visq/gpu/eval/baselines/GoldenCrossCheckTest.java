@@ -10,8 +10,10 @@ import org.junit.jupiter.api.Test;
  * Agreement with an independent numpy implementation of the same conventions,
  * {@code gpu-workers/src/test/python/baselines/baselines_golden.py} (rows {@code niqe_yiq} and
  * {@code brisque_yiq} of its output), far tighter than the calibration tolerances: it pins the numerics so a
- * refactoring that changes them is noticed. BRISQUE agrees to the printed six decimals; NIQE differs by at most
- * 0.04% (I03), from summation order in the shape-grid search.
+ * refactoring that changes them is noticed. BRISQUE agrees to within 0.01 (at most 0.0057, I06): the script sums the
+ * 7 by 7 MSCN window directly in float, Visq in two separable passes, and that rounding moves a shape fit by a step of
+ * its 0.001 grid (with the direct sum they agreed to the printed six decimals). NIQE differs by at most 0.04% (I03),
+ * from summation order in the shape-grid search.
  */
 class GoldenCrossCheckTest {
 
@@ -42,7 +44,7 @@ class GoldenCrossCheckTest {
         for (int i = 0; i < BRISQUE.size(); i++) {
             String image = CalibrationData.IMAGES.get(i);
             double expected = BRISQUE.get(i); // baselines_golden.py row brisque_yiq
-            assertEquals(expected, brisque.score(CalibrationData.distorted(image)), 1e-5, image);
+            assertEquals(expected, brisque.score(CalibrationData.distorted(image)), 0.01, image);
         }
     }
 }
