@@ -251,16 +251,18 @@ class InferenceRouterTest {
         announce(router, 3, worker);
         TestProbe<RolloutWorker.AnswerOutcome> client = TEST_KIT.createTestProbe();
         route(router, "first", client);
-        RolloutWorker.AnswerPrompt first = worker.expectMessageClass(RolloutWorker.AnswerPrompt.class,
-                Duration.ofSeconds(3));
+        assertEquals(1, inFlight(router));
+        TIME.timePasses(Duration.ofMillis(50));
+        RolloutWorker.AnswerPrompt first = worker.expectMessageClass(RolloutWorker.AnswerPrompt.class);
         for (String id : List.of("a", "b", "c")) {
             route(router, id, client);
         }
-        worker.expectNoMessage(Duration.ofMillis(300)); // six waits over, but the worker has not answered yet
+        assertEquals(4, inFlight(router));
+        TIME.timePasses(Duration.ofMillis(300));
+        worker.expectNoMessage(Duration.ofMillis(50)); // six waits over, but the worker has not answered yet
         first.replyTo().tell(new RolloutWorker.Answered("first", "ok", 3, "w", "m"));
         assertEquals("first", client.receiveMessage().requestId());
-        RolloutWorker.AnswerPrompts together = worker.expectMessageClass(RolloutWorker.AnswerPrompts.class,
-                Duration.ofSeconds(3));
+        RolloutWorker.AnswerPrompts together = worker.expectMessageClass(RolloutWorker.AnswerPrompts.class);
         assertEquals(List.of("a", "b", "c"),
                 together.prompts().stream().map(RolloutWorker.BatchedPrompt::requestId).toList());
     }
@@ -274,12 +276,14 @@ class InferenceRouterTest {
         TestProbe<RolloutWorker.Command> other = workers.get(1);
         TestProbe<RolloutWorker.AnswerOutcome> client = TEST_KIT.createTestProbe();
         route(router, "first", client);
-        assertEquals("first", taker.expectMessageClass(RolloutWorker.AnswerPrompt.class, Duration.ofSeconds(3))
-                .requestId());
+        assertEquals(1, inFlight(router));
+        TIME.timePasses(Duration.ofMillis(50));
+        assertEquals("first", taker.expectMessageClass(RolloutWorker.AnswerPrompt.class).requestId());
         route(router, "second", client);
         route(router, "third", client);
-        RolloutWorker.AnswerPrompts next = other.expectMessageClass(RolloutWorker.AnswerPrompts.class,
-                Duration.ofSeconds(3));
+        assertEquals(3, inFlight(router));
+        TIME.timePasses(Duration.ofMillis(50));
+        RolloutWorker.AnswerPrompts next = other.expectMessageClass(RolloutWorker.AnswerPrompts.class);
         assertEquals(List.of("second", "third"),
                 next.prompts().stream().map(RolloutWorker.BatchedPrompt::requestId).toList());
         taker.expectNoMessage(Duration.ofMillis(100));
@@ -292,18 +296,22 @@ class InferenceRouterTest {
         announce(router, 7, workers.get(0), workers.get(1));
         TestProbe<RolloutWorker.AnswerOutcome> client = TEST_KIT.createTestProbe();
         route(router, "r1", client);
+        assertEquals(1, inFlight(router));
+        TIME.timePasses(Duration.ofMillis(50));
         TestProbe<RolloutWorker.Command> first = workers.get(0); // both idle: the first takes the first request
         TestProbe<RolloutWorker.Command> second = workers.get(1);
-        first.expectMessageClass(RolloutWorker.AnswerPrompt.class, Duration.ofSeconds(3));
+        first.expectMessageClass(RolloutWorker.AnswerPrompt.class);
         route(router, "r2", client);
-        RolloutWorker.AnswerPrompt r2 = second.expectMessageClass(RolloutWorker.AnswerPrompt.class,
-                Duration.ofSeconds(3));
+        assertEquals(2, inFlight(router));
+        TIME.timePasses(Duration.ofMillis(50));
+        RolloutWorker.AnswerPrompt r2 = second.expectMessageClass(RolloutWorker.AnswerPrompt.class);
         route(router, "r3", client); // both busy: held past its wait
-        first.expectNoMessage(Duration.ofMillis(200));
+        assertEquals(3, inFlight(router));
+        TIME.timePasses(Duration.ofMillis(200));
+        first.expectNoMessage(Duration.ofMillis(50));
         second.expectNoMessage(Duration.ofMillis(1));
         r2.replyTo().tell(new RolloutWorker.Answered("r2", "ok", 7, "w", "m"));
-        assertEquals("r3", second.expectMessageClass(RolloutWorker.AnswerPrompt.class, Duration.ofSeconds(3))
-                .requestId());
+        assertEquals("r3", second.expectMessageClass(RolloutWorker.AnswerPrompt.class).requestId());
         first.expectNoMessage(Duration.ofMillis(100));
     }
 
@@ -315,15 +323,16 @@ class InferenceRouterTest {
         announce(router, 5, worker);
         TestProbe<RolloutWorker.AnswerOutcome> client = TEST_KIT.createTestProbe();
         route(router, "stale", client); // the wait (30 s) outlasts the timeout: it times out in its batch
-        RolloutWorker.AnswerFailed failed = (RolloutWorker.AnswerFailed) client.receiveMessage(Duration.ofSeconds(3));
+        assertEquals(1, inFlight(router));
+        TIME.timePasses(Duration.ofMillis(300));
+        RolloutWorker.AnswerFailed failed = (RolloutWorker.AnswerFailed) client.receiveMessage();
         assertEquals("stale", failed.requestId());
         assertEquals(RolloutWorker.FailureKind.TIMEOUT, failed.kind());
         for (String id : List.of("a", "b", "c", "d")) {
             route(router, id, client);
         }
         // had "stale" stayed in the batch, "c" would have filled it
-        RolloutWorker.AnswerPrompts full = worker.expectMessageClass(RolloutWorker.AnswerPrompts.class,
-                Duration.ofSeconds(3));
+        RolloutWorker.AnswerPrompts full = worker.expectMessageClass(RolloutWorker.AnswerPrompts.class);
         assertEquals(List.of("a", "b", "c", "d"),
                 full.prompts().stream().map(RolloutWorker.BatchedPrompt::requestId).toList());
     }
