@@ -141,6 +141,9 @@ public final class TrainingCorpus {
                     continue;
                 }
                 if (task != QualityTask.DEGRADATION && dataset.format() == DatasetFormat.GENERATED) {
+                    if (!settings.tasks().contains(task)) {
+                        continue; // blocks are sized by the run's prompts per step: only for a task it trains
+                    }
                     int block = settings.promptsPerStep();
                     List<PromptRef> refs = new ArrayList<>();
                     SeverityBlocks.of(dataset.training(), block, SeedMixer.mix(settings.seed(), task.ordinal()))
