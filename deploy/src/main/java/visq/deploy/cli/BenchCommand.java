@@ -10,22 +10,26 @@ import visq.deploy.bench.Benchmarks;
 import visq.deploy.bench.ModelBench;
 import visq.deploy.bench.ModelCheckpointOption;
 import visq.deploy.bench.PreparationBench;
+import visq.deploy.bench.WeightPushBench;
 
 /** {@code visq bench}: throughput and latency, measured in one run. */
 public final class BenchCommand implements CliCommand {
     private static final CommandSpec SPEC = CommandSpec.of("bench", "throughput and latency, measured in one run", true,
             List.of(OptionSpec.text("--config", "local.conf"), OptionSpec.integer("--scoring-seconds", "S"),
                     OptionSpec.integer("--async-steps", "N"), OptionSpec.integer("--scaling-steps", "N"),
-                    OptionSpec.choice("--only", "scoring", "load", "scaling", "model", "preparation"),
+                    OptionSpec.choice("--only", "scoring", "load", "scaling", "model", "preparation", "weight-push"),
                     OptionSpec.integer("--load-seconds", "S"), OptionSpec.integer("--images", "N"),
                     OptionSpec.text("--model-checkpoint", "DIR"), OptionSpec.integer("--repetitions", "N"),
-                    OptionSpec.number("--rate", "R")),
+                    OptionSpec.number("--rate", "R"), OptionSpec.text("--sizes", "LIST"),
+                    OptionSpec.integer("--pushes", "N"), OptionSpec.text("--rollout-heap", "XMX")),
             "load: [--load-seconds 60] [--rate 15]  steady open-loop load, then overload; heap before/after",
             "scaling: [--scaling-steps 48]  GRPO samples/s with 1 vs 2 rollout nodes, each a separate JVM",
             "model: [--model-checkpoint DIR] [--repetitions 5]  the configured (or DIR's Qwen) model next to its PyTorch"
                     + " peer, when that Python is present",
             "preparation: [--images 20]  ms per image of the compact policy's image preparation, without and with the"
-                    + " MobileNetV2 features");
+                    + " MobileNetV2 features",
+            "weight-push: [--sizes " + WeightPushBench.DEFAULT_SIZES + "] [--pushes 3] [--rollout-heap 2x+512m]  weight"
+                    + " snapshots pushed learner JVM -> rollout JVM over Artery next to a raw TCP copy; peak heaps");
 
     @Override
     public CommandSpec spec() {
@@ -55,6 +59,13 @@ public final class BenchCommand implements CliCommand {
             case "preparation":
                 new PreparationBench(Path.of(config.getString("visq.data.shared-dir")), terminal.out())
                         .run(line.intValue("--images", 20), 3);
+                break;
+            case "weight-push":
+                List<WeightPushBench.SnapshotSize> sizes =
+                        WeightPushBench.parseSizes(line.value("--sizes", WeightPushBench.DEFAULT_SIZES));
+                long largest = sizes.stream().mapToLong(WeightPushBench.SnapshotSize::bytes).max().orElseThrow();
+                new WeightPushBench(config, terminal.out()).run(sizes, line.intValue("--pushes", 3),
+                        line.value("--rollout-heap", ((2 * largest >> 20) + 512) + "m"));
                 break;
             case "scaling":
                 bench.runScaling(line.intValue("--scaling-steps", 48));

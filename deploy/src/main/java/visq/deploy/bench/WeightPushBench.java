@@ -1,0 +1,211 @@
+package visq.deploy.bench;
+
+import ai.djl.ndarray.NDManager;
+import akka.actor.typed.ActorSystem;
+import akka.cluster.typed.Cluster;
+import akka.cluster.typed.Join;
+import com.typesafe.config.Config;
+import com.typesafe.config.ConfigValueFactory;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.net.SocketTimeoutException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import visq.actors.weights.WeightPublisher;
+import visq.deploy.node.NodeLauncher;
+import visq.deploy.node.NodeProcess;
+import visq.gpu.model.EncodedWeights;
+
+/**
+ * {@code visq bench --only weight-push}: weight snapshots of chosen sizes (synthetic tensors, the real snapshot
+ * codec) pushed from this JVM, as the learner node (the real {@link WeightPublisher}), to a rollout JVM (a separate
+ * process, the real receiving path and import) over Artery, next to a raw loopback TCP copy of the same bytes between
+ * the same two JVMs in the same run. Reports MB/s of both, their ratio and the peak heap of each side during a push.
+ */
+public final class WeightPushBench {
+    /** The default sizes: the compact policy's snapshot, then LoRA-adapter-sized ones up to 1 GB. */
+    public static final String DEFAULT_SIZES = "1.27MB,64MB,160MB,1GB";
+    private static final Pattern SIZE = Pattern.compile("(\\d+(?:\\.\\d+)?)\\s*(B|KB|MB|GB|KiB|MiB|GiB)");
+
+    /** A snapshot size as the user wrote it and in bytes. */
+    public record SnapshotSize(String label, long bytes) {}
+
+    /** One size's figures (medians over the timed pushes and copies). */
+    public record Measurement(SnapshotSize size, long snapshotBytes, int chunks, double exportMillis,
+            double pushMillis, double rawMillis, long learnerPeakHeap, long rolloutPeakHeap) {
+        public double pushMegabytesPerSecond() {
+            return snapshotBytes / 1e3 / pushMillis;
+        }
+
+        public double rawMegabytesPerSecond() {
+            return snapshotBytes / 1e3 / rawMillis;
+        }
+
+        /** The push's bytes/s over the raw copy's. */
+        public double fractionOfRaw() {
+            return rawMillis / pushMillis;
+        }
+    }
+
+    private final Config config;
+    private final PrintStream out;
+
+    public WeightPushBench(Config config, PrintStream out) {
+        this.config = config;
+        this.out = out;
+    }
+
+    /** Sizes such as {@code 1.27MB,64MB,160MB,1GB} (KB/MB/GB decimal, KiB/MiB/GiB binary). */
+    public static List<SnapshotSize> parseSizes(String text) {
+        List<SnapshotSize> sizes = new ArrayList<>();
+        for (String item : text.split(",")) {
+            Matcher matcher = SIZE.matcher(item.strip());
+            if (!matcher.matches()) {
+                throw new IllegalArgumentException("'" + item.strip() + "' is not a size such as 64MB or 1GB");
+            }
+            String unit = matcher.group(2);
+            double base = unit.endsWith("iB") ? 1024 : 1000;
+            int power = "BKMG".indexOf(unit.charAt(0));
+            long bytes = Math.round(Double.parseDouble(matcher.group(1)) * Math.pow(base, power));
+            if (bytes < 1024 || bytes > 1_500_000_000L) {
+                throw new IllegalArgumentException("snapshot size " + item.strip() + " is outside 1 KiB..1.5 GB");
+            }
+            sizes.add(new SnapshotSize(item.strip(), bytes));
+        }
+        return List.copyOf(sizes);
+    }
+
+    /** The push's fraction of the raw copy's bytes/s, per size label: {@code weight_push_fraction_of_raw}. */
+    public static Map<String, Double> fractionsOfRaw(List<Measurement> measurements) {
+        Map<String, Double> fractions = new LinkedHashMap<>();
+        measurements.forEach(m -> fractions.put(m.size().label(), m.fractionOfRaw()));
+        return fractions;
+    }
+
+    /**
+     * Pushes each size once untimed, then {@code pushes} times timed, each after a raw copy of the same bytes.
+     *
+     * @param rolloutHeap the rollout JVM's {@code -Xmx}
+     */
+    public List<Measurement> run(List<SnapshotSize> sizes, int pushes, String rolloutHeap) throws Exception {
+        Path logs = Files.createTempDirectory("visq-bench-weight-push");
+        int learnerPort = NodeProcess.freePort();
+        Config learner = config
+                .withValue("akka.remote.artery.canonical.port", ConfigValueFactory.fromAnyRef(learnerPort))
+                .withValue("akka.cluster.seed-nodes", ConfigValueFactory.fromIterable(List.of()))
+                .withValue("akka.cluster.roles", ConfigValueFactory.fromIterable(List.of("learner")))
+                .withValue("akka.loglevel", ConfigValueFactory.fromAnyRef("WARNING"));
+        ActorSystem<WeightPublisher.Command> publisher = ActorSystem.create(
+                WeightPublisher.create(WeightPublisher.Settings.fromConfig(learner)), NodeLauncher.SYSTEM_NAME, learner);
+        Cluster.get(publisher).manager().tell(Join.create(Cluster.get(publisher).selfMember().address()));
+        List<Measurement> measurements = new ArrayList<>();
+        try (ServerSocket server = new ServerSocket(0, 1, InetAddress.getLoopbackAddress());
+                NodeProcess rollout = NodeProcess.startMain("weight-push-rollout",
+                        WeightPushReceiverNode.class.getName(), List.of(Integer.toString(server.getLocalPort())),
+                        rolloutHeap, NodeProcess.freePort(), learnerPort, Map.of(), logs);
+                NDManager manager = NDManager.newBaseManager()) {
+            server.setSoTimeout(180_000);
+            try (ControlConnection control = new ControlConnection(server.accept())) {
+                control.readTimeout(600_000);
+                expect(control, rollout, "ready");
+                out.printf(Locale.ROOT, "weight push: learner JVM (this one, -Xmx %d MB) -> rollout JVM (-Xmx%s) over "
+                        + "Artery on 127.0.0.1, %d KiB chunks; raw copy: the same bytes over one loopback TCP "
+                        + "connection between the same JVMs into one array; medians of %d%n",
+                        Runtime.getRuntime().maxMemory() >> 20, rolloutHeap,
+                        config.getBytes("visq.weights.chunk-size") >> 10, pushes);
+                long version = 0;
+                for (SnapshotSize size : sizes) {
+                    Measurement measured = measure(size, pushes, version, publisher, control, rollout, manager);
+                    version += pushes + 1;
+                    measurements.add(measured);
+                    print(measured);
+                }
+                control.send("quit");
+            } catch (SocketTimeoutException e) {
+                throw new IllegalStateException("the rollout JVM did not answer in time\n" + rollout.tail(30), e);
+            }
+        } finally {
+            publisher.terminate();
+            publisher.getWhenTerminated().toCompletableFuture().get(30, TimeUnit.SECONDS);
+        }
+        out.printf(Locale.ROOT, "weight_push_fraction_of_raw: %s%n", fractionsOfRaw(measurements));
+        return measurements;
+    }
+
+    private Measurement measure(SnapshotSize size, int pushes, long firstVersion,
+            ActorSystem<WeightPublisher.Command> publisher, ControlConnection control, NodeProcess rollout,
+            NDManager manager) throws IOException {
+        SyntheticSnapshot layout = new SyntheticSnapshot(size.bytes());
+        control.send("prepare " + size.bytes());
+        expect(control, rollout, "prepared");
+        List<Double> exports = new ArrayList<>();
+        List<Double> pushTimes = new ArrayList<>();
+        List<Double> rawTimes = new ArrayList<>();
+        long learnerPeak = 0;
+        long rolloutPeak = 0;
+        EncodedWeights weights = null;
+        for (int push = 0; push <= pushes; push++) {
+            long version = firstVersion + push + 1;
+            weights = null; // the previous version is the publisher's now
+            long started = System.nanoTime();
+            weights = layout.encode(manager, version);
+            exports.add((System.nanoTime() - started) / 1e6);
+            if (push > 0) {
+                byte[] bytes = weights.bytes();
+                control.send("raw " + bytes.length);
+                started = System.nanoTime();
+                control.sendBytes(bytes);
+                expect(control, rollout, "received");
+                rawTimes.add((System.nanoTime() - started) / 1e6);
+            }
+            control.send("reset");
+            expect(control, rollout, "reset");
+            HeapPeak.reset();
+            started = System.nanoTime();
+            publisher.tell(new WeightPublisher.Publish(weights));
+            String[] imported = expect(control, rollout, "imported").split(" ");
+            double millis = (System.nanoTime() - started) / 1e6;
+            long learnerHeap = HeapPeak.peak();
+            if (Long.parseLong(imported[1]) != version || !imported[2].equals(weights.sha256())) {
+                throw new IllegalStateException("the rollout JVM imported " + imported[1] + " " + imported[2]
+                        + ", pushed " + version + " " + weights.sha256());
+            }
+            if (push > 0) {
+                pushTimes.add(millis);
+                learnerPeak = Math.max(learnerPeak, learnerHeap);
+                rolloutPeak = Math.max(rolloutPeak, Long.parseLong(imported[3]));
+            }
+        }
+        int chunkBytes = (int) config.getBytes("visq.weights.chunk-size").longValue();
+        return new Measurement(size, weights.size(), (weights.size() + chunkBytes - 1) / chunkBytes,
+                Median.of(exports), Median.of(pushTimes), Median.of(rawTimes), learnerPeak, rolloutPeak);
+    }
+
+    private void print(Measurement m) {
+        out.printf(Locale.ROOT, "weight push %s (%.2f MB, %d chunks): export %.0f ms; push (publish -> imported) "
+                + "%.1f ms = %.1f MB/s; raw TCP copy %.1f ms = %.1f MB/s; fraction of raw %.2f; peak heap learner %d MB, "
+                + "rollout %d MB%n", m.size().label(), m.snapshotBytes() / 1e6, m.chunks(), m.exportMillis(),
+                m.pushMillis(), m.pushMegabytesPerSecond(), m.rawMillis(), m.rawMegabytesPerSecond(), m.fractionOfRaw(),
+                m.learnerPeakHeap() >> 20, m.rolloutPeakHeap() >> 20);
+    }
+
+    /** The next line from the rollout JVM, which must start with {@code word}. */
+    private static String expect(ControlConnection control, NodeProcess rollout, String word) throws IOException {
+        String line = control.readLine();
+        if (line == null || !line.startsWith(word)) {
+            throw new IllegalStateException("expected '" + word + "' from the rollout JVM, got " + line + "\n"
+                    + rollout.tail(30));
+        }
+        return line;
+    }
+}
