@@ -9,19 +9,23 @@ import visq.gpu.model.EncodedWeights;
 
 /**
  * The receiving end of weight pushes inside the actor that holds a policy: spawns the {@link WeightInbox} child that
- * subscribes to the publisher, reassembles the chunks its parent is handed ({@link WeightAssembly}) and imports each
- * completed snapshot. Owned by that actor and called on its thread only.
+ * subscribes to the publisher, reassembles the chunks its parent is handed ({@link WeightAssembly}), acknowledges
+ * each chunk once it is taken (the publisher's flow control: chunks wait in the publisher, not in this actor's
+ * mailbox, while the actor is busy) and imports each completed snapshot. Owned by that actor and called on its
+ * thread only.
  */
 public final class WeightReceiver {
     private final String holder;
     private final ActorContext<?> context;
+    private final ActorRef<WeightChunk> inbox;
     private final Consumer<EncodedWeights> importer;
     private WeightAssembly assembly;
 
-    private WeightReceiver(String holder, ActorContext<?> context, long heldVersion,
+    private WeightReceiver(String holder, ActorContext<?> context, ActorRef<WeightChunk> inbox, long heldVersion,
             Consumer<EncodedWeights> importer) {
         this.holder = holder;
         this.context = context;
+        this.inbox = inbox;
         this.importer = importer;
         this.assembly = WeightAssembly.holding(heldVersion);
     }
@@ -35,13 +39,14 @@ public final class WeightReceiver {
      */
     public static <T> WeightReceiver spawn(String holder, ActorContext<T> context, Function<WeightChunk, T> wrap,
             long heldVersion, Consumer<EncodedWeights> importer) {
-        context.spawn(WeightInbox.create(context.getSelf(), wrap), "weight-inbox");
-        return new WeightReceiver(holder, context, heldVersion, importer);
+        ActorRef<WeightChunk> inbox = context.spawn(WeightInbox.create(context.getSelf(), wrap), "weight-inbox");
+        return new WeightReceiver(holder, context, inbox, heldVersion, importer);
     }
 
     /** Takes one chunk; returns the version it completed and imported, if it did. */
     public Optional<Long> receive(WeightChunk chunk) {
         assembly = assembly.updated(chunk);
+        chunk.replyTo().tell(new WeightPublisher.ChunkReceived(inbox, chunk.lineage(), chunk.version(), chunk.index()));
         assembly.corruption().ifPresent(problem -> context.getLog().warn("{}: {}", holder, problem));
         Optional<EncodedWeights> completed = assembly.completed();
         if (completed.isEmpty()) {

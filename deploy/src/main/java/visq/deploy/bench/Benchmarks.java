@@ -102,9 +102,9 @@ public final class Benchmarks {
             long started = System.nanoTime();
             for (int version = 1; version <= pushes; version++) {
                 EncodedWeights weights = source.exportWeights(version);
-                bytes += weights.bytes().length;
+                bytes += weights.size();
                 WeightAssembly assembly = WeightAssembly.holding(version - 1);
-                for (WeightChunk chunk : WeightPublisher.split(weights, "bench", chunkBytes)) {
+                for (WeightChunk chunk : WeightPublisher.split(weights, "bench", chunkBytes, system.ignoreRef())) {
                     byte[] wire = serialization.serialize(chunk).get();
                     assembly = assembly.updated((WeightChunk) serialization.deserialize(wire, WeightChunk.class).get());
                 }

@@ -34,6 +34,14 @@ final class SyntheticSnapshot {
         this.codec = new WeightSnapshotCodec(MODEL_ID, "{\"nominal_bytes\":" + nominalBytes + "}", names, shapes);
     }
 
+    int tensorCount() {
+        return shapes.size();
+    }
+
+    long floatCount() {
+        return shapes.stream().mapToLong(Shape::size).sum();
+    }
+
     WeightSnapshotCodec codec() {
         return codec;
     }

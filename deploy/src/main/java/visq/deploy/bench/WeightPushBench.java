@@ -5,6 +5,8 @@ import akka.actor.typed.ActorSystem;
 import akka.cluster.typed.Cluster;
 import akka.cluster.typed.Join;
 import com.typesafe.config.Config;
+import com.typesafe.config.ConfigFactory;
+import com.typesafe.config.ConfigRenderOptions;
 import com.typesafe.config.ConfigValueFactory;
 import java.io.IOException;
 import java.io.PrintStream;
@@ -30,7 +32,10 @@ import visq.gpu.model.EncodedWeights;
  * {@code visq bench --only weight-push}: weight snapshots of chosen sizes (synthetic tensors, the real snapshot
  * codec) pushed from this JVM, as the learner node (the real {@link WeightPublisher}), to a rollout JVM (a separate
  * process, the real receiving path and import) over Artery, next to a raw loopback TCP copy of the same bytes between
- * the same two JVMs in the same run. Reports MB/s of both, their ratio and the peak heap of each side during a push.
+ * the same two JVMs in the same run. Reports MB/s of both, their ratio and the peak heap of each side during a push,
+ * and where a push's time went: from its first chunk to its last in the rollout JVM (transport, serialization,
+ * reassembly and hashing as chunks arrive), the import (the codec's checks and the copy into the tensors), and the
+ * rest (the publisher's first chunks until the first arrives, the last chunk's checksum, the report back).
  */
 public final class WeightPushBench {
     /** The default sizes: the compact policy's snapshot, then LoRA-adapter-sized ones up to 1 GB. */
@@ -42,7 +47,8 @@ public final class WeightPushBench {
 
     /** One size's figures (medians over the timed pushes and copies). */
     public record Measurement(SnapshotSize size, long snapshotBytes, int chunks, double exportMillis,
-            double pushMillis, double rawMillis, long learnerPeakHeap, long rolloutPeakHeap) {
+            double pushMillis, double transferMillis, double assemblingMillis, double importMillis, double rawMillis, long learnerPeakHeap,
+            long rolloutPeakHeap) {
         public double pushMegabytesPerSecond() {
             return snapshotBytes / 1e3 / pushMillis;
         }
@@ -111,7 +117,8 @@ public final class WeightPushBench {
         List<Measurement> measurements = new ArrayList<>();
         try (ServerSocket server = new ServerSocket(0, 1, InetAddress.getLoopbackAddress());
                 NodeProcess rollout = NodeProcess.startMain("weight-push-rollout",
-                        WeightPushReceiverNode.class.getName(), List.of(Integer.toString(server.getLocalPort())),
+                        WeightPushReceiverNode.class.getName(), List.of(Integer.toString(server.getLocalPort()),
+                                sharedSettings(learner)),
                         rolloutHeap, NodeProcess.freePort(), learnerPort, Map.of(), logs);
                 NDManager manager = NDManager.newBaseManager()) {
             server.setSoTimeout(180_000);
@@ -142,6 +149,14 @@ public final class WeightPushBench {
         return measurements;
     }
 
+    /** The settings the rollout JVM takes from this one: the transport's and the weights' (as HOCON). */
+    private static String sharedSettings(Config learner) {
+        return ConfigFactory.empty()
+                .withValue("akka.remote.artery.advanced", learner.getValue("akka.remote.artery.advanced"))
+                .withValue("visq.weights", learner.getValue("visq.weights"))
+                .root().render(ConfigRenderOptions.concise());
+    }
+
     private Measurement measure(SnapshotSize size, int pushes, long firstVersion,
             ActorSystem<WeightPublisher.Command> publisher, ControlConnection control, NodeProcess rollout,
             NDManager manager) throws IOException {
@@ -150,6 +165,9 @@ public final class WeightPushBench {
         expect(control, rollout, "prepared");
         List<Double> exports = new ArrayList<>();
         List<Double> pushTimes = new ArrayList<>();
+        List<Double> transferTimes = new ArrayList<>();
+        List<Double> assemblingTimes = new ArrayList<>();
+        List<Double> importTimes = new ArrayList<>();
         List<Double> rawTimes = new ArrayList<>();
         long learnerPeak = 0;
         long rolloutPeak = 0;
@@ -161,12 +179,7 @@ public final class WeightPushBench {
             weights = layout.encode(manager, version);
             exports.add((System.nanoTime() - started) / 1e6);
             if (push > 0) {
-                byte[] bytes = weights.bytes();
-                control.send("raw " + bytes.length);
-                started = System.nanoTime();
-                control.sendBytes(bytes);
-                expect(control, rollout, "received");
-                rawTimes.add((System.nanoTime() - started) / 1e6);
+                rawTimes.add(rawCopyMillis(weights, control, rollout));
             }
             control.send("reset");
             expect(control, rollout, "reset");
@@ -182,20 +195,38 @@ public final class WeightPushBench {
             }
             if (push > 0) {
                 pushTimes.add(millis);
+                transferTimes.add(Long.parseLong(imported[4]) / 1e6);
+                assemblingTimes.add(Long.parseLong(imported[5]) / 1e6);
+                importTimes.add(Long.parseLong(imported[6]) / 1e6);
                 learnerPeak = Math.max(learnerPeak, learnerHeap);
                 rolloutPeak = Math.max(rolloutPeak, Long.parseLong(imported[3]));
             }
         }
         int chunkBytes = (int) config.getBytes("visq.weights.chunk-size").longValue();
         return new Measurement(size, weights.size(), (weights.size() + chunkBytes - 1) / chunkBytes,
-                Median.of(exports), Median.of(pushTimes), Median.of(rawTimes), learnerPeak, rolloutPeak);
+                Median.of(exports), Median.of(pushTimes), Median.of(transferTimes), Median.of(assemblingTimes),
+                Median.of(importTimes),
+                Median.of(rawTimes), learnerPeak, rolloutPeak);
+    }
+
+    /** Copies the bytes of {@code weights} to the rollout JVM over the control connection; the copy is garbage after. */
+    private static double rawCopyMillis(EncodedWeights weights, ControlConnection control, NodeProcess rollout)
+            throws IOException {
+        byte[] bytes = weights.bytes();
+        control.send("raw " + bytes.length);
+        long started = System.nanoTime();
+        control.sendBytes(bytes);
+        expect(control, rollout, "received");
+        return (System.nanoTime() - started) / 1e6;
     }
 
     private void print(Measurement m) {
         out.printf(Locale.ROOT, "weight push %s (%.2f MB, %d chunks): export %.0f ms; push (publish -> imported) "
-                + "%.1f ms = %.1f MB/s; raw TCP copy %.1f ms = %.1f MB/s; fraction of raw %.2f; peak heap learner %d MB, "
-                + "rollout %d MB%n", m.size().label(), m.snapshotBytes() / 1e6, m.chunks(), m.exportMillis(),
-                m.pushMillis(), m.pushMegabytesPerSecond(), m.rawMillis(), m.rawMegabytesPerSecond(), m.fractionOfRaw(),
+                + "%.1f ms = %.1f MB/s (first to last chunk %.1f ms, of which the holder took chunks in %.1f ms; import "
+                + "%.1f ms); raw TCP copy %.1f ms = %.1f MB/s; "
+                + "fraction of raw %.2f; peak heap learner %d MB, rollout %d MB%n", m.size().label(),
+                m.snapshotBytes() / 1e6, m.chunks(), m.exportMillis(), m.pushMillis(), m.pushMegabytesPerSecond(),
+                m.transferMillis(), m.assemblingMillis(), m.importMillis(), m.rawMillis(), m.rawMegabytesPerSecond(), m.fractionOfRaw(),
                 m.learnerPeakHeap() >> 20, m.rolloutPeakHeap() >> 20);
     }
 

@@ -5,6 +5,7 @@ import akka.actor.typed.ActorSystem;
 import akka.actor.typed.DispatcherSelector;
 import akka.actor.typed.javadsl.Behaviors;
 import com.typesafe.config.Config;
+import com.typesafe.config.ConfigFactory;
 import java.io.IOException;
 import java.net.Socket;
 import java.util.Map;
@@ -14,10 +15,11 @@ import visq.deploy.node.NodeLauncher;
 
 /**
  * The rollout JVM of {@code visq bench --only weight-push}: a cluster node (multi-node.conf, seeded at
- * {@code VISQ_SEED}) holding a {@link SnapshotHolder}, driven over a control connection to the bench JVM. Commands,
+ * {@code VISQ_SEED}, with the bench's transport and weight settings given as HOCON in its second argument) holding a {@link SnapshotHolder}, driven over a control connection to the bench JVM. Commands,
  * one line each: {@code prepare N} (hold zero tensors of the synthetic layout of N bytes), {@code reset} (collect
  * garbage and start a new heap peak), {@code raw N} followed by N bytes (the raw TCP copy: read into one array),
- * {@code quit}. Answers a line each, and {@code imported VERSION SHA256 PEAK_HEAP} whenever a push is imported.
+ * {@code quit}. Answers a line each, and {@code imported VERSION SHA256 PEAK_HEAP TRANSFER_NANOS ASSEMBLING_NANOS IMPORT_NANOS} whenever a push is imported
+ * (see {@link SnapshotHolder.Imported}).
  */
 public final class WeightPushReceiverNode {
     private final ControlConnection control;
@@ -28,15 +30,17 @@ public final class WeightPushReceiverNode {
 
     public static void main(String[] args) throws Exception {
         int controlPort = Integer.parseInt(args[0]);
-        Config config = NodeLauncher.configure("multi-node.conf",
-                Map.of("akka.cluster.roles", "[rollout]", "akka.loglevel", "WARNING"), System.getenv());
+        Config config = ConfigFactory.parseString(args[1]).withFallback(NodeLauncher.configure("multi-node.conf",
+                Map.of("akka.cluster.roles", "[rollout]", "akka.loglevel", "WARNING"), System.getenv()));
         AtomicReference<SnapshotHolder.HeldTensors> held = new AtomicReference<>();
         try (ControlConnection control = new ControlConnection(new Socket("127.0.0.1", controlPort));
                 NDManager manager = NDManager.newBaseManager()) {
             WeightPushReceiverNode node = new WeightPushReceiverNode(control);
             ActorSystem<Void> system = ActorSystem.create(Behaviors.setup(context -> {
-                context.spawn(SnapshotHolder.create(held::get, weights -> control.send("imported " + weights.version()
-                        + " " + weights.sha256() + " " + HeapPeak.peak())), "holder",
+                context.spawn(SnapshotHolder.create(held::get, imported -> control.send("imported "
+                        + imported.weights().version() + " " + imported.weights().sha256() + " " + HeapPeak.peak()
+                        + " " + imported.transferNanos() + " " + imported.assemblingNanos() + " " + imported.importNanos())),
+                        "holder",
                         DispatcherSelector.fromConfig("visq.dispatchers.device"));
                 return Behaviors.<Void>empty();
             }), NodeLauncher.SYSTEM_NAME, config);
