@@ -91,6 +91,12 @@ public final class WeightPushBench {
         return List.copyOf(sizes);
     }
 
+    /** The rollout JVM's default {@code -Xmx}: twice the largest snapshot and 512 MB. */
+    public static String rolloutHeapFor(List<SnapshotSize> sizes) {
+        long largest = sizes.stream().mapToLong(SnapshotSize::bytes).max().orElse(0);
+        return ((2 * largest >> 20) + 512) + "m";
+    }
+
     /** The push's fraction of the raw copy's bytes/s, per size label: {@code weight_push_fraction_of_raw}. */
     public static Map<String, Double> fractionsOfRaw(List<Measurement> measurements) {
         Map<String, Double> fractions = new LinkedHashMap<>();

@@ -63,9 +63,8 @@ public final class BenchCommand implements CliCommand {
             case "weight-push":
                 List<WeightPushBench.SnapshotSize> sizes =
                         WeightPushBench.parseSizes(line.value("--sizes", WeightPushBench.DEFAULT_SIZES));
-                long largest = sizes.stream().mapToLong(WeightPushBench.SnapshotSize::bytes).max().orElseThrow();
                 new WeightPushBench(config, terminal.out()).run(sizes, line.intValue("--pushes", 3),
-                        line.value("--rollout-heap", ((2 * largest >> 20) + 512) + "m"));
+                        line.value("--rollout-heap", WeightPushBench.rolloutHeapFor(sizes)));
                 break;
             case "scaling":
                 bench.runScaling(line.intValue("--scaling-steps", 48));
