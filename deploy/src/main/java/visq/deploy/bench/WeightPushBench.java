@@ -45,10 +45,17 @@ public final class WeightPushBench {
     /** A snapshot size as the user wrote it and in bytes. */
     public record SnapshotSize(String label, long bytes) {}
 
-    /** One size's figures (medians over the timed pushes and copies). */
+    /** A JVM's heap during pushes: the most in use (garbage included) and the most retained (see {@link HeapPeak}). */
+    public record HeapPeaks(long used, long retained) {
+        HeapPeaks max(HeapPeaks other) {
+            return new HeapPeaks(Math.max(used, other.used), Math.max(retained, other.retained));
+        }
+    }
+
+    /** One size's figures (medians over the timed pushes and copies, heap peaks over them). */
     public record Measurement(SnapshotSize size, long snapshotBytes, int chunks, double exportMillis,
-            double pushMillis, double transferMillis, double assemblingMillis, double importMillis, double rawMillis, long learnerPeakHeap,
-            long rolloutPeakHeap) {
+            double pushMillis, double transferMillis, double assemblingMillis, double importMillis, double rawMillis,
+            HeapPeaks learner, HeapPeaks rollout) {
         public double pushMegabytesPerSecond() {
             return snapshotBytes / 1e3 / pushMillis;
         }
@@ -175,8 +182,8 @@ public final class WeightPushBench {
         List<Double> assemblingTimes = new ArrayList<>();
         List<Double> importTimes = new ArrayList<>();
         List<Double> rawTimes = new ArrayList<>();
-        long learnerPeak = 0;
-        long rolloutPeak = 0;
+        HeapPeaks learnerPeak = new HeapPeaks(0, 0);
+        HeapPeaks rolloutPeak = new HeapPeaks(0, 0);
         EncodedWeights weights = null;
         for (int push = 0; push <= pushes; push++) {
             long version = firstVersion + push + 1;
@@ -194,7 +201,9 @@ public final class WeightPushBench {
             publisher.tell(new WeightPublisher.Publish(weights));
             String[] imported = expect(control, rollout, "imported").split(" ");
             double millis = (System.nanoTime() - started) / 1e6;
-            long learnerHeap = HeapPeak.peak();
+            HeapPeaks learnerHeap = new HeapPeaks(HeapPeak.peakUsed(), HeapPeak.peakRetained());
+            HeapPeaks rolloutHeap = new HeapPeaks(Long.parseLong(imported[3]),
+                    Long.parseLong(expect(control, rollout, "retained").split(" ")[1]));
             if (Long.parseLong(imported[1]) != version || !imported[2].equals(weights.sha256())) {
                 throw new IllegalStateException("the rollout JVM imported " + imported[1] + " " + imported[2]
                         + ", pushed " + version + " " + weights.sha256());
@@ -204,15 +213,14 @@ public final class WeightPushBench {
                 transferTimes.add(Long.parseLong(imported[4]) / 1e6);
                 assemblingTimes.add(Long.parseLong(imported[5]) / 1e6);
                 importTimes.add(Long.parseLong(imported[6]) / 1e6);
-                learnerPeak = Math.max(learnerPeak, learnerHeap);
-                rolloutPeak = Math.max(rolloutPeak, Long.parseLong(imported[3]));
+                learnerPeak = learnerPeak.max(learnerHeap);
+                rolloutPeak = rolloutPeak.max(rolloutHeap);
             }
         }
         int chunkBytes = (int) config.getBytes("visq.weights.chunk-size").longValue();
         return new Measurement(size, weights.size(), (weights.size() + chunkBytes - 1) / chunkBytes,
                 Median.of(exports), Median.of(pushTimes), Median.of(transferTimes), Median.of(assemblingTimes),
-                Median.of(importTimes),
-                Median.of(rawTimes), learnerPeak, rolloutPeak);
+                Median.of(importTimes), Median.of(rawTimes), learnerPeak, rolloutPeak);
     }
 
     /** Copies the bytes of {@code weights} to the rollout JVM over the control connection; the copy is garbage after. */
@@ -229,11 +237,12 @@ public final class WeightPushBench {
     private void print(Measurement m) {
         out.printf(Locale.ROOT, "weight push %s (%.2f MB, %d chunks): export %.0f ms; push (publish -> imported) "
                 + "%.1f ms = %.1f MB/s (first to last chunk %.1f ms, of which the holder took chunks in %.1f ms; import "
-                + "%.1f ms); raw TCP copy %.1f ms = %.1f MB/s; "
-                + "fraction of raw %.2f; peak heap learner %d MB, rollout %d MB%n", m.size().label(),
-                m.snapshotBytes() / 1e6, m.chunks(), m.exportMillis(), m.pushMillis(), m.pushMegabytesPerSecond(),
-                m.transferMillis(), m.assemblingMillis(), m.importMillis(), m.rawMillis(), m.rawMegabytesPerSecond(), m.fractionOfRaw(),
-                m.learnerPeakHeap() >> 20, m.rolloutPeakHeap() >> 20);
+                + "%.1f ms); raw TCP copy %.1f ms = %.1f MB/s; fraction of raw %.2f; peak heap retained (in use, garbage "
+                + "included): learner %d MB (%d MB), rollout %d MB (%d MB)%n", m.size().label(), m.snapshotBytes() / 1e6,
+                m.chunks(), m.exportMillis(), m.pushMillis(), m.pushMegabytesPerSecond(), m.transferMillis(),
+                m.assemblingMillis(), m.importMillis(), m.rawMillis(), m.rawMegabytesPerSecond(), m.fractionOfRaw(),
+                m.learner().retained() >> 20, m.learner().used() >> 20, m.rollout().retained() >> 20,
+                m.rollout().used() >> 20);
     }
 
     /** The next line from the rollout JVM, which must start with {@code word}. */

@@ -7,6 +7,7 @@ import akka.actor.typed.javadsl.Behaviors;
 import com.typesafe.config.Config;
 import com.typesafe.config.ConfigFactory;
 import java.io.IOException;
+import java.lang.ref.Reference;
 import java.net.Socket;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
@@ -18,8 +19,8 @@ import visq.deploy.node.NodeLauncher;
  * {@code VISQ_SEED}, with the bench's transport and weight settings given as HOCON in its second argument) holding a {@link SnapshotHolder}, driven over a control connection to the bench JVM. Commands,
  * one line each: {@code prepare N} (hold zero tensors of the synthetic layout of N bytes), {@code reset} (collect
  * garbage and start a new heap peak), {@code raw N} followed by N bytes (the raw TCP copy: read into one array),
- * {@code quit}. Answers a line each, and {@code imported VERSION SHA256 PEAK_HEAP TRANSFER_NANOS ASSEMBLING_NANOS IMPORT_NANOS} whenever a push is imported
- * (see {@link SnapshotHolder.Imported}).
+ * {@code quit}. Answers a line each, and {@code imported VERSION SHA256 PEAK_HEAP_USED TRANSFER_NANOS ASSEMBLING_NANOS IMPORT_NANOS} whenever a push is
+ * imported (see {@link SnapshotHolder.Imported}), then {@code retained PEAK_HEAP_RETAINED} (see {@link HeapPeak}).
  */
 public final class WeightPushReceiverNode {
     private final ControlConnection control;
@@ -37,10 +38,13 @@ public final class WeightPushReceiverNode {
                 NDManager manager = NDManager.newBaseManager()) {
             WeightPushReceiverNode node = new WeightPushReceiverNode(control);
             ActorSystem<Void> system = ActorSystem.create(Behaviors.setup(context -> {
-                context.spawn(SnapshotHolder.create(held::get, imported -> control.send("imported "
-                        + imported.weights().version() + " " + imported.weights().sha256() + " " + HeapPeak.peak()
-                        + " " + imported.transferNanos() + " " + imported.assemblingNanos() + " " + imported.importNanos())),
-                        "holder",
+                context.spawn(SnapshotHolder.create(held::get, imported -> {
+                    control.send("imported " + imported.weights().version() + " " + imported.weights().sha256() + " "
+                            + HeapPeak.peakUsed() + " " + imported.transferNanos() + " " + imported.assemblingNanos()
+                            + " " + imported.importNanos());
+                    control.send("retained " + HeapPeak.peakRetained()); // the snapshot is still referenced here
+                    Reference.reachabilityFence(imported);
+                }), "holder",
                         DispatcherSelector.fromConfig("visq.dispatchers.device"));
                 return Behaviors.<Void>empty();
             }), NodeLauncher.SYSTEM_NAME, config);
@@ -74,7 +78,7 @@ public final class WeightPushReceiverNode {
                 case "raw":
                     byte[] copy = new byte[Integer.parseInt(words[1])];
                     control.readFully(copy);
-                    control.send("received " + copy.length + " " + HeapPeak.peak());
+                    control.send("received " + copy.length);
                     break;
                 default:
                     throw new IllegalArgumentException("unknown command: " + line);
