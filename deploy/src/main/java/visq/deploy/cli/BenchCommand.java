@@ -38,6 +38,12 @@ public final class BenchCommand implements CliCommand {
 
     @Override
     public int run(CommandLine line, Terminal terminal) throws Exception {
+        List<WeightPushBench.SnapshotSize> sizes;
+        try {
+            sizes = WeightPushBench.parseSizes(line.value("--sizes", WeightPushBench.DEFAULT_SIZES));
+        } catch (IllegalArgumentException e) {
+            throw new UsageException("option --sizes: " + e.getMessage());
+        }
         Map<String, String> settings = new LinkedHashMap<>(line.settings());
         if (line.has("--model-checkpoint")) {
             settings.putAll(ModelCheckpointOption.overrides(Path.of(line.value("--model-checkpoint", ""))));
@@ -61,8 +67,6 @@ public final class BenchCommand implements CliCommand {
                         .run(line.intValue("--images", 20), 3);
                 break;
             case "weight-push":
-                List<WeightPushBench.SnapshotSize> sizes =
-                        WeightPushBench.parseSizes(line.value("--sizes", WeightPushBench.DEFAULT_SIZES));
                 new WeightPushBench(config, terminal.out()).run(sizes, line.intValue("--pushes", 3),
                         line.value("--rollout-heap", WeightPushBench.rolloutHeapFor(sizes)));
                 break;
