@@ -111,6 +111,12 @@ class VisqCommandTest {
     }
 
     @Test
+    void benchRefusesASnapshotSizeItCannotRead() throws Exception {
+        assertRefused("bench", "option --sizes: 'lots' is not a size such as 64MB or 1GB", "--only", "weight-push",
+                "--sizes", "64MB,lots");
+    }
+
+    @Test
     void benchAcceptsTheModelBenchOptionsReadmeGives() throws Exception {
         assertRefused("bench", "option --model-checkpoint needs a value", "--only", "model", "--repetitions", "2",
                 "--model-checkpoint");
@@ -161,7 +167,7 @@ class VisqCommandTest {
 
     @Test
     void benchRefusesAnUnknownSection() throws Exception {
-        assertRefused("bench", "option --only expects one of scoring, load, scaling, model, preparation, soak, got 'gpu'", "--only", "gpu");
+        assertRefused("bench", "option --only expects one of scoring, load, scaling, model, preparation, soak, weight-push, got 'gpu'", "--only", "gpu");
     }
 
     @Test

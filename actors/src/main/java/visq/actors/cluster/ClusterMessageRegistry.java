@@ -13,6 +13,7 @@ import java.util.Optional;
 import java.util.Set;
 import visq.actors.rollout.TokenIds;
 import visq.gpu.image.ImageTensor;
+import visq.gpu.model.EncodedWeights;
 
 /**
  * The closed set of classes that may travel between nodes, with stable Kryo ids.
@@ -68,6 +69,8 @@ public final class ClusterMessageRegistry {
         kryo.register(Optional.class, id++);
         kryo.register(ByteString.copyFrom(new byte[] {1}).getClass(), new ByteStringSerializer(), id++);
         kryo.register(ByteString.EMPTY.getClass(), new ByteStringSerializer(), id++);
+        kryo.register(ByteString.copyFrom(new byte[] {1, 2, 3}).substring(1, 2).getClass(), new ByteStringSerializer(),
+                id++); // a view of part of another (weight chunks of a held snapshot)
         kryo.register(ImageTensor.class, new ImageTensorSerializer(), id++);
         kryo.register(int[].class, id++);
         kryo.register(float[].class, id++);
@@ -83,6 +86,7 @@ public final class ClusterMessageRegistry {
         kryo.addDefaultSerializer(ActorRef.class, refs);
         kryo.register(actorRefImplementation(), refs, id++);
         kryo.register(TokenIds.class, new TokenIdsSerializer(), id++);
+        kryo.addDefaultSerializer(EncodedWeights.class, new EncodedWeightsSerializer());
         int messageId = FIRST_ID;
         for (Class<?> type : classes) {
             kryo.register(type, messageId++);

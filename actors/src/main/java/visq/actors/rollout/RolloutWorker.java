@@ -20,9 +20,8 @@ import java.util.Optional;
 import java.util.function.Function;
 import java.util.function.Supplier;
 import visq.actors.protocol.ClusterMessage;
-import visq.actors.weights.WeightAssembly;
 import visq.actors.weights.WeightChunk;
-import visq.actors.weights.WeightInbox;
+import visq.actors.weights.WeightReceiver;
 import visq.gpu.generation.SamplingSettings;
 import visq.gpu.image.ImageTensor;
 import visq.gpu.model.GeneratedResponse;
@@ -192,7 +191,7 @@ public final class RolloutWorker extends AbstractBehavior<RolloutWorker.Command>
     private final String workerId;
     private final PolicyModel model;
     private final PromptImages images;
-    private WeightAssembly assembly;
+    private final WeightReceiver weights;
     private final VersionListeners<?> versionListeners;
     /** The version listeners listed last; null until the receptionist has answered. */
     private Receptionist.Listing routers;
@@ -227,8 +226,8 @@ public final class RolloutWorker extends AbstractBehavior<RolloutWorker.Command>
         metrics.weightsHeld(model.weightVersion());
         metrics.liveArrays(model.liveArrayCount());
         this.versionListeners = versionListeners;
-        this.assembly = WeightAssembly.holding(model.weightVersion());
-        context.spawn(WeightInbox.create(context.getSelf(), ReceiveWeightChunk::new), "weight-inbox");
+        this.weights = WeightReceiver.spawn("worker " + workerId, context, ReceiveWeightChunk::new,
+                model.weightVersion(), model::importWeights);
         context.getSystem().receptionist().tell(Receptionist.register(KEY, context.getSelf()));
         ActorRef<Receptionist.Listing> routerAdapter =
                 context.messageAdapter(Receptionist.Listing.class, RoutersListed::new);
@@ -334,20 +333,11 @@ public final class RolloutWorker extends AbstractBehavior<RolloutWorker.Command>
             pushVersion = received.chunk().version();
             pushStartedNanos = System.nanoTime();
         }
-        assembly = assembly.updated(received.chunk());
-        assembly.corruption().ifPresent(problem -> getContext().getLog().warn("worker {}: {}", workerId, problem));
-        assembly.completed().ifPresent(weights -> {
-            try {
-                model.importWeights(weights);
-                metrics.weightsImported(System.nanoTime() - pushStartedNanos);
-                metrics.liveArrays(model.liveArrayCount());
-                assembly = assembly.holdingCompleted();
-                announceVersion();
-                runDeferred();
-            } catch (IllegalArgumentException e) {
-                getContext().getLog().warn("worker {} rejected weight version {}: {}", workerId, weights.version(),
-                        e.getMessage());
-            }
+        weights.receive(received.chunk()).ifPresent(version -> {
+            metrics.weightsImported(System.nanoTime() - pushStartedNanos);
+            metrics.liveArrays(model.liveArrayCount());
+            announceVersion();
+            runDeferred();
         });
         return this;
     }

@@ -7,11 +7,11 @@ import akka.actor.typed.javadsl.ActorContext;
 import akka.actor.typed.javadsl.Behaviors;
 import akka.actor.typed.javadsl.Receive;
 import akka.actor.typed.receptionist.Receptionist;
-import com.google.protobuf.ByteString;
 import com.typesafe.config.Config;
 import java.util.ArrayList;
-import java.util.HashSet;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.UUID;
@@ -21,7 +21,10 @@ import visq.gpu.model.EncodedWeights;
 /**
  * Holds the newest weight version and delivers it, in bounded chunks, to every subscriber the
  * receptionist lists: on each new version to all, and the newest one to each newcomer (so a node
- * that joined late or missed versions jumps straight to the latest). It never waits for a subscriber.
+ * that joined late or missed versions jumps straight to the latest). It never waits for a subscriber: each
+ * delivery advances as its subscriber acknowledges chunks, with at most {@code visq.weights.max-in-flight} bytes
+ * unacknowledged per subscriber, so a push of any size neither floods the transport's send queue (which drops what
+ * overflows) nor piles up in a slow subscriber's mailbox. Chunks are views of the one snapshot held, not copies.
  * Each publisher is a lineage of its own (a random id on every chunk): subscribers take the versions of a
  * restarted learner's new publisher even when they are lower than those its predecessor sent.
  */
@@ -33,24 +36,45 @@ public final class WeightPublisher extends AbstractBehavior<WeightPublisher.Comm
     /** Make {@code weights} the newest version and deliver it. */
     public record Publish(EncodedWeights weights) implements Command {}
 
+    /** {@code subscriber} has taken chunk {@code index} of {@code version} of {@code lineage}. */
+    public record ChunkReceived(ActorRef<WeightChunk> subscriber, String lineage, long version, int index)
+            implements Command {}
+
     private record SubscribersListed(Receptionist.Listing listing) implements Command {}
 
-    /** Typed settings under {@code visq.weights}. */
-    public record Settings(int chunkBytes) {
+    /**
+     * Typed settings under {@code visq.weights}.
+     *
+     * @param chunkBytes the largest chunk
+     * @param maxInFlightBytes bytes sent to one subscriber and not yet acknowledged (at least one chunk)
+     */
+    public record Settings(int chunkBytes, long maxInFlightBytes) {
         public static Settings fromConfig(Config config) {
             Config c = config.getConfig("visq.weights");
             int chunk = (int) c.getBytes("chunk-size").longValue();
             if (chunk < 1024) {
                 throw new IllegalArgumentException("visq.weights.chunk-size must be at least 1 KiB, got " + chunk);
             }
-            return new Settings(chunk);
+            return new Settings(chunk, c.getBytes("max-in-flight"));
         }
+
+        /** Chunks sent to one subscriber ahead of its acknowledgements. */
+        int window() {
+            return (int) Math.max(1, Math.min(Integer.MAX_VALUE, maxInFlightBytes / chunkBytes));
+        }
+    }
+
+    /** How far the newest version has gone to one subscriber. */
+    private static final class Delivery {
+        int sent;
+        int unacknowledged;
     }
 
     private final Settings settings;
     private final String lineage = UUID.randomUUID().toString();
-    private Set<ActorRef<WeightChunk>> subscribers = new HashSet<>();
-    private Optional<List<WeightChunk>> newest = Optional.empty();
+    private Set<ActorRef<WeightChunk>> subscribers = Set.of();
+    private Optional<EncodedWeights> newest = Optional.empty();
+    private final Map<ActorRef<WeightChunk>, Delivery> deliveries = new HashMap<>();
 
     public static Behavior<Command> create(Settings settings) {
         return Behaviors.setup(context -> new WeightPublisher(context, settings));
@@ -68,44 +92,88 @@ public final class WeightPublisher extends AbstractBehavior<WeightPublisher.Comm
     public Receive<Command> createReceive() {
         return newReceiveBuilder()
                 .onMessage(Publish.class, this::onPublish)
+                .onMessage(ChunkReceived.class, this::onChunkReceived)
                 .onMessage(SubscribersListed.class, this::onSubscribersListed)
                 .build();
     }
 
     private Behavior<Command> onPublish(Publish publish) {
-        List<WeightChunk> chunks = split(publish.weights(), lineage, settings.chunkBytes());
-        newest = Optional.of(chunks);
+        newest = Optional.of(publish.weights());
         subscribers.forEach(this::deliverNewest);
-        getContext().getLog().debug("published weight version {} in {} chunks to {} subscribers",
-                publish.weights().version(), chunks.size(), subscribers.size());
+        getContext().getLog().debug("published weight version {} ({} bytes) to {} subscribers",
+                publish.weights().version(), publish.weights().size(), subscribers.size());
+        return this;
+    }
+
+    private Behavior<Command> onChunkReceived(ChunkReceived received) {
+        Delivery delivery = deliveries.get(received.subscriber());
+        if (delivery != null && newest.isPresent() && received.lineage().equals(lineage)
+                && received.version() == newest.get().version()) {
+            delivery.unacknowledged = Math.max(0, delivery.unacknowledged - 1);
+            sendWindow(received.subscriber(), delivery);
+        }
         return this;
     }
 
     private Behavior<Command> onSubscribersListed(SubscribersListed listed) {
         Set<ActorRef<WeightChunk>> current = listed.listing().getServiceInstances(WeightSubscribers.KEY);
+        deliveries.keySet().retainAll(current);
         for (ActorRef<WeightChunk> subscriber : current) {
             if (!subscribers.contains(subscriber)) {
                 deliverNewest(subscriber);
             }
         }
-        subscribers = new HashSet<>(current);
+        subscribers = Set.copyOf(current);
         return this;
     }
 
+    /** Starts the newest version over to {@code subscriber}; acknowledgements of an older one no longer count. */
     private void deliverNewest(ActorRef<WeightChunk> subscriber) {
-        newest.ifPresent(chunks -> chunks.forEach(subscriber::tell));
+        if (newest.isPresent()) {
+            Delivery delivery = new Delivery();
+            deliveries.put(subscriber, delivery);
+            sendWindow(subscriber, delivery);
+        }
     }
 
-    /** Splits encoded weights into chunks of at most {@code chunkBytes} bytes, labelled with {@code lineage}. */
-    public static List<WeightChunk> split(EncodedWeights weights, String lineage, int chunkBytes) {
-        byte[] bytes = weights.bytes();
-        int count = Math.max(1, (bytes.length + chunkBytes - 1) / chunkBytes);
+    /** Sends {@code subscriber} chunks until its window is full or the version is all sent. */
+    private void sendWindow(ActorRef<WeightChunk> subscriber, Delivery delivery) {
+        EncodedWeights weights = newest.orElseThrow();
+        int count = chunkCount(weights, settings.chunkBytes());
+        while (delivery.sent < count && delivery.unacknowledged < settings.window()) {
+            subscriber.tell(chunk(weights, lineage, settings.chunkBytes(), delivery.sent, getContext().getSelf()));
+            delivery.sent++;
+            delivery.unacknowledged++;
+        }
+        if (delivery.sent == count && delivery.unacknowledged == 0) {
+            deliveries.remove(subscriber);
+        }
+    }
+
+    private static int chunkCount(EncodedWeights weights, int chunkBytes) {
+        return Math.max(1, (weights.size() + chunkBytes - 1) / chunkBytes);
+    }
+
+    /** Chunk {@code index} of {@code weights} cut in chunks of {@code chunkBytes}: a view of its bytes. */
+    static WeightChunk chunk(EncodedWeights weights, String lineage, int chunkBytes, int index,
+            ActorRef<Command> replyTo) {
+        int from = index * chunkBytes;
+        int to = Math.min(weights.size(), from + chunkBytes);
+        return new WeightChunk(weights.modelId(), lineage, weights.version(), index,
+                chunkCount(weights, chunkBytes), weights.sha256(), weights.size(), from,
+                weights.content().substring(from, to), replyTo);
+    }
+
+    /**
+     * Splits encoded weights into chunks of at most {@code chunkBytes} bytes, labelled with {@code lineage}, to be
+     * acknowledged to {@code replyTo}.
+     */
+    public static List<WeightChunk> split(EncodedWeights weights, String lineage, int chunkBytes,
+            ActorRef<Command> replyTo) {
+        int count = chunkCount(weights, chunkBytes);
         List<WeightChunk> chunks = new ArrayList<>(count);
         for (int i = 0; i < count; i++) {
-            int from = i * chunkBytes;
-            int length = Math.min(chunkBytes, bytes.length - from);
-            chunks.add(new WeightChunk(weights.modelId(), lineage, weights.version(), i, count, weights.sha256(),
-                    ByteString.copyFrom(bytes, from, Math.max(0, length))));
+            chunks.add(chunk(weights, lineage, chunkBytes, i, replyTo));
         }
         return List.copyOf(chunks);
     }

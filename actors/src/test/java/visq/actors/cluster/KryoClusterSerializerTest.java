@@ -32,6 +32,7 @@ import visq.actors.rollout.RolloutGroup;
 import visq.actors.rollout.RolloutWorker;
 import visq.actors.router.InferenceRouter;
 import visq.actors.weights.WeightChunk;
+import visq.actors.weights.WeightPublisher;
 import visq.gpu.image.ImageTensor;
 import visq.gpu.generation.SamplingSettings;
 import visq.gpu.rewards.ParsedDegradation;
@@ -97,8 +98,16 @@ class KryoClusterSerializerTest {
                 List.of(ImageTensor.of(4, 8, pixels).withStatistics(new float[] {0.5f, -1.25f, 0f})), 0,
                 probe.getRef());
         assertEquals(described, roundTrip(described));
-        var chunk = new WeightChunk("m", "lineage-1", 3, 1, 2, "abc", ByteString.copyFrom(new byte[] {1, 2, 3}));
+        TestProbe<WeightPublisher.Command> publisher = TEST_KIT.createTestProbe();
+        var chunk = new WeightChunk("m", "lineage-1", 3, 1, 2, "abc", 6, 3, ByteString.copyFrom(new byte[] {1, 2, 3}),
+                publisher.getRef());
         assertEquals(chunk, roundTrip(chunk));
+        var view = new WeightChunk("m", "lineage-1", 3, 1, 2, "abc", 9, 3,
+                ByteString.copyFrom(new byte[] {0, 1, 2, 3, 4, 5}).substring(2, 5), publisher.getRef());
+        assertEquals(view, roundTrip(view), "a chunk that is a view of part of a snapshot travels as its bytes");
+        TestProbe<WeightChunk> subscriber = TEST_KIT.createTestProbe();
+        var received = new WeightPublisher.ChunkReceived(subscriber.getRef(), "lineage-1", 3, 1);
+        assertEquals(received, roundTrip(received));
         StepStats stats = new StepStats(3, TrainingPhase.GRPO, 3, 0.5, 1.0, 0.25, 0.1, 0.01, 0.0, Double.NaN, 0, 2.0, 1);
         TrainingProgress progress = TrainingProgress.start(2, 2).updated(new TrainingProgress.StepCompleted(stats));
         assertEquals(progress, roundTrip(progress));
@@ -143,5 +152,23 @@ class KryoClusterSerializerTest {
         IllegalArgumentException refused = assertThrows(IllegalArgumentException.class,
                 () -> kryo.toBinary(new java.util.HashMap<String, String>()));
         assertTrue(refused.getMessage().contains("not registered"), refused.getMessage());
+    }
+
+    /** Artery hands the serializer its frame buffer, positioned after its own header: the chunk is written and read there. */
+    @Test
+    void aWeightChunkRoundTripsThroughAnArteryFrameBuffer() throws Exception {
+        TestProbe<WeightPublisher.Command> publisher = TEST_KIT.createTestProbe();
+        byte[] data = new byte[200_000];
+        new java.util.Random(3).nextBytes(data);
+        var chunk = new WeightChunk("m", "lineage-1", 7, 2, 5, "abc", 1_000_000, 400_000,
+                ByteString.copyFrom(data).substring(1000, 101_000), publisher.getRef());
+        Serialization serialization = SerializationExtension.get(Adapter.toClassic(TEST_KIT.system()));
+        var serializer = (akka.serialization.ByteBufferSerializer) serialization.findSerializerFor(chunk);
+        java.nio.ByteBuffer frame = java.nio.ByteBuffer.allocateDirect(512 * 1024);
+        frame.position(28);
+        serializer.toBinary(chunk, frame);
+        frame.flip();
+        frame.position(28);
+        assertEquals(chunk, serializer.fromBinary(frame, ""));
     }
 }

@@ -147,7 +147,7 @@ class RolloutWorkerTest {
         coordinator.expectNoMessage(Duration.ofMillis(300)); // deferred: the worker holds version 0
 
         ActorRef<WeightPublisher.Command> publisher =
-                TEST_KIT.spawn(WeightPublisher.create(new WeightPublisher.Settings(64 * 1024)));
+                TEST_KIT.spawn(WeightPublisher.create(new WeightPublisher.Settings(64 * 1024, 16L << 20)));
         try (PolicyModel trained = CompactVisionLanguagePolicy.create(CONFIG.withInitSeed(77), Device.cpu())) {
             publisher.tell(new WeightPublisher.Publish(trained.exportWeights(1)));
         }

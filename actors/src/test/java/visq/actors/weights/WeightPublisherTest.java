@@ -22,6 +22,8 @@ import visq.gpu.model.EncodedWeights;
 class WeightPublisherTest {
     private static final ActorTestKit TEST_KIT = ActorTestKit.create();
     private static final int CHUNK_BYTES = 1024;
+    /** Far more than a snapshot here: these probes never acknowledge (WeightPublisherFlowControlTest does). */
+    private static final long WINDOW_BYTES = 1 << 20;
 
     @AfterAll
     static void shutdown() {
@@ -57,7 +59,7 @@ class WeightPublisherTest {
     void everySubscriberGetsEachVersionInBoundedChunksAndANewcomerOnlyTheNewest() {
         TestProbe<WeightChunk> early = subscriber();
         ActorRef<WeightPublisher.Command> publisher =
-                TEST_KIT.spawn(WeightPublisher.create(new WeightPublisher.Settings(CHUNK_BYTES)));
+                TEST_KIT.spawn(WeightPublisher.create(new WeightPublisher.Settings(CHUNK_BYTES, WINDOW_BYTES)));
         early.expectNoMessage(Duration.ofMillis(100)); // nothing published yet
 
         EncodedWeights v1 = weights(1, 3000);
@@ -83,9 +85,9 @@ class WeightPublisherTest {
     void eachPublisherIsALineageOfItsOwn() {
         TestProbe<WeightChunk> subscriber = subscriber();
         ActorRef<WeightPublisher.Command> first =
-                TEST_KIT.spawn(WeightPublisher.create(new WeightPublisher.Settings(CHUNK_BYTES)));
+                TEST_KIT.spawn(WeightPublisher.create(new WeightPublisher.Settings(CHUNK_BYTES, WINDOW_BYTES)));
         ActorRef<WeightPublisher.Command> restarted =
-                TEST_KIT.spawn(WeightPublisher.create(new WeightPublisher.Settings(CHUNK_BYTES)));
+                TEST_KIT.spawn(WeightPublisher.create(new WeightPublisher.Settings(CHUNK_BYTES, WINDOW_BYTES)));
         first.tell(new WeightPublisher.Publish(weights(7, 100)));
         WeightChunk beforeRestart = subscriber.receiveMessage();
         first.tell(new WeightPublisher.Publish(weights(8, 100)));

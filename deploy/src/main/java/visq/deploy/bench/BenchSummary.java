@@ -86,6 +86,11 @@ public final class BenchSummary {
         perSize.computeIfAbsent(key, k -> new LinkedHashMap<>()).put(size, finite(key.jsonName() + "." + size, value));
     }
 
+    /** Records every size label's value of {@code values} for {@code key}, as {@link #recordPerSize(Key, String, double)}. */
+    public void recordPerSize(Key key, Map<String, Double> values) {
+        values.forEach((size, value) -> recordPerSize(key, size, value));
+    }
+
     /** The summary as a JSON object, keys in {@link Key} order. */
     public JsonObject toJson() {
         JsonObject json = new JsonObject();

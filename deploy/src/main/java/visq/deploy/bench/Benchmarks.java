@@ -1,11 +1,7 @@
 package visq.deploy.bench;
 
 import akka.actor.typed.ActorSystem;
-import akka.actor.typed.javadsl.Behaviors;
-import akka.serialization.Serialization;
-import akka.serialization.SerializationExtension;
 import com.typesafe.config.Config;
-import com.typesafe.config.ConfigFactory;
 import com.typesafe.config.ConfigValueFactory;
 import java.io.PrintStream;
 import java.nio.file.Files;
@@ -22,18 +18,13 @@ import visq.actors.cluster.DataDirectories;
 import visq.actors.cluster.ModelSettings;
 import visq.actors.coordinator.TrainingSettings;
 import visq.actors.router.InferenceRouter;
-import visq.actors.weights.WeightAssembly;
-import visq.actors.weights.WeightChunk;
-import visq.actors.weights.WeightPublisher;
 import visq.deploy.node.NodeLauncher;
 import visq.gpu.image.ImageDecoder;
 import visq.gpu.image.ImageLimits;
 
 import visq.gpu.image.ImageTensor;
-import visq.gpu.model.EncodedWeights;
 import visq.gpu.model.PolicyModelConfig;
-import visq.gpu.model.PolicyModel;
-import visq.gpu.model.PolicyModels;
+import visq.gpu.generation.SamplingSettings;
 import visq.gpu.tasks.PolicyPrompt;
 import visq.gpu.tasks.PromptCatalogue;
 import visq.gpu.tasks.QualityTask;
@@ -42,8 +33,8 @@ import visq.protocol.api.ScoringServiceClient;
 
 /**
  * {@code visq bench}: measures, in one run on this machine, rollout and token throughput of a worker's
- * model, the learner's GRPO step time, a weight push end to end (export, chunk, Kryo round trip,
- * reassembly with checksum, import), scoring requests/s with p50/p99 latency over real gRPC on
+ * model, the learner's GRPO step time, weight pushes of 1.27 MB to 1 GB from a learner JVM to a rollout JVM over
+ * Artery (publisher, Kryo, reassembly with checksum, import) next to a raw TCP copy of the same bytes, scoring requests/s with p50/p99 latency over real gRPC on
  * 127.0.0.1 with 1 and 8 clients, at batch 1 and with the router's micro-batching, and the samples/s ratio of asynchronous (max-staleness 1) to synchronous training with two
  * workers at otherwise equal settings, and the samples/s ratio of two rollout nodes to one, each node a separate JVM.
  * Every number comes from this run; compare ratios, not absolutes.
@@ -73,7 +64,7 @@ public final class Benchmarks {
         out.printf(Locale.ROOT, "visq bench on %d cores, model %s (%s)%n", Runtime.getRuntime().availableProcessors(),
                 model.modelId(), model.toJson());
         rolloutsAndLearner(model, image);
-        weightPush(model);
+        weightPush();
         scoring(scoringSeconds);
         asyncVersusSync(asyncSteps);
         new RolloutScaling(config, out).run(scalingSteps);
@@ -98,35 +89,11 @@ public final class Benchmarks {
                 measured.learnerMillis(), measured.steps(), measured.learnerBatch().size(), groupSize);
     }
 
-    private void weightPush(PolicyModelConfig model) throws Exception {
-        ActorSystem<Void> system = ActorSystem.create(Behaviors.empty(), "bench-serialization",
-                ConfigFactory.parseString("akka.actor.provider = cluster\nakka.remote.artery.canonical.port = 0\n"
-                        + "akka.loglevel = WARNING").withFallback(config));
-        try (PolicyModel source = PolicyModels.create(model, "cpu");
-                PolicyModel target = PolicyModels.create(model, "cpu")) {
-            Serialization serialization = SerializationExtension.get(akka.actor.typed.javadsl.Adapter.toClassic(system));
-            int chunkBytes = WeightPublisher.Settings.fromConfig(config).chunkBytes();
-            int pushes = 20;
-            long bytes = 0;
-            long started = System.nanoTime();
-            for (int version = 1; version <= pushes; version++) {
-                EncodedWeights weights = source.exportWeights(version);
-                bytes += weights.bytes().length;
-                WeightAssembly assembly = WeightAssembly.holding(version - 1);
-                for (WeightChunk chunk : WeightPublisher.split(weights, "bench", chunkBytes)) {
-                    byte[] wire = serialization.serialize(chunk).get();
-                    assembly = assembly.updated((WeightChunk) serialization.deserialize(wire, WeightChunk.class).get());
-                }
-                target.importWeights(assembly.completed().orElseThrow());
-            }
-            double seconds = (System.nanoTime() - started) / 1e9;
-            out.printf(Locale.ROOT, "weight push: %.1f ms per version of %.2f MB (export, %d KiB chunks, Kryo round "
-                    + "trip, SHA-256 reassembly, import) = %.1f MB/s; network not included%n", seconds * 1e3 / pushes,
-                    bytes / 1e6 / pushes, chunkBytes / 1024, bytes / 1e6 / seconds);
-        } finally {
-            system.terminate();
-            system.getWhenTerminated().toCompletableFuture().get(30, TimeUnit.SECONDS);
-        }
+    /** The weight push at the default sizes between two JVMs, next to a raw TCP copy ({@link WeightPushBench}). */
+    private void weightPush() throws Exception {
+        List<WeightPushBench.SnapshotSize> sizes = WeightPushBench.parseSizes(WeightPushBench.DEFAULT_SIZES);
+        summary.recordPerSize(BenchSummary.Key.WEIGHT_PUSH_FRACTION_OF_RAW, WeightPushBench.fractionsOfRaw(
+                new WeightPushBench(config, out).run(sizes, 3, WeightPushBench.rolloutHeapFor(sizes))));
     }
 
     /**

@@ -9,6 +9,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -63,30 +64,43 @@ public final class NodeProcess implements AutoCloseable {
      */
     public static NodeProcess start(String name, List<String> roles, int port, List<Integer> seedPorts,
             Map<String, ?> settings, Path logDirectory, String configName, Map<String, String> environment) {
+        List<String> arguments = new ArrayList<>(List.of("node", "--config", configName));
+        String seeds = seedPorts.stream().map(NodeProcess::address).map(a -> "\"" + a + "\"")
+                .collect(Collectors.joining(",", "[", "]"));
+        arguments.addAll(List.of("--set", "akka.cluster.seed-nodes=" + seeds));
+        settings.forEach((key, value) -> arguments.addAll(List.of("--set",
+                key + "=" + ConfigValueFactory.fromAnyRef(value).render(ConfigRenderOptions.concise()))));
+        Map<String, String> env = new HashMap<>(environment);
+        env.putIfAbsent("VISQ_ROLES", String.join(",", roles));
+        return startMain(name, MAIN_CLASS, arguments, "1g", port, seedPorts.get(0), env, logDirectory);
+    }
+
+    /**
+     * Starts {@code mainClass} with {@code arguments} in a child JVM of at most {@code maxHeap} heap (an {@code -Xmx}
+     * value: {@code 1g}, {@code 3500m}), on this JVM's class path, as a node of the cluster seeded on
+     * {@code seedPort} with its canonical address on 127.0.0.1:{@code port} ({@code VISQ_HOST}, {@code VISQ_PORT},
+     * {@code VISQ_SEED}), one OpenMP/MKL thread, {@code environment} added to its environment variables.
+     */
+    public static NodeProcess startMain(String name, String mainClass, List<String> arguments, String maxHeap, int port,
+            int seedPort, Map<String, String> environment, Path logDirectory) {
         List<String> command = new ArrayList<>(List.of(
                 Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-Xmx1g", "-XX:+UseSerialGC",
+                "-Xmx" + maxHeap, "-XX:+UseSerialGC",
                 "-Dai.djl.offline=true", "-Dai.djl.pytorch.num_threads=1", "-Dai.djl.pytorch.num_interop_threads=1",
                 "-Dvisq.shared=" + System.getProperty("visq.shared", "../shared")));
         String djlCache = System.getProperty("DJL_CACHE_DIR");
         if (djlCache != null) {
             command.add("-DDJL_CACHE_DIR=" + djlCache);
         }
-        command.addAll(List.of("-cp", System.getProperty("java.class.path"), MAIN_CLASS,
-                "node", "--config", configName));
-        String seeds = seedPorts.stream().map(NodeProcess::address).map(a -> "\"" + a + "\"")
-                .collect(Collectors.joining(",", "[", "]"));
-        command.addAll(List.of("--set", "akka.cluster.seed-nodes=" + seeds));
-        settings.forEach((key, value) -> command.addAll(List.of("--set",
-                key + "=" + ConfigValueFactory.fromAnyRef(value).render(ConfigRenderOptions.concise()))));
+        command.addAll(List.of("-cp", System.getProperty("java.class.path"), mainClass));
+        command.addAll(arguments);
         Path log = logDirectory.resolve(name + ".log");
         ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true)
                 .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()));
         Map<String, String> env = builder.environment();
-        env.put("VISQ_ROLES", String.join(",", roles));
         env.put("VISQ_HOST", "127.0.0.1");
         env.put("VISQ_PORT", Integer.toString(port));
-        env.put("VISQ_SEED", address(seedPorts.get(0)));
+        env.put("VISQ_SEED", address(seedPort));
         env.put("OMP_NUM_THREADS", "1");
         env.put("MKL_NUM_THREADS", "1");
         env.put("MKL_CBWR", "COMPATIBLE");

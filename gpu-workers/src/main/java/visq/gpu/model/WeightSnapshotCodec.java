@@ -3,10 +3,13 @@ package visq.gpu.model;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.types.Shape;
 import com.google.protobuf.ByteString;
-import com.google.protobuf.InvalidProtocolBufferException;
+import com.google.protobuf.CodedInputStream;
+import com.google.protobuf.UnsafeByteOperations;
+import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.FloatBuffer;
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -53,13 +56,15 @@ public final class WeightSnapshotCodec {
             float[] values = tensors.get(i).toFloatArray();
             ByteBuffer bytes = ByteBuffer.allocate(values.length * Float.BYTES).order(ByteOrder.LITTLE_ENDIAN);
             bytes.asFloatBuffer().put(values);
-            TensorEntry.Builder entry = TensorEntry.newBuilder().setName(names.get(i)).setData(ByteString.copyFrom(bytes));
+            // the array is this entry's alone: wrapped, not copied
+            TensorEntry.Builder entry = TensorEntry.newBuilder().setName(names.get(i))
+                    .setData(UnsafeByteOperations.unsafeWrap(bytes.array()));
             for (long dimension : shapes.get(i).getShape()) {
                 entry.addShape(dimension);
             }
             snapshot.addTensors(entry);
         }
-        return EncodedWeights.of(modelId, version, snapshot.build().toByteArray());
+        return EncodedWeights.of(modelId, version, UnsafeByteOperations.unsafeWrap(snapshot.build().toByteArray()));
     }
 
     /**
@@ -69,6 +74,32 @@ public final class WeightSnapshotCodec {
      * @throws IllegalArgumentException naming the first mismatch; nothing is changed
      */
     public float[][] decode(EncodedWeights weights) {
+        List<ByteString> data = checkedTensorData(weights);
+        float[][] values = new float[data.size()][];
+        for (int i = 0; i < values.length; i++) {
+            values[i] = floats(data.get(i));
+        }
+        return values;
+    }
+
+    /**
+     * Checks {@code weights} as {@link #decode} does, then writes every tensor into {@code tensors} in place, one at a
+     * time (all or nothing: nothing is written unless every check passed).
+     */
+    public void decodeInto(EncodedWeights weights, List<NDArray> tensors) {
+        List<ByteString> data = checkedTensorData(weights);
+        for (int i = 0; i < data.size(); i++) {
+            if (ByteOrder.nativeOrder() == ByteOrder.LITTLE_ENDIAN) {
+                // the snapshot's bytes are the tensor's native bytes: copied straight from the snapshot
+                tensors.get(i).set(data.get(i).asReadOnlyByteBuffer());
+            } else {
+                tensors.get(i).set(FloatBuffer.wrap(floats(data.get(i))));
+            }
+        }
+    }
+
+    /** Every tensor's data in layout order, views of the snapshot's bytes, after every check. */
+    private List<ByteString> checkedTensorData(EncodedWeights weights) {
         if (!weights.digestMatches()) {
             throw new IllegalArgumentException("weights " + weights.modelId() + " v" + weights.version()
                     + ": sha256 " + weights.sha256() + " does not match the bytes");
@@ -79,8 +110,10 @@ public final class WeightSnapshotCodec {
         }
         WeightSnapshot snapshot;
         try {
-            snapshot = WeightSnapshot.parseFrom(weights.bytes());
-        } catch (InvalidProtocolBufferException e) {
+            CodedInputStream input = weights.content().newCodedInput();
+            input.enableAliasing(true); // tensor data stays a view of the (immutable) content
+            snapshot = WeightSnapshot.parseFrom(input);
+        } catch (IOException e) {
             throw new IllegalArgumentException("weights v" + weights.version() + " are not a WeightSnapshot", e);
         }
         if (!modelId.equals(snapshot.getModelId())) {
@@ -97,7 +130,7 @@ public final class WeightSnapshotCodec {
                 throw new IllegalArgumentException("weight snapshot holds tensor " + entry.getName() + " twice");
             }
         }
-        float[][] values = new float[names.size()][];
+        List<ByteString> data = new ArrayList<>(names.size());
         for (int i = 0; i < names.size(); i++) {
             String name = names.get(i);
             Shape expected = shapes.get(i);
@@ -110,26 +143,21 @@ public final class WeightSnapshotCodec {
                 throw new IllegalArgumentException(
                         "tensor " + name + " has shape " + shape + ", the model needs " + expected);
             }
-            ByteString data = entry.getData();
-            if (data.size() != expected.size() * Float.BYTES) {
-                throw new IllegalArgumentException("tensor " + name + " holds " + data.size()
+            if (entry.getData().size() != expected.size() * Float.BYTES) {
+                throw new IllegalArgumentException("tensor " + name + " holds " + entry.getData().size()
                         + " bytes, shape " + shape + " needs " + expected.size() * Float.BYTES);
             }
-            float[] floats = new float[Math.toIntExact(expected.size())];
-            data.asReadOnlyByteBuffer().order(ByteOrder.LITTLE_ENDIAN).asFloatBuffer().get(floats);
-            values[i] = floats;
+            data.add(entry.getData());
         }
         if (!entries.isEmpty()) {
             throw new IllegalArgumentException("weight snapshot holds unknown tensors " + entries.keySet());
         }
-        return values;
+        return data;
     }
 
-    /** Decodes {@code weights} and writes every tensor into {@code tensors} in place (all or nothing). */
-    public void decodeInto(EncodedWeights weights, List<NDArray> tensors) {
-        float[][] values = decode(weights);
-        for (int i = 0; i < values.length; i++) {
-            tensors.get(i).set(FloatBuffer.wrap(values[i]));
-        }
+    private static float[] floats(ByteString data) {
+        float[] floats = new float[data.size() / Float.BYTES];
+        data.asReadOnlyByteBuffer().order(ByteOrder.LITTLE_ENDIAN).asFloatBuffer().get(floats);
+        return floats;
     }
 }

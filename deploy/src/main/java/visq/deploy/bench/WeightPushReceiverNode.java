@@ -1,0 +1,88 @@
+package visq.deploy.bench;
+
+import ai.djl.ndarray.NDManager;
+import akka.actor.typed.ActorSystem;
+import akka.actor.typed.DispatcherSelector;
+import akka.actor.typed.javadsl.Behaviors;
+import com.typesafe.config.Config;
+import com.typesafe.config.ConfigFactory;
+import java.io.IOException;
+import java.lang.ref.Reference;
+import java.net.Socket;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
+import visq.deploy.node.NodeLauncher;
+
+/**
+ * The rollout JVM of {@code visq bench --only weight-push}: a cluster node (multi-node.conf, seeded at
+ * {@code VISQ_SEED}, with the bench's transport and weight settings given as HOCON in its second argument) holding a {@link SnapshotHolder}, driven over a control connection to the bench JVM. Commands,
+ * one line each: {@code prepare N} (hold zero tensors of the synthetic layout of N bytes), {@code reset} (collect
+ * garbage and start a new heap peak), {@code raw N} followed by N bytes (the raw TCP copy: read into one array),
+ * {@code quit}. Answers a line each, and {@code imported VERSION SHA256 PEAK_HEAP_USED TRANSFER_NANOS ASSEMBLING_NANOS IMPORT_NANOS} whenever a push is
+ * imported (see {@link SnapshotHolder.Imported}), then {@code retained PEAK_HEAP_RETAINED} (see {@link HeapPeak}).
+ */
+public final class WeightPushReceiverNode {
+    private final ControlConnection control;
+
+    private WeightPushReceiverNode(ControlConnection control) {
+        this.control = control;
+    }
+
+    public static void main(String[] args) throws Exception {
+        int controlPort = Integer.parseInt(args[0]);
+        Config config = ConfigFactory.parseString(args[1]).withFallback(NodeLauncher.configure("multi-node.conf",
+                Map.of("akka.cluster.roles", "[rollout]", "akka.loglevel", "WARNING"), System.getenv()));
+        AtomicReference<SnapshotHolder.HeldTensors> held = new AtomicReference<>();
+        try (ControlConnection control = new ControlConnection(new Socket("127.0.0.1", controlPort));
+                NDManager manager = NDManager.newBaseManager()) {
+            WeightPushReceiverNode node = new WeightPushReceiverNode(control);
+            ActorSystem<Void> system = ActorSystem.create(Behaviors.setup(context -> {
+                context.spawn(SnapshotHolder.create(held::get, imported -> {
+                    control.send("imported " + imported.weights().version() + " " + imported.weights().sha256() + " "
+                            + HeapPeak.peakUsed() + " " + imported.transferNanos() + " " + imported.assemblingNanos()
+                            + " " + imported.importNanos());
+                    control.send("retained " + HeapPeak.peakRetained()); // the snapshot is still referenced here
+                    Reference.reachabilityFence(imported);
+                }), "holder",
+                        DispatcherSelector.fromConfig("visq.dispatchers.device"));
+                return Behaviors.<Void>empty();
+            }), NodeLauncher.SYSTEM_NAME, config);
+            try {
+                node.serve(manager, held);
+            } finally {
+                system.terminate();
+                system.getWhenTerminated().toCompletableFuture().get(30, TimeUnit.SECONDS);
+            }
+        }
+    }
+
+    private void serve(NDManager manager, AtomicReference<SnapshotHolder.HeldTensors> held) throws IOException {
+        control.send("ready");
+        NDManager tensors = null;
+        for (String line = control.readLine(); line != null && !line.equals("quit"); line = control.readLine()) {
+            String[] words = line.split(" ");
+            switch (words[0]) {
+                case "prepare":
+                    if (tensors != null) {
+                        tensors.close();
+                    }
+                    tensors = manager.newSubManager();
+                    SyntheticSnapshot layout = new SyntheticSnapshot(Long.parseLong(words[1]));
+                    held.set(new SnapshotHolder.HeldTensors(layout.codec(), layout.zeros(tensors)));
+                    control.send("prepared");
+                    break;
+                case "reset":
+                    control.send("reset " + HeapPeak.reset());
+                    break;
+                case "raw":
+                    byte[] copy = new byte[Integer.parseInt(words[1])];
+                    control.readFully(copy);
+                    control.send("received " + copy.length);
+                    break;
+                default:
+                    throw new IllegalArgumentException("unknown command: " + line);
+            }
+        }
+    }
+}
