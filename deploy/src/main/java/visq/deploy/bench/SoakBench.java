@@ -104,7 +104,7 @@ public final class SoakBench {
         double[] range = series.range(from);
         out.printf(Locale.ROOT, "soak %s from minute %.1f: drift %+.2f%% (least-squares rise over the window / mean),"
                 + " range %.1f .. %.1f over %d samples%n", series.name(), from, drift * 100, range[0], range[1],
-                series.size());
+                series.size(from));
         return drift;
     }
 

@@ -30,8 +30,9 @@ final class SoakSeries {
         samples.add(new double[] {minute, value});
     }
 
-    int size() {
-        return samples.size();
+    /** How many samples lie at or after {@code fromMinute}. */
+    int size(double fromMinute) {
+        return (int) samples.stream().filter(s -> s[0] >= fromMinute).count();
     }
 
     /**

@@ -18,6 +18,7 @@ class SoakSeriesTest {
         // closed form: window minutes 10..60, slope 2 MB/min, span 50 min, mean 100 + 2·35 = 170 → 100/170
         assertEquals(100.0 / 170.0, series.drift(10), 1e-12);
         assertArrayEquals(new double[] {120, 220}, series.range(10), 0);
+        assertEquals(51, series.size(10)); // minutes 10..60
     }
 
     @Test
