@@ -331,7 +331,10 @@ final class KubernetesDeploymentCheck {
         if (roles.contains(NodeGuardian.LEARNER)) {
             problems.addAll(learnerProblems(pod, node, mounts));
         }
-        if (roles.contains(NodeGuardian.LEARNER) || roles.contains(NodeGuardian.ROLLOUT)) {
+        // a router prepares requests itself: with pretrained image features it reads the network from shared/models
+        boolean routerNeedsData = roles.contains(NodeGuardian.ROUTER)
+                && !"none".equals(node.getString("visq.model.image-features"));
+        if (roles.contains(NodeGuardian.LEARNER) || roles.contains(NodeGuardian.ROLLOUT) || routerNeedsData) {
             if (!mounts.containsKey(node.getString("visq.data.shared-dir"))) {
                 problems.add(pod + ": no volume on visq.data.shared-dir " + node.getString("visq.data.shared-dir"));
             }
