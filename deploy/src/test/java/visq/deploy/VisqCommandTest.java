@@ -167,7 +167,7 @@ class VisqCommandTest {
 
     @Test
     void benchRefusesAnUnknownSection() throws Exception {
-        assertRefused("bench", "option --only expects one of scoring, load, scaling, model, preparation, soak, weight-push, got 'gpu'", "--only", "gpu");
+        assertRefused("bench", "option --only expects one of scoring, load, scaling, model, preparation, soak, weight-push, async, got 'gpu'", "--only", "gpu");
     }
 
     @Test

@@ -13,12 +13,15 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.Executors;
 import java.util.concurrent.atomic.AtomicInteger;
 import visq.actors.cluster.DataDirectories;
 import visq.actors.cluster.ModelSettings;
 import visq.actors.coordinator.TrainingSettings;
 import visq.actors.router.InferenceRouter;
 import visq.deploy.node.NodeLauncher;
+import visq.deploy.node.NodeProcess;
 import visq.gpu.image.ImageDecoder;
 import visq.gpu.image.ImageLimits;
 
@@ -201,6 +204,15 @@ public final class Benchmarks {
         return last;
     }
 
+    /**
+     * Only synchronous against asynchronous training with 2 workers, with the utilisation timeline of each
+     * ({@code --only async}).
+     */
+    public void runAsync(int grpoSteps) throws Exception {
+        out.printf(Locale.ROOT, "visq bench (async vs sync) on %d cores%n", Runtime.getRuntime().availableProcessors());
+        asyncVersusSync(grpoSteps);
+    }
+
     private void asyncVersusSync(int grpoSteps) throws Exception {
         double sync = trainingThroughput(0, grpoSteps);
         double async = trainingThroughput(1, grpoSteps);
@@ -212,18 +224,36 @@ public final class Benchmarks {
     /** GRPO samples per second of wall time over {@code grpoSteps} steps (after a 2-step cold start). */
     private double trainingThroughput(int maxStaleness, int grpoSteps) throws Exception {
         Path work = Files.createTempDirectory("visq-bench-train");
+        int metricsPort = NodeProcess.freePort();
         Config node = config
                 .withValue("visq.training.cold-start-steps", ConfigValueFactory.fromAnyRef(2))
                 .withValue("visq.training.grpo-steps", ConfigValueFactory.fromAnyRef(grpoSteps))
                 .withValue("visq.training.max-staleness", ConfigValueFactory.fromAnyRef(maxStaleness))
                 .withValue("visq.rollout.devices", ConfigValueFactory.fromIterable(List.of("cpu", "cpu")))
                 .withValue("akka.cluster.roles", ConfigValueFactory.fromIterable(List.of("learner", "rollout")))
-                .withValue("visq.learner.checkpoint-dir", ConfigValueFactory.fromAnyRef(work.toString()));
+                .withValue("visq.learner.checkpoint-dir", ConfigValueFactory.fromAnyRef(work.toString()))
+                .withValue("visq.metrics.enabled", ConfigValueFactory.fromAnyRef(true))
+                .withValue("visq.metrics.port", ConfigValueFactory.fromAnyRef(metricsPort));
         ActorSystem<Void> cluster = NodeLauncher.start(node);
+        UtilisationTimeline timeline = new UtilisationTimeline();
+        PrometheusScrape metrics = new PrometheusScrape("127.0.0.1", metricsPort);
+        ScheduledExecutorService sampler = Executors.newSingleThreadScheduledExecutor();
+        long started = System.nanoTime();
+        sampler.scheduleAtFixedRate(() -> {
+            try {
+                timeline.add((System.nanoTime() - started) / 1e9, metrics.fetch());
+            } catch (Exception e) {
+                out.println("utilisation sample skipped: " + e.getMessage());
+            }
+        }, 0, 500, TimeUnit.MILLISECONDS);
         try {
             return GrpoThroughput.measure(work, 2, grpoSteps, TrainingSettings.fromConfig(config).groupSize(),
                     Duration.ofMinutes(10), () -> true);
         } finally {
+            sampler.shutdown();
+            sampler.awaitTermination(30, TimeUnit.SECONDS);
+            timeline.print(out, maxStaleness == 0 ? "synchronous" : "asynchronous (max-staleness " + maxStaleness + ")",
+                    8);
             cluster.terminate();
             cluster.getWhenTerminated().toCompletableFuture().get(30, TimeUnit.SECONDS);
         }

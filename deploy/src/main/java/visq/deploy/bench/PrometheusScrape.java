@@ -51,6 +51,29 @@ final class PrometheusScrape {
     }
 
     /**
+     * The samples of {@code metric} by the value of their label {@code label} (samples without it are left out), in
+     * the order they appear.
+     */
+    static java.util.Map<String, Double> byLabel(String exposition, String metric, String label) {
+        java.util.Map<String, Double> values = new java.util.LinkedHashMap<>();
+        String key = label + "=\"";
+        for (String line : exposition.split("\n")) {
+            if (!line.startsWith(metric + "{")) {
+                continue;
+            }
+            int at = line.indexOf(key);
+            int close = line.indexOf('}');
+            if (at < 0 || at > close) {
+                continue;
+            }
+            int start = at + key.length();
+            String name = line.substring(start, line.indexOf('"', start));
+            values.merge(name, Double.parseDouble(line.substring(line.lastIndexOf(' ') + 1).trim()), Double::sum);
+        }
+        return values;
+    }
+
+    /**
      * The sum over every sample of {@code metric} (any labels) in {@code exposition}; NaN when none is there. A line
      * belongs to the metric when its name is exactly {@code metric}, followed by {@code {} labels or a space.
      */

@@ -3,13 +3,13 @@ package visq.deploy.bench;
 import com.typesafe.config.Config;
 import java.io.IOException;
 import java.io.PrintStream;
-import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
+import visq.deploy.node.NodeProcess;
 import visq.actors.cluster.DataDirectories;
 
 /**
@@ -41,7 +41,7 @@ public final class SoakBench {
         if (minutes < 2) {
             throw new IllegalArgumentException("a soak needs at least 2 minutes to measure a drift, got " + minutes);
         }
-        int metricsPort = freePort();
+        int metricsPort = NodeProcess.freePort();
         Path checkpoints = Files.createTempDirectory("visq-bench-soak");
         Map<String, Object> overrides = Map.of(
                 "visq.training.cold-start-steps", COLD_START_STEPS,
@@ -106,11 +106,5 @@ public final class SoakBench {
                 + " range %.1f .. %.1f over %d samples%n", series.name(), from, drift * 100, range[0], range[1],
                 series.size(from));
         return drift;
-    }
-
-    private static int freePort() throws IOException {
-        try (ServerSocket socket = new ServerSocket(0)) {
-            return socket.getLocalPort();
-        }
     }
 }

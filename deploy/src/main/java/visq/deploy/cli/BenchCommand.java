@@ -20,12 +20,14 @@ public final class BenchCommand implements CliCommand {
     private static final CommandSpec SPEC = CommandSpec.of("bench", "throughput and latency, measured in one run", true,
             List.of(OptionSpec.text("--config", "local.conf"), OptionSpec.integer("--scoring-seconds", "S"),
                     OptionSpec.integer("--async-steps", "N"), OptionSpec.integer("--scaling-steps", "N"),
-                    OptionSpec.choice("--only", "scoring", "load", "scaling", "model", "preparation", "soak", "weight-push"),
+                    OptionSpec.choice("--only", "scoring", "load", "scaling", "model", "preparation", "soak", "weight-push", "async"),
                     OptionSpec.integer("--load-seconds", "S"), OptionSpec.integer("--images", "N"),
                     OptionSpec.text("--model-checkpoint", "DIR"), OptionSpec.integer("--repetitions", "N"),
                     OptionSpec.number("--rate", "R"), OptionSpec.integer("--minutes", "N"), OptionSpec.text("--sizes", "LIST"),
                     OptionSpec.integer("--pushes", "N"), OptionSpec.text("--rollout-heap", "XMX")),
             "load: [--load-seconds 60] [--rate 15]  steady open-loop load, then overload; heap before/after",
+            "async: [--async-steps 16]  GRPO samples/s of synchronous vs asynchronous training with 2 workers, each"
+                    + " with a busy-share timeline of the learner and the workers",
             "scaling: [--scaling-steps 48]  GRPO samples/s with 1 vs 2 rollout nodes, each a separate JVM",
             "model: [--model-checkpoint DIR] [--repetitions 5]  the configured (or DIR's Qwen) model next to its PyTorch"
                     + " peer, when that Python is present",
@@ -94,6 +96,9 @@ public final class BenchCommand implements CliCommand {
                 summary.recordPerSize(BenchSummary.Key.WEIGHT_PUSH_FRACTION_OF_RAW, WeightPushBench.fractionsOfRaw(
                         new WeightPushBench(config, terminal.out()).run(sizes, line.intValue("--pushes", 3),
                                 line.value("--rollout-heap", WeightPushBench.rolloutHeapFor(sizes)))));
+                break;
+            case "async":
+                bench.runAsync(line.intValue("--async-steps", 16));
                 break;
             case "scaling":
                 bench.runScaling(line.intValue("--scaling-steps", 48));
