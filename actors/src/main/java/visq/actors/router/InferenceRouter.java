@@ -12,13 +12,11 @@ import akka.actor.typed.receptionist.Receptionist;
 import akka.actor.typed.receptionist.ServiceKey;
 import com.typesafe.config.Config;
 import java.time.Duration;
-import java.util.ArrayDeque;
-import java.util.ArrayList;
-import java.util.Deque;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import visq.actors.coordinator.TrainingCoordinator;
 import visq.actors.coordinator.TrainingProgress;
@@ -130,46 +128,21 @@ public final class InferenceRouter extends AbstractBehavior<InferenceRouter.Comm
         }
     }
 
-    /** A request sent or about to be sent to a worker, waiting for its answer. */
-    private record Pending(long routingId, String requestId, ActorRef<RolloutWorker.AnswerOutcome> replyTo) {}
-
-    /** Requests collected for a worker at one weight version, not sent yet, with their routing ids. */
-    private static final class OpenBatch {
-        private ActorRef<RolloutWorker.Command> worker;
-        private final List<RolloutWorker.BatchedPrompt> prompts = new ArrayList<>();
-        private final List<Long> routingIds = new ArrayList<>();
-        /** Its wait is over and it waits for a worker of its version to be idle. */
-        private boolean held;
-
-        OpenBatch(ActorRef<RolloutWorker.Command> worker) {
-            this.worker = worker;
-        }
-    }
-
     private final Settings settings;
     private final TimerScheduler<Command> timers;
     private final ActorRef<RolloutWorker.AnswerOutcome> answers;
     private final Map<ActorRef<RolloutWorker.Command>, Long> workerVersions = new HashMap<>();
-    /** Requests in flight by request id; a caller that reuses an id while it is in flight is answered in order. */
-    private final Map<String, Deque<Pending>> pending = new HashMap<>();
+    private final InFlightRequests inFlight = new InFlightRequests();
     private final Map<Long, OpenBatch> openBatches = new HashMap<>();
-    /** The worker each sent request went to, by routing id, until it is answered or times out. */
-    private final Map<Long, ActorRef<RolloutWorker.Command>> sentTo = new HashMap<>();
-    /** Requests sent to each worker and not answered (nor timed out) yet; absent when none. */
-    private final Map<ActorRef<RolloutWorker.Command>, Integer> unanswered = new HashMap<>();
+    private final WorkerLoad load = new WorkerLoad();
     private final SamplingSettings sampling;
     private final ServingMetrics metrics;
-    private final Set<ActorRef<ServingState>> servingSubscribers = new HashSet<>();
+    private final ServingStateSubscribers servingSubscribers = new ServingStateSubscribers();
     private final Set<ActorRef<TrainingCoordinator.Command>> coordinators = new HashSet<>();
     private final ActorRef<TrainingProgress> progressAdapter;
     /** The newest weight version the cluster is known to have produced; -1 while none is known. */
     private long newestProduced = -1;
-    /** The workers and newest version the subscribers were told last. */
-    private long announcedWorkers = -1;
-    private long announcedNewest = Long.MIN_VALUE;
-    private long requestCounter;
     private long routingCounter;
-    private int inFlight;
 
     public static Behavior<Command> create(Settings settings) {
         return create(settings, ServingMetrics.none());
@@ -218,7 +191,7 @@ public final class InferenceRouter extends AbstractBehavior<InferenceRouter.Comm
     }
 
     private Behavior<Command> onRoutePrompt(RoutePrompt request) {
-        if (inFlight >= settings.maxInFlight()) {
+        if (inFlight.count() >= settings.maxInFlight()) {
             metrics.refused(ServingMetrics.ROUTER_IN_FLIGHT_LIMIT);
             request.replyTo().tell(new RolloutWorker.AnswerFailed(request.requestId(),
                     RolloutWorker.FailureKind.OVERLOADED, "router is at its limit of " + settings.maxInFlight()
@@ -227,30 +200,15 @@ public final class InferenceRouter extends AbstractBehavior<InferenceRouter.Comm
         }
         List<ActorRef<RolloutWorker.Command>> candidates =
                 WorkerSelection.holdingVersion(workerVersions, request.pinnedVersion());
-        if (newestProduced >= 0 && request.pinnedVersion() > newestProduced) {
-            request.replyTo().tell(new RolloutWorker.AnswerFailed(request.requestId(),
-                    RolloutWorker.FailureKind.PINNED_VERSION_NEVER_PRODUCED, "pin.weight_version "
-                            + request.pinnedVersion() + " is newer than any weight version this cluster has produced"
-                            + " (newest: " + newestProduced + "); pin a version a reply's served_by named, or leave"
-                            + " it 0 for the newest"));
-            return this;
-        }
-        if (candidates.isEmpty()) {
-            boolean pinned = request.pinnedVersion() != 0 && !workerVersions.isEmpty();
-            String reason = pinned
-                    ? "no worker holds pinned weight version " + request.pinnedVersion() + " (workers hold "
-                            + WorkerSelection.versionsHeld(workerVersions) + ")"
-                    : "no rollout worker is available to score";
-            request.replyTo().tell(new RolloutWorker.AnswerFailed(request.requestId(),
-                    pinned ? RolloutWorker.FailureKind.PINNED_VERSION_UNAVAILABLE : RolloutWorker.FailureKind.NO_WORKER,
-                    reason));
+        Optional<RolloutWorker.AnswerFailed> refusal = WorkerSelection.refusal(request.requestId(),
+                request.pinnedVersion(), newestProduced, workerVersions, candidates);
+        if (refusal.isPresent()) {
+            request.replyTo().tell(refusal.get());
             return this;
         }
         long version = workerVersions.get(candidates.get(0));
         long routingId = routingCounter++;
-        inFlight++;
-        pending.computeIfAbsent(request.requestId(), id -> new ArrayDeque<>())
-                .add(new Pending(routingId, request.requestId(), request.replyTo()));
+        inFlight.add(new InFlightRequests.Pending(routingId, request.requestId(), request.replyTo()));
         timers.startSingleTimer(timeoutKey(routingId), new RequestTimedOut(routingId), settings.workerTimeout());
 
         OpenBatch batch = openBatches.get(version);
@@ -258,7 +216,7 @@ public final class InferenceRouter extends AbstractBehavior<InferenceRouter.Comm
             if (batch != null) {
                 send(version); // its worker left or moved on: do not hold its requests back
             }
-            batch = new OpenBatch(nextWorker(candidates));
+            batch = new OpenBatch(load.next(candidates));
             openBatches.put(version, batch);
             if (settings.maxBatchSize() > 1) {
                 timers.startSingleTimer(flushKey(version), new FlushBatch(version), settings.maxBatchWait());
@@ -273,14 +231,6 @@ public final class InferenceRouter extends AbstractBehavior<InferenceRouter.Comm
         return this;
     }
 
-    /** The next of {@code candidates} round-robin, among the idle ones when any is idle. */
-    private ActorRef<RolloutWorker.Command> nextWorker(List<ActorRef<RolloutWorker.Command>> candidates) {
-        List<ActorRef<RolloutWorker.Command>> idle = candidates.stream()
-                .filter(worker -> !unanswered.containsKey(worker)).toList();
-        List<ActorRef<RolloutWorker.Command>> from = idle.isEmpty() ? candidates : idle;
-        return from.get((int) (requestCounter++ % from.size()));
-    }
-
     /**
      * The wait is over: the batch goes now if its worker is idle, or to an idle worker of the same version; when
      * every such worker is busy it is held until one of them has answered everything sent to it
@@ -288,12 +238,12 @@ public final class InferenceRouter extends AbstractBehavior<InferenceRouter.Comm
      */
     private Behavior<Command> onFlushBatch(FlushBatch flush) {
         OpenBatch batch = openBatches.get(flush.version());
-        if (batch == null || !unanswered.containsKey(batch.worker)) {
+        if (batch == null || load.isIdle(batch.worker)) {
             send(flush.version());
             return this;
         }
         workerVersions.entrySet().stream()
-                .filter(entry -> entry.getValue() == flush.version() && !unanswered.containsKey(entry.getKey()))
+                .filter(entry -> entry.getValue() == flush.version() && load.isIdle(entry.getKey()))
                 .map(Map.Entry::getKey)
                 .findFirst()
                 .ifPresentOrElse(idle -> {
@@ -308,10 +258,11 @@ public final class InferenceRouter extends AbstractBehavior<InferenceRouter.Comm
      * last unanswered request, the batch collected for it goes now, or else a held batch of its version.
      */
     private void requestDone(long routingId) {
-        ActorRef<RolloutWorker.Command> worker = sentTo.remove(routingId);
-        if (worker == null || unanswered.computeIfPresent(worker, (w, count) -> count > 1 ? count - 1 : null) != null) {
-            return;
-        }
+        load.done(routingId).ifPresent(this::workerIdle);
+    }
+
+    /** {@code worker} has answered everything sent to it: the batch for it, or a held one of its version, goes. */
+    private void workerIdle(ActorRef<RolloutWorker.Command> worker) {
         Long version = workerVersions.get(worker);
         openBatches.entrySet().stream()
                 .filter(entry -> entry.getValue().worker.equals(worker)
@@ -333,10 +284,7 @@ public final class InferenceRouter extends AbstractBehavior<InferenceRouter.Comm
         }
         List<RolloutWorker.BatchedPrompt> prompts = batch.prompts;
         metrics.batchSent(prompts.size());
-        for (long routingId : batch.routingIds) {
-            sentTo.put(routingId, batch.worker);
-        }
-        unanswered.merge(batch.worker, prompts.size(), Integer::sum);
+        load.sent(batch.worker, batch.routingIds);
         if (prompts.size() == 1) {
             RolloutWorker.BatchedPrompt only = prompts.get(0);
             batch.worker.tell(new RolloutWorker.AnswerPrompt(only.requestId(), only.task(), only.images(), sampling,
@@ -347,7 +295,7 @@ public final class InferenceRouter extends AbstractBehavior<InferenceRouter.Comm
     }
 
     private Behavior<Command> onWorkerAnswered(WorkerAnswered answered) {
-        Pending request = take(answered.outcome().requestId());
+        InFlightRequests.Pending request = inFlight.take(answered.outcome().requestId());
         if (request != null) { // null: it timed out already and was answered then; late answers are dropped
             timers.cancel(timeoutKey(request.routingId()));
             request.replyTo().tell(answered.outcome());
@@ -357,22 +305,12 @@ public final class InferenceRouter extends AbstractBehavior<InferenceRouter.Comm
     }
 
     private Behavior<Command> onRequestTimedOut(RequestTimedOut timedOut) {
-        for (Deque<Pending> waiting : pending.values()) {
-            for (Pending request : waiting) {
-                if (request.routingId() == timedOut.routingId()) {
-                    waiting.remove(request);
-                    if (waiting.isEmpty()) {
-                        pending.remove(request.requestId());
-                    }
-                    inFlight--;
-                    request.replyTo().tell(new RolloutWorker.AnswerFailed(request.requestId(),
-                            RolloutWorker.FailureKind.TIMEOUT,
-                            "worker did not answer within " + settings.workerTimeout().toMillis() + " ms"));
-                    withdrawUnsent(timedOut.routingId());
-                    requestDone(timedOut.routingId());
-                    return this;
-                }
-            }
+        InFlightRequests.Pending request = inFlight.takeRouting(timedOut.routingId());
+        if (request != null) {
+            request.replyTo().tell(new RolloutWorker.AnswerFailed(request.requestId(), RolloutWorker.FailureKind.TIMEOUT,
+                    "worker did not answer within " + settings.workerTimeout().toMillis() + " ms"));
+            withdrawUnsent(timedOut.routingId());
+            requestDone(timedOut.routingId());
         }
         return this;
     }
@@ -394,20 +332,6 @@ public final class InferenceRouter extends AbstractBehavior<InferenceRouter.Comm
         }
     }
 
-    /** The oldest request in flight under {@code requestId}, removed; null when there is none. */
-    private Pending take(String requestId) {
-        Deque<Pending> waiting = pending.get(requestId);
-        if (waiting == null) {
-            return null;
-        }
-        Pending request = waiting.poll();
-        if (waiting.isEmpty()) {
-            pending.remove(requestId);
-        }
-        inFlight--;
-        return request;
-    }
-
     private static String timeoutKey(long routingId) {
         return "timeout-" + routingId;
     }
@@ -426,7 +350,7 @@ public final class InferenceRouter extends AbstractBehavior<InferenceRouter.Comm
     private Behavior<Command> onWorkersListed(WorkersListed listed) {
         Set<ActorRef<RolloutWorker.Command>> present = listed.listing().getServiceInstances(RolloutWorker.KEY);
         workerVersions.keySet().retainAll(present);
-        unanswered.keySet().retainAll(present); // a worker that left is not waited for
+        load.retainWorkers(present); // a worker that left is not waited for
         announceServingState();
         return this;
     }
@@ -455,9 +379,8 @@ public final class InferenceRouter extends AbstractBehavior<InferenceRouter.Comm
     }
 
     private Behavior<Command> onSubscribeServingState(SubscribeServingState subscribe) {
-        servingSubscribers.add(subscribe.subscriber());
         getContext().watch(subscribe.subscriber());
-        subscribe.subscriber().tell(servingState());
+        servingSubscribers.add(subscribe.subscriber(), servingState());
         return this;
     }
 
@@ -468,16 +391,10 @@ public final class InferenceRouter extends AbstractBehavior<InferenceRouter.Comm
 
     private ServingState servingState() {
         long newest = workerVersions.values().stream().mapToLong(Long::longValue).max().orElse(-1);
-        return new ServingState(newest, workerVersions.size(), inFlight);
+        return new ServingState(newest, workerVersions.size(), inFlight.count());
     }
 
-    /** Tells the subscribers the serving state when its workers or newest version changed since they were told. */
     private void announceServingState() {
-        ServingState now = servingState();
-        if (now.workers() != announcedWorkers || now.newestVersion() != announcedNewest) {
-            announcedWorkers = now.workers();
-            announcedNewest = now.newestVersion();
-            servingSubscribers.forEach(subscriber -> subscriber.tell(now));
-        }
+        servingSubscribers.announceIfChanged(servingState());
     }
 }
