@@ -48,11 +48,6 @@ public record DataSettings(Path sharedDirectory, Path workDirectory, long seed, 
         }
     }
 
-    /** These settings without background preparation: for readers that need the splits, not the training images. */
-    public DataSettings withoutPrepareAhead() {
-        return new DataSettings(sharedDirectory, workDirectory, seed, datasets, configurationProblems, preparation, 0);
-    }
-
     public static DataSettings fromConfig(Config config) {
         Config c = config.getConfig("visq.data");
         DataDirectories directories = DataDirectories.fromConfig(config);

@@ -73,7 +73,9 @@ public final class NodeGuardian {
             NodeMetrics.get(context.getSystem()).serve(NodeMetrics.Settings.fromConfig(config));
             PolicyModelConfig model = ModelSettings.fromConfig(config);
             if (roles.contains(ROLLOUT) || roles.contains(LEARNER)) {
-                TrainingCorpus corpus = TrainingCorpus.load(DataSettings.fromConfig(config));
+                DataSettings data = DataSettings.fromConfig(config);
+                TrainingCorpus corpus = TrainingCorpus.load(data);
+                corpus.prepareAhead(data.prepareAheadThreads());
                 if (roles.contains(ROLLOUT)) {
                     startRolloutWorkers(context, config, model, corpus, rolloutModels);
                 }

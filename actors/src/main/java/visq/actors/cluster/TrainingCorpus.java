@@ -10,6 +10,7 @@ import java.util.Map;
 import java.util.Set;
 import java.util.SplittableRandom;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicBoolean;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import visq.actors.coordinator.ColdStartTargets;
@@ -57,6 +58,7 @@ public final class TrainingCorpus {
 
     private final List<DatasetParts> datasets;
     private final SampleCatalogue catalogue;
+    private final AtomicBoolean preparingAhead = new AtomicBoolean();
 
     private TrainingCorpus(List<DatasetParts> datasets, SampleCatalogue catalogue) {
         this.datasets = List.copyOf(datasets);
@@ -87,12 +89,21 @@ public final class TrainingCorpus {
             }
             SampleCatalogue catalogue = new SampleCatalogue(training, settings.preparation(), ImageLimits.defaults(),
                     Math.max(1, training.size()));
-            if (settings.prepareAheadThreads() > 0 && !training.isEmpty()) {
-                catalogue.prepareAhead(settings.prepareAheadThreads(), LOG::info);
-            }
             return new TrainingCorpus(parts, catalogue);
         } catch (IOException e) {
             throw new UncheckedIOException("training data could not be prepared: " + e.getMessage(), e);
+        }
+    }
+
+    /**
+     * Prepares every training image on {@code threads} background threads (0: none, each image on first use), once
+     * per corpus: the node that trains or generates on it asks, and a second node of this JVM asking too changes
+     * nothing. Readers that only need the splits ({@code visq eval}) never ask.
+     */
+    public void prepareAhead(int threads) {
+        boolean anyTraining = datasets.stream().anyMatch(dataset -> !dataset.training().isEmpty());
+        if (threads > 0 && anyTraining && preparingAhead.compareAndSet(false, true)) {
+            catalogue.prepareAhead(threads, LOG::info);
         }
     }
 

@@ -91,14 +91,10 @@ public final class EvaluationRun {
         return run(heldOutTargets());
     }
 
-    /**
-     * The held-out part of every configured dataset that holds images out, named {@code <dataset>-validation}. The
-     * splits are read without preparing the training images ahead: evaluation never uses them.
-     */
+    /** The held-out part of every configured dataset that holds images out, named {@code <dataset>-validation}. */
     public List<EvaluationTarget> heldOutTargets() {
         List<EvaluationTarget> targets = new ArrayList<>();
-        for (TrainingCorpus.DatasetParts dataset
-                : TrainingCorpus.load(DataSettings.fromConfig(config).withoutPrepareAhead()).datasets()) {
+        for (TrainingCorpus.DatasetParts dataset : TrainingCorpus.load(DataSettings.fromConfig(config)).datasets()) {
             if (!dataset.validation().isEmpty()) {
                 targets.add(new EvaluationTarget(dataset.dataset() + VALIDATION_SUFFIX, dataset.validation(),
                         Map.of()));
