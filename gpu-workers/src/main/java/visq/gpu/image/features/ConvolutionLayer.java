@@ -77,18 +77,7 @@ final class ConvolutionLayer implements NetworkLayer {
         int filters = config.integer("filters");
         TfjsWeight kernel = weights.get("kernel", k[0], k[1], weightDimension(weights, "kernel", 2), filters);
         int in = kernel.dimension(2);
-        float[] w = new float[kernel.size()];
-        for (int i = 0; i < k[0]; i++) {
-            for (int j = 0; j < k[1]; j++) {
-                for (int c = 0; c < in; c++) {
-                    for (int o = 0; o < filters; o++) {
-                        w[((o * in + c) * k[0] + i) * k[1] + j] =
-                                kernel.valueAt(((i * k[1] + j) * in + c) * filters + o);
-                    }
-                }
-            }
-        }
-        NDArray weight = parameter(parameters, w, filters, in, k[0], k[1]);
+        NDArray weight = parameter(parameters, channelsFirst(kernel, k, in, filters, false), filters, in, k[0], k[1]);
         return new ConvolutionLayer(name, config, in, filters, 1, weight,
                 bias(config, weights, filters, parameters), ActivationFunction.named(name,
                         config.string("activation", "linear"), parameters));
@@ -101,21 +90,31 @@ final class ConvolutionLayer implements NetworkLayer {
         TfjsWeight kernel = weights.get("depthwise_kernel", k[0], k[1],
                 weightDimension(weights, "depthwise_kernel", 2), multiplier);
         int in = kernel.dimension(2);
+        NDArray weight = parameter(parameters, channelsFirst(kernel, k, in, multiplier, true), (long) in * multiplier, 1,
+                k[0], k[1]);
+        return new ConvolutionLayer(name, config, in, in * multiplier, in, weight,
+                bias(config, weights, in * multiplier, parameters), ActivationFunction.named(name,
+                        config.string("activation", "linear"), parameters));
+    }
+
+    /**
+     * A Keras kernel {@code [kh, kw, in, out]} with the spatial axes moved last: {@code [out, in, kh, kw]}, or with
+     * {@code inputOuter} {@code [in, out, kh, kw]} (a depthwise kernel, whose {@code out} is the multiplier per input
+     * channel).
+     */
+    private static float[] channelsFirst(TfjsWeight kernel, int[] k, int in, int out, boolean inputOuter) {
         float[] w = new float[kernel.size()];
         for (int i = 0; i < k[0]; i++) {
             for (int j = 0; j < k[1]; j++) {
                 for (int c = 0; c < in; c++) {
-                    for (int m = 0; m < multiplier; m++) {
-                        w[((c * multiplier + m) * k[0] + i) * k[1] + j] =
-                                kernel.valueAt(((i * k[1] + j) * in + c) * multiplier + m);
+                    for (int o = 0; o < out; o++) {
+                        int channel = inputOuter ? c * out + o : o * in + c;
+                        w[(channel * k[0] + i) * k[1] + j] = kernel.valueAt(((i * k[1] + j) * in + c) * out + o);
                     }
                 }
             }
         }
-        NDArray weight = parameter(parameters, w, (long) in * multiplier, 1, k[0], k[1]);
-        return new ConvolutionLayer(name, config, in, in * multiplier, in, weight,
-                bias(config, weights, in * multiplier, parameters), ActivationFunction.named(name,
-                        config.string("activation", "linear"), parameters));
+        return w;
     }
 
     /** Whether a batch norm that follows can be folded into this convolution (no activation in between). */
