@@ -5,6 +5,10 @@ import java.io.InputStream;
 import java.net.HttpURLConnection;
 import java.net.URL;
 import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
 
 /** Reads a node's Prometheus text exposition ({@code /metrics}) and sums the samples of one metric. */
 final class PrometheusScrape {
@@ -50,36 +54,15 @@ final class PrometheusScrape {
         }
     }
 
-    /**
-     * The samples of {@code metric} by the value of their label {@code label} (samples without it are left out), in
-     * the order they appear.
-     */
-    static java.util.Map<String, Double> byLabel(String exposition, String metric, String label) {
-        java.util.Map<String, Double> values = new java.util.LinkedHashMap<>();
-        String key = label + "=\"";
-        for (String line : exposition.split("\n")) {
-            if (!line.startsWith(metric + "{")) {
-                continue;
-            }
-            int at = line.indexOf(key);
-            int close = line.indexOf('}');
-            if (at < 0 || at > close) {
-                continue;
-            }
-            int start = at + key.length();
-            String name = line.substring(start, line.indexOf('"', start));
-            values.merge(name, Double.parseDouble(line.substring(line.lastIndexOf(' ') + 1).trim()), Double::sum);
-        }
-        return values;
-    }
+    /** One sample line of a metric: its label text (between the braces; empty without labels) and its value. */
+    private record Sample(String labels, double value) {}
 
     /**
-     * The sum over every sample of {@code metric} (any labels) in {@code exposition}; NaN when none is there. A line
-     * belongs to the metric when its name is exactly {@code metric}, followed by {@code {} labels or a space.
+     * The samples of {@code metric} in {@code exposition}, in order. A line belongs to the metric when its name is
+     * exactly {@code metric}, followed by {@code {} labels or a space.
      */
-    static double sum(String exposition, String metric) {
-        double total = 0;
-        boolean found = false;
+    private static List<Sample> samples(String exposition, String metric) {
+        List<Sample> samples = new ArrayList<>();
         for (String line : exposition.split("\n")) {
             if (line.startsWith("#") || !line.startsWith(metric)) {
                 continue;
@@ -88,10 +71,37 @@ final class PrometheusScrape {
             if (next != '{' && next != ' ') {
                 continue;
             }
-            String value = line.substring(line.lastIndexOf(' ') + 1).trim();
-            total += Double.parseDouble(value);
-            found = true;
+            String labels = next == '{' ? line.substring(metric.length() + 1, line.indexOf('}')) : "";
+            samples.add(new Sample(labels, Double.parseDouble(line.substring(line.lastIndexOf(' ') + 1).trim())));
         }
-        return found ? total : Double.NaN;
+        return samples;
+    }
+
+    /**
+     * The samples of {@code metric} by the value of their label {@code label} (samples without it are left out), in
+     * the order they appear.
+     */
+    static Map<String, Double> byLabel(String exposition, String metric, String label) {
+        Map<String, Double> values = new LinkedHashMap<>();
+        String key = label + "=\"";
+        for (Sample sample : samples(exposition, metric)) {
+            int at = sample.labels().indexOf(key);
+            if (at >= 0) {
+                int start = at + key.length();
+                values.merge(sample.labels().substring(start, sample.labels().indexOf('"', start)), sample.value(),
+                        Double::sum);
+            }
+        }
+        return values;
+    }
+
+    /** The sum over every sample of {@code metric} (any labels) in {@code exposition}; NaN when none is there. */
+    static double sum(String exposition, String metric) {
+        List<Sample> samples = samples(exposition, metric);
+        double total = 0;
+        for (Sample sample : samples) {
+            total += sample.value();
+        }
+        return samples.isEmpty() ? Double.NaN : total;
     }
 }
