@@ -48,9 +48,15 @@ public final class ModelSettings {
                 c.getBoolean("image-statistics") ? ImageStatistics.COUNT : 0);
         String features = c.hasPath("image-features") ? c.getString("image-features")
                 : CompactModelConfig.NO_IMAGE_FEATURES;
-        return features.equals(CompactModelConfig.NO_IMAGE_FEATURES)
+        CompactModelConfig withFeatures = features.equals(CompactModelConfig.NO_IMAGE_FEATURES)
                 ? config
                 : config.withImageFeatures(features, config.imageStatistics());
+        String prior = c.hasPath("quality-prior") ? c.getString("quality-prior") : CompactModelConfig.NO_QUALITY_PRIOR;
+        try {
+            return withFeatures.withQualityPrior(prior);
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException("visq.model.quality-prior = " + prior + ": " + e.getMessage(), e);
+        }
     }
 
     private static QwenModelConfig qwen(Config c, String kind) {

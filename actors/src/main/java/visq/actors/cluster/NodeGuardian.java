@@ -37,6 +37,7 @@ import visq.actors.router.ServingHealth;
 import visq.actors.router.ServingMetrics;
 import visq.actors.weights.WeightPublisher;
 
+import visq.gpu.model.CompactVisionLanguagePolicy;
 import visq.gpu.model.PolicyModelConfig;
 import visq.gpu.model.PolicyModel;
 import visq.gpu.model.PolicyModels;
@@ -125,9 +126,15 @@ public final class NodeGuardian {
         TrainingMetrics trainingMetrics = new TrainingMetrics(NodeMetrics.get(context.getSystem()).registry());
         ActorRef<Learner.Command> learner = context.spawn(Learner.create(learnerSettings, () -> {
             PolicyModel policy = PolicyModels.create(model, learnerSettings.device());
+            boolean fitted = policy instanceof CompactVisionLanguagePolicy compact
+                    && compact.config().hasQualityPrior()
+                    && QualityPriorFit.fit(corpus, training.recipe()).applyTo(compact);
             Optional<PolicyModel> reference = Optional.empty();
             if (preset.grpo().beta() > 0) {
                 reference = Optional.of(PolicyModels.create(model, learnerSettings.device()));
+                if (fitted) {
+                    reference.get().importWeights(policy.exportWeights(policy.weightVersion()));
+                }
             }
             int coldStartSteps = (int) Math.max(1, training.coldStartSteps());
             LearningRateSchedule coldStart = new LearningRateSchedule(learnerSettings.coldStartLearningRate(),

@@ -31,6 +31,9 @@ import visq.gpu.json.MalformedJsonException;
  * @param imageFeatures pretrained image features in the statistics token: {@link #NO_IMAGE_FEATURES}, or
  *     {@link #MOBILENET_FEATURES} (frozen MobileNetV2 features, {@link MobileNetImagePreparation}, after the
  *     statistics; {@code imageStatistics} counts them)
+ * @param qualityPrior {@link #NO_QUALITY_PRIOR}, or {@link #RIDGE_QUALITY_PRIOR}: a frozen linear read-out of each
+ *     image's statistics token inputs (fit by ridge regression to the training split's MOS when a run starts,
+ *     carried in every weight snapshot, never trained) is appended to those inputs as one more value
  */
 public record CompactModelConfig(
         String modelId,
@@ -43,7 +46,8 @@ public record CompactModelConfig(
         int maxSequence,
         long initSeed,
         int imageStatistics,
-        String imageFeatures) implements PolicyModelConfig {
+        String imageFeatures,
+        String qualityPrior) implements PolicyModelConfig {
 
     /** The {@code visq.model.kind} of the compact model. */
     public static final String KIND = "compact";
@@ -53,6 +57,12 @@ public record CompactModelConfig(
 
     /** {@code imageFeatures}: frozen MobileNetV2 features pooled over the whole image and five crops. */
     public static final String MOBILENET_FEATURES = "mobilenet";
+
+    /** {@code qualityPrior}: none. */
+    public static final String NO_QUALITY_PRIOR = "none";
+
+    /** {@code qualityPrior}: a frozen ridge read-out of the statistics token inputs. */
+    public static final String RIDGE_QUALITY_PRIOR = "ridge";
 
     /** The model id of {@link #compactDefault()}. */
     public static final String COMPACT_MODEL_ID = "visq-compact-vl-2";
@@ -86,6 +96,31 @@ public record CompactModelConfig(
             throw new IllegalArgumentException("imageStatistics " + imageStatistics + " cannot hold the "
                     + imageFeatureCount(imageFeatures) + " " + imageFeatures + " features");
         }
+        if (!NO_QUALITY_PRIOR.equals(qualityPrior) && !RIDGE_QUALITY_PRIOR.equals(qualityPrior)) {
+            throw new IllegalArgumentException("qualityPrior must be " + NO_QUALITY_PRIOR + " or "
+                    + RIDGE_QUALITY_PRIOR + ", got " + qualityPrior);
+        }
+        if (hasQualityPrior() && imageStatistics == 0) {
+            throw new IllegalArgumentException("a " + qualityPrior + " quality prior reads the image statistics: "
+                    + "it needs imageStatistics above 0 (image-statistics = on)");
+        }
+    }
+
+    /** A configuration without a quality prior. */
+    public CompactModelConfig(String modelId, int viewSize, int patchSize, int dModel, int layers, int heads, int ffDim,
+            int maxSequence, long initSeed, int imageStatistics, String imageFeatures) {
+        this(modelId, viewSize, patchSize, dModel, layers, heads, ffDim, maxSequence, initSeed, imageStatistics,
+                imageFeatures, NO_QUALITY_PRIOR);
+    }
+
+    /** Whether the statistics token carries a frozen quality prior ({@link #RIDGE_QUALITY_PRIOR}). */
+    public boolean hasQualityPrior() {
+        return RIDGE_QUALITY_PRIOR.equals(qualityPrior);
+    }
+
+    /** Inputs of the statistics token's projection per image: the statistics, plus the prior when there is one. */
+    public int statisticsInputs() {
+        return imageStatistics + (hasQualityPrior() ? 1 : 0);
     }
 
     /** A configuration without pretrained image features. */
@@ -114,13 +149,13 @@ public record CompactModelConfig(
     /** A copy with another init seed. */
     public CompactModelConfig withInitSeed(long seed) {
         return new CompactModelConfig(modelId, viewSize, patchSize, dModel, layers, heads, ffDim, maxSequence, seed,
-                imageStatistics, imageFeatures);
+                imageStatistics, imageFeatures, qualityPrior);
     }
 
     /** A copy that feeds {@code count} image statistics per image into the model (0: none). */
     public CompactModelConfig withImageStatistics(int count) {
         return new CompactModelConfig(modelId, viewSize, patchSize, dModel, layers, heads, ffDim, maxSequence, initSeed,
-                count, imageFeatures);
+                count, imageFeatures, qualityPrior);
     }
 
     /**
@@ -129,7 +164,13 @@ public record CompactModelConfig(
      */
     public CompactModelConfig withImageFeatures(String features, int statistics) {
         return new CompactModelConfig(modelId, viewSize, patchSize, dModel, layers, heads, ffDim, maxSequence, initSeed,
-                statistics + imageFeatureCount(features), features);
+                statistics + imageFeatureCount(features), features, qualityPrior);
+    }
+
+    /** A copy with the quality prior {@code prior} ({@link #NO_QUALITY_PRIOR} or {@link #RIDGE_QUALITY_PRIOR}). */
+    public CompactModelConfig withQualityPrior(String prior) {
+        return new CompactModelConfig(modelId, viewSize, patchSize, dModel, layers, heads, ffDim, maxSequence, initSeed,
+                imageStatistics, imageFeatures, prior);
     }
 
     /** How images must be prepared for this model: its view size, with statistics when it uses them. */
@@ -207,14 +248,15 @@ public record CompactModelConfig(
                 + ", \"initSeed\": " + initSeed
                 + ", \"imageStatistics\": " + imageStatistics
                 + (NO_IMAGE_FEATURES.equals(imageFeatures) ? "" : ", \"imageFeatures\": " + quote(imageFeatures))
+                + (hasQualityPrior() ? ", \"qualityPrior\": " + quote(qualityPrior) : "")
                 + "}";
     }
 
     /**
      * Reads what {@link #toJson()} writes: a flat object of strings and integers in any order; unknown members are
      * ignored, a missing one is an {@link IllegalArgumentException} that names it, except {@code imageStatistics},
-     * which configurations written before it existed lack (they used none: 0), and {@code imageFeatures} (absent:
-     * none).
+     * which configurations written before it existed lack (they used none: 0), and {@code imageFeatures} and
+     * {@code qualityPrior} (absent: none).
      */
     public static CompactModelConfig fromJson(String json) {
         if (json == null) {
@@ -239,7 +281,10 @@ public record CompactModelConfig(
                 members.has("imageStatistics") ? intMember(members, "imageStatistics") : 0,
                 members.has("imageFeatures")
                         ? members.string("imageFeatures").orElseThrow(() -> missing("imageFeatures", "a string"))
-                        : NO_IMAGE_FEATURES);
+                        : NO_IMAGE_FEATURES,
+                members.has("qualityPrior")
+                        ? members.string("qualityPrior").orElseThrow(() -> missing("qualityPrior", "a string"))
+                        : NO_QUALITY_PRIOR);
     }
 
     private static int intMember(FlatJsonObject members, String name) {

@@ -8,13 +8,22 @@ import java.util.SplittableRandom;
 import visq.gpu.tasks.QualityTask;
 
 /**
- * One parameter of the compact model: its name, shape and version-0 initialisation. Values are drawn in Java from
- * {@link SplittableRandom}s seeded by the init seed and the name (Box-Muller normals), so every node builds
- * identical weights.
+ * One parameter of the compact model: its name, shape, version-0 initialisation and whether training updates it.
+ * Values are drawn in Java from {@link SplittableRandom}s seeded by the init seed and the name (Box-Muller normals),
+ * so every node builds identical weights. A frozen parameter (the quality prior) travels in every snapshot but has
+ * no gradient and no optimiser state.
  */
-record CompactParameterSpec(String name, Shape shape, Init init, double std) {
+record CompactParameterSpec(String name, Shape shape, Init init, double std, boolean trainable) {
 
     enum Init { NORMAL, ZEROS, ONES }
+
+    CompactParameterSpec(String name, Shape shape, Init init, double std) {
+        this(name, shape, init, std, true);
+    }
+
+    /** Names of the quality prior's two frozen tensors: its weights (one per statistic) and its bias. */
+    static final String PRIOR_WEIGHT = "quality-prior.weight";
+    static final String PRIOR_BIAS = "quality-prior.bias";
 
     float[] initialValues(long seed) {
         float[] values = new float[Math.toIntExact(shape.size())];
@@ -72,9 +81,13 @@ record CompactParameterSpec(String name, Shape shape, Init init, double std) {
         specs.add(new CompactParameterSpec("final.norm.beta", new Shape(d), Init.ZEROS, 0));
         specs.add(new CompactParameterSpec("head.weight", new Shape(d, vocabulary), Init.NORMAL, std));
         if (c.imageStatistics() > 0) {
-            specs.add(new CompactParameterSpec("statistics.weight", new Shape(c.imageStatistics(), d), Init.NORMAL, std));
+            specs.add(new CompactParameterSpec("statistics.weight", new Shape(c.statisticsInputs(), d), Init.NORMAL, std));
             specs.add(new CompactParameterSpec("statistics.bias", new Shape(d), Init.ZEROS, 0));
             specs.add(new CompactParameterSpec("statistics.position", new Shape(d), Init.NORMAL, std));
+        }
+        if (c.hasQualityPrior()) {
+            specs.add(new CompactParameterSpec(PRIOR_WEIGHT, new Shape(c.imageStatistics()), Init.ZEROS, 0, false));
+            specs.add(new CompactParameterSpec(PRIOR_BIAS, new Shape(1), Init.ZEROS, 0, false));
         }
         return Collections.unmodifiableList(specs);
     }

@@ -84,7 +84,13 @@ final class CompactTransformer {
                 }
             }
         }
-        return scope.create(statistics, new Shape(count, images, perImage))
+        NDArray inputs = scope.create(statistics, new Shape(count, images, perImage));
+        if (w.qualityPriorWeight != null) {
+            // the frozen read-out, one more input value per image
+            NDArray prior = inputs.matMul(w.qualityPriorWeight.reshape(perImage, 1)).add(w.qualityPriorBias);
+            inputs = inputs.concat(prior, 2);
+        }
+        return inputs
                 .matMul(w.statisticsWeight)
                 .add(w.statisticsBias)
                 .add(w.statisticsPosition)

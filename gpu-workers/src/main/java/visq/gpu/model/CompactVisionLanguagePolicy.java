@@ -60,7 +60,10 @@ public final class CompactVisionLanguagePolicy implements PolicyModel {
     private final CompactTransformer forward;
     private final PolicyDecoding decoding;
     private final WeightSnapshotCodec codec;
+    /** Every tensor of the model in spec order: what snapshots carry. */
     private final List<NDArray> parameters;
+    /** The tensors training updates (all but the frozen quality prior). */
+    private final List<NDArray> trainable;
     private long weightVersion;
 
     private CompactVisionLanguagePolicy(CompactModelConfig config, Device device) {
@@ -71,11 +74,15 @@ public final class CompactVisionLanguagePolicy implements PolicyModel {
         this.specs = CompactParameterSpec.all(config, tokenizer.vocabularySize());
         this.forward = new CompactTransformer(config);
         List<NDArray> created = new ArrayList<>();
+        List<NDArray> updated = new ArrayList<>();
         try {
             for (CompactParameterSpec spec : specs) {
                 NDArray array = manager.create(spec.initialValues(config.initSeed()), spec.shape());
                 array.setName(spec.name());
-                array.setRequiresGradient(true);
+                if (spec.trainable()) {
+                    array.setRequiresGradient(true);
+                    updated.add(array);
+                }
                 created.add(array);
             }
         } catch (RuntimeException e) {
@@ -83,6 +90,7 @@ public final class CompactVisionLanguagePolicy implements PolicyModel {
             throw e;
         }
         this.parameters = Collections.unmodifiableList(created);
+        this.trainable = Collections.unmodifiableList(updated);
         this.decoding = new PolicyDecoding(
                 prompts -> new CompactCachedSession(
                         prompts, manager, this::detachedWeights, config, tokenizer, forward),
@@ -91,7 +99,8 @@ public final class CompactVisionLanguagePolicy implements PolicyModel {
         for (CompactParameterSpec spec : specs) {
             shapes.add(spec.shape());
         }
-        this.codec = new WeightSnapshotCodec(config.modelId(), config.toJson(), trainableParameterNames(), shapes);
+        List<String> names = specs.stream().map(CompactParameterSpec::name).toList();
+        this.codec = new WeightSnapshotCodec(config.modelId(), config.toJson(), names, shapes);
     }
 
     /** A model with version-0 weights drawn from {@code config.initSeed()}, on {@code device}. */
@@ -130,25 +139,52 @@ public final class CompactVisionLanguagePolicy implements PolicyModel {
 
     @Override
     public List<NDArray> trainableParameters() {
-        return parameters;
+        return trainable;
     }
 
     @Override
     public List<String> trainableParameterNames() {
-        List<String> names = new ArrayList<>(specs.size());
-        for (CompactParameterSpec spec : specs) {
-            names.add(spec.name());
-        }
-        return names;
+        return specs.stream().filter(CompactParameterSpec::trainable).map(CompactParameterSpec::name).toList();
     }
 
     /** Number of trainable scalars. */
     public long parameterCount() {
         long count = 0;
         for (CompactParameterSpec spec : specs) {
-            count += spec.shape().size();
+            if (spec.trainable()) {
+                count += spec.shape().size();
+            }
         }
         return count;
+    }
+
+    /**
+     * Sets the frozen quality prior (a model with {@link CompactModelConfig#hasQualityPrior()}): {@code readout}'s
+     * weights, one per image statistic, and bias. Snapshots exported from now on carry it; training never changes it.
+     *
+     * @throws IllegalStateException when the model has no quality prior
+     * @throws IllegalArgumentException when the read-out has another number of weights than the model statistics
+     */
+    public void setQualityPrior(float[] weights, float bias) {
+        if (!config.hasQualityPrior()) {
+            throw new IllegalStateException("model " + config.modelId() + " has no quality prior (qualityPrior = "
+                    + config.qualityPrior() + ")");
+        }
+        if (weights.length != config.imageStatistics()) {
+            throw new IllegalArgumentException("quality prior of " + weights.length + " weights for a model of "
+                    + config.imageStatistics() + " image statistics");
+        }
+        parameters.get(specIndex(CompactParameterSpec.PRIOR_WEIGHT)).set(weights);
+        parameters.get(specIndex(CompactParameterSpec.PRIOR_BIAS)).set(new float[] {bias});
+    }
+
+    private int specIndex(String name) {
+        for (int i = 0; i < specs.size(); i++) {
+            if (specs.get(i).name().equals(name)) {
+                return i;
+            }
+        }
+        throw new IllegalStateException("model has no tensor " + name);
     }
 
     @Override
@@ -158,7 +194,7 @@ public final class CompactVisionLanguagePolicy implements PolicyModel {
 
     @Override
     public void zeroGradients() {
-        TrainableTensors.zeroGradients(parameters);
+        TrainableTensors.zeroGradients(trainable);
     }
 
     // ------------------------------------------------------------------------------------------------ generation
@@ -331,11 +367,11 @@ public final class CompactVisionLanguagePolicy implements PolicyModel {
 
     /** Copies of the parameters in {@code scope} through which gradients flow back to the parameters. */
     private CompactWeights trainingWeights(NDManager scope) {
-        return new CompactWeights(TrainableTensors.trainingCopies(parameters, scope), config.layers());
+        return new CompactWeights(TrainableTensors.trainingCopies(parameters, scope), config);
     }
 
     /** Views of the parameters without autograd history, owned by {@code scope}: nothing is recorded through them. */
     private CompactWeights detachedWeights(NDManager scope) {
-        return new CompactWeights(TrainableTensors.detachedViews(parameters, scope), config.layers());
+        return new CompactWeights(TrainableTensors.detachedViews(parameters, scope), config);
     }
 }

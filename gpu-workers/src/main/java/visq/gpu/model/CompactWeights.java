@@ -21,8 +21,12 @@ final class CompactWeights {
     final NDArray statisticsWeight;
     final NDArray statisticsBias;
     final NDArray statisticsPosition;
+    /** Null when the model has no quality prior: {@code [imageStatistics]} weights and {@code [1]} bias, frozen. */
+    final NDArray qualityPriorWeight;
+    final NDArray qualityPriorBias;
 
-    CompactWeights(List<NDArray> arrays, int layerCount) {
+    CompactWeights(List<NDArray> arrays, CompactModelConfig config) {
+        int layerCount = config.layers();
         int i = 0;
         patchWeight = arrays.get(i++);
         patchBias = arrays.get(i++);
@@ -38,10 +42,16 @@ final class CompactWeights {
         finalNormGamma = arrays.get(i++);
         finalNormBeta = arrays.get(i++);
         headWeight = arrays.get(i++);
-        boolean statistics = arrays.size() > i;
+        boolean statistics = config.imageStatistics() > 0;
         statisticsWeight = statistics ? arrays.get(i++) : null;
         statisticsBias = statistics ? arrays.get(i++) : null;
-        statisticsPosition = statistics ? arrays.get(i) : null;
+        statisticsPosition = statistics ? arrays.get(i++) : null;
+        boolean prior = config.hasQualityPrior();
+        qualityPriorWeight = prior ? arrays.get(i++) : null;
+        qualityPriorBias = prior ? arrays.get(i++) : null;
+        if (i != arrays.size()) {
+            throw new IllegalArgumentException(arrays.size() + " arrays for a compact model of " + i);
+        }
     }
 
     static final class LayerWeights {

@@ -85,6 +85,22 @@ public final class RidgeProbe {
 
     /** All rows standardised with the mean and (population) standard deviation of the {@code train} rows. */
     static double[][] standardised(float[][] features, int[] train) {
+        double[][] moments = columnMoments(features, train);
+        double[] mean = moments[0];
+        double[] sd = moments[1];
+        int d = mean.length;
+        double[][] out = new double[features.length][d];
+        for (int k = 0; k < d; k++) {
+            double inverse = sd[k] > 1e-12 ? 1 / sd[k] : 0;
+            for (int i = 0; i < features.length; i++) {
+                out[i][k] = (features[i][k] - mean[k]) * inverse;
+            }
+        }
+        return out;
+    }
+
+    /** {@code {mean, sd}} of every column over the {@code train} rows (population standard deviation). */
+    static double[][] columnMoments(float[][] features, int[] train) {
         int d = features[0].length;
         double[] mean = new double[d];
         double[] sq = new double[d];
@@ -106,15 +122,11 @@ public final class RidgeProbe {
                 sq[k] += c * c;
             }
         }
-        double[][] out = new double[features.length][d];
+        double[] sd = new double[d];
         for (int k = 0; k < d; k++) {
-            double sd = Math.sqrt(sq[k] / train.length);
-            double inverse = sd > 1e-12 ? 1 / sd : 0;
-            for (int i = 0; i < features.length; i++) {
-                out[i][k] = (features[i][k] - mean[k]) * inverse;
-            }
+            sd[k] = Math.sqrt(sq[k] / train.length);
         }
-        return out;
+        return new double[][] {mean, sd};
     }
 
     /** {@code K[a][b] = x[rows[a]] · x[cols[b]]}. */
@@ -134,7 +146,7 @@ public final class RidgeProbe {
         return k;
     }
 
-    private static double chooseLambda(double[][] kernel, double[] y, double[] lambdas) {
+    static double chooseLambda(double[][] kernel, double[] y, double[] lambdas) {
         int n = y.length;
         double best = lambdas[0];
         double bestError = Double.POSITIVE_INFINITY;
@@ -165,19 +177,8 @@ public final class RidgeProbe {
     /** Dual ridge: predictions {@code K_test (K + λI)⁻¹ (y − ȳ) + ȳ}. */
     static double[] fitPredict(double[][] kernel, double[] y, double[][] testKernel, double lambda) {
         int n = y.length;
-        double mean = 0;
-        for (double v : y) {
-            mean += v;
-        }
-        mean /= n;
-        double[][] a = new double[n][];
-        double[] centred = new double[n];
-        for (int i = 0; i < n; i++) {
-            a[i] = kernel[i].clone();
-            a[i][i] += lambda;
-            centred[i] = y[i] - mean;
-        }
-        double[] alpha = solveSymmetricPositive(a, centred);
+        double mean = sumOf(y) / n;
+        double[] alpha = dualCoefficients(kernel, y, lambda);
         double[] out = new double[testKernel.length];
         for (int t = 0; t < out.length; t++) {
             double s = mean;
@@ -187,6 +188,29 @@ public final class RidgeProbe {
             out[t] = s;
         }
         return out;
+    }
+
+    /** The sum in index order (as the probe's figures were computed). */
+    private static double sumOf(double[] values) {
+        double sum = 0;
+        for (double v : values) {
+            sum += v;
+        }
+        return sum;
+    }
+
+    /** {@code α = (K + λI)⁻¹ (y − ȳ)}. */
+    static double[] dualCoefficients(double[][] kernel, double[] y, double lambda) {
+        int n = y.length;
+        double mean = sumOf(y) / n;
+        double[][] a = new double[n][];
+        double[] centred = new double[n];
+        for (int i = 0; i < n; i++) {
+            a[i] = kernel[i].clone();
+            a[i][i] += lambda;
+            centred[i] = y[i] - mean;
+        }
+        return solveSymmetricPositive(a, centred);
     }
 
     /** Solves {@code A x = b} for symmetric positive definite {@code A} by Cholesky ({@code A} is overwritten). */
