@@ -120,8 +120,8 @@ public final class NodeGuardian {
             context.getLog().info("model {} is pretrained: no supervised cold start, GRPO from the first step",
                     model.modelId());
         }
-        ActorRef<WeightPublisher.Command> publisher =
-                context.spawn(WeightPublisher.create(WeightPublisher.Settings.fromConfig(config)), "weight-publisher");
+        // a child of the learner: each incarnation of it publishes through a publisher (a weight lineage) of its own
+        Behavior<WeightPublisher.Command> publisher = WeightPublisher.create(WeightPublisher.Settings.fromConfig(config));
         int grpoOptimizerSteps = (int) (training.grpoSteps() * Math.max(1, preset.grpo().policyUpdatesPerRollout()));
         TrainingMetrics trainingMetrics = new TrainingMetrics(NodeMetrics.get(context.getSystem()).registry());
         ActorRef<Learner.Command> learner = context.spawn(Learner.create(learnerSettings, () -> {

@@ -34,7 +34,7 @@ public final class VisqMessages {
             RewardScorer.Command.class,
             RewardScorer.GroupsScored.class,
             Learner.Command.class,
-            Learner.StepTrained.class,
+            Learner.StepOutcome.class,
             Learner.CheckpointSaved.class,
             TrainingCoordinator.Command.class,
             WeightPublisher.Command.class,

@@ -35,6 +35,12 @@ import visq.gpu.tasks.QualityTask;
  * reward scorer score the groups and the learner train on them. Of a part sent more than once the first
  * answer counts; later ones are dropped, so no rollout is trained on twice. It records every step in its
  * {@link TrainingProgress} and tells subscribers.
+ *
+ * <p>When the learner fails a step and restarts ({@link Learner.StepFailed}), the coordinator drops the rollouts it
+ * has in flight (late answers are ignored), asks the restarted learner where it resumed, and goes back to that step:
+ * its data plans return to the checkpoint's cursors, so every step after the checkpoint is trained again with the
+ * same prompts and seeds, exactly as a run resumed with {@code visq.learner.resume} would. A learner that stops
+ * instead (too many failures in a row) fails the run with its reason.
  */
 public final class TrainingCoordinator extends AbstractBehavior<TrainingCoordinator.Command> {
 
@@ -50,8 +56,11 @@ public final class TrainingCoordinator extends AbstractBehavior<TrainingCoordina
 
     private record WorkersListed(Receptionist.Listing listing) implements Command {}
 
-    private record PartGenerated(long step, long partId, List<RolloutGroup> groups) implements Command {}
-    private record PartFailed(long step, long partId, int attempt, String reason) implements Command {}
+    /** Answers of rollout parts, of the dispatch {@code generation} they were sent in. */
+    private record PartGenerated(long generation, long step, long partId, List<RolloutGroup> groups)
+            implements Command {}
+    private record PartFailed(long generation, long step, long partId, int attempt, String reason)
+            implements Command {}
 
     private record BatchScored(long step, List<ScoredGroup> groups, List<PlanCursor> cursorsAfter) implements Command {}
 
@@ -61,6 +70,12 @@ public final class TrainingCoordinator extends AbstractBehavior<TrainingCoordina
 
     private record ResumeFound(Learner.ResumePoint point) implements Command {}
 
+    /** The learner failed {@code step} and is restarting: the run goes back to where it resumes. */
+    private record LearnerRestarting(long step, String reason) implements Command {}
+
+    /** The learner actor stopped. */
+    private record LearnerStopped() implements Command {}
+
     /** The run cannot go on: a batch could not be scored, a step not trained, or the learner did not answer. */
     private record RunStopped(String reason) implements Command {}
 
@@ -68,7 +83,7 @@ public final class TrainingCoordinator extends AbstractBehavior<TrainingCoordina
     private final TrainingData data;
     private final ActorRef<RewardScorer.Command> rewardScorer;
     private final ActorRef<Learner.Command> learner;
-    private final PromptPlans plans;
+    private PromptPlans plans;
     private final Set<ActorRef<TrainingProgress>> subscribers = new HashSet<>();
     private List<ActorRef<RolloutWorker.Command>> workers = List.of();
     private TrainingProgress progress;
@@ -80,6 +95,11 @@ public final class TrainingCoordinator extends AbstractBehavior<TrainingCoordina
     private long staleGroupsRegenerated;
     private long stepStartedNanos;
     private boolean askedForResumePoint;
+    // the learner failed a step and is restarting; why
+    private boolean learnerRestarting;
+    private String learnerFailure = "";
+    // rollouts dispatched before the learner last restarted belong to an older generation: their answers are dropped
+    private long generation;
 
     public static Behavior<Command> create(TrainingSettings settings, TrainingData data,
             ActorRef<RewardScorer.Command> rewardScorer, ActorRef<Learner.Command> learner) {
@@ -94,7 +114,8 @@ public final class TrainingCoordinator extends AbstractBehavior<TrainingCoordina
         this.rewardScorer = rewardScorer;
         this.learner = learner;
         this.progress = TrainingProgress.start(settings.coldStartSteps(), settings.grpoSteps());
-        this.plans = new PromptPlans(settings.tasks(), data::datasets, settings.seed(), settings.grpoHoldout());
+        this.plans = newPlans();
+        context.watchWith(learner, new LearnerStopped());
         context.getSystem().receptionist().tell(Receptionist.register(KEY, context.getSelf()));
         ActorRef<Receptionist.Listing> adapter = context.messageAdapter(Receptionist.Listing.class, WorkersListed::new);
         context.getSystem().receptionist().tell(Receptionist.subscribe(RolloutWorker.KEY, adapter));
@@ -112,6 +133,8 @@ public final class TrainingCoordinator extends AbstractBehavior<TrainingCoordina
                 .onMessage(StepTrained.class, this::onStepTrained)
                 .onMessage(CheckpointWritten.class, this::onCheckpointWritten)
                 .onMessage(ResumeFound.class, this::onResumeFound)
+                .onMessage(LearnerRestarting.class, this::onLearnerRestarting)
+                .onMessage(LearnerStopped.class, this::onLearnerStopped)
                 .onMessage(RunStopped.class, this::onRunStopped)
                 .build();
     }
@@ -144,15 +167,63 @@ public final class TrainingCoordinator extends AbstractBehavior<TrainingCoordina
         return this;
     }
 
+    private PromptPlans newPlans() {
+        return new PromptPlans(settings.tasks(), data::datasets, settings.seed(), settings.grpoHoldout());
+    }
+
+    /** Where the learner starts: at the run's start, or after it restarted. */
     private Behavior<Command> onResumeFound(ResumeFound found) {
+        boolean restarted = learnerRestarting;
+        if (restarted) {
+            if (progress.phase() == TrainingPhase.FAILED) {
+                return this;
+            }
+            learnerRestarting = false;
+            learnerBusy = false;
+            plans = newPlans(); // walked from the start again, then moved to the checkpoint's cursors
+        }
         // a checkpoint of the last cold-start step holds the cold start's cursors; GRPO then starts its own plans
         plans.restore(found.point().cursors(), found.point().step() > settings.coldStartSteps());
-        if (found.point().step() > 0) {
+        if (restarted) {
+            getContext().getLog().warn("the learner restarted: training goes on after step {} (weight version {}),"
+                    + " {} step(s) back", found.point().step(), found.point().weightVersion(),
+                    progress.step() - found.point().step());
+            update(new TrainingProgress.Resumed(found.point().step(), found.point().weightVersion()));
+        } else if (found.point().step() > 0) {
             getContext().getLog().info("resuming training after step {} (weight version {})", found.point().step(),
                     found.point().weightVersion());
             update(new TrainingProgress.Resumed(found.point().step(), found.point().weightVersion()));
         }
         nextStep();
+        return this;
+    }
+
+    /**
+     * The learner failed a step and restarts: drops the rollouts in flight (their answers will be ignored) and asks
+     * the restarted learner where it resumed; the ask waits for its back-off and restart.
+     */
+    private Behavior<Command> onLearnerRestarting(LearnerRestarting restarting) {
+        getContext().getLog().warn("the learner failed step {} and restarts ({}); rollouts in flight are dropped",
+                restarting.step(), restarting.reason());
+        learnerRestarting = true;
+        learnerFailure = restarting.reason();
+        generation++;
+        pipeline.clear();
+        getContext().ask(Learner.ResumePoint.class, learner, settings.learnerTimeout(), Learner.GetResumePoint::new,
+                (point, failure) -> point != null ? new ResumeFound(point)
+                        : new RunStopped("the learner did not restart after it failed (" + restarting.reason()
+                                + "): " + failure.getMessage()));
+        return this;
+    }
+
+    /**
+     * The learner stopped. While it was restarting that ends the run at once (a restart that could not set it up
+     * again, too often: its log says why); otherwise the step it was asked for answers (or times out).
+     */
+    private Behavior<Command> onLearnerStopped(LearnerStopped stopped) {
+        if (learnerRestarting) {
+            fail("the learner stopped while restarting after " + learnerFailure + " (its log says why)");
+        }
         return this;
     }
 
@@ -267,17 +338,19 @@ public final class TrainingCoordinator extends AbstractBehavior<TrainingCoordina
         // never newer than the learner can have published by the time the part is generated: a higher version
         // held by a worker comes from a learner that died after its last checkpoint
         long maximumVersion = progress.weightVersion() + settings.maxStaleness();
+        long dispatched = generation;
         getContext().askWithStatus(RolloutWorker.GroupsGenerated.class, worker, settings.rolloutTimeout(),
                 replyTo -> new RolloutWorker.GenerateGroups(partId, prompts, seeds, settings.groupSize(),
                         settings.sampling(), minimumVersion, maximumVersion, replyTo),
-                (generated, failure) -> generated != null ? new PartGenerated(step, partId, generated.groups())
-                        : new PartFailed(step, partId, attempt, reasonOf(failure, "worker " + worker.path())));
+                (generated, failure) -> generated != null
+                        ? new PartGenerated(dispatched, step, partId, generated.groups())
+                        : new PartFailed(dispatched, step, partId, attempt, reasonOf(failure, "worker " + worker.path())));
     }
 
     private Behavior<Command> onPartGenerated(PartGenerated generated) {
         StepRollouts rollouts = pipeline.get(generated.step());
-        if (rollouts == null || !rollouts.isOutstanding(generated.partId())) {
-            return this; // a late answer for a part that was already re-dispatched and completed
+        if (generated.generation() != generation || rollouts == null || !rollouts.isOutstanding(generated.partId())) {
+            return this; // a late answer for a part that was already re-dispatched and completed, or dropped
         }
         // any attempt's groups will do (same prompts, same seeds); the first to arrive completes the part
         rollouts.complete(generated.partId(), generated.groups());
@@ -287,8 +360,8 @@ public final class TrainingCoordinator extends AbstractBehavior<TrainingCoordina
 
     private Behavior<Command> onPartFailed(PartFailed failed) {
         StepRollouts rollouts = pipeline.get(failed.step());
-        if (rollouts == null || !rollouts.isOutstanding(failed.partId())) {
-            return this; // a late failure of a part that was already re-dispatched and completed
+        if (failed.generation() != generation || rollouts == null || !rollouts.isOutstanding(failed.partId())) {
+            return this; // a late failure of a part that was already re-dispatched and completed, or dropped
         }
         if (!rollouts.isCurrentAttempt(failed.partId(), failed.attempt())) {
             getContext().getLog().debug("rollout part {}: attempt {} failed after it was re-dispatched",
@@ -335,10 +408,12 @@ public final class TrainingCoordinator extends AbstractBehavior<TrainingCoordina
     }
 
     private void askLearner(
-            akka.japi.function.Function<ActorRef<StatusReply<Learner.StepTrained>>, Learner.Command> command) {
-        getContext().askWithStatus(Learner.StepTrained.class, learner, settings.learnerTimeout(), command,
-                (trained, failure) -> trained != null ? new StepTrained(trained.stats())
-                        : new RunStopped(reasonOf(failure, "learner")));
+            akka.japi.function.Function<ActorRef<StatusReply<Learner.StepOutcome>>, Learner.Command> command) {
+        getContext().askWithStatus(Learner.StepOutcome.class, learner, settings.learnerTimeout(), command,
+                (outcome, failure) -> outcome == null ? new RunStopped(reasonOf(failure, "learner"))
+                        : outcome.<Command>fold(trained -> new StepTrained(trained.stats()),
+                                failed -> failed.restarting() ? new LearnerRestarting(failed.step(), failed.reason())
+                                        : new RunStopped(failed.reason())));
     }
 
     /** Why an ask with status failed: the error {@code whom} replied, or that it did not answer in time. */
@@ -381,6 +456,9 @@ public final class TrainingCoordinator extends AbstractBehavior<TrainingCoordina
     }
 
     private Behavior<Command> fail(String reason) {
+        if (progress.phase() == TrainingPhase.FAILED) {
+            return this; // the first reason stands
+        }
         getContext().getLog().error("training run failed: {}", reason);
         update(new TrainingProgress.RunFailed(reason));
         return this;

@@ -60,12 +60,16 @@ public record TrainingProgress(TrainingPhase phase, long step, long coldStartSte
         }
     }
 
-    /** The run continues after {@code step} from a checkpoint. */
+    /**
+     * The run continues after {@code step} from a checkpoint (at its start, or after the learner restarted): the
+     * statistics of later steps are dropped, those steps are trained again.
+     */
     public record Resumed(long step, long weightVersion) implements Event {
         @Override
         public TrainingProgress applyTo(TrainingProgress p) {
+            List<StepStats> kept = p.recent.stream().filter(stats -> stats.step() <= step).toList();
             return new TrainingProgress(p.phase, step, p.coldStartSteps, p.grpoSteps, weightVersion, p.rolloutWorkers,
-                    p.recent, p.failure);
+                    kept, p.failure);
         }
     }
 

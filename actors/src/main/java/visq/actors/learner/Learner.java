@@ -3,6 +3,8 @@ package visq.actors.learner;
 import akka.actor.typed.ActorRef;
 import akka.actor.typed.Behavior;
 import akka.actor.typed.PostStop;
+import akka.actor.typed.PreRestart;
+import akka.actor.typed.SupervisorStrategy;
 import akka.actor.typed.javadsl.AbstractBehavior;
 import akka.actor.typed.javadsl.ActorContext;
 import akka.actor.typed.javadsl.Behaviors;
@@ -13,6 +15,7 @@ import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.function.Function;
 import java.util.function.Supplier;
 import visq.actors.protocol.ClusterMessage;
 import visq.actors.reward.ScoredGroup;
@@ -27,10 +30,18 @@ import visq.protocol.artifacts.TaskCursor;
 
 /**
  * Owns the trained policy, its frozen reference and the optimiser. Each step (a supervised cold-start
- * step or a GRPO update over scored groups) produces a new weight version, which it hands to the
- * weight publisher; every {@code checkpointEvery} steps it writes a checkpoint. A checkpoint that cannot be
+ * step or a GRPO update over scored groups) produces a new weight version, which it hands to its weight
+ * publisher (a child); every {@code checkpointEvery} steps it writes a checkpoint. A checkpoint that cannot be
  * written is logged and counted, and is retried after every following step until one is written (or the step
  * fails, with {@code checkpoint-failure = STOP}). Runs on a pinned dispatcher: every DJL call here blocks.
+ *
+ * <p>A step whose trainer throws is answered with {@link StepFailed} and the learner fails: its supervisor restarts
+ * it after a back-off ({@link LearnerSettings.Restarts}; what it is sent meanwhile waits). The fresh learner closes
+ * nothing of the old one's (that one released its trainer), builds a new trainer and resumes from the newest
+ * checkpoint this run has (written, or started from): weights, optimiser state, plan position and history, as
+ * {@code resume} does, or from the run's initial weights when there is none yet. It publishes those weights through
+ * a new publisher: a new lineage, which the workers take even though its versions are lower than the ones the old
+ * learner sent. More than {@code max-restarts} failures without a step trained in between stop it.
  */
 public final class Learner extends AbstractBehavior<Learner.Command> {
 
@@ -39,7 +50,7 @@ public final class Learner extends AbstractBehavior<Learner.Command> {
 
     /** One supervised step; {@code cursorsAfter} is where the data plans stand once its prompts were taken. */
     public record TrainColdStart(long step, List<SupervisedTarget> targets, List<PlanCursor> cursorsAfter,
-            ActorRef<StatusReply<StepTrained>> replyTo) implements Command {
+            ActorRef<StatusReply<StepOutcome>> replyTo) implements Command {
         public TrainColdStart {
             targets = List.copyOf(targets);
             cursorsAfter = List.copyOf(cursorsAfter);
@@ -48,14 +59,18 @@ public final class Learner extends AbstractBehavior<Learner.Command> {
 
     /** One GRPO update over scored groups; {@code cursorsAfter} as for {@link TrainColdStart}. */
     public record TrainGrpo(long step, List<ScoredGroup> groups, List<PlanCursor> cursorsAfter,
-            ActorRef<StatusReply<StepTrained>> replyTo) implements Command {
+            ActorRef<StatusReply<StepOutcome>> replyTo) implements Command {
         public TrainGrpo {
             groups = List.copyOf(groups);
             cursorsAfter = List.copyOf(cursorsAfter);
         }
     }
 
-    /** Where a run continues: the last checkpointed step (0 for a fresh run) and its data plan cursors. */
+    /**
+     * Where a run continues: the checkpointed step the learner started from (0 for a fresh run, and after a restart
+     * with no checkpoint) and its data plan cursors. Asked after a {@link StepFailed}, it is answered by the restarted
+     * learner.
+     */
     public record GetResumePoint(ActorRef<ResumePoint> replyTo) implements Command {}
 
     public record ResumePoint(long step, long weightVersion, List<PlanCursor> cursors) implements ClusterMessage {
@@ -70,14 +85,46 @@ public final class Learner extends AbstractBehavior<Learner.Command> {
     public record CheckpointSaved(String path) implements ClusterMessage {}
 
     /**
-     * Reply to a training command, as a {@link StatusReply#success}; a step that failed (or whose due checkpoint could
-     * not be written, with {@code checkpoint-failure = STOP}) is answered with a {@link StatusReply#error} that says
-     * why.
+     * Reply to a training command, as a {@link StatusReply#success}: the step was trained ({@link StepTrained}) or its
+     * trainer failed ({@link StepFailed}). A step whose due checkpoint could not be written, with
+     * {@code checkpoint-failure = STOP}, is answered with a {@link StatusReply#error} that says why.
      */
-    public record StepTrained(StepStats stats) implements ClusterMessage {}
+    public sealed interface StepOutcome extends ClusterMessage {
+        /** What {@code trained} makes of a trained step, or {@code failed} of a failed one. */
+        <T> T fold(Function<StepTrained, T> trained, Function<StepFailed, T> failed);
+    }
+
+    public record StepTrained(StepStats stats) implements StepOutcome {
+        @Override
+        public <T> T fold(Function<StepTrained, T> trained, Function<StepFailed, T> failed) {
+            return trained.apply(this);
+        }
+    }
+
+    /**
+     * The step was not trained: {@code reason} says what failed. When {@code restarting}, the learner restarts after
+     * a back-off and {@link GetResumePoint} then says from which step (every step after it is to be trained again);
+     * otherwise it failed more often in a row than {@code visq.learner.max-restarts} allows and has stopped.
+     */
+    public record StepFailed(long step, String reason, boolean restarting) implements StepOutcome {
+        @Override
+        public <T> T fold(Function<StepTrained, T> trained, Function<StepFailed, T> failed) {
+            return failed.apply(this);
+        }
+    }
 
     /** Sub-folder of the checkpoint directory holding the policy as it was after the cold start. */
     public static final String COLD_START_FOLDER = "cold-start";
+
+    /** Each back-off is stretched by a random 0 to 20 %. */
+    private static final double BACKOFF_JITTER = 0.2;
+
+    /** The trainer threw, or a restart could not set the learner up again: the supervisor restarts it. */
+    static final class LearnerFailed extends RuntimeException {
+        LearnerFailed(String reason, RuntimeException cause) {
+            super(reason, cause);
+        }
+    }
 
     private final LearnerSettings settings;
     private final PolicyTraining trainer;
@@ -86,20 +133,68 @@ public final class Learner extends AbstractBehavior<Learner.Command> {
     private final CheckpointWriter checkpoints;
     private final TrainingHistory history;
     private final TrainingMetrics metrics;
+    private final Incarnations incarnations;
     private long version;
     private long resumedStep;
     private List<PlanCursor> cursors = List.of();
     // a checkpoint was due and could not be written: every following step tries again
     private boolean checkpointOverdue;
 
+    /**
+     * @param trainerFactory creates the trainer (its policy at the run's initial weights) on the learner's device;
+     *                       called on the learner's own thread, once per incarnation
+     * @param publisher      the weight publisher, spawned as a child by each incarnation
+     */
     public static Behavior<Command> create(LearnerSettings settings, Supplier<? extends PolicyTraining> trainerFactory,
-            PromptImages images, ActorRef<WeightPublisher.Command> publisher, TrainingMetrics metrics) {
-        return Behaviors.setup(
-                context -> new Learner(context, settings, trainerFactory.get(), images, publisher, metrics));
+            PromptImages images, Behavior<WeightPublisher.Command> publisher, TrainingMetrics metrics) {
+        LearnerSettings.Restarts restarts = settings.restarts();
+        return Behaviors.setup(outer -> {
+            Incarnations incarnations = new Incarnations();
+            return Behaviors.supervise(Behaviors.<Command>setup(context ->
+                            incarnation(context, settings, trainerFactory, images, publisher, metrics, incarnations)))
+                    .onFailure(LearnerFailed.class, SupervisorStrategy.restartWithBackoff(restarts.minBackoff(),
+                            restarts.maxBackoff(), BACKOFF_JITTER).withLoggingEnabled(false)); // logged here
+        });
+    }
+
+    /**
+     * One incarnation of the learner. The first refuses to start (throws) when it cannot; a restarted one that cannot
+     * set itself up (its device, its checkpoint) fails again, and is restarted after a longer back-off, up to the
+     * failures in a row that {@code max-restarts} allows.
+     */
+    private static Behavior<Command> incarnation(ActorContext<Command> context, LearnerSettings settings,
+            Supplier<? extends PolicyTraining> trainerFactory, PromptImages images,
+            Behavior<WeightPublisher.Command> publisher, TrainingMetrics metrics, Incarnations incarnations) {
+        boolean restart = incarnations.begin();
+        PolicyTraining trainer = null;
+        try {
+            trainer = trainerFactory.get();
+            ActorRef<WeightPublisher.Command> publisherRef =
+                    context.spawn(publisher, "weight-publisher-" + incarnations.number());
+            return new Learner(context, settings, trainer, images, publisherRef, metrics, incarnations, restart);
+        } catch (RuntimeException e) {
+            if (trainer != null) {
+                trainer.close();
+            }
+            if (!restart) {
+                throw e;
+            }
+            int inARow = incarnations.failed();
+            int allowed = settings.restarts().maxRestarts();
+            if (inARow > allowed) {
+                context.getLog().error("the learner could not restart ({}); it failed {} times in a row, more than"
+                        + " visq.learner.max-restarts ({}) allows, and stops", describe(e), inARow, allowed, e);
+                return Behaviors.stopped();
+            }
+            context.getLog().error("the learner could not restart ({}); it tries again after a back-off (failure {}"
+                    + " in a row, at most {} restarts)", describe(e), inARow, allowed, e);
+            throw new LearnerFailed("the learner could not restart: " + describe(e), e);
+        }
     }
 
     private Learner(ActorContext<Command> context, LearnerSettings settings, PolicyTraining trainer,
-            PromptImages images, ActorRef<WeightPublisher.Command> publisher, TrainingMetrics metrics) {
+            PromptImages images, ActorRef<WeightPublisher.Command> publisher, TrainingMetrics metrics,
+            Incarnations incarnations, boolean restart) {
         super(context);
         this.settings = settings;
         this.trainer = trainer;
@@ -108,18 +203,38 @@ public final class Learner extends AbstractBehavior<Learner.Command> {
         this.checkpoints = new CheckpointWriter(settings.checkpointDirectory());
         this.history = new TrainingHistory(settings.checkpointDirectory());
         this.metrics = metrics;
+        this.incarnations = incarnations;
         this.version = trainer.policy().weightVersion();
-        if (settings.resume()) {
-            resumeFromCheckpoint(context);
+        if (restart ? incarnations.hasCheckpoint() : settings.resume()) {
+            resumeFromCheckpoint(context, restart);
+        } else if (restart) {
+            restartFromInitialWeights(context);
         } else {
-            try {
-                history.clear();
-            } catch (IOException e) {
-                throw new UncheckedIOException("training history in " + settings.checkpointDirectory()
-                        + " cannot be reset", e);
-            }
+            clearHistory();
         }
         recordLiveArrays();
+    }
+
+    private void clearHistory() {
+        try {
+            history.clear();
+        } catch (IOException e) {
+            throw new UncheckedIOException("training history in " + settings.checkpointDirectory()
+                    + " cannot be reset", e);
+        }
+    }
+
+    /**
+     * A restart before the run had any checkpoint: trains from the run's initial weights again (the trainer was just
+     * created with them), with a fresh history, and publishes them, so that the workers drop what the failed learner
+     * sent.
+     */
+    private void restartFromInitialWeights(ActorContext<Command> context) {
+        clearHistory();
+        publisher.tell(new WeightPublisher.Publish(trainer.policy().exportWeights(version)));
+        context.getLog().warn("the learner restarted with no checkpoint of this run in {} to resume from: it starts"
+                + " again from the run's initial weights (version {}), and every step is trained again",
+                settings.checkpointDirectory(), version);
     }
 
     /** Counts the arrays alive under the policy, the reference and the trainer, on this (their) thread. */
@@ -133,7 +248,7 @@ public final class Learner extends AbstractBehavior<Learner.Command> {
      * Resumes from the newest intact checkpoint ({@link CheckpointRecovery}): a damaged newer one is logged as an
      * error naming its file and set aside. Refuses to start (throws) when checkpoints exist but none is intact.
      */
-    private void resumeFromCheckpoint(ActorContext<Command> context) {
+    private void resumeFromCheckpoint(ActorContext<Command> context, boolean restart) {
         Path directory = settings.checkpointDirectory();
         CheckpointRecovery.Outcome recovered;
         try {
@@ -151,7 +266,11 @@ public final class Learner extends AbstractBehavior<Learner.Command> {
                     recovered.setAside());
         }
         if (recovered.checkpoint().isEmpty()) {
-            context.getLog().info("no checkpoint in {}; starting from the initial weights", directory);
+            if (restart) {
+                restartFromInitialWeights(context);
+            } else {
+                context.getLog().info("no checkpoint in {}; starting from the initial weights", directory);
+            }
             return;
         }
         try {
@@ -168,7 +287,9 @@ public final class Learner extends AbstractBehavior<Learner.Command> {
                             c.getDataset(), (int) c.getEpoch(), (int) c.getCursor()))
                     .toList();
             publisher.tell(new WeightPublisher.Publish(checkpoint.weights()));
-            context.getLog().info("resumed step {} (weight version {}) from {} in {}", resumedStep, version,
+            incarnations.checkpointed();
+            context.getLog().info("{} step {} (weight version {}) from {} in {}",
+                    restart ? "the learner restarted and resumed" : "resumed", resumedStep, version,
                     recovered.metadataFile(), directory);
         } catch (IOException e) {
             throw new UncheckedIOException("training history in " + directory + " cannot be cut back to step "
@@ -189,6 +310,7 @@ public final class Learner extends AbstractBehavior<Learner.Command> {
                 .onMessage(SaveCheckpoint.class, this::onSaveCheckpoint)
                 .onMessage(GetResumePoint.class, this::onGetResumePoint)
                 .onSignal(PostStop.class, signal -> onStop())
+                .onSignal(PreRestart.class, signal -> onStop())
                 .build();
     }
 
@@ -202,17 +324,16 @@ public final class Learner extends AbstractBehavior<Learner.Command> {
             reply(command.replyTo(), command.targets().stream().map(t -> t.prompt().sampleId()).toList(),
                     StepStats.coldStart(command.step(), version, result.loss(), secondsSince(started)));
         } catch (RuntimeException e) {
-            getContext().getLog().error("cold-start step {} failed", command.step(), e);
-            command.replyTo().tell(StatusReply.error(e.getClass().getSimpleName() + ": " + e.getMessage()));
+            return stepFailed("cold-start step " + command.step(), command.step(), e, command.replyTo());
         }
         return this;
     }
 
     private Behavior<Command> onTrainGrpo(TrainGrpo command) {
-        saveColdStartCheckpointOnce(command.step() - 1);
-        long started = System.nanoTime();
-        cursors = command.cursorsAfter();
         try {
+            saveColdStartCheckpointOnce(command.step() - 1);
+            long started = System.nanoTime();
+            cursors = command.cursorsAfter();
             long versionTrained = version;
             long maxStaleness = command.groups().stream()
                     .mapToLong(g -> versionTrained - g.group().weightVersion()).max().orElse(0);
@@ -226,10 +347,32 @@ public final class Learner extends AbstractBehavior<Learner.Command> {
             reply(command.replyTo(), command.groups().stream().map(g -> g.group().prompt().sampleId()).toList(),
                     StepStats.grpo(command.step(), version, batch, result, secondsSince(started), maxStaleness));
         } catch (RuntimeException e) {
-            getContext().getLog().error("GRPO step {} failed", command.step(), e);
-            command.replyTo().tell(StatusReply.error(e.getClass().getSimpleName() + ": " + e.getMessage()));
+            return stepFailed("GRPO step " + command.step(), command.step(), e, command.replyTo());
         }
         return this;
+    }
+
+    /**
+     * Answers a step whose trainer threw with {@link StepFailed}, then fails, so that the supervisor restarts the
+     * learner with a fresh trainer (its weights and optimiser state may be half updated); or stops, when it has failed
+     * more often in a row than {@code max-restarts} allows.
+     */
+    private Behavior<Command> stepFailed(String what, long step, RuntimeException e,
+            ActorRef<StatusReply<StepOutcome>> replyTo) {
+        int inARow = incarnations.failed();
+        int allowed = settings.restarts().maxRestarts();
+        String cause = what + " failed: " + describe(e);
+        if (inARow > allowed) {
+            String reason = "the learner failed " + inARow + " times in a row, more than visq.learner.max-restarts ("
+                    + allowed + ") allows, and stopped; the last failure: " + cause;
+            getContext().getLog().error("{}", reason, e);
+            replyTo.tell(StatusReply.success(new StepFailed(step, reason, false)));
+            return Behaviors.stopped();
+        }
+        getContext().getLog().error("{}; the learner restarts after a back-off and resumes from its newest checkpoint"
+                + " (failure {} in a row, at most {} restarts)", cause, inARow, allowed, e);
+        replyTo.tell(StatusReply.success(new StepFailed(step, cause, true)));
+        throw new LearnerFailed(cause, e);
     }
 
     /**
@@ -237,7 +380,8 @@ public final class Learner extends AbstractBehavior<Learner.Command> {
      * process killed at any point leaves a history that reaches at least to its newest checkpoint (a resumed run
      * drops what lies beyond).
      */
-    private void reply(ActorRef<StatusReply<StepTrained>> replyTo, List<String> sampleIds, StepStats stats) {
+    private void reply(ActorRef<StatusReply<StepOutcome>> replyTo, List<String> sampleIds, StepStats stats) {
+        incarnations.trained();
         metrics.record(stats);
         recordLiveArrays();
         try {
@@ -299,6 +443,7 @@ public final class Learner extends AbstractBehavior<Learner.Command> {
                         settings.checkpointDirectory());
             }
             checkpointOverdue = false;
+            incarnations.checkpointed();
             metrics.checkpointWritten(step);
             return written;
         } catch (IOException | RuntimeException e) {
@@ -317,6 +462,10 @@ public final class Learner extends AbstractBehavior<Learner.Command> {
     private Behavior<Command> onStop() {
         trainer.close();
         return this;
+    }
+
+    private static String describe(RuntimeException e) {
+        return e.getClass().getSimpleName() + ": " + e.getMessage();
     }
 
     private static double secondsSince(long startedNanos) {

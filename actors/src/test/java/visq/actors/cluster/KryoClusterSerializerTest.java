@@ -111,6 +111,8 @@ class KryoClusterSerializerTest {
         StepStats stats = new StepStats(3, TrainingPhase.GRPO, 3, 0.5, 1.0, 0.25, 0.1, 0.01, 0.0, Double.NaN, 0, 2.0, 1);
         TrainingProgress progress = TrainingProgress.start(2, 2).updated(new TrainingProgress.StepCompleted(stats));
         assertEquals(progress, roundTrip(progress));
+        Learner.StepFailed failed = new Learner.StepFailed(4, "GRPO step 4 failed: IllegalStateException: x", true);
+        assertEquals(failed, roundTrip(failed));
         Rollout scoreRollout = new Rollout("a", TokenIds.of(1), List.of(-1f), false);
         var scored = new RewardScorer.GroupsScored(1, List.of(new ScoredGroup(
                 new RolloutGroup(new PromptRef("s", QualityTask.SCORE), 1, List.of(scoreRollout, scoreRollout)),
@@ -124,7 +126,7 @@ class KryoClusterSerializerTest {
 
     @Test
     void actorReferencesResolveBackToTheSameActor() {
-        TestProbe<StatusReply<Learner.StepTrained>> probe = TEST_KIT.createTestProbe();
+        TestProbe<StatusReply<Learner.StepOutcome>> probe = TEST_KIT.createTestProbe();
         var command = new Learner.TrainGrpo(4, List.of(),
                 List.of(new visq.actors.learner.PlanCursor(QualityTask.SCORE, "clive", 2, 5)), probe.getRef());
         Learner.TrainGrpo back = (Learner.TrainGrpo) roundTrip(command);

@@ -9,6 +9,7 @@ import ai.djl.Device;
 import akka.actor.testkit.typed.javadsl.ActorTestKit;
 import akka.actor.testkit.typed.javadsl.TestProbe;
 import akka.actor.typed.ActorRef;
+import akka.actor.typed.javadsl.Behaviors;
 import akka.pattern.StatusReply;
 import com.typesafe.config.ConfigFactory;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
@@ -20,6 +21,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.function.Supplier;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -51,7 +53,8 @@ import visq.protocol.artifacts.StepRecord;
 /**
  * The learner actor with a trainer that records what it is given instead of training (the math is tested in
  * gpu-workers) around a real compact policy, whose weights the learner publishes and checkpoints for real. The
- * publisher and the askers are probes.
+ * askers are probes, and so is what the learner's publisher is told. Supervision with a training trainer and a
+ * manual clock: {@link LearnerSupervisionTest}.
  */
 class LearnerTest {
     private static final ActorTestKit TEST_KIT = ActorTestKit.create();
@@ -138,13 +141,20 @@ class LearnerTest {
 
     private static ActorRef<Learner.Command> learner(LearnerSettings settings, RecordingTrainer trainer,
             TestProbe<WeightPublisher.Command> publisher) {
-        return TEST_KIT.spawn(Learner.create(settings, () -> trainer, PROMPT_IMAGES, publisher.getRef(),
+        return learner(settings, () -> trainer, publisher);
+    }
+
+    /** A learner whose publishers (one for each incarnation) tell {@code publisher} everything they are told. */
+    private static ActorRef<Learner.Command> learner(LearnerSettings settings, Supplier<RecordingTrainer> trainers,
+            TestProbe<WeightPublisher.Command> publisher) {
+        return TEST_KIT.spawn(Learner.create(settings, trainers, PROMPT_IMAGES,
+                Behaviors.monitor(WeightPublisher.Command.class, publisher.getRef(), Behaviors.ignore()),
                 new TrainingMetrics(new SimpleMeterRegistry())));
     }
 
     /** A learner with its trainer, the publisher it publishes to and a coordinator asking it to train. */
     private record Started(RecordingTrainer trainer, TestProbe<WeightPublisher.Command> publisher,
-            ActorRef<Learner.Command> learner, TestProbe<StatusReply<Learner.StepTrained>> coordinator) {}
+            ActorRef<Learner.Command> learner, TestProbe<StatusReply<Learner.StepOutcome>> coordinator) {}
 
     private static Started start(LearnerSettings settings) {
         RecordingTrainer trainer = new RecordingTrainer();
@@ -152,10 +162,12 @@ class LearnerTest {
         return new Started(trainer, publisher, learner(settings, trainer, publisher), TEST_KIT.createTestProbe());
     }
 
-    private static StepStats trainedStats(TestProbe<StatusReply<Learner.StepTrained>> asker) {
-        StatusReply<Learner.StepTrained> reply = asker.receiveMessage(Duration.ofSeconds(30));
+    private static StepStats trainedStats(TestProbe<StatusReply<Learner.StepOutcome>> asker) {
+        StatusReply<Learner.StepOutcome> reply = asker.receiveMessage(Duration.ofSeconds(30));
         assertTrue(reply.isSuccess(), () -> "trained, not " + reply);
-        return reply.getValue().stats();
+        return reply.getValue().fold(Learner.StepTrained::stats, failed -> {
+            throw new AssertionError("trained, not " + failed);
+        });
     }
 
     private static EncodedWeights published(TestProbe<WeightPublisher.Command> publisher) {
@@ -241,19 +253,39 @@ class LearnerTest {
     }
 
     @Test
-    void aStepWhoseTrainerThrowsFailsWithTheReasonAndTheLearnerTrainsTheNextOne(@TempDir Path dir) {
-        Started started = start(settings(dir, 0, false));
-        started.trainer().failNextStep = new IllegalStateException("injected device failure");
+    void aStepWhoseTrainerThrowsIsAnsweredAsFailedAndARestartedLearnerWithoutCheckpointStartsFromTheInitialWeights(
+            @TempDir Path dir) {
+        List<RecordingTrainer> trainers = new CopyOnWriteArrayList<>();
+        TestProbe<WeightPublisher.Command> publisher = TEST_KIT.createTestProbe();
+        ActorRef<Learner.Command> learner = learner(settings(dir, 0, false), () -> {
+            RecordingTrainer trainer = new RecordingTrainer();
+            if (trainers.isEmpty()) {
+                trainer.failNextStep = new IllegalStateException("injected device failure");
+            }
+            trainers.add(trainer);
+            return trainer;
+        }, publisher);
+        TestProbe<StatusReply<Learner.StepOutcome>> coordinator = TEST_KIT.createTestProbe();
         List<ScoredGroup> groups = List.of(scored("a", 0, 2.0, 1.0));
-        started.learner().tell(new Learner.TrainGrpo(1, groups, CURSORS, started.coordinator().getRef()));
-        assertEquals(StatusReply.error("IllegalStateException: injected device failure"),
-                started.coordinator().receiveMessage(Duration.ofSeconds(30)));
-        started.publisher().expectNoMessage(Duration.ofMillis(100)); // no new version
+        learner.tell(new Learner.TrainGrpo(1, groups, CURSORS, coordinator.getRef()));
+        assertEquals(StatusReply.success(new Learner.StepFailed(1,
+                        "GRPO step 1 failed: IllegalStateException: injected device failure", true)),
+                coordinator.receiveMessage(Duration.ofSeconds(30)));
 
-        started.learner().tell(new Learner.TrainGrpo(1, groups, CURSORS, started.coordinator().getRef()));
-        assertEquals(1, trainedStats(started.coordinator()).weightVersion());
-        assertEquals(1, published(started.publisher()).version());
-        TEST_KIT.stop(started.learner());
+        // checkpoint-every 0: nothing to resume from; the restarted learner publishes the run's initial weights
+        TestProbe<Learner.ResumePoint> resume = TEST_KIT.createTestProbe();
+        learner.tell(new Learner.GetResumePoint(resume.getRef()));
+        assertEquals(new Learner.ResumePoint(0, 0, List.of()), resume.receiveMessage(Duration.ofSeconds(30)));
+        EncodedWeights initial = published(publisher);
+        assertEquals(0, initial.version());
+        assertEquals(2, trainers.size(), "a fresh trainer");
+        assertTrue(trainers.get(0).closed, "the failed learner released its trainer");
+        assertArrayEquals(trainers.get(1).policy.exportWeights(0).bytes(), initial.bytes());
+
+        learner.tell(new Learner.TrainGrpo(1, groups, CURSORS, coordinator.getRef()));
+        assertEquals(1, trainedStats(coordinator).weightVersion());
+        assertEquals(1, published(publisher).version());
+        TEST_KIT.stop(learner);
     }
 
     @Test
