@@ -100,7 +100,7 @@ public record CompactModelConfig(
             throw new IllegalArgumentException("qualityPrior must be " + NO_QUALITY_PRIOR + " or "
                     + RIDGE_QUALITY_PRIOR + ", got " + qualityPrior);
         }
-        if (hasQualityPrior() && imageStatistics == 0) {
+        if (RIDGE_QUALITY_PRIOR.equals(qualityPrior) && imageStatistics == 0) {
             throw new IllegalArgumentException("a " + qualityPrior + " quality prior reads the image statistics: "
                     + "it needs imageStatistics above 0 (image-statistics = on)");
         }
