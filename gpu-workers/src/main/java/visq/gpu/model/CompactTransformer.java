@@ -40,14 +40,10 @@ final class CompactTransformer {
         int imageTokens = images * perImage;
         int patchValues = config.patchValues();
         int d = config.dModel();
-        float[] patches = new float[count * imageTokens * patchValues];
+        float[] patches = patchRows(rows);
         long[] tasks = new long[count];
         for (int r = 0; r < count; r++) {
-            PolicyPrompt prompt = rows.get(r);
-            tasks[r] = prompt.task().ordinal();
-            for (int i = 0; i < images; i++) {
-                writePatches(prompt.images().get(i), patches, (r * imageTokens + i * perImage) * patchValues);
-            }
+            tasks[r] = rows.get(r).task().ordinal();
         }
         NDArray imagePositions = w.patchPosition
                 .reshape(1, perImage, d)
@@ -74,9 +70,36 @@ final class CompactTransformer {
     private NDArray statisticsEmbedding(NDManager scope, CompactWeights w, List<PolicyPrompt> rows) {
         int count = rows.size();
         int images = rows.get(0).images().size();
+        return scope.create(statisticsRows(rows), new Shape(count, images, config.imageStatistics()))
+                .matMul(w.statisticsWeight)
+                .add(w.statisticsBias)
+                .add(w.statisticsPosition)
+                .add(w.imageSlot.get("0:{}", images));
+    }
+
+    /**
+     * {@code [rows, images × patchesPerImage, patchValues]} row-major: every image's patches as {@link #writePatches}
+     * lays them out, the images of a row in order. All rows have the same image count.
+     */
+    float[] patchRows(List<PolicyPrompt> rows) {
+        int images = rows.get(0).images().size();
+        int perImage = config.patchesPerImage();
+        int patchValues = config.patchValues();
+        float[] patches = new float[rows.size() * images * perImage * patchValues];
+        for (int r = 0; r < rows.size(); r++) {
+            for (int i = 0; i < images; i++) {
+                writePatches(rows.get(r).images().get(i), patches, ((r * images + i) * perImage) * patchValues);
+            }
+        }
+        return patches;
+    }
+
+    /** {@code [rows, images, imageStatistics]} row-major: each image's statistics vector. */
+    float[] statisticsRows(List<PolicyPrompt> rows) {
+        int images = rows.get(0).images().size();
         int perImage = config.imageStatistics();
-        float[] statistics = new float[count * images * perImage];
-        for (int r = 0; r < count; r++) {
+        float[] statistics = new float[rows.size() * images * perImage];
+        for (int r = 0; r < rows.size(); r++) {
             for (int i = 0; i < images; i++) {
                 ImageTensor image = rows.get(r).images().get(i);
                 for (int k = 0; k < perImage; k++) {
@@ -84,11 +107,7 @@ final class CompactTransformer {
                 }
             }
         }
-        return scope.create(statistics, new Shape(count, images, perImage))
-                .matMul(w.statisticsWeight)
-                .add(w.statisticsBias)
-                .add(w.statisticsPosition)
-                .add(w.imageSlot.get("0:{}", images));
+        return statistics;
     }
 
     /**
