@@ -28,6 +28,9 @@ import sys
 import time
 from pathlib import Path
 
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "peer-common"))
+from peer_common import grpo_loss, median  # noqa: E402
+
 FORMAT = "visq-model-bench-peer-input/1"
 EXIT_MISSING_LIBRARIES = 3
 EXIT_BAD_INPUT = 2
@@ -188,12 +191,6 @@ def main():
     print(f"result: {out}")
 
 
-def median(values):
-    s = sorted(values)
-    m = len(s) // 2
-    return s[m] if len(s) % 2 else (s[m - 1] + s[m]) / 2
-
-
 def time_generation(torch, GenerationConfig, policy, base, prompt, spec, args):
     sampling = spec["sampling"]
     g, n = args.group, args.new_tokens
@@ -255,26 +252,6 @@ def time_learner(torch, policy, batch, learner, log_probs, repetitions):
         millis.append((time.perf_counter() - started) * 1e3)
     print(f"learner: {median(millis):.1f} ms per GRPO step (median of {repetitions}; {batch.rows} rollouts)")
     return millis
-
-
-def grpo_loss(torch, lp, old, ref, advantages, mask, learner):
-    """Visq's GrpoLoss: clipped surrogate plus beta times the k3 KL estimate, masked, then aggregated."""
-    a = advantages[:, None]
-    ratio = torch.exp(lp - old)
-    surrogate = torch.minimum(ratio * a, ratio.clamp(1 - learner["eps_low"], 1 + learner["eps_high"]) * a)
-    per_token = -surrogate
-    if learner["beta"] != 0:
-        d = ref - lp
-        per_token = per_token + learner["beta"] * (torch.exp(d) - d - 1)
-    masked = per_token * mask
-    aggregation = learner["aggregation"]
-    if aggregation == "SEQUENCE_MEAN":
-        return (masked.sum(1) / mask.sum(1).clamp(min=1)).mean()
-    if aggregation == "TOKEN_MEAN":
-        return masked.sum() / mask.sum().clamp(min=1)
-    if aggregation == "CONSTANT_NORMALISER":
-        return masked.sum() / (mask.shape[0] * learner["max_completion_length"])
-    fail(f"unknown loss aggregation {aggregation!r}")
 
 
 if __name__ == "__main__":

@@ -4,7 +4,9 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import com.typesafe.config.Config;
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.io.PrintStream;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -19,6 +21,7 @@ import visq.gpu.image.ImageDecoder;
 import visq.gpu.image.ImageLimits;
 import visq.gpu.image.ImageTensor;
 import visq.gpu.image.InvalidImageException;
+import visq.gpu.model.CompactVisionLanguagePolicy;
 import visq.gpu.model.PolicyModel;
 import visq.gpu.model.PolicyModelConfig;
 import visq.gpu.model.PolicyModels;
@@ -35,13 +38,19 @@ import visq.gpu.training.GrpoSample;
  * image prompt (G and sampling as training has them, {@code TrainingSettings}: the preset's temperature 1, top-k 50,
  * top-p 1 by default, {@code visq.training.sampling.max-new-tokens}), and ms per GRPO
  * learner step over 4 groups × G responses ({@link PolicyThroughput}, as {@code visq bench} measures the compact
- * model). The peer, for a Qwen checkpoint, is {@code tools/qwen-reference/bench_peer.py} (transformers + peft): it
- * reads the prompt ids, pixel values, grid and the learner batch this bench writes ({@link PeerInput}), first checks
- * that its per-token log-probs of those responses equal Visq's within {@value PeerInput#LOG_PROB_TOLERANCE}, then
- * times {@code generate} of G samples (eos disabled, so every response has the maximum length) and one LoRA GRPO step
- * on the same batch, with transformers' default attention ({@code sdpa}; {@value #PEER_ATTENTION_VARIABLE}{@code =eager}
- * selects the unfused one). Every figure is a median of the repetitions; the ratios are Visq's time over the peer's
- * (> 1: Visq slower); generation is compared per generated token, since Visq's responses may end early.
+ * model). Both peers read the learner batch this bench writes ({@link PeerInput}) and first check that their
+ * per-token log-probs of those responses equal Visq's within a tolerance
+ * ({@value PeerInput#QWEN_LOG_PROB_TOLERANCE} for Qwen, {@value PeerInput#COMPACT_LOG_PROB_TOLERANCE} for the compact
+ * model; no ratios otherwise), then time generation of G samples with eos disabled (so every response has the maximum
+ * length) and one GRPO step on the same batch. For a Qwen checkpoint the peer is
+ * {@code tools/qwen-reference/bench_peer.py} (transformers + peft; {@link QwenPeerInput}: prompt ids, pixel values, grid), timing {@code generate} and one LoRA
+ * step with transformers' default attention ({@code sdpa}; {@value #PEER_ATTENTION_VARIABLE}{@code =eager} selects the
+ * unfused one). For the compact model it is {@code tools/compact-reference/bench_peer.py} (torch only;
+ * {@link CompactPeerInput}: the version-0 weight snapshot, the prepared prompt), which rebuilds the model from the
+ * snapshot, also checks its cached decoder against Visq's behaviour log-probs, and times KV-cached sampling and a
+ * full-parameter step in eager PyTorch. Every figure is a median of the repetitions; the ratios are Visq's time over
+ * the peer's (> 1: Visq slower), recorded as {@code generation_vs_pytorch} and {@code learner_step_vs_pytorch};
+ * generation is compared per generated token, since Visq's responses may end early.
  */
 public final class ModelBench {
     /** The peer's transformers attention implementation: {@code sdpa} (its default for Qwen) or {@code eager}. */
@@ -109,61 +118,106 @@ public final class ModelBench {
         out.printf(Locale.ROOT, "visq learner: %.1f ms per GRPO step (median of %d; %d rollouts: %d groups of G=%d; "
                 + "policy forward+backward, reference forward, clip, AdamW)%n", visq.learnerMillis(), visq.steps(),
                 visq.learnerBatch().size(), PolicyThroughput.LEARNER_GROUPS, groupSize);
-        if (!(model instanceof QwenModelConfig)) {
-            out.println("peer skipped: the transformers peer runs Qwen checkpoints only (visq.model.kind is "
-                    + model.kind() + ")");
-            return;
-        }
-        QwenModelConfig qwen = (QwenModelConfig) model;
-        PeerInput.EncodedPrompt encoded = PeerInput.encode(qwen, prompt);
         Path input = workDirectory.resolve("model-peer-input.json");
-        PeerInput.write(input, qwen, encoded, groupSize, sampling, visq.learnerBatch(),
-                baseLogProbs(qwen, visq.learnerBatch()));
-        out.printf(Locale.ROOT, "peer input: %s (prompt of %d tokens, %d image(s), %d responses)%n",
-                input.toAbsolutePath(), encoded.ids().length, encoded.images().size(), visq.learnerBatch().size());
-        PeerLauncher.Lookup lookup = PeerLauncher.locate(environment);
+        Path resultFile = workDirectory.resolve("model-peer-result.json");
+        Peer peer;
+        try (PolicyModel base = PolicyModels.create(model, "cpu")) {
+            List<float[]> logProbs = baseLogProbs(base, visq.learnerBatch());
+            if (model instanceof QwenModelConfig) {
+                peer = qwenPeer((QwenModelConfig) model, prompt, input, resultFile, groupSize, sampling, repetitions,
+                        visq, logProbs);
+            } else if (base instanceof CompactVisionLanguagePolicy) {
+                peer = compactPeer((CompactVisionLanguagePolicy) base, prompt, input, resultFile, groupSize,
+                        sampling, repetitions, visq, logProbs);
+            } else {
+                out.println("peer skipped: no PyTorch peer for visq.model.kind " + model.kind());
+                return;
+            }
+        }
+        PeerLauncher.Lookup lookup = PeerLauncher.locate(environment, peer.script());
         if (lookup.launcher().isEmpty()) {
             out.println("peer skipped: " + lookup.reason());
             return;
         }
-        runPeer(lookup.launcher().get(), qwen, input, groupSize, sampling, repetitions, visq);
+        runPeer(lookup.launcher().get(), peer, resultFile, groupSize, visq);
     }
 
-    private void runPeer(PeerLauncher launcher, QwenModelConfig model, Path input, int groupSize,
-            SamplingSettings sampling, int repetitions, PolicyThroughput.Result visq) {
-        Path resultFile = workDirectory.resolve("model-peer-result.json");
-        List<String> arguments = List.of("--checkpoint", model.checkpoint().directory().toAbsolutePath().toString(),
+    /**
+     * How one peer runs: its script, its arguments, and how its learner step and its generation differ in kind from
+     * Visq's (printed next to its figures).
+     */
+    private record Peer(Path script, List<String> arguments, double tolerance, String learnerKind,
+            String generationKind) {}
+
+    private Peer qwenPeer(QwenModelConfig qwen, PolicyPrompt prompt, Path input, Path resultFile, int groupSize,
+            SamplingSettings sampling, int repetitions, PolicyThroughput.Result visq, List<float[]> logProbs) {
+        QwenPeerInput.EncodedPrompt encoded = QwenPeerInput.encode(qwen, prompt);
+        QwenPeerInput.write(input, qwen, encoded, groupSize, sampling, visq.learnerBatch(), logProbs);
+        out.printf(Locale.ROOT, "peer input: %s (prompt of %d tokens, %d image(s), %d responses)%n",
+                input.toAbsolutePath(), encoded.ids().length, encoded.images().size(), visq.learnerBatch().size());
+        String attention = environment.getOrDefault(PEER_ATTENTION_VARIABLE, "sdpa");
+        List<String> arguments = List.of("--checkpoint", qwen.checkpoint().directory().toAbsolutePath().toString(),
                 "--group", Integer.toString(groupSize), "--new-tokens", Integer.toString(sampling.maxNewTokens()),
                 "--prompt-json", input.toAbsolutePath().toString(), "--repetitions", Integer.toString(repetitions),
-                "--result-json", resultFile.toAbsolutePath().toString(), "--attention",
-                environment.getOrDefault(PEER_ATTENTION_VARIABLE, "sdpa"));
-        resultFile.toFile().delete();
-        PeerLauncher.Outcome outcome = launcher.run(arguments, PEER_TIMEOUT);
-        if (outcome.exitCode() != 0 || !resultFile.toFile().isFile()) {
+                "--result-json", resultFile.toAbsolutePath().toString(), "--attention", attention);
+        String learner = String.format(Locale.ROOT, "peft LoRA r=%d alpha=%s on %s", qwen.lora().rank(),
+                formatted(qwen.lora().alpha()), String.join(",", qwen.lora().targets()));
+        return new Peer(PeerLauncher.QWEN_SCRIPT, arguments, PeerInput.QWEN_LOG_PROB_TOLERANCE, learner,
+                "transformers generate, " + attention + " attention");
+    }
+
+    private Peer compactPeer(CompactVisionLanguagePolicy base, PolicyPrompt prompt, Path input, Path resultFile,
+            int groupSize, SamplingSettings sampling, int repetitions, PolicyThroughput.Result visq,
+            List<float[]> logProbs) {
+        Path weights = workDirectory.resolve("model-peer-weights.bin");
+        CompactPeerInput.write(input, weights, base, prompt, groupSize, sampling, visq.learnerBatch(), logProbs);
+        out.printf(Locale.ROOT, "peer input: %s (weight snapshot %s, %d image(s), %d responses)%n",
+                input.toAbsolutePath(), weights.toAbsolutePath(), prompt.images().size(), visq.learnerBatch().size());
+        List<String> arguments = List.of("--prompt-json", input.toAbsolutePath().toString(), "--group",
+                Integer.toString(groupSize), "--new-tokens", Integer.toString(sampling.maxNewTokens()),
+                "--repetitions", Integer.toString(repetitions), "--result-json",
+                resultFile.toAbsolutePath().toString());
+        String learner = String.format(Locale.ROOT, "all %d parameters, torch.optim.AdamW, clip_grad_norm_",
+                base.parameterCount());
+        return new Peer(PeerLauncher.COMPACT_SCRIPT, arguments, PeerInput.COMPACT_LOG_PROB_TOLERANCE, learner,
+                "KV-cached decoding in eager PyTorch, torch.multinomial");
+    }
+
+    private void runPeer(PeerLauncher launcher, Peer plan, Path resultFile, int groupSize,
+            PolicyThroughput.Result visq) {
+        try {
+            Files.deleteIfExists(resultFile);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot remove the old peer result " + resultFile, e);
+        }
+        PeerLauncher.Outcome outcome = launcher.run(plan.arguments(), PEER_TIMEOUT);
+        if (outcome.exitCode() != 0 || !Files.isRegularFile(resultFile)) {
             out.println("peer failed (" + launcher.python() + ", exit " + outcome.exitCode() + "); no ratios. Its last "
                     + "lines:");
             outcome.tail(15).forEach(line -> out.println("  | " + line));
             return;
         }
         PeerResult peer = PeerResult.read(resultFile);
+        String decode = peer.decodeLogProbDifference().isPresent() ? String.format(Locale.ROOT,
+                "; its cached decoding of Visq's samples gives their behaviour log-probs up to %.2g away",
+                peer.decodeLogProbDifference().getAsDouble()) : "";
         if (!peer.sameModel()) {
             out.printf(Locale.ROOT, "peer is not the same model: %s gives per-token log-probs up to %.3g away from "
-                    + "Visq's (tolerance %.0e, %d tokens); no ratios%n", peer.versions(),
-                    peer.maxLogProbDifference(), PeerInput.LOG_PROB_TOLERANCE, peer.comparedTokens());
+                    + "Visq's%s (tolerance %.0e, %d tokens); no ratios%n", peer.versions(),
+                    peer.maxLogProbDifference(), decode, plan.tolerance(), peer.comparedTokens());
             return;
         }
         double rollouts = Median.of(peer.rolloutsPerSecond());
         double tokens = Median.of(peer.tokensPerSecond());
         double learner = Median.of(peer.learnerMillis());
         out.printf(Locale.ROOT, "peer model check: %s reproduces Visq's log-probs of the %d responses (max |diff| "
-                + "%.2g over %d tokens, tolerance %.0e)%n", peer.versions(), visq.learnerBatch().size(),
-                peer.maxLogProbDifference(), peer.comparedTokens(), PeerInput.LOG_PROB_TOLERANCE);
+                + "%.2g over %d tokens%s; tolerance %.0e)%n", peer.versions(), visq.learnerBatch().size(),
+                peer.maxLogProbDifference(), peer.comparedTokens(), decode, plan.tolerance());
         out.printf(Locale.ROOT, "peer generation: %.2f rollouts/s, %.1f tokens/s (median of %d groups of G=%d, %.1f "
-                + "tokens per rollout, eos disabled; %s attention)%n", rollouts, tokens, peer.rolloutsPerSecond().size(),
-                groupSize, peer.tokensPerRollout(), peer.attention());
-        out.printf(Locale.ROOT, "peer learner: %.1f ms per GRPO step (median of %d; the same %d responses, peft LoRA "
-                + "r=%d alpha=%s on %s)%n", learner, peer.learnerMillis().size(), visq.learnerBatch().size(),
-                model.lora().rank(), formatted(model.lora().alpha()), String.join(",", model.lora().targets()));
+                + "tokens per rollout, eos disabled; %s)%n", rollouts, tokens, peer.rolloutsPerSecond().size(),
+                groupSize, peer.tokensPerRollout(), plan.generationKind());
+        out.printf(Locale.ROOT, "peer learner: %.1f ms per GRPO step (median of %d; the same %d responses, %s)%n",
+                learner, peer.learnerMillis().size(), visq.learnerBatch().size(), plan.learnerKind());
         out.printf(Locale.ROOT, "ratio Visq/peer (time; > 1 = Visq slower): generation per token %.2f, per rollout "
                 + "%.2f (Visq %.1f vs peer %.1f tokens per rollout), learner step %.2f%n",
                 tokens / visq.tokensPerSecond(), rollouts / visq.rolloutsPerSecond(), visq.tokensPerRollout(),
@@ -178,16 +232,15 @@ public final class ModelBench {
         }
     }
 
-    /** Each response's per-token log-probs at temperature 1 under a fresh policy (version 0: the base model). */
-    private static List<float[]> baseLogProbs(PolicyModelConfig model, List<GrpoSample> batch) {
+    /** Each response's per-token log-probs at temperature 1 under {@code base}, a fresh policy (version 0). */
+    private static List<float[]> baseLogProbs(PolicyModel base, List<GrpoSample> batch) {
         List<PolicyPrompt> prompts = new ArrayList<>(batch.size());
         List<int[]> responses = new ArrayList<>(batch.size());
         for (GrpoSample sample : batch) {
             prompts.add(sample.prompt());
             responses.add(sample.tokens());
         }
-        try (PolicyModel base = PolicyModels.create(model, "cpu");
-                NDManager scope = NDManager.newBaseManager(base.device())) {
+        try (NDManager scope = NDManager.newBaseManager(base.device())) {
             NDArray logProbs = base.responseLogProbs(scope, prompts, responses, 1.0);
             int width = Math.toIntExact(logProbs.getShape().get(1));
             float[] flat = logProbs.toFloatArray();

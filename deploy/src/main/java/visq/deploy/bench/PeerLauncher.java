@@ -15,15 +15,18 @@ import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 
 /**
- * Starts the transformers peer: a Python interpreter with torch, transformers and peft ({@value #PYTHON_VARIABLE},
- * else {@link #DEFAULT_PYTHON} when it exists) running {@code tools/qwen-reference/bench_peer.py} of this
- * repository, on one thread ({@code OMP_NUM_THREADS=1}, {@code MKL_NUM_THREADS=1}, as the {@code visq} script sets
- * for the JVM).
+ * Starts a PyTorch peer: a Python interpreter with torch (and, for the Qwen peer, transformers and peft;
+ * {@value #PYTHON_VARIABLE}, else {@link #DEFAULT_PYTHON} when it exists) running a peer script of this repository
+ * ({@link #QWEN_SCRIPT} or {@link #COMPACT_SCRIPT}), on one thread ({@code OMP_NUM_THREADS=1},
+ * {@code MKL_NUM_THREADS=1}, as the {@code visq} script sets for the JVM).
  */
 final class PeerLauncher {
     static final String PYTHON_VARIABLE = "VISQ_PEER_PYTHON";
     static final Path DEFAULT_PYTHON = Path.of("/work/venv-qwen/bin/python");
-    static final Path SCRIPT = Path.of("tools", "qwen-reference", "bench_peer.py");
+    /** The transformers + peft peer of a Qwen checkpoint. */
+    static final Path QWEN_SCRIPT = Path.of("tools", "qwen-reference", "bench_peer.py");
+    /** The plain-torch peer of the compact model. */
+    static final Path COMPACT_SCRIPT = Path.of("tools", "compact-reference", "bench_peer.py");
 
     /** A launcher, or the reason the peer cannot run here. */
     record Lookup(Optional<PeerLauncher> launcher, String reason) {}
@@ -48,8 +51,11 @@ final class PeerLauncher {
         this.script = script;
     }
 
-    /** The peer's interpreter from {@code environment} and its script, or why there is none. */
-    static Lookup locate(Map<String, String> environment) {
+    /**
+     * The peer's interpreter from {@code environment} and {@code script} (relative to the repository root, found
+     * above this class's jar or the working directory), or why there is none.
+     */
+    static Lookup locate(Map<String, String> environment, Path script) {
         Path python;
         String configured = environment.get(PYTHON_VARIABLE);
         if (configured != null && !configured.isBlank()) {
@@ -60,15 +66,15 @@ final class PeerLauncher {
         } else if (Files.isExecutable(DEFAULT_PYTHON)) {
             python = DEFAULT_PYTHON;
         } else {
-            return new Lookup(Optional.empty(), "no Python with torch, transformers and peft: " + PYTHON_VARIABLE
+            return new Lookup(Optional.empty(), "no peer Python with torch: " + PYTHON_VARIABLE
                     + " is unset and " + DEFAULT_PYTHON + " does not exist");
         }
-        Optional<Path> script = findScript();
-        if (script.isEmpty()) {
-            return new Lookup(Optional.empty(), SCRIPT + " not found above " + codeLocation().orElse(Path.of(""))
+        Optional<Path> found = findScript(script);
+        if (found.isEmpty()) {
+            return new Lookup(Optional.empty(), script + " not found above " + codeLocation().orElse(Path.of(""))
                     + " nor in " + Path.of("").toAbsolutePath());
         }
-        return new Lookup(Optional.of(new PeerLauncher(python, script.get())), "");
+        return new Lookup(Optional.of(new PeerLauncher(python, found.get())), "");
     }
 
     /**
@@ -132,13 +138,13 @@ final class PeerLauncher {
         return python;
     }
 
-    private static Optional<Path> findScript() {
+    private static Optional<Path> findScript(Path script) {
         List<Path> starts = new ArrayList<>();
         codeLocation().ifPresent(starts::add);
         starts.add(Path.of("").toAbsolutePath());
         for (Path start : starts) {
             for (Path directory = start; directory != null; directory = directory.getParent()) {
-                Path candidate = directory.resolve(SCRIPT);
+                Path candidate = directory.resolve(script);
                 if (Files.isRegularFile(candidate)) {
                     return Optional.of(candidate);
                 }

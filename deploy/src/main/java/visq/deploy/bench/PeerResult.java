@@ -12,15 +12,19 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
+import java.util.OptionalDouble;
 
 /**
- * What bench_peer.py measured, read from its result JSON: library versions, whether it reproduced Visq's per-token
- * log-probs (and by how much they differ), and, only when it did, its per-repetition generation rates and learner
- * step times.
+ * What a peer script (tools/qwen-reference or tools/compact-reference bench_peer.py) measured, read from its result
+ * JSON: library versions, whether it reproduced Visq's per-token log-probs (and by how much they differ), and, only
+ * when it did, its per-repetition generation rates and learner step times.
  *
- * @param versions "transformers X, torch Y, peft Z"
+ * @param versions the libraries the peer ran, "name version" in the peer's order ("transformers X, torch Y, peft Z")
  * @param attention the attention implementation the peer ran
  * @param maxLogProbDifference largest |peer − Visq| over every response token
+ * @param decodeLogProbDifference when the peer also decoded Visq's samples through its own cached decoder: the
+ *     largest |peer − Visq| of their behaviour log-probs
  * @param comparedTokens response tokens compared
  * @param sameModel whether the difference is within the tolerance
  * @param rolloutsPerSecond per timed group (empty when not the same model)
@@ -28,7 +32,8 @@ import java.util.List;
  * @param tokensPerRollout new tokens per response (fixed: eos is disabled)
  * @param learnerMillis per timed learner step
  */
-record PeerResult(String versions, String attention, double maxLogProbDifference, long comparedTokens,
+record PeerResult(String versions, String attention, double maxLogProbDifference,
+        OptionalDouble decodeLogProbDifference, long comparedTokens,
         boolean sameModel, List<Double> rolloutsPerSecond, List<Double> tokensPerSecond, double tokensPerRollout,
         List<Double> learnerMillis) {
 
@@ -54,8 +59,17 @@ record PeerResult(String versions, String attention, double maxLogProbDifference
                     + e.getMessage(), e);
         }
         JsonObject versions = object(json, "versions", file);
-        String described = "transformers " + string(versions, "transformers", file) + ", torch "
-                + string(versions, "torch", file) + ", peft " + string(versions, "peft", file);
+        if (versions.size() == 0) {
+            throw new IllegalArgumentException("field versions of " + file + " names no library");
+        }
+        List<String> libraries = new ArrayList<>();
+        for (Map.Entry<String, JsonElement> library : versions.entrySet()) {
+            libraries.add(library.getKey() + " " + string(versions, library.getKey(), file));
+        }
+        String described = String.join(", ", libraries);
+        JsonElement decode = json.get("decode_logprob_max_abs_diff");
+        OptionalDouble decodeDifference = decode == null || decode.isJsonNull() ? OptionalDouble.empty()
+                : OptionalDouble.of(decode.getAsDouble());
         boolean same = field(json, "same_model", file).getAsBoolean();
         List<Double> rollouts = List.of();
         List<Double> tokens = List.of();
@@ -69,7 +83,7 @@ record PeerResult(String versions, String attention, double maxLogProbDifference
             learner = numbers(json, "learner_ms", file);
         }
         return new PeerResult(described, string(json, "attention", file),
-                field(json, "logprob_max_abs_diff", file).getAsDouble(),
+                field(json, "logprob_max_abs_diff", file).getAsDouble(), decodeDifference,
                 field(json, "logprob_tokens", file).getAsLong(), same, rollouts, tokens, perRollout, learner);
     }
 

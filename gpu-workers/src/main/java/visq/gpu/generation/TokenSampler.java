@@ -69,8 +69,8 @@ public final class TokenSampler {
         if (!truncate) {
             return drawFrom(logProbs, identity(vocabulary), vocabulary);
         }
-        int[] order = descendingOrder(logits, offset, vocabulary);
         int kept = settings.topK() > 0 ? Math.min(settings.topK(), vocabulary) : vocabulary;
+        int[] order = descendingOrder(logits, offset, vocabulary, kept);
         if (settings.topP() < 1.0) {
             double mass = 0;
             for (int i = 0; i < kept; i++) {
@@ -115,20 +115,38 @@ public final class TokenSampler {
     }
 
     /**
-     * Indices by decreasing logit, lower index first on ties. Dividing by a positive temperature keeps the order,
-     * so the float logits are sorted directly: each key packs the logit's order-preserving bits (inverted, for a
-     * descending sort) above the index, and one primitive sort orders them.
+     * The first {@code count} indices by decreasing logit, lower index first on ties. Dividing by a positive
+     * temperature keeps the order, so the float logits are ordered directly: each key packs the logit's
+     * order-preserving bits (inverted, for an ascending order of keys) above the index, so keys are distinct and
+     * their ascending order is the wanted one. Fewer than all: one pass keeps the {@code count} smallest keys in a
+     * sorted buffer (a key enters only when it beats the buffer's last), the same indices in the same order as a full
+     * sort's first {@code count}, without sorting the whole vocabulary every token.
      */
-    private static int[] descendingOrder(float[] logits, int offset, int vocabulary) {
-        long[] keys = new long[vocabulary];
+    static int[] descendingOrder(float[] logits, int offset, int vocabulary, int count) {
+        long[] keys = new long[count < vocabulary ? count : vocabulary];
+        int size = 0;
         for (int i = 0; i < vocabulary; i++) {
             int bits = Float.floatToIntBits(logits[offset + i]);
             int ordered = bits ^ ((bits >> 31) & 0x7fffffff); // signed-int order equals float order
-            keys[i] = ((long) ~ordered << 32) | i;
+            long key = ((long) ~ordered << 32) | i;
+            if (count >= vocabulary) {
+                keys[i] = key;
+            } else if (size < count || key < keys[count - 1]) {
+                int at = Arrays.binarySearch(keys, 0, size, key);
+                int insert = -at - 1; // keys are distinct: never found
+                int moved = Math.min(size, count - 1) - insert;
+                if (moved > 0) {
+                    System.arraycopy(keys, insert, keys, insert + 1, moved);
+                }
+                keys[insert] = key;
+                size = Math.min(size + 1, count);
+            }
         }
-        Arrays.sort(keys);
-        int[] out = new int[vocabulary];
-        for (int i = 0; i < vocabulary; i++) {
+        if (count >= vocabulary) {
+            Arrays.sort(keys);
+        }
+        int[] out = new int[keys.length];
+        for (int i = 0; i < keys.length; i++) {
             out[i] = (int) keys[i];
         }
         return out;

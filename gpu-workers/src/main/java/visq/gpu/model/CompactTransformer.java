@@ -40,14 +40,10 @@ final class CompactTransformer {
         int imageTokens = images * perImage;
         int patchValues = config.patchValues();
         int d = config.dModel();
-        float[] patches = new float[count * imageTokens * patchValues];
+        float[] patches = patchRows(rows);
         long[] tasks = new long[count];
         for (int r = 0; r < count; r++) {
-            PolicyPrompt prompt = rows.get(r);
-            tasks[r] = prompt.task().ordinal();
-            for (int i = 0; i < images; i++) {
-                writePatches(prompt.images().get(i), patches, (r * imageTokens + i * perImage) * patchValues);
-            }
+            tasks[r] = rows.get(r).task().ordinal();
         }
         NDArray imagePositions = w.patchPosition
                 .reshape(1, perImage, d)
@@ -75,16 +71,7 @@ final class CompactTransformer {
         int count = rows.size();
         int images = rows.get(0).images().size();
         int perImage = config.imageStatistics();
-        float[] statistics = new float[count * images * perImage];
-        for (int r = 0; r < count; r++) {
-            for (int i = 0; i < images; i++) {
-                ImageTensor image = rows.get(r).images().get(i);
-                for (int k = 0; k < perImage; k++) {
-                    statistics[(r * images + i) * perImage + k] = image.statisticAt(k);
-                }
-            }
-        }
-        NDArray inputs = scope.create(statistics, new Shape(count, images, perImage));
+        NDArray inputs = scope.create(statisticsRows(rows), new Shape(count, images, perImage));
         if (w.qualityPriorWeight != null) {
             // the frozen read-out, one more input value per image
             NDArray prior = inputs.matMul(w.qualityPriorWeight.reshape(perImage, 1)).add(w.qualityPriorBias);
@@ -95,6 +82,39 @@ final class CompactTransformer {
                 .add(w.statisticsBias)
                 .add(w.statisticsPosition)
                 .add(w.imageSlot.get("0:{}", images));
+    }
+
+    /**
+     * {@code [rows, images × patchesPerImage, patchValues]} row-major: every image's patches as {@link #writePatches}
+     * lays them out, the images of a row in order. All rows have the same image count.
+     */
+    float[] patchRows(List<PolicyPrompt> rows) {
+        int images = rows.get(0).images().size();
+        int perImage = config.patchesPerImage();
+        int patchValues = config.patchValues();
+        float[] patches = new float[rows.size() * images * perImage * patchValues];
+        for (int r = 0; r < rows.size(); r++) {
+            for (int i = 0; i < images; i++) {
+                writePatches(rows.get(r).images().get(i), patches, ((r * images + i) * perImage) * patchValues);
+            }
+        }
+        return patches;
+    }
+
+    /** {@code [rows, images, imageStatistics]} row-major: each image's statistics vector. */
+    float[] statisticsRows(List<PolicyPrompt> rows) {
+        int images = rows.get(0).images().size();
+        int perImage = config.imageStatistics();
+        float[] statistics = new float[rows.size() * images * perImage];
+        for (int r = 0; r < rows.size(); r++) {
+            for (int i = 0; i < images; i++) {
+                ImageTensor image = rows.get(r).images().get(i);
+                for (int k = 0; k < perImage; k++) {
+                    statistics[(r * images + i) * perImage + k] = image.statisticAt(k);
+                }
+            }
+        }
+        return statistics;
     }
 
     /**

@@ -347,6 +347,17 @@ public final class CompactVisionLanguagePolicy implements PolicyModel {
         }
     }
 
+    /**
+     * {@code prompt} as the forward pass reads it (after the same checks as generation): what a reimplementation of
+     * this model needs besides the weights.
+     */
+    public CompactPromptInputs promptInputs(PolicyPrompt prompt) {
+        requireFits(prompt, 0);
+        List<PolicyPrompt> rows = List.of(prompt);
+        return new CompactPromptInputs(prompt.task().ordinal(), prompt.images().size(), forward.patchRows(rows),
+                config.imageStatistics() > 0 ? forward.statisticsRows(rows) : new float[0]);
+    }
+
     // ------------------------------------------------------------------------------------------------ weights
 
     @Override

@@ -114,6 +114,36 @@ class TokenSamplerTest {
         assertTrue(greedy.sample(flat, 6, 6).logProb() > -0.01f);
     }
 
+    @Test
+    void topKOrderIsTheFullOrdersPrefixWithTiesAndSignedValues() {
+        java.util.SplittableRandom random = new java.util.SplittableRandom(11);
+        for (int trial = 0; trial < 200; trial++) {
+            int vocabulary = 1 + random.nextInt(300);
+            float[] row = new float[vocabulary + 3];
+            for (int i = 0; i < row.length; i++) {
+                // few distinct values: many ties; both signs and both zeros
+                row[i] = random.nextInt(9) == 0 ? -0.0f : (random.nextInt(21) - 10) / 4f;
+            }
+            int[] full = TokenSampler.descendingOrder(row, 3, vocabulary, vocabulary);
+            for (int k : new int[] {1, 2, 7, 50, vocabulary - 1, vocabulary + 5}) {
+                if (k < 1) {
+                    continue;
+                }
+                int[] prefix = TokenSampler.descendingOrder(row, 3, vocabulary, k);
+                assertEquals(Math.min(k, vocabulary), prefix.length);
+                for (int i = 0; i < prefix.length; i++) {
+                    assertEquals(full[i], prefix[i], "k " + k + " position " + i);
+                }
+            }
+            for (int i = 1; i < vocabulary; i++) {
+                float before = row[3 + full[i - 1]];
+                float after = row[3 + full[i]];
+                assertTrue(before > after || (before == after && Float.compare(before, after) >= 0
+                        && (Float.compare(before, after) > 0 || full[i - 1] < full[i])), "order at " + i);
+            }
+        }
+    }
+
     private static float[] randomLogits(long seed) {
         java.util.SplittableRandom random = new java.util.SplittableRandom(seed);
         float[] logits = new float[64];
