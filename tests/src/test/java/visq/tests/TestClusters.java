@@ -45,9 +45,10 @@ final class TestClusters {
         settings.put("visq.training.group-size", 4);
         settings.put("visq.training.sampling.max-new-tokens", 48);
         settings.put("visq.model.view-size", 32);
-        // deploy/conf/light.conf's model and tasks: no MobileNetV2 pass per image, no severity-ranking blocks (tests
+        // deploy/conf/light.conf's model and tasks: no MobileNetV2 pass per image, no quality prior, no severity-ranking blocks (tests
         // that need either set them)
         settings.put("visq.model.image-features", "none");
+        settings.put("visq.model.quality-prior", "none");
         settings.put("visq.data.prepare-ahead-threads", 0);
         settings.put("visq.training.tasks", List.of("degradation", "score"));
         settings.put("visq.router.max-new-tokens", 48);

@@ -79,7 +79,8 @@ class EvaluationRunTest {
                 + "images = \"{shared}/data/clive\", labels = \"{shared}/data/clive/mos.csv\" }]")
                 // the statistics-only model: these tests compare data paths, not the image features
                 .withFallback(ConfigFactory.parseMap(Map.of("visq.data.shared-dir", SHARED.toString(),
-                        "visq.data.work-dir", temp.resolve("work").toString(), "visq.model.image-features", "none")))
+                        "visq.data.work-dir", temp.resolve("work").toString(), "visq.model.image-features", "none",
+                        "visq.model.quality-prior", "none")))
                 .withFallback(ConfigFactory.defaultReference()).resolve();
     }
 

@@ -27,6 +27,7 @@ class ModelConfigsTest {
             Config config = NodeLauncher.configure(name, Map.of(), Map.of());
             assertEquals(List.of("learner", "rollout", "router"), config.getStringList("akka.cluster.roles"), name);
             assertEquals("mobilenet", config.getString("visq.model.image-features"), name);
+            assertEquals("ridge", config.getString("visq.model.quality-prior"), name);
             TrainingSettings training = TrainingSettings.fromConfig(config);
             assertEquals(List.of(QualityTask.DEGRADATION, QualityTask.SCORE, QualityTask.SCORE_NUMBER),
                     training.tasks(), name);
@@ -44,6 +45,7 @@ class ModelConfigsTest {
         Config config = NodeLauncher.configure("light.conf", Map.of(), Map.of());
         assertEquals(List.of("learner", "rollout", "router"), config.getStringList("akka.cluster.roles"));
         assertEquals("none", config.getString("visq.model.image-features"));
+        assertEquals("none", config.getString("visq.model.quality-prior"));
         TrainingSettings training = TrainingSettings.fromConfig(config);
         assertEquals(List.of(QualityTask.DEGRADATION, QualityTask.SCORE), training.tasks());
         assertEquals(300, training.grpoSteps());
