@@ -45,6 +45,7 @@ import visq.gpu.image.ImageDecoder;
 import visq.gpu.image.ImageLimits;
 import visq.gpu.image.ImagePreparation;
 import visq.gpu.image.InvalidImageException;
+import visq.gpu.model.CompactVisionLanguagePolicy;
 import visq.gpu.model.EncodedWeights;
 import visq.gpu.model.PolicyModel;
 import visq.gpu.model.PolicyModels;
@@ -143,9 +144,12 @@ public final class EvaluationRun {
         try (PolicyModel model = PolicyModels.create(ModelSettings.fromConfig(config), "cpu")) {
             model.importWeights(weights);
             model.setWeightVersion(weights.version());
+            List<NoReferenceMetric> priors = model instanceof CompactVisionLanguagePolicy compact
+                    && compact.config().hasQualityPrior()
+                    ? List.of(new QualityPriorMetric(compact, preprocessor)) : List.of();
             EvaluationSummary summary = evaluate(targets,
                     new PolicyAnswering(model, preprocessor, settings.decoding(), settings.maxNewTokens(),
-                            serving.topK(), serving.topP()));
+                            serving.topK(), serving.topP()), priors);
             writeTrainingCurves();
             return summary;
         }
@@ -153,10 +157,21 @@ public final class EvaluationRun {
 
     /** Evaluates {@code targets} with {@code answering}; writes every report, plot and the summary. */
     public EvaluationSummary evaluate(List<EvaluationTarget> targets, ImageAnswering answering) throws IOException {
+        return evaluate(targets, answering, List.of());
+    }
+
+    /**
+     * Evaluates {@code targets} with {@code answering}, with NIQE, BRISQUE and then {@code extraBaselines} as baseline
+     * rows; writes every report, plot and the summary.
+     */
+    public EvaluationSummary evaluate(List<EvaluationTarget> targets, ImageAnswering answering,
+            List<NoReferenceMetric> extraBaselines) throws IOException {
         Files.createDirectories(settings.outputDirectory());
         BaselineMetrics baselines = BaselineMetrics.withParameters(
                 DataSettings.fromConfig(config).sharedDirectory().resolve("data/params"));
-        List<NoReferenceMetric> metrics = List.of(baselines.noReference("niqe"), baselines.noReference("brisque"));
+        List<NoReferenceMetric> metrics = new ArrayList<>(
+                List.of(baselines.noReference("niqe"), baselines.noReference("brisque")));
+        metrics.addAll(extraBaselines);
         List<DatasetEvaluation> results = new ArrayList<>();
         for (EvaluationTarget target : targets) {
             results.add(evaluate(target, answering, metrics));

@@ -11,6 +11,7 @@ import ai.djl.ndarray.types.Shape;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
+import java.util.OptionalDouble;
 import java.util.SplittableRandom;
 import visq.gpu.generation.DecodingSession;
 import visq.gpu.generation.KvCache;
@@ -176,6 +177,27 @@ public final class CompactVisionLanguagePolicy implements PolicyModel {
         }
         parameters.get(specIndex(CompactParameterSpec.PRIOR_WEIGHT)).set(weights);
         parameters.get(specIndex(CompactParameterSpec.PRIOR_BIAS)).set(new float[] {bias});
+    }
+
+    /**
+     * The frozen quality prior's value for {@code image} (prepared with the model's preprocessing): the weighted sum
+     * of its statistics plus the bias, as the statistics token reads it; empty for a model without a prior.
+     */
+    public OptionalDouble qualityPriorOf(ImageTensor image) {
+        if (!config.hasQualityPrior()) {
+            return OptionalDouble.empty();
+        }
+        if (image.statisticsCount() != config.imageStatistics()) {
+            throw new IllegalArgumentException("image carries " + image.statisticsCount() + " statistics, the "
+                    + "quality prior reads " + config.imageStatistics());
+        }
+        float[] weights = parameters.get(specIndex(CompactParameterSpec.PRIOR_WEIGHT)).toFloatArray();
+        // float32 products and sums, as the model's matMul computes the prior
+        float sum = 0f;
+        for (int k = 0; k < weights.length; k++) {
+            sum += image.statisticAt(k) * weights[k];
+        }
+        return OptionalDouble.of(sum + parameters.get(specIndex(CompactParameterSpec.PRIOR_BIAS)).getFloat());
     }
 
     private int specIndex(String name) {

@@ -105,6 +105,22 @@ class QualityPriorTokenTest {
     }
 
     @Test
+    void thePriorOfAnImageIsItsStatisticsDotWeightsPlusBias() {
+        float[] s = statistics(7);
+        float[] w = priorWeights(8);
+        double expected = 0.5;
+        for (int k = 0; k < s.length; k++) {
+            expected += (double) s[k] * w[k];
+        }
+        try (CompactVisionLanguagePolicy withPrior = CompactVisionLanguagePolicy.create(PRIOR, Device.cpu());
+                CompactVisionLanguagePolicy without = CompactVisionLanguagePolicy.create(STATISTICS, Device.cpu())) {
+            withPrior.setQualityPrior(w, 0.5f);
+            assertEquals(expected, withPrior.qualityPriorOf(TestPrompts.image(4).withStatistics(s)).orElseThrow(), 1e-5);
+            assertTrue(without.qualityPriorOf(TestPrompts.image(4).withStatistics(s)).isEmpty());
+        }
+    }
+
+    @Test
     void snapshotsCarryThePriorAndAModelWithoutOneRefusesThem() {
         try (CompactVisionLanguagePolicy source = CompactVisionLanguagePolicy.create(PRIOR, Device.cpu());
                 CompactVisionLanguagePolicy target = CompactVisionLanguagePolicy.create(PRIOR, Device.cpu());
