@@ -136,12 +136,12 @@ public final class WeightSnapshotCodec {
             Shape expected = shapes.get(i);
             TensorEntry entry = entries.remove(name);
             if (entry == null) {
-                throw new IllegalArgumentException("weight snapshot lacks tensor " + name);
+                throw layoutMismatch("weight snapshot lacks tensor " + name, snapshot);
             }
             Shape shape = new Shape(entry.getShapeList().stream().mapToLong(Long::longValue).toArray());
             if (!shape.equals(expected)) {
-                throw new IllegalArgumentException(
-                        "tensor " + name + " has shape " + shape + ", the model needs " + expected);
+                throw layoutMismatch("tensor " + name + " has shape " + shape + ", the model needs " + expected,
+                        snapshot);
             }
             if (entry.getData().size() != expected.size() * Float.BYTES) {
                 throw new IllegalArgumentException("tensor " + name + " holds " + entry.getData().size()
@@ -150,9 +150,22 @@ public final class WeightSnapshotCodec {
             data.add(entry.getData());
         }
         if (!entries.isEmpty()) {
-            throw new IllegalArgumentException("weight snapshot holds unknown tensors " + entries.keySet());
+            throw layoutMismatch("weight snapshot holds unknown tensors " + entries.keySet(), snapshot);
         }
         return data;
+    }
+
+    /**
+     * {@code problem}, followed by both model configurations when they differ: a snapshot of another shape was most
+     * likely trained with other model settings (image features, quality prior, width), which this names.
+     */
+    private IllegalArgumentException layoutMismatch(String problem, WeightSnapshot snapshot) {
+        String theirs = snapshot.getModelConfig();
+        if (theirs.isEmpty() || theirs.equals(modelConfigJson)) {
+            return new IllegalArgumentException(problem);
+        }
+        return new IllegalArgumentException(problem + ": the weights were written by a model configured as "
+                + theirs + ", this model is configured as " + modelConfigJson + " (visq.model settings)");
     }
 
     private static float[] floats(ByteString data) {

@@ -133,7 +133,9 @@ class QualityPriorTokenTest {
             assertEquals(logProbability(source, prompt), logProbability(target, prompt), 0.0);
             assertEquals(PRIOR, CompactModelConfig.fromJson(PRIOR.toJson()));
             IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> noPrior.importWeights(weights));
-            assertFalse(e.getMessage().isBlank());
+            // the refusal names both configurations, so a user sees the setting that differs
+            assertTrue(e.getMessage().contains("\"qualityPrior\": \"ridge\"") && e.getMessage().contains("visq.model"),
+                    e.getMessage());
         }
     }
 
