@@ -106,8 +106,9 @@ public final class CheckpointWriter {
         byte[] optimizer = metadata.getOptimizerFile().isEmpty()
                 ? new byte[0] : readChecked(directory, metadata.getOptimizerFile(), metadata.getOptimizerSha256());
         Optional<EncodedWeights> frozen = reference;
-        return new Checkpoint(metadata.getStep(), weights,
-                parsed(metadata.getOptimizerFile(), () -> TrainerStateCodec.decode(optimizer, frozen)),
+        long step = metadata.getStep();
+        return new Checkpoint(step, weights,
+                parsed(metadata.getOptimizerFile(), () -> TrainerStateCodec.decode(optimizer, frozen, step)),
                 metadata.getCursorsList());
     }
 

@@ -7,6 +7,8 @@ import java.nio.ByteOrder;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import visq.gpu.model.EncodedWeights;
 import visq.gpu.training.AdamWState;
 import visq.gpu.training.TrainerState;
@@ -15,10 +17,13 @@ import visq.protocol.artifacts.TensorEntry;
 
 /** Encodes a trainer's optimiser state as Protobuf ({@link OptimizerState}, float32 little-endian moments). */
 final class TrainerStateCodec {
+    private static final Logger LOG = LoggerFactory.getLogger(TrainerStateCodec.class);
+
     private TrainerStateCodec() {}
 
     static byte[] encodeOptimizer(TrainerState state) {
         OptimizerState.Builder out = OptimizerState.newBuilder()
+                .setSupervisedSteps(state.supervisedSteps())
                 .setGrpoOptimizerSteps(state.grpoOptimizerSteps())
                 .setReferenceFrozen(state.referenceFrozen());
         AdamWState optimizer = state.optimizer();
@@ -30,7 +35,12 @@ final class TrainerStateCodec {
         return out.build().toByteArray();
     }
 
-    static TrainerState decode(byte[] optimizerBytes, Optional<EncodedWeights> reference) {
+    /**
+     * The trainer state in {@code optimizerBytes}. A state written before the supervised step count was recorded
+     * gives {@code checkpointStep} instead, logged: the cold start trains one supervised step per plan step, so that is
+     * the count for a checkpoint inside the cold start, and the trainer caps it at the cold start's length after it.
+     */
+    static TrainerState decode(byte[] optimizerBytes, Optional<EncodedWeights> reference, long checkpointStep) {
         OptimizerState in;
         try {
             in = OptimizerState.parseFrom(optimizerBytes);
@@ -43,8 +53,15 @@ final class TrainerStateCodec {
             m.add(values(in.getFirstMoments(i)));
             v.add(values(in.getSecondMoments(i)));
         }
-        return new TrainerState(new AdamWState(in.getStepsList(), m, v), (int) in.getGrpoOptimizerSteps(),
-                in.getReferenceFrozen(), reference);
+        long supervisedSteps = in.getSupervisedSteps();
+        if (!in.hasSupervisedSteps()) {
+            supervisedSteps = checkpointStep;
+            LOG.warn("the optimiser state of the checkpoint at step {} predates the recorded supervised step count;"
+                    + " the cold-start learning-rate schedule resumes at supervised step {} (one per plan step,"
+                    + " capped at the cold start's length)", checkpointStep, checkpointStep);
+        }
+        return new TrainerState(new AdamWState(in.getStepsList(), m, v), Math.toIntExact(supervisedSteps),
+                Math.toIntExact(in.getGrpoOptimizerSteps()), in.getReferenceFrozen(), reference);
     }
 
     private static TensorEntry tensor(String name, float[] values) {

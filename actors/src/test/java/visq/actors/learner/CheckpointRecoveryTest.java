@@ -27,7 +27,7 @@ class CheckpointRecoveryTest {
         EncodedWeights reference = EncodedWeights.of("m", 0,
                 WeightSnapshot.newBuilder().setModelId("m").setWeightVersion(0).build().toByteArray());
         TrainerState trainer = new TrainerState(new AdamWState(List.of(step), List.of(new float[] {1, 2}),
-                List.of(new float[] {3, 4})), 0, true, Optional.of(reference));
+                List.of(new float[] {3, 4})), 0, 0, true, Optional.of(reference));
         return new Checkpoint(step, EncodedWeights.of("m", step, weights), trainer, List.of());
     }
 

@@ -141,22 +141,31 @@ class LearnerSupervisionTest {
 
     /** A trainer as the learner node builds one: a compact policy at its initial weights and a reference. */
     private static PolicyTraining realTrainer() {
+        return realTrainer(new LearningRateSchedule(1e-3, 0, 1));
+    }
+
+    /** A trainer as {@link #realTrainer()} with the cold-start schedule {@code coldStart}. */
+    private static PolicyTraining realTrainer(LearningRateSchedule coldStart) {
         CompactModelConfig config = CompactModelConfig.compactDefault();
         return new PolicyTrainer(CompactVisionLanguagePolicy.create(config, Device.cpu()),
                 Optional.of(CompactVisionLanguagePolicy.create(config, Device.cpu())), MethodPreset.compact(),
-                new LearningRateSchedule(1e-3, 0, 1), STEPS);
+                coldStart, STEPS);
     }
 
     /** Trainers made for a learner, the calls of their steps (over all of them), and how many were closed. */
     private record Trainers(AtomicInteger created, AtomicInteger calls, AtomicInteger closed,
             Supplier<PolicyTraining> factory) {
         static Trainers failingOn(IntPredicate fails) {
+            return failingOn(fails, LearnerSupervisionTest::realTrainer);
+        }
+
+        static Trainers failingOn(IntPredicate fails, Supplier<PolicyTraining> real) {
             AtomicInteger created = new AtomicInteger();
             AtomicInteger calls = new AtomicInteger();
             AtomicInteger closed = new AtomicInteger();
             return new Trainers(created, calls, closed, () -> {
                 created.incrementAndGet();
-                return new FailingTraining(realTrainer(), calls, fails, closed);
+                return new FailingTraining(real.get(), calls, fails, closed);
             });
         }
     }
@@ -170,12 +179,17 @@ class LearnerSupervisionTest {
                 "visq.learner.max-backoff", MAX_BACKOFF.toMillis() + "ms")).withFallback(ConfigFactory.load()));
     }
 
-    /** A learner, the probe its publishers report every publication to, and a coordinator asking it to train. */
+    /**
+     * A learner, the probe its publishers report every publication to, and a coordinator asking it to train: GRPO
+     * steps, or supervised (cold-start) steps when {@code coldStart}.
+     */
     private record Started(ActorRef<Learner.Command> learner, TestProbe<WeightPublisher.Command> published,
-            TestProbe<StatusReply<Learner.StepOutcome>> coordinator) {
+            TestProbe<StatusReply<Learner.StepOutcome>> coordinator, boolean coldStart) {
 
         StatusReply<Learner.StepOutcome> train(long step) {
-            learner.tell(new Learner.TrainGrpo(step, groups(step), cursorsAfter(step), coordinator.getRef()));
+            learner.tell(coldStart
+                    ? new Learner.TrainColdStart(step, targets(step), cursorsAfter(step), coordinator.getRef())
+                    : new Learner.TrainGrpo(step, groups(step), cursorsAfter(step), coordinator.getRef()));
             return coordinator.receiveMessage(Duration.ofSeconds(60));
         }
 
@@ -206,11 +220,22 @@ class LearnerSupervisionTest {
     }
 
     private static Started start(LearnerSettings settings, Trainers trainers) {
+        return start(settings, trainers, false);
+    }
+
+    private static Started start(LearnerSettings settings, Trainers trainers, boolean coldStart) {
         TestProbe<WeightPublisher.Command> published = TEST_KIT.createTestProbe();
         ActorRef<Learner.Command> learner = TEST_KIT.spawn(Learner.create(settings, trainers.factory(), PROMPT_IMAGES,
                 Behaviors.monitor(WeightPublisher.Command.class, published.getRef(), Behaviors.ignore()),
                 new TrainingMetrics(new SimpleMeterRegistry())));
-        return new Started(learner, published, TEST_KIT.createTestProbe());
+        return new Started(learner, published, TEST_KIT.createTestProbe(), coldStart);
+    }
+
+    /** Step {@code step}'s cold-start targets: responses that differ with the step. */
+    private static List<SupervisedTarget> targets(long step) {
+        return List.of(
+                new SupervisedTarget(new PromptRef("a", QualityTask.SCORE), "<think>\nstep " + step + "\n</think>"),
+                new SupervisedTarget(new PromptRef("b", QualityTask.SCORE), "<answer>" + (step % 5 + 1) + "</answer>"));
     }
 
     /** Step {@code step}'s scored groups: rewards that differ with the step, so each step trains differently. */
@@ -312,6 +337,37 @@ class LearnerSupervisionTest {
         assertEquals(2, trainers.created().get(), "one restart");
         TEST_KIT.stop(run.learner());
         assertEquals(2, trainers.closed().get(), "every trainer was released");
+    }
+
+    @Test
+    void aLearnerRestartedInsideTheColdStartsWarmUpContinuesItsScheduleAndEndsWithTheWeightsOfARunWithoutTheFailure(
+            @TempDir Path clean, @TempDir Path faulty) {
+        // warm-up 3 of 5 supervised steps: the checkpoint of step 2 lies inside the warm-up, where the rate rises
+        Supplier<PolicyTraining> coldStart = () -> realTrainer(new LearningRateSchedule(1e-3, 3, STEPS));
+        Started reference = start(settings(clean, 2, 3), Trainers.failingOn(call -> false, coldStart), true);
+        List<EncodedWeights> expected = new ArrayList<>();
+        for (long step = 1; step <= STEPS; step++) {
+            expected.add(reference.trained(step));
+        }
+        TEST_KIT.stop(reference.learner());
+
+        Trainers trainers = Trainers.failingOn(call -> call == 4, coldStart); // the 4th step trained throws
+        Started run = start(settings(faulty, 2, 3), trainers, true);
+        for (long step = 1; step <= 3; step++) {
+            run.trained(step);
+        }
+        assertEquals(new Learner.StepFailed(4, "cold-start step 4 failed: IllegalStateException: " + INJECTED, true),
+                run.failed(4));
+        awaitClosed(trainers, 1, run.coordinator());
+        clockUntilCreated(trainers, 2, run.coordinator());
+        assertEquals(2, run.resumePoint().step(), "resumed from the checkpoint of step 2");
+        assertArrayEquals(expected.get(1).bytes(), run.weights().bytes(), "the weights of step 2");
+
+        for (long step = 3; step <= STEPS; step++) {
+            assertArrayEquals(expected.get((int) step - 1).bytes(), run.trained(step).bytes(),
+                    "cold-start step " + step + " as in the undisturbed run");
+        }
+        TEST_KIT.stop(run.learner());
     }
 
     @Test

@@ -116,8 +116,8 @@ class LearnerTest {
 
         @Override
         public TrainerState exportState() {
-            return new TrainerState(new AdamWState(List.of(), List.of(), List.of()), grpo.size(), false,
-                    Optional.empty());
+            return new TrainerState(new AdamWState(List.of(), List.of(), List.of()), supervised.size(), grpo.size(),
+                    false, Optional.empty());
         }
 
         @Override

@@ -206,14 +206,21 @@ public final class PolicyTrainer implements PolicyTraining {
         Optional<EncodedWeights> frozen = referenceFrozen
                 ? reference.map(model -> model.exportWeights(model.weightVersion()))
                 : Optional.empty();
-        return new TrainerState(optimizer.exportState(), grpoOptimizerSteps, referenceFrozen, frozen);
+        return new TrainerState(optimizer.exportState(), supervisedSteps, grpoOptimizerSteps, referenceFrozen,
+                frozen);
     }
 
-    /** Continues from {@code state} (taken by {@link #exportState} after the policy weights were saved). */
+    /**
+     * Continues from {@code state} (taken by {@link #exportState} after the policy weights were saved). The supervised
+     * step count is kept at most the cold-start schedule's length: every step from there on has rate 0, so the cap
+     * changes no update; it bounds the estimate a checkpoint written before the count was recorded gives (its plan
+     * step, which equals the count during the cold start and exceeds it after).
+     */
     public void restore(TrainerState state) {
         if (!state.optimizer().steps().isEmpty()) {
             optimizer.restore(state.optimizer(), policy.trainableParameters());
         }
+        supervisedSteps = Math.min(state.supervisedSteps(), supervisedSchedule.totalSteps());
         grpoOptimizerSteps = state.grpoOptimizerSteps();
         referenceFrozen = state.referenceFrozen();
         if (referenceFrozen && reference.isPresent()) {
