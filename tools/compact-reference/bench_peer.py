@@ -33,11 +33,10 @@ import time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "peer-common"))
-from peer_common import grpo_loss, median  # noqa: E402
+from peer_common import fail, grpo_loss, median, read_input  # noqa: E402
 
 FORMAT = "visq-compact-bench-peer-input/1"
 EXIT_MISSING_LIBRARIES = 3
-EXIT_BAD_INPUT = 2
 NORM_EPS = 1e-5
 MASKED = -1e9
 
@@ -52,28 +51,8 @@ def parse_args():
     return parser.parse_args()
 
 
-def fail(message, code=EXIT_BAD_INPUT):
-    print(f"bench_peer: {message}", file=sys.stderr)
-    sys.exit(code)
-
-
 def load_input(args):
-    path = Path(args.prompt_json)
-    try:
-        spec = json.loads(path.read_text(encoding="utf-8"))
-    except (OSError, ValueError) as e:
-        fail(f"cannot read {path}: {e}")
-    if spec.get("format") != FORMAT:
-        fail(f"{path} has format {spec.get('format')!r}, expected {FORMAT!r}")
-    if spec["group_size"] != args.group:
-        fail(f"--group {args.group} but {path} was made with G = {spec['group_size']}")
-    if spec["new_tokens"] != args.new_tokens:
-        fail(f"--new-tokens {args.new_tokens} but {path} was made with {spec['new_tokens']}")
-    if args.repetitions <= 0:
-        fail(f"--repetitions must be positive, got {args.repetitions}")
-    if spec["sampling"]["greedy"]:
-        fail("the bench samples; a greedy input is not supported")
-    return spec
+    return read_input(args, FORMAT)
 
 
 # ------------------------------------------------------------------------------------------- the weight snapshot

@@ -1,5 +1,38 @@
-"""What both PyTorch peers of `visq bench --only model` compute the same way (tools/qwen-reference/bench_peer.py,
-tools/compact-reference/bench_peer.py): Visq's GRPO loss and the median of the repetitions."""
+"""What both PyTorch peers of `visq bench --only model` do the same way (tools/qwen-reference/bench_peer.py,
+tools/compact-reference/bench_peer.py): reading and checking the Java bench's input, Visq's GRPO loss and the median
+of the repetitions."""
+
+import json
+import sys
+from pathlib import Path
+
+EXIT_BAD_INPUT = 2
+
+
+def fail(message, code=EXIT_BAD_INPUT):
+    print(f"bench_peer: {message}", file=sys.stderr)
+    sys.exit(code)
+
+
+def read_input(args, expected_format, check=lambda spec: None):
+    """The input the Java bench wrote, after checking its format, `check(spec)` and that it matches the arguments."""
+    path = Path(args.prompt_json)
+    try:
+        spec = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError) as e:
+        fail(f"cannot read {path}: {e}")
+    if spec.get("format") != expected_format:
+        fail(f"{path} has format {spec.get('format')!r}, expected {expected_format!r}")
+    check(spec)
+    if spec["group_size"] != args.group:
+        fail(f"--group {args.group} but {path} was made with G = {spec['group_size']}")
+    if spec["new_tokens"] != args.new_tokens:
+        fail(f"--new-tokens {args.new_tokens} but {path} was made with {spec['new_tokens']}")
+    if args.repetitions <= 0:
+        fail(f"--repetitions must be positive, got {args.repetitions}")
+    if spec["sampling"]["greedy"]:
+        fail("the bench samples; a greedy input is not supported")
+    return spec
 
 
 def grpo_loss(torch, lp, old, ref, advantages, mask, learner):
