@@ -127,8 +127,8 @@ public final class NodeGuardian {
         ActorRef<Learner.Command> learner = context.spawn(Learner.create(learnerSettings, () -> {
             PolicyModel policy = PolicyModels.create(model, learnerSettings.device());
             boolean fitted = policy instanceof CompactVisionLanguagePolicy compact
-                    && compact.config().hasQualityPrior()
-                    && QualityPriorFit.fit(corpus, training.recipe()).applyTo(compact);
+                    && compact.qualityPrior().isPresent()
+                    && QualityPriorFit.fit(corpus, training.recipe()).applyTo(compact.qualityPrior().get());
             Optional<PolicyModel> reference = Optional.empty();
             if (preset.grpo().beta() > 0) {
                 reference = Optional.of(PolicyModels.create(model, learnerSettings.device()));

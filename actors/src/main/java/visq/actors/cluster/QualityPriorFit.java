@@ -9,7 +9,7 @@ import visq.gpu.data.DatasetFormat;
 import visq.gpu.data.IqaSample;
 import visq.gpu.eval.CorrelationMetrics;
 import visq.gpu.image.features.RidgeReadout;
-import visq.gpu.model.CompactVisionLanguagePolicy;
+import visq.gpu.model.CompactQualityPrior;
 import visq.gpu.tasks.QualityTask;
 
 /**
@@ -27,9 +27,9 @@ record QualityPriorFit(RidgeReadout readout, int images, double trainingSrcc) {
 
     private static final Logger LOG = LoggerFactory.getLogger(QualityPriorFit.class);
 
-    /** Sets the prior of {@code policy} to this read-out and logs what it was fit on; true. */
-    boolean applyTo(CompactVisionLanguagePolicy policy) {
-        policy.setQualityPrior(readout.weights(), readout.bias());
+    /** Sets {@code prior} to this read-out and logs what it was fit on; true. */
+    boolean applyTo(CompactQualityPrior prior) {
+        prior.set(readout.weights(), readout.bias());
         LOG.info(String.format(Locale.ROOT, "quality prior: ridge read-out of %d image statistics fit to the MOS of "
                 + "%d training images (lambda = %s, in-sample SRCC %.3f)", readout.weights().length, images,
                 readout.lambda(), trainingSrcc));

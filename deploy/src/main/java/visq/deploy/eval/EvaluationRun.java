@@ -145,8 +145,9 @@ public final class EvaluationRun {
             model.importWeights(weights);
             model.setWeightVersion(weights.version());
             List<NoReferenceMetric> priors = model instanceof CompactVisionLanguagePolicy compact
-                    && compact.config().hasQualityPrior()
-                    ? List.of(new QualityPriorMetric(compact, preprocessor)) : List.of();
+                    ? compact.qualityPrior().map(prior -> List.<NoReferenceMetric>of(
+                            new QualityPriorMetric(prior, preprocessor))).orElse(List.of())
+                    : List.of();
             EvaluationSummary summary = evaluate(targets,
                     new PolicyAnswering(model, preprocessor, settings.decoding(), settings.maxNewTokens(),
                             serving.topK(), serving.topP()), priors);

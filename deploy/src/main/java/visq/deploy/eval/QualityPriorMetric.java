@@ -3,7 +3,7 @@ package visq.deploy.eval;
 import java.awt.image.BufferedImage;
 import visq.gpu.eval.baselines.NoReferenceMetric;
 import visq.gpu.image.ImagePreparation;
-import visq.gpu.model.CompactVisionLanguagePolicy;
+import visq.gpu.model.CompactQualityPrior;
 
 /**
  * The evaluated policy's frozen quality prior alone ({@code visq.model.quality-prior = ridge}), as a baseline row:
@@ -13,14 +13,11 @@ import visq.gpu.model.CompactVisionLanguagePolicy;
 final class QualityPriorMetric implements NoReferenceMetric {
     static final String NAME = "quality-prior";
 
-    private final CompactVisionLanguagePolicy policy;
+    private final CompactQualityPrior prior;
     private final ImagePreparation preparation;
 
-    QualityPriorMetric(CompactVisionLanguagePolicy policy, ImagePreparation preparation) {
-        if (!policy.config().hasQualityPrior()) {
-            throw new IllegalArgumentException("model " + policy.modelId() + " has no quality prior");
-        }
-        this.policy = policy;
+    QualityPriorMetric(CompactQualityPrior prior, ImagePreparation preparation) {
+        this.prior = prior;
         this.preparation = preparation;
     }
 
@@ -36,6 +33,6 @@ final class QualityPriorMetric implements NoReferenceMetric {
 
     @Override
     public double score(BufferedImage image) {
-        return policy.qualityPriorOf(preparation.preprocess(image)).orElseThrow();
+        return prior.valueOf(preparation.preprocess(image));
     }
 }

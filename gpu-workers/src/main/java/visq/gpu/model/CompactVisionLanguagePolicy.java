@@ -11,7 +11,7 @@ import ai.djl.ndarray.types.Shape;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
-import java.util.OptionalDouble;
+import java.util.Optional;
 import java.util.SplittableRandom;
 import visq.gpu.generation.DecodingSession;
 import visq.gpu.generation.KvCache;
@@ -159,54 +159,14 @@ public final class CompactVisionLanguagePolicy implements PolicyModel {
         return count;
     }
 
-    /**
-     * Sets the frozen quality prior (a model with {@link CompactModelConfig#hasQualityPrior()}): {@code readout}'s
-     * weights, one per image statistic, and bias. Snapshots exported from now on carry it; training never changes it.
-     *
-     * @throws IllegalStateException when the model has no quality prior
-     * @throws IllegalArgumentException when the read-out has another number of weights than the model statistics
-     */
-    public void setQualityPrior(float[] weights, float bias) {
+    /** The frozen quality prior of a model with {@link CompactModelConfig#hasQualityPrior()}; empty otherwise. */
+    public Optional<CompactQualityPrior> qualityPrior() {
         if (!config.hasQualityPrior()) {
-            throw new IllegalStateException("model " + config.modelId() + " has no quality prior (qualityPrior = "
-                    + config.qualityPrior() + ")");
+            return Optional.empty();
         }
-        if (weights.length != config.imageStatistics()) {
-            throw new IllegalArgumentException("quality prior of " + weights.length + " weights for a model of "
-                    + config.imageStatistics() + " image statistics");
-        }
-        parameters.get(specIndex(CompactParameterSpec.PRIOR_WEIGHT)).set(weights);
-        parameters.get(specIndex(CompactParameterSpec.PRIOR_BIAS)).set(new float[] {bias});
-    }
-
-    /**
-     * The frozen quality prior's value for {@code image} (prepared with the model's preprocessing): the weighted sum
-     * of its statistics plus the bias, as the statistics token reads it; empty for a model without a prior.
-     */
-    public OptionalDouble qualityPriorOf(ImageTensor image) {
-        if (!config.hasQualityPrior()) {
-            return OptionalDouble.empty();
-        }
-        if (image.statisticsCount() != config.imageStatistics()) {
-            throw new IllegalArgumentException("image carries " + image.statisticsCount() + " statistics, the "
-                    + "quality prior reads " + config.imageStatistics());
-        }
-        float[] weights = parameters.get(specIndex(CompactParameterSpec.PRIOR_WEIGHT)).toFloatArray();
-        // float32 products and sums, as the model's matMul computes the prior
-        float sum = 0f;
-        for (int k = 0; k < weights.length; k++) {
-            sum += image.statisticAt(k) * weights[k];
-        }
-        return OptionalDouble.of(sum + parameters.get(specIndex(CompactParameterSpec.PRIOR_BIAS)).getFloat());
-    }
-
-    private int specIndex(String name) {
-        for (int i = 0; i < specs.size(); i++) {
-            if (specs.get(i).name().equals(name)) {
-                return i;
-            }
-        }
-        throw new IllegalStateException("model has no tensor " + name);
+        List<String> names = specs.stream().map(CompactParameterSpec::name).toList();
+        return Optional.of(new CompactQualityPrior(parameters.get(names.indexOf(CompactParameterSpec.PRIOR_WEIGHT)),
+                parameters.get(names.indexOf(CompactParameterSpec.PRIOR_BIAS))));
     }
 
     @Override

@@ -63,7 +63,7 @@ class QualityPriorTokenTest {
             assertEquals(without.trainableParameterNames(), withPrior.trainableParameterNames());
             // the statistics projection has one more input row (d-model 64 values); the prior's 38 values are frozen
             assertEquals(without.parameterCount() + PRIOR.dModel(), withPrior.parameterCount());
-            withPrior.setQualityPrior(priorWeights(1), 0.25f);
+            withPrior.qualityPrior().orElseThrow().set(priorWeights(1), 0.25f);
             PolicyPrompt prompt = prompt(statistics(2));
             try (NDManager scope = NDManager.newBaseManager(Device.cpu());
                     GradientCollector collector = Engine.getInstance().newGradientCollector()) {
@@ -93,9 +93,9 @@ class QualityPriorTokenTest {
         try (CompactVisionLanguagePolicy linear = CompactVisionLanguagePolicy.create(PRIOR, Device.cpu());
                 CompactVisionLanguagePolicy constant = CompactVisionLanguagePolicy.create(PRIOR, Device.cpu());
                 CompactVisionLanguagePolicy shifted = CompactVisionLanguagePolicy.create(PRIOR, Device.cpu())) {
-            linear.setQualityPrior(w, bias);
-            constant.setQualityPrior(new float[s.length], (float) value);
-            shifted.setQualityPrior(new float[s.length], (float) value + 20f);
+            linear.qualityPrior().orElseThrow().set(w, bias);
+            constant.qualityPrior().orElseThrow().set(new float[s.length], (float) value);
+            shifted.qualityPrior().orElseThrow().set(new float[s.length], (float) value + 20f);
             PolicyPrompt prompt = prompt(s);
             double expected = logProbability(constant, prompt);
             assertEquals(expected, logProbability(linear, prompt), 1e-4);
@@ -114,9 +114,10 @@ class QualityPriorTokenTest {
         }
         try (CompactVisionLanguagePolicy withPrior = CompactVisionLanguagePolicy.create(PRIOR, Device.cpu());
                 CompactVisionLanguagePolicy without = CompactVisionLanguagePolicy.create(STATISTICS, Device.cpu())) {
-            withPrior.setQualityPrior(w, 0.5f);
-            assertEquals(expected, withPrior.qualityPriorOf(TestPrompts.image(4).withStatistics(s)).orElseThrow(), 1e-5);
-            assertTrue(without.qualityPriorOf(TestPrompts.image(4).withStatistics(s)).isEmpty());
+            withPrior.qualityPrior().orElseThrow().set(w, 0.5f);
+            assertEquals(expected, withPrior.qualityPrior().orElseThrow().valueOf(TestPrompts.image(4).withStatistics(s)),
+                    1e-5);
+            assertTrue(without.qualityPrior().isEmpty());
         }
     }
 
@@ -125,7 +126,7 @@ class QualityPriorTokenTest {
         try (CompactVisionLanguagePolicy source = CompactVisionLanguagePolicy.create(PRIOR, Device.cpu());
                 CompactVisionLanguagePolicy target = CompactVisionLanguagePolicy.create(PRIOR, Device.cpu());
                 CompactVisionLanguagePolicy noPrior = CompactVisionLanguagePolicy.create(STATISTICS, Device.cpu())) {
-            source.setQualityPrior(priorWeights(5), 1.5f);
+            source.qualityPrior().orElseThrow().set(priorWeights(5), 1.5f);
             PolicyPrompt prompt = prompt(statistics(6));
             assertTrue(Math.abs(logProbability(source, prompt) - logProbability(target, prompt)) > 1e-4);
             EncodedWeights weights = source.exportWeights(3);
@@ -144,11 +145,9 @@ class QualityPriorTokenTest {
         try (CompactVisionLanguagePolicy withPrior = CompactVisionLanguagePolicy.create(PRIOR, Device.cpu());
                 CompactVisionLanguagePolicy without = CompactVisionLanguagePolicy.create(STATISTICS, Device.cpu())) {
             IllegalArgumentException length = assertThrows(IllegalArgumentException.class,
-                    () -> withPrior.setQualityPrior(new float[3], 0f));
+                    () -> withPrior.qualityPrior().orElseThrow().set(new float[3], 0f));
             assertTrue(length.getMessage().contains("3 weights"), length.getMessage());
-            IllegalStateException none = assertThrows(IllegalStateException.class,
-                    () -> without.setQualityPrior(new float[ImageStatistics.COUNT], 0f));
-            assertTrue(none.getMessage().contains("no quality prior"), none.getMessage());
+            assertTrue(without.qualityPrior().isEmpty());
         }
         IllegalArgumentException pixels = assertThrows(IllegalArgumentException.class,
                 () -> CompactModelConfig.compactDefault().withQualityPrior(CompactModelConfig.RIDGE_QUALITY_PRIOR));
