@@ -55,7 +55,7 @@ public final class WeightPushBench {
     /** One size's figures (medians over the timed pushes and copies, heap peaks over them). */
     public record Measurement(SnapshotSize size, long snapshotBytes, int chunks, double exportMillis,
             double pushMillis, double transferMillis, double assemblingMillis, double importMillis, double rawMillis,
-            HeapPeaks learner, HeapPeaks rollout) {
+            double learnerCpuMillis, double rolloutCpuMillis, HeapPeaks learner, HeapPeaks rollout) {
         public double pushMegabytesPerSecond() {
             return snapshotBytes / 1e3 / pushMillis;
         }
@@ -182,6 +182,8 @@ public final class WeightPushBench {
         List<Double> assemblingTimes = new ArrayList<>();
         List<Double> importTimes = new ArrayList<>();
         List<Double> rawTimes = new ArrayList<>();
+        List<Double> learnerCpu = new ArrayList<>();
+        List<Double> rolloutCpu = new ArrayList<>();
         HeapPeaks learnerPeak = new HeapPeaks(0, 0);
         HeapPeaks rolloutPeak = new HeapPeaks(0, 0);
         EncodedWeights weights = null;
@@ -197,10 +199,12 @@ public final class WeightPushBench {
             control.send("reset");
             expect(control, rollout, "reset");
             HeapPeak.reset();
+            long cpuStarted = WeightPushReceiverNode.processCpuNanos();
             started = System.nanoTime();
             publisher.tell(new WeightPublisher.Publish(weights));
             String[] imported = expect(control, rollout, "imported").split(" ");
             double millis = (System.nanoTime() - started) / 1e6;
+            double cpuMillis = (WeightPushReceiverNode.processCpuNanos() - cpuStarted) / 1e6;
             HeapPeaks learnerHeap = new HeapPeaks(HeapPeak.peakUsed(), HeapPeak.peakRetained());
             HeapPeaks rolloutHeap = new HeapPeaks(Long.parseLong(imported[3]),
                     Long.parseLong(expect(control, rollout, "retained").split(" ")[1]));
@@ -213,6 +217,8 @@ public final class WeightPushBench {
                 transferTimes.add(Long.parseLong(imported[4]) / 1e6);
                 assemblingTimes.add(Long.parseLong(imported[5]) / 1e6);
                 importTimes.add(Long.parseLong(imported[6]) / 1e6);
+                learnerCpu.add(cpuMillis);
+                rolloutCpu.add(Long.parseLong(imported[7]) / 1e6);
                 learnerPeak = learnerPeak.max(learnerHeap);
                 rolloutPeak = rolloutPeak.max(rolloutHeap);
             }
@@ -220,7 +226,8 @@ public final class WeightPushBench {
         int chunkBytes = (int) config.getBytes("visq.weights.chunk-size").longValue();
         return new Measurement(size, weights.size(), (weights.size() + chunkBytes - 1) / chunkBytes,
                 Median.of(exports), Median.of(pushTimes), Median.of(transferTimes), Median.of(assemblingTimes),
-                Median.of(importTimes), Median.of(rawTimes), learnerPeak, rolloutPeak);
+                Median.of(importTimes), Median.of(rawTimes), Median.of(learnerCpu), Median.of(rolloutCpu), learnerPeak,
+                rolloutPeak);
     }
 
     /** Copies the bytes of {@code weights} to the rollout JVM over the control connection; the copy is garbage after. */
@@ -237,10 +244,12 @@ public final class WeightPushBench {
     private void print(Measurement m) {
         out.printf(Locale.ROOT, "weight push %s (%.2f MB, %d chunks): export %.0f ms; push (publish -> imported) "
                 + "%.1f ms = %.1f MB/s (first to last chunk %.1f ms, of which the holder took chunks in %.1f ms; import "
-                + "%.1f ms); raw TCP copy %.1f ms = %.1f MB/s; fraction of raw %.2f; peak heap retained (in use, garbage "
-                + "included): learner %d MB (%d MB), rollout %d MB (%d MB)%n", m.size().label(), m.snapshotBytes() / 1e6,
+                + "%.1f ms; CPU time used meanwhile: learner JVM %.0f ms, rollout JVM %.0f ms); raw TCP copy %.1f ms = "
+                + "%.1f MB/s; fraction of raw %.2f; peak heap retained (in use, garbage included): learner %d MB (%d MB), "
+                + "rollout %d MB (%d MB)%n", m.size().label(), m.snapshotBytes() / 1e6,
                 m.chunks(), m.exportMillis(), m.pushMillis(), m.pushMegabytesPerSecond(), m.transferMillis(),
-                m.assemblingMillis(), m.importMillis(), m.rawMillis(), m.rawMegabytesPerSecond(), m.fractionOfRaw(),
+                m.assemblingMillis(), m.importMillis(), m.learnerCpuMillis(), m.rolloutCpuMillis(), m.rawMillis(),
+                m.rawMegabytesPerSecond(), m.fractionOfRaw(),
                 m.learner().retained() >> 20, m.learner().used() >> 20, m.rollout().retained() >> 20,
                 m.rollout().used() >> 20);
     }
