@@ -235,8 +235,8 @@ public final class WeightPushBench {
         int chunkBytes = (int) config.getBytes("visq.weights.chunk-size").longValue();
         return new Measurement(size, weights.size(), (weights.size() + chunkBytes - 1) / chunkBytes,
                 Median.of(exports), Median.of(pushTimes), Median.of(transferTimes), Median.of(assemblingTimes),
-                Median.of(importTimes), Median.of(rawTimes), Median.of(learnerCpu), Median.of(rolloutCpu), Median.of(rawCpu), learnerPeak,
-                rolloutPeak);
+                Median.of(importTimes), Median.of(rawTimes), Median.of(learnerCpu), Median.of(rolloutCpu),
+                Median.of(rawCpu), learnerPeak, rolloutPeak);
     }
 
     /**
@@ -260,9 +260,9 @@ public final class WeightPushBench {
         out.printf(Locale.ROOT, "weight push %s (%.2f MB, %d chunks): export %.0f ms; push (publish -> imported) "
                 + "%.1f ms = %.1f MB/s (first to last chunk %.1f ms, of which the holder took chunks in %.1f ms; import "
                 + "%.1f ms; CPU time used meanwhile: learner JVM %.0f ms, rollout JVM %.0f ms); raw TCP copy %.1f ms = "
-                + "%.1f MB/s (CPU time of both JVMs %.0f ms); fraction of raw %.2f; peak heap retained (in use, garbage included): learner %d MB (%d MB), "
-                + "rollout %d MB (%d MB)%n", m.size().label(), m.snapshotBytes() / 1e6,
-                m.chunks(), m.exportMillis(), m.pushMillis(), m.pushMegabytesPerSecond(), m.transferMillis(),
+                + "%.1f MB/s (CPU time of both JVMs %.0f ms); fraction of raw %.2f; peak heap retained (in use, garbage "
+                + "included): learner %d MB (%d MB), rollout %d MB (%d MB)%n", m.size().label(),
+                m.snapshotBytes() / 1e6, m.chunks(), m.exportMillis(), m.pushMillis(), m.pushMegabytesPerSecond(), m.transferMillis(),
                 m.assemblingMillis(), m.importMillis(), m.learnerCpuMillis(), m.rolloutCpuMillis(), m.rawMillis(),
                 m.rawMegabytesPerSecond(), m.rawCpuMillis(), m.fractionOfRaw(),
                 m.learner().retained() >> 20, m.learner().used() >> 20, m.rollout().retained() >> 20,

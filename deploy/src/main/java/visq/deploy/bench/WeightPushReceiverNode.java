@@ -18,12 +18,13 @@ import visq.deploy.node.NodeLauncher;
 
 /**
  * The rollout JVM of {@code visq bench --only weight-push}: a cluster node (multi-node.conf, seeded at
- * {@code VISQ_SEED}, with the bench's transport and weight settings given as HOCON in its second argument) holding a {@link SnapshotHolder}, driven over a control connection to the bench JVM. Commands,
- * one line each: {@code prepare N} (hold zero tensors of the synthetic layout of N bytes), {@code reset} (collect
- * garbage and start a new heap peak), {@code raw N} followed by N bytes (the raw TCP copy: read into one array; answered
- * {@code received N CPU_NANOS}),
- * {@code quit}. Answers a line each, and {@code imported VERSION SHA256 PEAK_HEAP_USED TRANSFER_NANOS ASSEMBLING_NANOS IMPORT_NANOS CPU_NANOS} whenever a
- * push is imported (CPU_NANOS: this JVM's CPU time since the last {@code reset}) (see {@link SnapshotHolder.Imported}), then {@code retained PEAK_HEAP_RETAINED} (see {@link HeapPeak}).
+ * {@code VISQ_SEED}, with the bench's transport and weight settings given as HOCON in its second argument) holding a
+ * {@link SnapshotHolder}, driven over a control connection to the bench JVM. Commands, one line each: {@code prepare N}
+ * (hold zero tensors of the synthetic layout of N bytes), {@code reset} (collect garbage and start a new heap peak),
+ * {@code raw N} followed by N bytes (the raw TCP copy: read into one array; answered {@code received N CPU_NANOS}),
+ * {@code quit}. Answers a line each, and {@code imported VERSION SHA256 PEAK_HEAP_USED TRANSFER_NANOS ASSEMBLING_NANOS
+ * IMPORT_NANOS CPU_NANOS} whenever a push is imported (see {@link SnapshotHolder.Imported}; CPU_NANOS: this JVM's CPU
+ * time since the last {@code reset}), then {@code retained PEAK_HEAP_RETAINED} (see {@link HeapPeak}).
  */
 public final class WeightPushReceiverNode {
     /** This JVM's CPU time at the last {@code reset}. */
