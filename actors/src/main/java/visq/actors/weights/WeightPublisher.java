@@ -7,6 +7,7 @@ import akka.actor.typed.javadsl.ActorContext;
 import akka.actor.typed.javadsl.Behaviors;
 import akka.actor.typed.javadsl.Receive;
 import akka.actor.typed.receptionist.Receptionist;
+import com.google.protobuf.ByteString;
 import com.typesafe.config.Config;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -24,7 +25,9 @@ import visq.gpu.model.EncodedWeights;
  * that joined late or missed versions jumps straight to the latest). It never waits for a subscriber: each
  * delivery advances as its subscriber acknowledges chunks, with at most {@code visq.weights.max-in-flight} bytes
  * unacknowledged per subscriber, so a push of any size neither floods the transport's send queue (which drops what
- * overflows) nor piles up in a slow subscriber's mailbox. Chunks are views of the one snapshot held, not copies.
+ * overflows) nor piles up in a slow subscriber's mailbox. Chunks are views of the one snapshot held, not copies,
+ * each with its CRC-32C (computed once per version, for every subscriber). A version is published only when its
+ * SHA-256 matches its bytes: receivers check each chunk's CRC-32C, not the whole snapshot's SHA-256 again.
  * Each publisher is a lineage of its own (a random id on every chunk): subscribers take the versions of a
  * restarted learner's new publisher even when they are lower than those its predecessor sent.
  */
@@ -64,6 +67,17 @@ public final class WeightPublisher extends AbstractBehavior<WeightPublisher.Comm
         }
     }
 
+    /** A version being delivered and the CRC-32C of each of its chunks. */
+    private record Snapshot(EncodedWeights weights, int[] chunkCrcs) {
+        static Snapshot of(EncodedWeights weights, int chunkBytes) {
+            int[] crcs = new int[chunkCount(weights, chunkBytes)];
+            for (int i = 0; i < crcs.length; i++) {
+                crcs[i] = WeightChunk.crc32c(chunkData(weights, chunkBytes, i));
+            }
+            return new Snapshot(weights, crcs);
+        }
+    }
+
     /** How far the newest version has gone to one subscriber. */
     private static final class Delivery {
         int sent;
@@ -73,7 +87,7 @@ public final class WeightPublisher extends AbstractBehavior<WeightPublisher.Comm
     private final Settings settings;
     private final String lineage = UUID.randomUUID().toString();
     private Set<ActorRef<WeightChunk>> subscribers = Set.of();
-    private Optional<EncodedWeights> newest = Optional.empty();
+    private Optional<Snapshot> newest = Optional.empty();
     private final Map<ActorRef<WeightChunk>, Delivery> deliveries = new HashMap<>();
 
     public static Behavior<Command> create(Settings settings) {
@@ -98,7 +112,13 @@ public final class WeightPublisher extends AbstractBehavior<WeightPublisher.Comm
     }
 
     private Behavior<Command> onPublish(Publish publish) {
-        newest = Optional.of(publish.weights());
+        EncodedWeights weights = publish.weights();
+        if (!weights.digestMatches()) {
+            getContext().getLog().error("not publishing weight version {} of {}: its bytes do not match its SHA-256 {}",
+                    weights.version(), weights.modelId(), weights.sha256());
+            return this;
+        }
+        newest = Optional.of(Snapshot.of(weights, settings.chunkBytes()));
         subscribers.forEach(this::deliverNewest);
         getContext().getLog().debug("published weight version {} ({} bytes) to {} subscribers",
                 publish.weights().version(), publish.weights().size(), subscribers.size());
@@ -108,7 +128,7 @@ public final class WeightPublisher extends AbstractBehavior<WeightPublisher.Comm
     private Behavior<Command> onChunkReceived(ChunkReceived received) {
         Delivery delivery = deliveries.get(received.subscriber());
         if (delivery != null && newest.isPresent() && received.lineage().equals(lineage)
-                && received.version() == newest.get().version()) {
+                && received.version() == newest.get().weights().version()) {
             delivery.unacknowledged = Math.max(0, delivery.unacknowledged - 1);
             sendWindow(received.subscriber(), delivery);
         }
@@ -138,10 +158,11 @@ public final class WeightPublisher extends AbstractBehavior<WeightPublisher.Comm
 
     /** Sends {@code subscriber} chunks until its window is full or the version is all sent. */
     private void sendWindow(ActorRef<WeightChunk> subscriber, Delivery delivery) {
-        EncodedWeights weights = newest.orElseThrow();
-        int count = chunkCount(weights, settings.chunkBytes());
+        Snapshot snapshot = newest.orElseThrow();
+        int count = snapshot.chunkCrcs().length;
         while (delivery.sent < count && delivery.unacknowledged < settings.window()) {
-            subscriber.tell(chunk(weights, lineage, settings.chunkBytes(), delivery.sent, getContext().getSelf()));
+            subscriber.tell(chunk(snapshot.weights(), lineage, settings.chunkBytes(), delivery.sent,
+                    snapshot.chunkCrcs()[delivery.sent], getContext().getSelf()));
             delivery.sent++;
             delivery.unacknowledged++;
         }
@@ -154,14 +175,18 @@ public final class WeightPublisher extends AbstractBehavior<WeightPublisher.Comm
         return Math.max(1, (weights.size() + chunkBytes - 1) / chunkBytes);
     }
 
-    /** Chunk {@code index} of {@code weights} cut in chunks of {@code chunkBytes}: a view of its bytes. */
-    static WeightChunk chunk(EncodedWeights weights, String lineage, int chunkBytes, int index,
-            ActorRef<Command> replyTo) {
+    /** The bytes of chunk {@code index} of {@code weights} cut in chunks of {@code chunkBytes}: a view. */
+    private static ByteString chunkData(EncodedWeights weights, int chunkBytes, int index) {
         int from = index * chunkBytes;
-        int to = Math.min(weights.size(), from + chunkBytes);
+        return weights.content().substring(from, Math.min(weights.size(), from + chunkBytes));
+    }
+
+    /** Chunk {@code index} of {@code weights} cut in chunks of {@code chunkBytes}, whose CRC-32C is {@code crc32c}. */
+    private static WeightChunk chunk(EncodedWeights weights, String lineage, int chunkBytes, int index, int crc32c,
+            ActorRef<Command> replyTo) {
         return new WeightChunk(weights.modelId(), lineage, weights.version(), index,
-                chunkCount(weights, chunkBytes), weights.sha256(), weights.size(), from,
-                weights.content().substring(from, to), replyTo);
+                chunkCount(weights, chunkBytes), weights.sha256(), weights.size(), index * chunkBytes, crc32c,
+                chunkData(weights, chunkBytes, index), replyTo);
     }
 
     /**
@@ -173,7 +198,8 @@ public final class WeightPublisher extends AbstractBehavior<WeightPublisher.Comm
         int count = chunkCount(weights, chunkBytes);
         List<WeightChunk> chunks = new ArrayList<>(count);
         for (int i = 0; i < count; i++) {
-            chunks.add(chunk(weights, lineage, chunkBytes, i, replyTo));
+            chunks.add(chunk(weights, lineage, chunkBytes, i, WeightChunk.crc32c(chunkData(weights, chunkBytes, i)),
+                    replyTo));
         }
         return List.copyOf(chunks);
     }

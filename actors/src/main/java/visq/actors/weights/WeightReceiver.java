@@ -47,6 +47,7 @@ public final class WeightReceiver {
     public Optional<Long> receive(WeightChunk chunk) {
         assembly = assembly.updated(chunk);
         chunk.replyTo().tell(new WeightPublisher.ChunkReceived(inbox, chunk.lineage(), chunk.version(), chunk.index()));
+        assembly.abandoned().ifPresent(note -> context.getLog().info("{}: {}", holder, note));
         assembly.corruption().ifPresent(problem -> context.getLog().warn("{}: {}", holder, problem));
         Optional<EncodedWeights> completed = assembly.completed();
         if (completed.isEmpty()) {

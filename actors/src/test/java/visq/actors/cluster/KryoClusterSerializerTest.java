@@ -99,10 +99,10 @@ class KryoClusterSerializerTest {
                 probe.getRef());
         assertEquals(described, roundTrip(described));
         TestProbe<WeightPublisher.Command> publisher = TEST_KIT.createTestProbe();
-        var chunk = new WeightChunk("m", "lineage-1", 3, 1, 2, "abc", 6, 3, ByteString.copyFrom(new byte[] {1, 2, 3}),
-                publisher.getRef());
+        var chunk = new WeightChunk("m", "lineage-1", 3, 1, 2, "abc", 6, 3, 0x1234abcd,
+                ByteString.copyFrom(new byte[] {1, 2, 3}), publisher.getRef());
         assertEquals(chunk, roundTrip(chunk));
-        var view = new WeightChunk("m", "lineage-1", 3, 1, 2, "abc", 9, 3,
+        var view = new WeightChunk("m", "lineage-1", 3, 1, 2, "abc", 9, 3, -7,
                 ByteString.copyFrom(new byte[] {0, 1, 2, 3, 4, 5}).substring(2, 5), publisher.getRef());
         assertEquals(view, roundTrip(view), "a chunk that is a view of part of a snapshot travels as its bytes");
         TestProbe<WeightChunk> subscriber = TEST_KIT.createTestProbe();
@@ -162,7 +162,7 @@ class KryoClusterSerializerTest {
         TestProbe<WeightPublisher.Command> publisher = TEST_KIT.createTestProbe();
         byte[] data = new byte[200_000];
         new java.util.Random(3).nextBytes(data);
-        var chunk = new WeightChunk("m", "lineage-1", 7, 2, 5, "abc", 1_000_000, 400_000,
+        var chunk = new WeightChunk("m", "lineage-1", 7, 2, 5, "abc", 1_000_000, 400_000, 0xfedcba98,
                 ByteString.copyFrom(data).substring(1000, 101_000), publisher.getRef());
         Serialization serialization = SerializationExtension.get(Adapter.toClassic(TEST_KIT.system()));
         var serializer = (akka.serialization.ByteBufferSerializer) serialization.findSerializerFor(chunk);

@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import com.google.protobuf.ByteString;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
@@ -75,20 +76,71 @@ class WeightAssemblyTest {
         assertEquals(5, assembly.completed().orElseThrow().version(), "the new lineage goes on as usual");
     }
 
+    /** {@code chunk} with other bytes, its publisher's CRC-32C kept (a chunk damaged on the way). */
+    private static WeightChunk withData(WeightChunk chunk, ByteString data) {
+        return new WeightChunk(chunk.modelId(), chunk.lineage(), chunk.version(), chunk.index(), chunk.count(),
+                chunk.sha256(), chunk.snapshotBytes(), chunk.offset(), chunk.crc32c(), data, null);
+    }
+
     @Test
-    void aCorruptedChunkFailsTheChecksum() {
+    void aCorruptedChunkDropsItsVersionAtOnceAndIsNamed() {
+        List<WeightChunk> chunks = WeightPublisher.split(weights(2, 3000), "a", 1024, null);
+        byte[] tampered = chunks.get(1).data().toByteArray();
+        tampered[17] ^= 1;
+        WeightAssembly assembly = WeightAssembly.holding(0).updated(chunks.get(0))
+                .updated(withData(chunks.get(1), ByteString.copyFrom(tampered)));
+        String problem = assembly.corruption().orElseThrow();
+        assertTrue(problem.contains("weight version 2") && problem.contains("chunk 1 of 3")
+                && problem.contains("1024 bytes at offset 1024") && problem.contains("CRC-32C"), problem);
+        // the rest of the version, even the intact chunk 1, cannot complete it: it was dropped
+        for (WeightChunk chunk : chunks) {
+            assembly = assembly.updated(chunk);
+            assertTrue(assembly.completed().isEmpty());
+            assertTrue(assembly.corruption().isEmpty(), "reported once");
+        }
+        EncodedWeights next = weights(3, 3000);
+        for (WeightChunk chunk : WeightPublisher.split(next, "a", 1024, null)) {
+            assembly = assembly.updated(chunk);
+        }
+        assertEquals(next, assembly.completed().orElseThrow(), "the next version arrives as usual");
+    }
+
+    @Test
+    void aChunkWhoseLastByteChangedIsCaught() {
         List<WeightChunk> chunks = new ArrayList<>(WeightPublisher.split(weights(2, 3000), "a", 1024, null));
         WeightChunk last = chunks.remove(chunks.size() - 1);
         byte[] tampered = last.data().toByteArray();
-        tampered[0] ^= 1;
-        chunks.add(new WeightChunk(last.modelId(), last.lineage(), last.version(), last.index(), last.count(), last.sha256(),
-                last.snapshotBytes(), last.offset(), com.google.protobuf.ByteString.copyFrom(tampered), null));
+        tampered[tampered.length - 1] ^= (byte) 0x80;
+        chunks.add(withData(last, ByteString.copyFrom(tampered)));
         WeightAssembly assembly = WeightAssembly.holding(0);
         for (WeightChunk chunk : chunks) {
             assembly = assembly.updated(chunk);
         }
         assertTrue(assembly.completed().isEmpty());
-        assertTrue(assembly.corruption().orElseThrow().contains("checksum"));
+        assertTrue(assembly.corruption().orElseThrow().contains("chunk 2 of 3"), assembly.corruption().get());
+    }
+
+    @Test
+    void aMissingChunkLeavesTheVersionIncompleteAndIsReportedWhenANewerOneArrives() {
+        List<WeightChunk> v2 = WeightPublisher.split(weights(2, 5000), "a", 1024, null);
+        WeightAssembly assembly = WeightAssembly.holding(0);
+        for (WeightChunk chunk : v2) {
+            if (chunk.index() != 3) {
+                assembly = assembly.updated(chunk);
+                assertTrue(assembly.completed().isEmpty(), "chunk 3 is missing");
+            }
+        }
+        List<WeightChunk> v3 = WeightPublisher.split(weights(3, 5000), "a", 1024, null);
+        assembly = assembly.updated(v3.get(0));
+        String note = assembly.abandoned().orElseThrow();
+        assertTrue(note.contains("weight version 2 abandoned for version 3") && note.contains("1 of its 5 chunks")
+                && note.contains("chunk 3"), note);
+        assertTrue(assembly.corruption().isEmpty());
+        for (WeightChunk chunk : v3.subList(1, v3.size())) {
+            assembly = assembly.updated(chunk);
+            assertTrue(assembly.abandoned().isEmpty());
+        }
+        assertEquals(3, assembly.completed().orElseThrow().version());
     }
 
     @Test
@@ -96,10 +148,11 @@ class WeightAssemblyTest {
         EncodedWeights original = weights(3, 3000);
         List<WeightChunk> chunks = WeightPublisher.split(original, "a", 1024, null);
         WeightChunk second = chunks.get(1);
-        // a chunk placed one byte off: the concatenation still hashes right, the snapshot it writes does not
+        // a chunk placed one byte off, with the right CRC-32C of what it carries: the snapshot it writes is wrong
+        ByteString shortened = second.data().substring(0, second.data().size() - 1);
         WeightChunk shifted = new WeightChunk(second.modelId(), second.lineage(), second.version(), second.index(),
                 second.count(), second.sha256(), second.snapshotBytes(), second.offset() + 1,
-                second.data().substring(0, second.data().size() - 1), null);
+                WeightChunk.crc32c(shortened), shortened, null);
         WeightAssembly assembly = WeightAssembly.holding(0).updated(chunks.get(0)).updated(shifted)
                 .updated(chunks.get(2));
         assertTrue(assembly.completed().isEmpty());

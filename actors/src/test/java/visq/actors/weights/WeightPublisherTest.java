@@ -103,4 +103,19 @@ class WeightPublisherTest {
         TEST_KIT.stop(first);
         TEST_KIT.stop(restarted);
     }
+
+    @Test
+    void weightsWhoseBytesDoNotMatchTheirSha256AreNotPublished() {
+        TestProbe<WeightChunk> subscriber = subscriber();
+        ActorRef<WeightPublisher.Command> publisher =
+                TEST_KIT.spawn(WeightPublisher.create(new WeightPublisher.Settings(CHUNK_BYTES, WINDOW_BYTES)));
+        EncodedWeights intact = weights(5, 2000);
+        byte[] damaged = intact.bytes();
+        damaged[1500] ^= 4;
+        publisher.tell(new WeightPublisher.Publish(new EncodedWeights("m", 5, damaged, intact.sha256())));
+        subscriber.expectNoMessage(Duration.ofMillis(200)); // receivers check chunks, not the whole SHA-256 again
+        publisher.tell(new WeightPublisher.Publish(intact));
+        assertArrayEquals(intact.bytes(), receiveSnapshot(subscriber, 2).bytes());
+        TEST_KIT.stop(publisher);
+    }
 }

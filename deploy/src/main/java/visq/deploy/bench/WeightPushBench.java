@@ -55,7 +55,8 @@ public final class WeightPushBench {
     /** One size's figures (medians over the timed pushes and copies, heap peaks over them). */
     public record Measurement(SnapshotSize size, long snapshotBytes, int chunks, double exportMillis,
             double pushMillis, double transferMillis, double assemblingMillis, double importMillis, double rawMillis,
-            HeapPeaks learner, HeapPeaks rollout) {
+            double learnerCpuMillis, double rolloutCpuMillis, double rawCpuMillis, HeapPeaks learner,
+            HeapPeaks rollout) {
         public double pushMegabytesPerSecond() {
             return snapshotBytes / 1e3 / pushMillis;
         }
@@ -162,10 +163,15 @@ public final class WeightPushBench {
         return measurements;
     }
 
-    /** The settings the rollout JVM takes from this one: the transport's and the weights' (as HOCON). */
+    /**
+     * The settings the rollout JVM takes from this one: the transport's (frames, buffers, which destinations take
+     * Artery's large-message stream) and the weights' (as HOCON).
+     */
     private static String sharedSettings(Config learner) {
         return ConfigFactory.empty()
                 .withValue("akka.remote.artery.advanced", learner.getValue("akka.remote.artery.advanced"))
+                .withValue("akka.remote.artery.large-message-destinations",
+                        learner.getValue("akka.remote.artery.large-message-destinations"))
                 .withValue("visq.weights", learner.getValue("visq.weights"))
                 .root().render(ConfigRenderOptions.concise());
     }
@@ -182,6 +188,9 @@ public final class WeightPushBench {
         List<Double> assemblingTimes = new ArrayList<>();
         List<Double> importTimes = new ArrayList<>();
         List<Double> rawTimes = new ArrayList<>();
+        List<Double> learnerCpu = new ArrayList<>();
+        List<Double> rolloutCpu = new ArrayList<>();
+        List<Double> rawCpu = new ArrayList<>();
         HeapPeaks learnerPeak = new HeapPeaks(0, 0);
         HeapPeaks rolloutPeak = new HeapPeaks(0, 0);
         EncodedWeights weights = null;
@@ -192,15 +201,19 @@ public final class WeightPushBench {
             weights = layout.encode(manager, version);
             exports.add((System.nanoTime() - started) / 1e6);
             if (push > 0) {
-                rawTimes.add(rawCopyMillis(weights, control, rollout));
+                double[] raw = rawCopy(weights, control, rollout);
+                rawTimes.add(raw[0]);
+                rawCpu.add(raw[1]);
             }
             control.send("reset");
             expect(control, rollout, "reset");
             HeapPeak.reset();
+            long cpuStarted = WeightPushReceiverNode.processCpuNanos();
             started = System.nanoTime();
             publisher.tell(new WeightPublisher.Publish(weights));
             String[] imported = expect(control, rollout, "imported").split(" ");
             double millis = (System.nanoTime() - started) / 1e6;
+            double cpuMillis = (WeightPushReceiverNode.processCpuNanos() - cpuStarted) / 1e6;
             HeapPeaks learnerHeap = new HeapPeaks(HeapPeak.peakUsed(), HeapPeak.peakRetained());
             HeapPeaks rolloutHeap = new HeapPeaks(Long.parseLong(imported[3]),
                     Long.parseLong(expect(control, rollout, "retained").split(" ")[1]));
@@ -213,6 +226,8 @@ public final class WeightPushBench {
                 transferTimes.add(Long.parseLong(imported[4]) / 1e6);
                 assemblingTimes.add(Long.parseLong(imported[5]) / 1e6);
                 importTimes.add(Long.parseLong(imported[6]) / 1e6);
+                learnerCpu.add(cpuMillis);
+                rolloutCpu.add(Long.parseLong(imported[7]) / 1e6);
                 learnerPeak = learnerPeak.max(learnerHeap);
                 rolloutPeak = rolloutPeak.max(rolloutHeap);
             }
@@ -220,27 +235,36 @@ public final class WeightPushBench {
         int chunkBytes = (int) config.getBytes("visq.weights.chunk-size").longValue();
         return new Measurement(size, weights.size(), (weights.size() + chunkBytes - 1) / chunkBytes,
                 Median.of(exports), Median.of(pushTimes), Median.of(transferTimes), Median.of(assemblingTimes),
-                Median.of(importTimes), Median.of(rawTimes), learnerPeak, rolloutPeak);
+                Median.of(importTimes), Median.of(rawTimes), Median.of(learnerCpu), Median.of(rolloutCpu),
+                Median.of(rawCpu), learnerPeak, rolloutPeak);
     }
 
-    /** Copies the bytes of {@code weights} to the rollout JVM over the control connection; the copy is garbage after. */
-    private static double rawCopyMillis(EncodedWeights weights, ControlConnection control, NodeProcess rollout)
+    /**
+     * Copies the bytes of {@code weights} to the rollout JVM over the control connection (the copy is garbage after);
+     * returns the milliseconds it took and the CPU milliseconds both JVMs used for it.
+     */
+    private static double[] rawCopy(EncodedWeights weights, ControlConnection control, NodeProcess rollout)
             throws IOException {
         byte[] bytes = weights.bytes();
         control.send("raw " + bytes.length);
+        long cpu = WeightPushReceiverNode.processCpuNanos();
         long started = System.nanoTime();
         control.sendBytes(bytes);
-        expect(control, rollout, "received");
-        return (System.nanoTime() - started) / 1e6;
+        String[] received = expect(control, rollout, "received").split(" ");
+        double millis = (System.nanoTime() - started) / 1e6;
+        return new double[] {millis,
+                (WeightPushReceiverNode.processCpuNanos() - cpu + Long.parseLong(received[2])) / 1e6};
     }
 
     private void print(Measurement m) {
         out.printf(Locale.ROOT, "weight push %s (%.2f MB, %d chunks): export %.0f ms; push (publish -> imported) "
                 + "%.1f ms = %.1f MB/s (first to last chunk %.1f ms, of which the holder took chunks in %.1f ms; import "
-                + "%.1f ms); raw TCP copy %.1f ms = %.1f MB/s; fraction of raw %.2f; peak heap retained (in use, garbage "
-                + "included): learner %d MB (%d MB), rollout %d MB (%d MB)%n", m.size().label(), m.snapshotBytes() / 1e6,
-                m.chunks(), m.exportMillis(), m.pushMillis(), m.pushMegabytesPerSecond(), m.transferMillis(),
-                m.assemblingMillis(), m.importMillis(), m.rawMillis(), m.rawMegabytesPerSecond(), m.fractionOfRaw(),
+                + "%.1f ms; CPU time used meanwhile: learner JVM %.0f ms, rollout JVM %.0f ms); raw TCP copy %.1f ms = "
+                + "%.1f MB/s (CPU time of both JVMs %.0f ms); fraction of raw %.2f; peak heap retained (in use, garbage "
+                + "included): learner %d MB (%d MB), rollout %d MB (%d MB)%n", m.size().label(),
+                m.snapshotBytes() / 1e6, m.chunks(), m.exportMillis(), m.pushMillis(), m.pushMegabytesPerSecond(), m.transferMillis(),
+                m.assemblingMillis(), m.importMillis(), m.learnerCpuMillis(), m.rolloutCpuMillis(), m.rawMillis(),
+                m.rawMegabytesPerSecond(), m.rawCpuMillis(), m.fractionOfRaw(),
                 m.learner().retained() >> 20, m.learner().used() >> 20, m.rollout().retained() >> 20,
                 m.rollout().used() >> 20);
     }

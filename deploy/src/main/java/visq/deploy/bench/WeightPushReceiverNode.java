@@ -8,21 +8,28 @@ import com.typesafe.config.Config;
 import com.typesafe.config.ConfigFactory;
 import java.io.IOException;
 import java.lang.ref.Reference;
+import java.lang.management.ManagementFactory;
 import java.net.Socket;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
 import visq.deploy.node.NodeLauncher;
 
 /**
  * The rollout JVM of {@code visq bench --only weight-push}: a cluster node (multi-node.conf, seeded at
- * {@code VISQ_SEED}, with the bench's transport and weight settings given as HOCON in its second argument) holding a {@link SnapshotHolder}, driven over a control connection to the bench JVM. Commands,
- * one line each: {@code prepare N} (hold zero tensors of the synthetic layout of N bytes), {@code reset} (collect
- * garbage and start a new heap peak), {@code raw N} followed by N bytes (the raw TCP copy: read into one array),
- * {@code quit}. Answers a line each, and {@code imported VERSION SHA256 PEAK_HEAP_USED TRANSFER_NANOS ASSEMBLING_NANOS IMPORT_NANOS} whenever a push is
- * imported (see {@link SnapshotHolder.Imported}), then {@code retained PEAK_HEAP_RETAINED} (see {@link HeapPeak}).
+ * {@code VISQ_SEED}, with the bench's transport and weight settings given as HOCON in its second argument) holding a
+ * {@link SnapshotHolder}, driven over a control connection to the bench JVM. Commands, one line each: {@code prepare N}
+ * (hold zero tensors of the synthetic layout of N bytes), {@code reset} (collect garbage and start a new heap peak),
+ * {@code raw N} followed by N bytes (the raw TCP copy: read into one array; answered {@code received N CPU_NANOS}),
+ * {@code quit}. Answers a line each, and {@code imported VERSION SHA256 PEAK_HEAP_USED TRANSFER_NANOS ASSEMBLING_NANOS
+ * IMPORT_NANOS CPU_NANOS} whenever a push is imported (see {@link SnapshotHolder.Imported}; CPU_NANOS: this JVM's CPU
+ * time since the last {@code reset}), then {@code retained PEAK_HEAP_RETAINED} (see {@link HeapPeak}).
  */
 public final class WeightPushReceiverNode {
+    /** This JVM's CPU time at the last {@code reset}. */
+    private static final AtomicLong CPU_AT_RESET = new AtomicLong();
+
     private final ControlConnection control;
 
     private WeightPushReceiverNode(ControlConnection control) {
@@ -41,7 +48,7 @@ public final class WeightPushReceiverNode {
                 context.spawn(SnapshotHolder.create(held::get, imported -> {
                     control.send("imported " + imported.weights().version() + " " + imported.weights().sha256() + " "
                             + HeapPeak.peakUsed() + " " + imported.transferNanos() + " " + imported.assemblingNanos()
-                            + " " + imported.importNanos());
+                            + " " + imported.importNanos() + " " + (processCpuNanos() - CPU_AT_RESET.get()));
                     control.send("retained " + HeapPeak.peakRetained()); // the snapshot is still referenced here
                     Reference.reachabilityFence(imported);
                 }), "holder",
@@ -55,6 +62,12 @@ public final class WeightPushReceiverNode {
                 system.getWhenTerminated().toCompletableFuture().get(30, TimeUnit.SECONDS);
             }
         }
+    }
+
+    /** The CPU time this JVM's threads have used, all together. */
+    static long processCpuNanos() {
+        return ((com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean())
+                .getProcessCpuTime();
     }
 
     private void serve(NDManager manager, AtomicReference<SnapshotHolder.HeldTensors> held) throws IOException {
@@ -73,12 +86,15 @@ public final class WeightPushReceiverNode {
                     control.send("prepared");
                     break;
                 case "reset":
-                    control.send("reset " + HeapPeak.reset());
+                    long heap = HeapPeak.reset();
+                    CPU_AT_RESET.set(processCpuNanos());
+                    control.send("reset " + heap);
                     break;
                 case "raw":
+                    long cpu = processCpuNanos();
                     byte[] copy = new byte[Integer.parseInt(words[1])];
                     control.readFully(copy);
-                    control.send("received " + copy.length);
+                    control.send("received " + copy.length + " " + (processCpuNanos() - cpu));
                     break;
                 default:
                     throw new IllegalArgumentException("unknown command: " + line);
