@@ -52,13 +52,61 @@ public final class WeightPublisher extends AbstractBehavior<WeightPublisher.Comm
      * @param maxInFlightBytes bytes sent to one subscriber and not yet acknowledged (at least one chunk)
      */
     public record Settings(int chunkBytes, long maxInFlightBytes) {
+        /** What a chunk message adds to its data on the wire (lineage, version, index, CRC, Kryo framing). */
+        static final int CHUNK_OVERHEAD_BYTES = 4096;
+        /** The path of a rollout worker's weight inbox, as Artery's large-message patterns are matched against. */
+        static final String INBOX_PATH = "/user/rollout-worker-0/" + WeightReceiver.INBOX_NAME;
+
+        /**
+         * The settings, after checking that a chunk fits the Artery frame that carries it: the large-message frame
+         * when {@code akka.remote.artery.large-message-destinations} names the weight inboxes, the ordinary frame
+         * otherwise (Artery drops a larger message, and a push would never complete).
+         */
         public static Settings fromConfig(Config config) {
             Config c = config.getConfig("visq.weights");
             int chunk = (int) c.getBytes("chunk-size").longValue();
             if (chunk < 1024) {
                 throw new IllegalArgumentException("visq.weights.chunk-size must be at least 1 KiB, got " + chunk);
             }
+            String artery = "akka.remote.artery.";
+            if (config.hasPath(artery + "advanced.maximum-frame-size")) {
+                boolean large = config.hasPath(artery + "large-message-destinations")
+                        && config.getStringList(artery + "large-message-destinations").stream()
+                                .anyMatch(pattern -> matches(pattern, INBOX_PATH));
+                String frameKey = artery + "advanced." + (large ? "maximum-large-frame-size" : "maximum-frame-size");
+                long frame = config.getBytes(frameKey);
+                if (chunk + CHUNK_OVERHEAD_BYTES > frame) {
+                    throw new IllegalArgumentException("visq.weights.chunk-size " + chunk + " bytes (plus "
+                            + CHUNK_OVERHEAD_BYTES + " of message) does not fit " + frameKey + " = " + frame
+                            + (large ? "" : "; either lower the chunk size or name the weight inboxes in "
+                                    + artery + "large-message-destinations (\"/user/*/weight-inbox\") and size "
+                                    + artery + "advanced.maximum-large-frame-size"));
+                }
+            }
             return new Settings(chunk, c.getBytes("max-in-flight"));
+        }
+
+        /**
+         * Artery's destination patterns: path elements compared in order; {@code *} matches any one element, an
+         * element ending in {@code *} any element with that prefix, and a last {@code **} everything below.
+         */
+        static boolean matches(String pattern, String path) {
+            String[] wanted = pattern.split("/");
+            String[] actual = path.split("/");
+            for (int i = 0; i < wanted.length; i++) {
+                if (wanted[i].equals("**") && i == wanted.length - 1) {
+                    return actual.length > i;
+                }
+                if (i >= actual.length) {
+                    return false;
+                }
+                boolean prefix = wanted[i].endsWith("*")
+                        && actual[i].startsWith(wanted[i].substring(0, wanted[i].length() - 1));
+                if (!prefix && !wanted[i].equals(actual[i])) {
+                    return false;
+                }
+            }
+            return wanted.length == actual.length;
         }
 
         /** Chunks sent to one subscriber ahead of its acknowledgements. */

@@ -15,6 +15,9 @@ import visq.gpu.model.EncodedWeights;
  * thread only.
  */
 public final class WeightReceiver {
+    /** The name of the child that takes a worker's weight chunks. */
+    static final String INBOX_NAME = "weight-inbox";
+
     private final String holder;
     private final ActorContext<?> context;
     private final ActorRef<WeightChunk> inbox;
@@ -39,7 +42,7 @@ public final class WeightReceiver {
      */
     public static <T> WeightReceiver spawn(String holder, ActorContext<T> context, Function<WeightChunk, T> wrap,
             long heldVersion, Consumer<EncodedWeights> importer) {
-        ActorRef<WeightChunk> inbox = context.spawn(WeightInbox.create(context.getSelf(), wrap), "weight-inbox");
+        ActorRef<WeightChunk> inbox = context.spawn(WeightInbox.create(context.getSelf(), wrap), INBOX_NAME);
         return new WeightReceiver(holder, context, inbox, heldVersion, importer);
     }
 
