@@ -11,7 +11,6 @@ import akka.actor.typed.javadsl.Behaviors;
 import akka.actor.typed.javadsl.Receive;
 import akka.pattern.StatusReply;
 import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -25,7 +24,6 @@ import visq.gpu.model.EncodedWeights;
 import visq.gpu.training.GrpoStepResult;
 import visq.gpu.training.PolicyTraining;
 import visq.gpu.training.SupervisedStepResult;
-import visq.gpu.tasks.QualityTask;
 import visq.protocol.artifacts.TaskCursor;
 
 /**
@@ -134,9 +132,9 @@ public final class Learner extends AbstractBehavior<Learner.Command> {
     private final TrainingHistory history;
     private final TrainingMetrics metrics;
     private final Incarnations incarnations;
+    private final long resumedStep;
     private long version;
-    private long resumedStep;
-    private List<PlanCursor> cursors = List.of();
+    private List<PlanCursor> cursors;
     // a checkpoint was due and could not be written: every following step tries again
     private boolean checkpointOverdue;
 
@@ -204,37 +202,12 @@ public final class Learner extends AbstractBehavior<Learner.Command> {
         this.history = new TrainingHistory(settings.checkpointDirectory());
         this.metrics = metrics;
         this.incarnations = incarnations;
-        this.version = trainer.policy().weightVersion();
-        if (restart ? incarnations.hasCheckpoint() : settings.resume()) {
-            resumeFromCheckpoint(context, restart);
-        } else if (restart) {
-            restartFromInitialWeights(context);
-        } else {
-            clearHistory();
-        }
+        ResumePoint start = new IncarnationStart(settings, trainer, publisher, history, incarnations,
+                context.getLog()).start(restart);
+        this.version = start.weightVersion();
+        this.resumedStep = start.step();
+        this.cursors = start.cursors();
         recordLiveArrays();
-    }
-
-    private void clearHistory() {
-        try {
-            history.clear();
-        } catch (IOException e) {
-            throw new UncheckedIOException("training history in " + settings.checkpointDirectory()
-                    + " cannot be reset", e);
-        }
-    }
-
-    /**
-     * A restart before the run had any checkpoint: trains from the run's initial weights again (the trainer was just
-     * created with them), with a fresh history, and publishes them, so that the workers drop what the failed learner
-     * sent.
-     */
-    private void restartFromInitialWeights(ActorContext<Command> context) {
-        clearHistory();
-        publisher.tell(new WeightPublisher.Publish(trainer.policy().exportWeights(version)));
-        context.getLog().warn("the learner restarted with no checkpoint of this run in {} to resume from: it starts"
-                + " again from the run's initial weights (version {}), and every step is trained again",
-                settings.checkpointDirectory(), version);
     }
 
     /** Counts the arrays alive under the policy, the reference and the trainer, on this (their) thread. */
@@ -242,59 +215,6 @@ public final class Learner extends AbstractBehavior<Learner.Command> {
         metrics.liveArrays("policy", trainer.policy().liveArrayCount());
         trainer.reference().ifPresent(reference -> metrics.liveArrays("reference", reference.liveArrayCount()));
         metrics.liveArrays("trainer", trainer.liveArrayCount());
-    }
-
-    /**
-     * Resumes from the newest intact checkpoint ({@link CheckpointRecovery}): a damaged newer one is logged as an
-     * error naming its file and set aside. Refuses to start (throws) when checkpoints exist but none is intact.
-     */
-    private void resumeFromCheckpoint(ActorContext<Command> context, boolean restart) {
-        Path directory = settings.checkpointDirectory();
-        CheckpointRecovery.Outcome recovered;
-        try {
-            recovered = CheckpointRecovery.recover(directory);
-        } catch (IOException e) {
-            context.getLog().error("refusing to resume: {}", e.getMessage());
-            throw new UncheckedIOException("refusing to resume: " + e.getMessage(), e);
-        }
-        for (CheckpointRecovery.Rejected rejected : recovered.rejected()) {
-            context.getLog().error("checkpoint {} in {} is damaged and cannot be resumed from: {}",
-                    rejected.metadataFile(), directory, rejected.reason());
-        }
-        if (!recovered.setAside().isEmpty()) {
-            context.getLog().warn("set aside the files of the damaged checkpoints in {}: {}", directory,
-                    recovered.setAside());
-        }
-        if (recovered.checkpoint().isEmpty()) {
-            if (restart) {
-                restartFromInitialWeights(context);
-            } else {
-                context.getLog().info("no checkpoint in {}; starting from the initial weights", directory);
-            }
-            return;
-        }
-        try {
-            Checkpoint checkpoint = recovered.checkpoint().get();
-            trainer.policy().importWeights(checkpoint.weights());
-            trainer.policy().setWeightVersion(checkpoint.weights().version());
-            trainer.restore(checkpoint.trainer());
-            version = checkpoint.weights().version();
-            resumedStep = checkpoint.step();
-            history.truncateAfter(resumedStep);
-            cursors = checkpoint.cursors().stream()
-                    .map(c -> new PlanCursor(QualityTask.fromId(c.getTask()).orElseThrow(() ->
-                            new IllegalArgumentException("checkpoint names unknown task " + c.getTask())),
-                            c.getDataset(), (int) c.getEpoch(), (int) c.getCursor()))
-                    .toList();
-            publisher.tell(new WeightPublisher.Publish(checkpoint.weights()));
-            incarnations.checkpointed();
-            context.getLog().info("{} step {} (weight version {}) from {} in {}",
-                    restart ? "the learner restarted and resumed" : "resumed", resumedStep, version,
-                    recovered.metadataFile(), directory);
-        } catch (IOException e) {
-            throw new UncheckedIOException("training history in " + directory + " cannot be cut back to step "
-                    + resumedStep, e);
-        }
     }
 
     private Behavior<Command> onGetResumePoint(GetResumePoint request) {
