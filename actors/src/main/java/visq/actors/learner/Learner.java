@@ -10,9 +10,6 @@ import akka.actor.typed.javadsl.ActorContext;
 import akka.actor.typed.javadsl.Behaviors;
 import akka.actor.typed.javadsl.Receive;
 import akka.pattern.StatusReply;
-import java.io.IOException;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.util.List;
 import java.util.function.Function;
 import java.util.function.Supplier;
@@ -24,7 +21,6 @@ import visq.gpu.model.EncodedWeights;
 import visq.gpu.training.GrpoStepResult;
 import visq.gpu.training.PolicyTraining;
 import visq.gpu.training.SupervisedStepResult;
-import visq.protocol.artifacts.TaskCursor;
 
 /**
  * Owns the trained policy, its frozen reference and the optimiser. Each step (a supervised cold-start
@@ -128,15 +124,12 @@ public final class Learner extends AbstractBehavior<Learner.Command> {
     private final PolicyTraining trainer;
     private final PromptImages images;
     private final ActorRef<WeightPublisher.Command> publisher;
-    private final CheckpointWriter checkpoints;
-    private final TrainingHistory history;
     private final TrainingMetrics metrics;
+    private final StepRecorder steps;
     private final Incarnations incarnations;
     private final long resumedStep;
     private long version;
     private List<PlanCursor> cursors;
-    // a checkpoint was due and could not be written: every following step tries again
-    private boolean checkpointOverdue;
 
     /**
      * @param trainerFactory creates the trainer (its policy at the run's initial weights) on the learner's device;
@@ -198,23 +191,16 @@ public final class Learner extends AbstractBehavior<Learner.Command> {
         this.trainer = trainer;
         this.images = images;
         this.publisher = publisher;
-        this.checkpoints = new CheckpointWriter(settings.checkpointDirectory());
-        this.history = new TrainingHistory(settings.checkpointDirectory());
         this.metrics = metrics;
         this.incarnations = incarnations;
+        TrainingHistory history = new TrainingHistory(settings.checkpointDirectory());
+        this.steps = new StepRecorder(settings, trainer, history, metrics, incarnations, context.getLog());
         ResumePoint start = new IncarnationStart(settings, trainer, publisher, history, incarnations,
                 context.getLog()).start(restart);
         this.version = start.weightVersion();
         this.resumedStep = start.step();
         this.cursors = start.cursors();
-        recordLiveArrays();
-    }
-
-    /** Counts the arrays alive under the policy, the reference and the trainer, on this (their) thread. */
-    private void recordLiveArrays() {
-        metrics.liveArrays("policy", trainer.policy().liveArrayCount());
-        trainer.reference().ifPresent(reference -> metrics.liveArrays("reference", reference.liveArrayCount()));
-        metrics.liveArrays("trainer", trainer.liveArrayCount());
+        steps.recordLiveArrays();
     }
 
     private Behavior<Command> onGetResumePoint(GetResumePoint request) {
@@ -251,7 +237,7 @@ public final class Learner extends AbstractBehavior<Learner.Command> {
 
     private Behavior<Command> onTrainGrpo(TrainGrpo command) {
         try {
-            saveColdStartCheckpointOnce(command.step() - 1);
+            steps.saveColdStartCheckpointOnce(command.step() - 1, version);
             long started = System.nanoTime();
             cursors = command.cursorsAfter();
             long versionTrained = version;
@@ -295,51 +281,15 @@ public final class Learner extends AbstractBehavior<Learner.Command> {
         throw new LearnerFailed(cause, e);
     }
 
-    /**
-     * Records the step, then writes the checkpoint when one is due (or overdue after a failed write), then replies: a
-     * process killed at any point leaves a history that reaches at least to its newest checkpoint (a resumed run
-     * drops what lies beyond).
-     */
+    /** Records the step ({@link StepRecorder#record}), then replies. */
     private void reply(ActorRef<StatusReply<StepOutcome>> replyTo, List<String> sampleIds, StepStats stats) {
-        incarnations.trained();
-        metrics.record(stats);
-        recordLiveArrays();
-        try {
-            history.append(stats, sampleIds);
-        } catch (IOException e) {
-            getContext().getLog().warn("step {} could not be added to the training history: {}", stats.step(),
-                    e.getMessage());
-        }
-        boolean due = settings.checkpointEvery() > 0
-                && (stats.step() % settings.checkpointEvery() == 0 || checkpointOverdue);
-        if (due && writeCheckpoint(stats.step()).isEmpty()
-                && settings.checkpointFailure() == LearnerSettings.CheckpointFailure.STOP) {
-            replyTo.tell(StatusReply.error("checkpoint at step " + stats.step() + " could not be written to "
-                    + settings.checkpointDirectory() + "; stopping (visq.learner.checkpoint-failure = STOP)"));
-            return;
-        }
-        replyTo.tell(StatusReply.success(new StepTrained(stats)));
-    }
-
-    /**
-     * Before the first GRPO update of a run that had a cold start, keeps the cold-start policy in
-     * {@code <checkpoint-dir>/cold-start} so that evaluations can compare before and after GRPO.
-     */
-    private void saveColdStartCheckpointOnce(long coldStartSteps) {
-        Path folder = settings.checkpointDirectory().resolve(COLD_START_FOLDER);
-        if (coldStartSteps <= 0 || Files.exists(folder.resolve(CheckpointWriter.LATEST_METADATA))) {
-            return;
-        }
-        try {
-            new CheckpointWriter(folder).write(new Checkpoint(coldStartSteps, trainer.policy().exportWeights(version),
-                    trainer.exportState(), List.of()));
-        } catch (IOException e) {
-            getContext().getLog().warn("cold-start checkpoint could not be written: {}", e.getMessage());
-        }
+        steps.record(stats, sampleIds, version, cursors).ifPresentOrElse(
+                stopping -> replyTo.tell(StatusReply.error(stopping)),
+                () -> replyTo.tell(StatusReply.success(new StepTrained(stats))));
     }
 
     private Behavior<Command> onSaveCheckpoint(SaveCheckpoint command) {
-        command.replyTo().tell(new CheckpointSaved(writeCheckpoint(command.step())));
+        command.replyTo().tell(new CheckpointSaved(steps.writeCheckpoint(command.step(), version, cursors)));
         return this;
     }
 
@@ -348,35 +298,6 @@ public final class Learner extends AbstractBehavior<Learner.Command> {
         trainer.policy().setWeightVersion(version);
         EncodedWeights weights = trainer.policy().exportWeights(version);
         publisher.tell(new WeightPublisher.Publish(weights));
-    }
-
-    private String writeCheckpoint(long step) {
-        try {
-            List<TaskCursor> taskCursors = cursors.stream()
-                    .map(c -> TaskCursor.newBuilder().setTask(c.task().id()).setDataset(c.dataset())
-                            .setEpoch(c.epoch()).setCursor(c.cursor()).build())
-                    .toList();
-            String written = checkpoints.write(new Checkpoint(step, trainer.policy().exportWeights(version),
-                    trainer.exportState(), taskCursors)).toString();
-            if (checkpointOverdue) {
-                getContext().getLog().info("checkpoint at step {} written to {} after earlier writes failed", step,
-                        settings.checkpointDirectory());
-            }
-            checkpointOverdue = false;
-            incarnations.checkpointed();
-            metrics.checkpointWritten(step);
-            return written;
-        } catch (IOException | RuntimeException e) {
-            checkpointOverdue = true;
-            metrics.checkpointFailed();
-            getContext().getLog().error("checkpoint at step {} could not be written to {} ({}: {}); the weights stay in"
-                    + " memory, the older checkpoints are untouched, and the write is {}", step,
-                    settings.checkpointDirectory(), e.getClass().getSimpleName(), e.getMessage(),
-                    settings.checkpointFailure() == LearnerSettings.CheckpointFailure.STOP
-                            ? "not retried: the run stops (checkpoint-failure = STOP)"
-                            : "retried after the next step", e);
-            return "";
-        }
     }
 
     private Behavior<Command> onStop() {
