@@ -9,7 +9,6 @@ import akka.actor.typed.javadsl.Receive;
 import akka.actor.typed.receptionist.Receptionist;
 import akka.actor.typed.receptionist.ServiceKey;
 import akka.pattern.StatusReply;
-import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
@@ -18,13 +17,11 @@ import visq.actors.learner.StepStats;
 import visq.actors.learner.TrainingPhase;
 import visq.actors.protocol.ClusterMessage;
 import visq.actors.learner.Learner;
-import visq.actors.learner.SupervisedTarget;
 import visq.actors.reward.RewardScorer;
 import visq.actors.reward.ScoredGroup;
 import visq.actors.rollout.PromptRef;
 import visq.actors.rollout.RolloutGroup;
 import visq.actors.rollout.RolloutWorker;
-import visq.gpu.tasks.QualityTask;
 
 /**
  * Drives a training run: waits for rollout workers, runs the supervised cold start, then GRPO steps.
@@ -79,10 +76,9 @@ public final class TrainingCoordinator extends AbstractBehavior<TrainingCoordina
     private record RunStopped(String reason) implements Command {}
 
     private final TrainingSettings settings;
-    private final TrainingData data;
     private final ActorRef<RewardScorer.Command> rewardScorer;
     private final ActorRef<Learner.Command> learner;
-    private PromptPlans plans;
+    private final StepPlans plans;
     private final Set<ActorRef<TrainingProgress>> subscribers = new HashSet<>();
     private final RolloutDispatch inFlight;
     private TrainingProgress progress;
@@ -103,11 +99,10 @@ public final class TrainingCoordinator extends AbstractBehavior<TrainingCoordina
             ActorRef<RewardScorer.Command> rewardScorer, ActorRef<Learner.Command> learner) {
         super(context);
         this.settings = settings;
-        this.data = data;
         this.rewardScorer = rewardScorer;
         this.learner = learner;
         this.progress = TrainingProgress.start(settings.coldStartSteps(), settings.grpoSteps());
-        this.plans = newPlans();
+        this.plans = new StepPlans(settings, data);
         this.inFlight = new RolloutDispatch(settings.maxDispatchAttempts(), this::send, this::fail, context.getLog());
         context.watchWith(learner, new LearnerStopped());
         context.getSystem().receptionist().tell(Receptionist.register(KEY, context.getSelf()));
@@ -153,15 +148,9 @@ public final class TrainingCoordinator extends AbstractBehavior<TrainingCoordina
         if (progress.phase() == TrainingPhase.WAITING_FOR_WORKERS && workers >= settings.minWorkers()
                 && !askedForResumePoint) {
             askedForResumePoint = true;
-            getContext().ask(Learner.ResumePoint.class, learner, settings.learnerTimeout(), Learner.GetResumePoint::new,
-                    (point, failure) -> point != null ? new ResumeFound(point)
-                            : new RunStopped("learner did not say where to resume: " + failure.getMessage()));
+            askResumePoint("learner did not say where to resume");
         }
         return this;
-    }
-
-    private PromptPlans newPlans() {
-        return new PromptPlans(settings.tasks(), data::datasets, settings.seed(), settings.grpoHoldout());
     }
 
     /** Where the learner starts: at the run's start, or after it restarted. */
@@ -173,10 +162,8 @@ public final class TrainingCoordinator extends AbstractBehavior<TrainingCoordina
             }
             learnerRestarting = false;
             learnerBusy = false;
-            plans = newPlans(); // walked from the start again, then moved to the checkpoint's cursors
         }
-        // a checkpoint of the last cold-start step holds the cold start's cursors; GRPO then starts its own plans
-        plans.restore(found.point().cursors(), found.point().step() > settings.coldStartSteps());
+        plans.resumeAt(found.point(), restarted);
         if (restarted) {
             getContext().getLog().warn("the learner restarted: training goes on after step {} (weight version {}),"
                     + " {} step(s) back", found.point().step(), found.point().weightVersion(),
@@ -201,11 +188,15 @@ public final class TrainingCoordinator extends AbstractBehavior<TrainingCoordina
         learnerRestarting = true;
         learnerFailure = restarting.reason();
         inFlight.dropAll();
+        askResumePoint("the learner did not restart after it failed (" + restarting.reason() + ")");
+        return this;
+    }
+
+    /** Asks the learner where it resumes; {@code notAnswered} says what it means when it does not answer. */
+    private void askResumePoint(String notAnswered) {
         getContext().ask(Learner.ResumePoint.class, learner, settings.learnerTimeout(), Learner.GetResumePoint::new,
                 (point, failure) -> point != null ? new ResumeFound(point)
-                        : new RunStopped("the learner did not restart after it failed (" + restarting.reason()
-                                + "): " + failure.getMessage()));
-        return this;
+                        : new RunStopped(notAnswered + ": " + failure.getMessage()));
     }
 
     /**
@@ -239,15 +230,9 @@ public final class TrainingCoordinator extends AbstractBehavior<TrainingCoordina
     }
 
     private void startColdStartStep(long step) {
-        QualityTask task = taskOfStep(step);
-        List<PromptRef> prompts = plans.take(task, settings.coldStartBatch(), false);
-        List<SupervisedTarget> targets = new ArrayList<>(prompts.size());
-        for (PromptRef prompt : prompts) {
-            targets.add(new SupervisedTarget(prompt, data.coldStartTargets().target(prompt, step)));
-        }
-        List<PlanCursor> cursorsAfter = plans.cursors(false);
+        StepPlans.ColdStartStep coldStart = plans.coldStart(step);
         learnerBusy = true;
-        askLearner(replyTo -> new Learner.TrainColdStart(step, targets, cursorsAfter, replyTo));
+        askLearner(replyTo -> new Learner.TrainColdStart(step, coldStart.targets(), coldStart.cursorsAfter(), replyTo));
     }
 
     /**
@@ -258,8 +243,7 @@ public final class TrainingCoordinator extends AbstractBehavior<TrainingCoordina
         long last = Math.min(progress.totalSteps(), progress.step() + 1 + settings.maxStaleness());
         for (long step = Math.max(progress.step() + 1, settings.coldStartSteps() + 1); step <= last; step++) {
             if (!inFlight.isGenerating(step)) {
-                List<PromptRef> prompts = plans.take(taskOfStep(step), settings.promptsPerStep(), true);
-                inFlight.start(new StepRollouts(step, prompts, plans.cursors(true)));
+                inFlight.start(plans.grpo(step));
             }
         }
     }
@@ -367,10 +351,6 @@ public final class TrainingCoordinator extends AbstractBehavior<TrainingCoordina
         }
         publish();
         return this;
-    }
-
-    private QualityTask taskOfStep(long step) {
-        return settings.tasks().get((int) ((step - 1) % settings.tasks().size()));
     }
 
     private void enter(TrainingPhase phase) {
