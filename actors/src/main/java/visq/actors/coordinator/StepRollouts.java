@@ -50,6 +50,11 @@ final class StepRollouts {
         return cursorsAfter;
     }
 
+    /** The step's prompts, in order. */
+    List<PromptRef> prompts() {
+        return List.copyOf(order);
+    }
+
     /** Adds a part of {@code prompts}; returns its id (unique across steps). */
     long addPart(List<PromptRef> prompts) {
         long partId = step * 1000 + nextPart++;

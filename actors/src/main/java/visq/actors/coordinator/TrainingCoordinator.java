@@ -9,23 +9,19 @@ import akka.actor.typed.javadsl.Receive;
 import akka.actor.typed.receptionist.Receptionist;
 import akka.actor.typed.receptionist.ServiceKey;
 import akka.pattern.StatusReply;
-import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
-import java.util.TreeMap;
 import visq.actors.learner.PlanCursor;
 import visq.actors.learner.StepStats;
 import visq.actors.learner.TrainingPhase;
 import visq.actors.protocol.ClusterMessage;
 import visq.actors.learner.Learner;
-import visq.actors.learner.SupervisedTarget;
 import visq.actors.reward.RewardScorer;
 import visq.actors.reward.ScoredGroup;
 import visq.actors.rollout.PromptRef;
 import visq.actors.rollout.RolloutGroup;
 import visq.actors.rollout.RolloutWorker;
-import visq.gpu.tasks.QualityTask;
 
 /**
  * Drives a training run: waits for rollout workers, runs the supervised cold start, then GRPO steps.
@@ -80,17 +76,12 @@ public final class TrainingCoordinator extends AbstractBehavior<TrainingCoordina
     private record RunStopped(String reason) implements Command {}
 
     private final TrainingSettings settings;
-    private final TrainingData data;
     private final ActorRef<RewardScorer.Command> rewardScorer;
     private final ActorRef<Learner.Command> learner;
-    private PromptPlans plans;
+    private final StepPlans plans;
     private final Set<ActorRef<TrainingProgress>> subscribers = new HashSet<>();
-    private List<ActorRef<RolloutWorker.Command>> workers = List.of();
+    private final RolloutDispatch inFlight;
     private TrainingProgress progress;
-    private long dispatchCounter;
-
-    // GRPO steps whose rollouts are being generated: the next step and up to max-staleness steps ahead of it.
-    private final TreeMap<Long, StepRollouts> pipeline = new TreeMap<>();
     private boolean learnerBusy;
     private long staleGroupsRegenerated;
     private long stepStartedNanos;
@@ -98,8 +89,6 @@ public final class TrainingCoordinator extends AbstractBehavior<TrainingCoordina
     // the learner failed a step and is restarting; why
     private boolean learnerRestarting;
     private String learnerFailure = "";
-    // rollouts dispatched before the learner last restarted belong to an older generation: their answers are dropped
-    private long generation;
 
     public static Behavior<Command> create(TrainingSettings settings, TrainingData data,
             ActorRef<RewardScorer.Command> rewardScorer, ActorRef<Learner.Command> learner) {
@@ -110,11 +99,11 @@ public final class TrainingCoordinator extends AbstractBehavior<TrainingCoordina
             ActorRef<RewardScorer.Command> rewardScorer, ActorRef<Learner.Command> learner) {
         super(context);
         this.settings = settings;
-        this.data = data;
         this.rewardScorer = rewardScorer;
         this.learner = learner;
         this.progress = TrainingProgress.start(settings.coldStartSteps(), settings.grpoSteps());
-        this.plans = newPlans();
+        this.plans = new StepPlans(settings, data);
+        this.inFlight = new RolloutDispatch(settings.maxDispatchAttempts(), this::send, this::fail, context.getLog());
         context.watchWith(learner, new LearnerStopped());
         context.getSystem().receptionist().tell(Receptionist.register(KEY, context.getSelf()));
         ActorRef<Receptionist.Listing> adapter = context.messageAdapter(Receptionist.Listing.class, WorkersListed::new);
@@ -151,24 +140,17 @@ public final class TrainingCoordinator extends AbstractBehavior<TrainingCoordina
     }
 
     private Behavior<Command> onWorkersListed(WorkersListed listed) {
-        List<ActorRef<RolloutWorker.Command>> current =
-                new ArrayList<>(listed.listing().getServiceInstances(RolloutWorker.KEY));
-        current.sort((a, b) -> a.path().toString().compareTo(b.path().toString()));
-        workers = List.copyOf(current);
-        update(new TrainingProgress.WorkersCounted(workers.size()));
-        redispatchPartsOfLostWorkers();
-        if (progress.phase() == TrainingPhase.WAITING_FOR_WORKERS && workers.size() >= settings.minWorkers()
+        int workers = inFlight.listed(listed.listing().getServiceInstances(RolloutWorker.KEY));
+        update(new TrainingProgress.WorkersCounted(workers));
+        if (progress.phase() == TrainingPhase.GRPO) {
+            inFlight.redispatchPartsOfLostWorkers();
+        }
+        if (progress.phase() == TrainingPhase.WAITING_FOR_WORKERS && workers >= settings.minWorkers()
                 && !askedForResumePoint) {
             askedForResumePoint = true;
-            getContext().ask(Learner.ResumePoint.class, learner, settings.learnerTimeout(), Learner.GetResumePoint::new,
-                    (point, failure) -> point != null ? new ResumeFound(point)
-                            : new RunStopped("learner did not say where to resume: " + failure.getMessage()));
+            askResumePoint("learner did not say where to resume");
         }
         return this;
-    }
-
-    private PromptPlans newPlans() {
-        return new PromptPlans(settings.tasks(), data::datasets, settings.seed(), settings.grpoHoldout());
     }
 
     /** Where the learner starts: at the run's start, or after it restarted. */
@@ -180,10 +162,8 @@ public final class TrainingCoordinator extends AbstractBehavior<TrainingCoordina
             }
             learnerRestarting = false;
             learnerBusy = false;
-            plans = newPlans(); // walked from the start again, then moved to the checkpoint's cursors
         }
-        // a checkpoint of the last cold-start step holds the cold start's cursors; GRPO then starts its own plans
-        plans.restore(found.point().cursors(), found.point().step() > settings.coldStartSteps());
+        plans.resumeAt(found.point(), restarted);
         if (restarted) {
             getContext().getLog().warn("the learner restarted: training goes on after step {} (weight version {}),"
                     + " {} step(s) back", found.point().step(), found.point().weightVersion(),
@@ -207,13 +187,16 @@ public final class TrainingCoordinator extends AbstractBehavior<TrainingCoordina
                 restarting.step(), restarting.reason());
         learnerRestarting = true;
         learnerFailure = restarting.reason();
-        generation++;
-        pipeline.clear();
+        inFlight.dropAll();
+        askResumePoint("the learner did not restart after it failed (" + restarting.reason() + ")");
+        return this;
+    }
+
+    /** Asks the learner where it resumes; {@code notAnswered} says what it means when it does not answer. */
+    private void askResumePoint(String notAnswered) {
         getContext().ask(Learner.ResumePoint.class, learner, settings.learnerTimeout(), Learner.GetResumePoint::new,
                 (point, failure) -> point != null ? new ResumeFound(point)
-                        : new RunStopped("the learner did not restart after it failed (" + restarting.reason()
-                                + "): " + failure.getMessage()));
-        return this;
+                        : new RunStopped(notAnswered + ": " + failure.getMessage()));
     }
 
     /**
@@ -247,15 +230,9 @@ public final class TrainingCoordinator extends AbstractBehavior<TrainingCoordina
     }
 
     private void startColdStartStep(long step) {
-        QualityTask task = taskOfStep(step);
-        List<PromptRef> prompts = plans.take(task, settings.coldStartBatch(), false);
-        List<SupervisedTarget> targets = new ArrayList<>(prompts.size());
-        for (PromptRef prompt : prompts) {
-            targets.add(new SupervisedTarget(prompt, data.coldStartTargets().target(prompt, step)));
-        }
-        List<PlanCursor> cursorsAfter = plans.cursors(false);
+        StepPlans.ColdStartStep coldStart = plans.coldStart(step);
         learnerBusy = true;
-        askLearner(replyTo -> new Learner.TrainColdStart(step, targets, cursorsAfter, replyTo));
+        askLearner(replyTo -> new Learner.TrainColdStart(step, coldStart.targets(), coldStart.cursorsAfter(), replyTo));
     }
 
     /**
@@ -265,111 +242,42 @@ public final class TrainingCoordinator extends AbstractBehavior<TrainingCoordina
     private void fillPipeline() {
         long last = Math.min(progress.totalSteps(), progress.step() + 1 + settings.maxStaleness());
         for (long step = Math.max(progress.step() + 1, settings.coldStartSteps() + 1); step <= last; step++) {
-            if (!pipeline.containsKey(step)) {
-                List<PromptRef> prompts = plans.take(taskOfStep(step), settings.promptsPerStep(), true);
-                StepRollouts rollouts = new StepRollouts(step, prompts, plans.cursors(true));
-                pipeline.put(step, rollouts);
-                dispatchShares(rollouts, prompts);
+            if (!inFlight.isGenerating(step)) {
+                inFlight.start(plans.grpo(step));
             }
         }
     }
 
-    /** Splits {@code prompts} over the workers, one part each, and dispatches the parts. */
-    private void dispatchShares(StepRollouts rollouts, List<PromptRef> prompts) {
-        int parts = Math.max(1, Math.min(workers.size(), prompts.size()));
-        for (int part = 0; part < parts; part++) {
-            List<PromptRef> share = new ArrayList<>();
-            for (int i = part; i < prompts.size(); i += parts) {
-                share.add(prompts.get(i));
-            }
-            dispatch(rollouts, rollouts.addPart(share));
-        }
-    }
-
-    /**
-     * Sends every outstanding part whose worker is no longer listed (its node left, was downed or is unreachable)
-     * to a listed worker now, instead of waiting for the rollout timeout. With no worker listed the parts wait for
-     * the next one to register.
-     */
-    private void redispatchPartsOfLostWorkers() {
-        if (progress.phase() != TrainingPhase.GRPO) {
-            return;
-        }
-        for (StepRollouts rollouts : pipeline.values()) {
-            for (long partId : rollouts.partsOutside(workers)) {
-                ActorRef<RolloutWorker.Command> holder = rollouts.holderOf(partId);
-                String from = holder == null ? "it waited for a worker" : "worker " + holder.path() + " left";
-                if (!workers.isEmpty()) {
-                    getContext().getLog().warn("re-dispatching rollout part {} of step {}: {}", partId,
-                            rollouts.step(), from);
-                    dispatch(rollouts, partId);
-                } else if (holder != null) {
-                    getContext().getLog().warn("rollout part {} of step {} waits for a worker: {}", partId,
-                            rollouts.step(), from);
-                    rollouts.release(partId);
-                }
-            }
-        }
-    }
-
-    private void dispatch(StepRollouts rollouts, long partId) {
-        dispatch(rollouts, partId, null);
-    }
-
-    /** Sends {@code partId} to the next worker in turn, or the one after it when that is {@code avoid}. */
-    private void dispatch(StepRollouts rollouts, long partId, ActorRef<RolloutWorker.Command> avoid) {
+    /** Asks {@code worker} to generate part {@code partId}; its answer carries the dispatch {@code generation}. */
+    private void send(long generation, StepRollouts rollouts, long partId, int attempt,
+            ActorRef<RolloutWorker.Command> worker) {
         long step = rollouts.step();
-        if (workers.isEmpty()) {
-            fail("no rollout worker is left to generate step " + step);
-            return;
-        }
-        int attempt = rollouts.countAttempt(partId);
-        if (attempt > settings.maxDispatchAttempts()) {
-            fail("rollout part " + partId + " failed " + settings.maxDispatchAttempts() + " times");
-            return;
-        }
-        ActorRef<RolloutWorker.Command> next = workers.get((int) (dispatchCounter++ % workers.size()));
-        ActorRef<RolloutWorker.Command> worker = next.equals(avoid) && workers.size() > 1
-                ? workers.get((int) (dispatchCounter++ % workers.size())) : next;
-        rollouts.heldBy(partId, worker, attempt);
         List<PromptRef> prompts = rollouts.promptsOf(partId);
         List<Long> seeds = prompts.stream().map(prompt -> rollouts.seedOf(prompt, settings.seed())).toList();
         long minimumVersion = Math.max(0, progress.weightVersion() - settings.maxStaleness());
         // never newer than the learner can have published by the time the part is generated: a higher version
         // held by a worker comes from a learner that died after its last checkpoint
         long maximumVersion = progress.weightVersion() + settings.maxStaleness();
-        long dispatched = generation;
         getContext().askWithStatus(RolloutWorker.GroupsGenerated.class, worker, settings.rolloutTimeout(),
                 replyTo -> new RolloutWorker.GenerateGroups(partId, prompts, seeds, settings.groupSize(),
                         settings.sampling(), minimumVersion, maximumVersion, replyTo),
                 (generated, failure) -> generated != null
-                        ? new PartGenerated(dispatched, step, partId, generated.groups())
-                        : new PartFailed(dispatched, step, partId, attempt, reasonOf(failure, "worker " + worker.path())));
+                        ? new PartGenerated(generation, step, partId, generated.groups())
+                        : new PartFailed(generation, step, partId, attempt, reasonOf(failure, "worker " + worker.path())));
     }
 
     private Behavior<Command> onPartGenerated(PartGenerated generated) {
-        StepRollouts rollouts = pipeline.get(generated.step());
-        if (generated.generation() != generation || rollouts == null || !rollouts.isOutstanding(generated.partId())) {
-            return this; // a late answer for a part that was already re-dispatched and completed, or dropped
-        }
         // any attempt's groups will do (same prompts, same seeds); the first to arrive completes the part
-        rollouts.complete(generated.partId(), generated.groups());
-        trainWhenReady();
+        inFlight.awaiting(generated.generation(), generated.step(), generated.partId()).ifPresent(rollouts -> {
+            rollouts.complete(generated.partId(), generated.groups());
+            trainWhenReady();
+        });
         return this;
     }
 
     private Behavior<Command> onPartFailed(PartFailed failed) {
-        StepRollouts rollouts = pipeline.get(failed.step());
-        if (failed.generation() != generation || rollouts == null || !rollouts.isOutstanding(failed.partId())) {
-            return this; // a late failure of a part that was already re-dispatched and completed, or dropped
-        }
-        if (!rollouts.isCurrentAttempt(failed.partId(), failed.attempt())) {
-            getContext().getLog().debug("rollout part {}: attempt {} failed after it was re-dispatched",
-                    failed.partId(), failed.attempt());
-        } else {
-            getContext().getLog().warn("re-dispatching rollout part {}: {}", failed.partId(), failed.reason());
-            dispatch(rollouts, failed.partId(), rollouts.holderOf(failed.partId())); // to another worker
-        }
+        inFlight.awaiting(failed.generation(), failed.step(), failed.partId()).ifPresent(rollouts ->
+                inFlight.failed(rollouts, failed.partId(), failed.attempt(), failed.reason()));
         return this;
     }
 
@@ -380,7 +288,7 @@ public final class TrainingCoordinator extends AbstractBehavior<TrainingCoordina
      */
     private void trainWhenReady() {
         long step = progress.step() + 1;
-        StepRollouts rollouts = pipeline.get(step);
+        StepRollouts rollouts = inFlight.get(step);
         if (learnerBusy || rollouts == null || !rollouts.isComplete()) {
             return;
         }
@@ -389,10 +297,10 @@ public final class TrainingCoordinator extends AbstractBehavior<TrainingCoordina
             staleGroupsRegenerated += stale.size();
             getContext().getLog().info("step {}: {} group(s) older than {} versions are generated again", step,
                     stale.size(), settings.maxStaleness());
-            dispatchShares(rollouts, stale.stream().map(RolloutGroup::prompt).toList());
+            inFlight.dispatchShares(rollouts, stale.stream().map(RolloutGroup::prompt).toList());
             return;
         }
-        pipeline.remove(step);
+        inFlight.remove(step);
         learnerBusy = true;
         List<RolloutGroup> batch = rollouts.groups();
         List<PlanCursor> cursorsAfter = rollouts.cursorsAfter();
@@ -443,10 +351,6 @@ public final class TrainingCoordinator extends AbstractBehavior<TrainingCoordina
         }
         publish();
         return this;
-    }
-
-    private QualityTask taskOfStep(long step) {
-        return settings.tasks().get((int) ((step - 1) % settings.tasks().size()));
     }
 
     private void enter(TrainingPhase phase) {

@@ -10,10 +10,6 @@ import akka.actor.typed.javadsl.ActorContext;
 import akka.actor.typed.javadsl.Behaviors;
 import akka.actor.typed.javadsl.Receive;
 import akka.pattern.StatusReply;
-import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.util.List;
 import java.util.function.Function;
 import java.util.function.Supplier;
@@ -25,8 +21,6 @@ import visq.gpu.model.EncodedWeights;
 import visq.gpu.training.GrpoStepResult;
 import visq.gpu.training.PolicyTraining;
 import visq.gpu.training.SupervisedStepResult;
-import visq.gpu.tasks.QualityTask;
-import visq.protocol.artifacts.TaskCursor;
 
 /**
  * Owns the trained policy, its frozen reference and the optimiser. Each step (a supervised cold-start
@@ -130,15 +124,12 @@ public final class Learner extends AbstractBehavior<Learner.Command> {
     private final PolicyTraining trainer;
     private final PromptImages images;
     private final ActorRef<WeightPublisher.Command> publisher;
-    private final CheckpointWriter checkpoints;
-    private final TrainingHistory history;
     private final TrainingMetrics metrics;
+    private final StepRecorder steps;
     private final Incarnations incarnations;
+    private final long resumedStep;
     private long version;
-    private long resumedStep;
-    private List<PlanCursor> cursors = List.of();
-    // a checkpoint was due and could not be written: every following step tries again
-    private boolean checkpointOverdue;
+    private List<PlanCursor> cursors;
 
     /**
      * @param trainerFactory creates the trainer (its policy at the run's initial weights) on the learner's device;
@@ -200,101 +191,16 @@ public final class Learner extends AbstractBehavior<Learner.Command> {
         this.trainer = trainer;
         this.images = images;
         this.publisher = publisher;
-        this.checkpoints = new CheckpointWriter(settings.checkpointDirectory());
-        this.history = new TrainingHistory(settings.checkpointDirectory());
         this.metrics = metrics;
         this.incarnations = incarnations;
-        this.version = trainer.policy().weightVersion();
-        if (restart ? incarnations.hasCheckpoint() : settings.resume()) {
-            resumeFromCheckpoint(context, restart);
-        } else if (restart) {
-            restartFromInitialWeights(context);
-        } else {
-            clearHistory();
-        }
-        recordLiveArrays();
-    }
-
-    private void clearHistory() {
-        try {
-            history.clear();
-        } catch (IOException e) {
-            throw new UncheckedIOException("training history in " + settings.checkpointDirectory()
-                    + " cannot be reset", e);
-        }
-    }
-
-    /**
-     * A restart before the run had any checkpoint: trains from the run's initial weights again (the trainer was just
-     * created with them), with a fresh history, and publishes them, so that the workers drop what the failed learner
-     * sent.
-     */
-    private void restartFromInitialWeights(ActorContext<Command> context) {
-        clearHistory();
-        publisher.tell(new WeightPublisher.Publish(trainer.policy().exportWeights(version)));
-        context.getLog().warn("the learner restarted with no checkpoint of this run in {} to resume from: it starts"
-                + " again from the run's initial weights (version {}), and every step is trained again",
-                settings.checkpointDirectory(), version);
-    }
-
-    /** Counts the arrays alive under the policy, the reference and the trainer, on this (their) thread. */
-    private void recordLiveArrays() {
-        metrics.liveArrays("policy", trainer.policy().liveArrayCount());
-        trainer.reference().ifPresent(reference -> metrics.liveArrays("reference", reference.liveArrayCount()));
-        metrics.liveArrays("trainer", trainer.liveArrayCount());
-    }
-
-    /**
-     * Resumes from the newest intact checkpoint ({@link CheckpointRecovery}): a damaged newer one is logged as an
-     * error naming its file and set aside. Refuses to start (throws) when checkpoints exist but none is intact.
-     */
-    private void resumeFromCheckpoint(ActorContext<Command> context, boolean restart) {
-        Path directory = settings.checkpointDirectory();
-        CheckpointRecovery.Outcome recovered;
-        try {
-            recovered = CheckpointRecovery.recover(directory);
-        } catch (IOException e) {
-            context.getLog().error("refusing to resume: {}", e.getMessage());
-            throw new UncheckedIOException("refusing to resume: " + e.getMessage(), e);
-        }
-        for (CheckpointRecovery.Rejected rejected : recovered.rejected()) {
-            context.getLog().error("checkpoint {} in {} is damaged and cannot be resumed from: {}",
-                    rejected.metadataFile(), directory, rejected.reason());
-        }
-        if (!recovered.setAside().isEmpty()) {
-            context.getLog().warn("set aside the files of the damaged checkpoints in {}: {}", directory,
-                    recovered.setAside());
-        }
-        if (recovered.checkpoint().isEmpty()) {
-            if (restart) {
-                restartFromInitialWeights(context);
-            } else {
-                context.getLog().info("no checkpoint in {}; starting from the initial weights", directory);
-            }
-            return;
-        }
-        try {
-            Checkpoint checkpoint = recovered.checkpoint().get();
-            trainer.policy().importWeights(checkpoint.weights());
-            trainer.policy().setWeightVersion(checkpoint.weights().version());
-            trainer.restore(checkpoint.trainer());
-            version = checkpoint.weights().version();
-            resumedStep = checkpoint.step();
-            history.truncateAfter(resumedStep);
-            cursors = checkpoint.cursors().stream()
-                    .map(c -> new PlanCursor(QualityTask.fromId(c.getTask()).orElseThrow(() ->
-                            new IllegalArgumentException("checkpoint names unknown task " + c.getTask())),
-                            c.getDataset(), (int) c.getEpoch(), (int) c.getCursor()))
-                    .toList();
-            publisher.tell(new WeightPublisher.Publish(checkpoint.weights()));
-            incarnations.checkpointed();
-            context.getLog().info("{} step {} (weight version {}) from {} in {}",
-                    restart ? "the learner restarted and resumed" : "resumed", resumedStep, version,
-                    recovered.metadataFile(), directory);
-        } catch (IOException e) {
-            throw new UncheckedIOException("training history in " + directory + " cannot be cut back to step "
-                    + resumedStep, e);
-        }
+        TrainingHistory history = new TrainingHistory(settings.checkpointDirectory());
+        this.steps = new StepRecorder(settings, trainer, history, metrics, incarnations, context.getLog());
+        ResumePoint start = new IncarnationStart(settings, trainer, publisher, history, incarnations,
+                context.getLog()).start(restart);
+        this.version = start.weightVersion();
+        this.resumedStep = start.step();
+        this.cursors = start.cursors();
+        steps.recordLiveArrays();
     }
 
     private Behavior<Command> onGetResumePoint(GetResumePoint request) {
@@ -331,7 +237,7 @@ public final class Learner extends AbstractBehavior<Learner.Command> {
 
     private Behavior<Command> onTrainGrpo(TrainGrpo command) {
         try {
-            saveColdStartCheckpointOnce(command.step() - 1);
+            steps.saveColdStartCheckpointOnce(command.step() - 1, version);
             long started = System.nanoTime();
             cursors = command.cursorsAfter();
             long versionTrained = version;
@@ -375,51 +281,15 @@ public final class Learner extends AbstractBehavior<Learner.Command> {
         throw new LearnerFailed(cause, e);
     }
 
-    /**
-     * Records the step, then writes the checkpoint when one is due (or overdue after a failed write), then replies: a
-     * process killed at any point leaves a history that reaches at least to its newest checkpoint (a resumed run
-     * drops what lies beyond).
-     */
+    /** Records the step ({@link StepRecorder#record}), then replies. */
     private void reply(ActorRef<StatusReply<StepOutcome>> replyTo, List<String> sampleIds, StepStats stats) {
-        incarnations.trained();
-        metrics.record(stats);
-        recordLiveArrays();
-        try {
-            history.append(stats, sampleIds);
-        } catch (IOException e) {
-            getContext().getLog().warn("step {} could not be added to the training history: {}", stats.step(),
-                    e.getMessage());
-        }
-        boolean due = settings.checkpointEvery() > 0
-                && (stats.step() % settings.checkpointEvery() == 0 || checkpointOverdue);
-        if (due && writeCheckpoint(stats.step()).isEmpty()
-                && settings.checkpointFailure() == LearnerSettings.CheckpointFailure.STOP) {
-            replyTo.tell(StatusReply.error("checkpoint at step " + stats.step() + " could not be written to "
-                    + settings.checkpointDirectory() + "; stopping (visq.learner.checkpoint-failure = STOP)"));
-            return;
-        }
-        replyTo.tell(StatusReply.success(new StepTrained(stats)));
-    }
-
-    /**
-     * Before the first GRPO update of a run that had a cold start, keeps the cold-start policy in
-     * {@code <checkpoint-dir>/cold-start} so that evaluations can compare before and after GRPO.
-     */
-    private void saveColdStartCheckpointOnce(long coldStartSteps) {
-        Path folder = settings.checkpointDirectory().resolve(COLD_START_FOLDER);
-        if (coldStartSteps <= 0 || Files.exists(folder.resolve(CheckpointWriter.LATEST_METADATA))) {
-            return;
-        }
-        try {
-            new CheckpointWriter(folder).write(new Checkpoint(coldStartSteps, trainer.policy().exportWeights(version),
-                    trainer.exportState(), List.of()));
-        } catch (IOException e) {
-            getContext().getLog().warn("cold-start checkpoint could not be written: {}", e.getMessage());
-        }
+        steps.record(stats, sampleIds, version, cursors).ifPresentOrElse(
+                stopping -> replyTo.tell(StatusReply.error(stopping)),
+                () -> replyTo.tell(StatusReply.success(new StepTrained(stats))));
     }
 
     private Behavior<Command> onSaveCheckpoint(SaveCheckpoint command) {
-        command.replyTo().tell(new CheckpointSaved(writeCheckpoint(command.step())));
+        command.replyTo().tell(new CheckpointSaved(steps.writeCheckpoint(command.step(), version, cursors)));
         return this;
     }
 
@@ -428,35 +298,6 @@ public final class Learner extends AbstractBehavior<Learner.Command> {
         trainer.policy().setWeightVersion(version);
         EncodedWeights weights = trainer.policy().exportWeights(version);
         publisher.tell(new WeightPublisher.Publish(weights));
-    }
-
-    private String writeCheckpoint(long step) {
-        try {
-            List<TaskCursor> taskCursors = cursors.stream()
-                    .map(c -> TaskCursor.newBuilder().setTask(c.task().id()).setDataset(c.dataset())
-                            .setEpoch(c.epoch()).setCursor(c.cursor()).build())
-                    .toList();
-            String written = checkpoints.write(new Checkpoint(step, trainer.policy().exportWeights(version),
-                    trainer.exportState(), taskCursors)).toString();
-            if (checkpointOverdue) {
-                getContext().getLog().info("checkpoint at step {} written to {} after earlier writes failed", step,
-                        settings.checkpointDirectory());
-            }
-            checkpointOverdue = false;
-            incarnations.checkpointed();
-            metrics.checkpointWritten(step);
-            return written;
-        } catch (IOException | RuntimeException e) {
-            checkpointOverdue = true;
-            metrics.checkpointFailed();
-            getContext().getLog().error("checkpoint at step {} could not be written to {} ({}: {}); the weights stay in"
-                    + " memory, the older checkpoints are untouched, and the write is {}", step,
-                    settings.checkpointDirectory(), e.getClass().getSimpleName(), e.getMessage(),
-                    settings.checkpointFailure() == LearnerSettings.CheckpointFailure.STOP
-                            ? "not retried: the run stops (checkpoint-failure = STOP)"
-                            : "retried after the next step", e);
-            return "";
-        }
     }
 
     private Behavior<Command> onStop() {
