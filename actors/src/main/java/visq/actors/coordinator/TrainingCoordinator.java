@@ -83,7 +83,6 @@ public final class TrainingCoordinator extends AbstractBehavior<TrainingCoordina
     private final RolloutDispatch inFlight;
     private TrainingProgress progress;
     private boolean learnerBusy;
-    private long staleGroupsRegenerated;
     private long stepStartedNanos;
     private boolean askedForResumePoint;
     // the learner failed a step and is restarting; why
@@ -284,7 +283,7 @@ public final class TrainingCoordinator extends AbstractBehavior<TrainingCoordina
     /**
      * Trains the next step once the learner is free and all its rollouts are in. Groups more than
      * {@code max-staleness} versions behind the learner are never trained on: their prompts are generated
-     * again (and counted).
+     * again (and logged).
      */
     private void trainWhenReady() {
         long step = progress.step() + 1;
@@ -294,7 +293,6 @@ public final class TrainingCoordinator extends AbstractBehavior<TrainingCoordina
         }
         List<RolloutGroup> stale = rollouts.removeStale(progress.weightVersion() - settings.maxStaleness());
         if (!stale.isEmpty()) {
-            staleGroupsRegenerated += stale.size();
             getContext().getLog().info("step {}: {} group(s) older than {} versions are generated again", step,
                     stale.size(), settings.maxStaleness());
             inFlight.dispatchShares(rollouts, stale.stream().map(RolloutGroup::prompt).toList());
