@@ -4,6 +4,7 @@ of the repetitions."""
 
 import json
 import sys
+import time
 from pathlib import Path
 
 EXIT_BAD_INPUT = 2
@@ -59,3 +60,15 @@ def median(values):
     s = sorted(values)
     m = len(s) // 2
     return s[m] if len(s) % 2 else (s[m - 1] + s[m]) / 2
+
+
+def time_learner_steps(step, repetitions, rows):
+    """One warm-up call of `step`, then `repetitions` timed ones; prints the median and returns the milliseconds."""
+    step()
+    millis = []
+    for _ in range(repetitions):
+        started = time.perf_counter()
+        step()
+        millis.append((time.perf_counter() - started) * 1e3)
+    print(f"learner: {median(millis):.1f} ms per GRPO step (median of {repetitions}; {rows} rollouts)")
+    return millis

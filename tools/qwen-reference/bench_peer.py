@@ -29,7 +29,7 @@ import time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "peer-common"))
-from peer_common import fail, grpo_loss, median, read_input  # noqa: E402
+from peer_common import fail, grpo_loss, median, read_input, time_learner_steps  # noqa: E402
 
 FORMAT = "visq-model-bench-peer-input/1"
 EXIT_MISSING_LIBRARIES = 3
@@ -225,14 +225,7 @@ def time_learner(torch, policy, batch, learner, log_probs, repetitions):
         policy.eval()
         return loss.detach().item()
 
-    step()  # warm-up
-    millis = []
-    for _ in range(repetitions):
-        started = time.perf_counter()
-        step()
-        millis.append((time.perf_counter() - started) * 1e3)
-    print(f"learner: {median(millis):.1f} ms per GRPO step (median of {repetitions}; {batch.rows} rollouts)")
-    return millis
+    return time_learner_steps(step, repetitions, batch.rows)
 
 
 if __name__ == "__main__":

@@ -13,7 +13,6 @@ import java.util.SplittableRandom;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import visq.gpu.image.ImageTensor;
 import visq.gpu.model.CompactModelConfig;
 import visq.gpu.model.CompactVisionLanguagePolicy;
 import visq.gpu.model.EncodedWeights;
@@ -21,8 +20,6 @@ import visq.gpu.model.GeneratedResponse;
 import visq.gpu.model.PolicyModels;
 import visq.gpu.model.TextTokenizer;
 import visq.gpu.tasks.PolicyPrompt;
-import visq.gpu.tasks.PromptCatalogue;
-import visq.gpu.tasks.QualityTask;
 
 /**
  * A trainer that saves its weights and state after k steps, and a fresh trainer that restores them and takes the rest,
@@ -56,22 +53,13 @@ class PolicyTrainerResumeTest {
                 new LearningRateSchedule(1e-3, WARMUP, COLD_START), GRPO);
     }
 
-    private static PolicyPrompt prompt(long seed) {
-        SplittableRandom random = new SplittableRandom(seed);
-        byte[] pixels = new byte[3 * 32 * 64];
-        for (int i = 0; i < pixels.length; i++) {
-            pixels[i] = (byte) random.nextInt(256);
-        }
-        return PromptCatalogue.prompt(QualityTask.DEGRADATION, List.of(ImageTensor.of(32, 64, pixels)));
-    }
-
     private static List<SupervisedExample> supervisedBatch(TextTokenizer tokenizer, int step) {
         List<SupervisedExample> batch = new ArrayList<>();
         for (int i = 0; i < 2; i++) {
             int[] text = tokenizer.encode("<think>\nimage " + (step * 2 + i) + " is sharp\n</think>");
             int[] target = Arrays.copyOf(text, text.length + 1);
             target[text.length] = tokenizer.eosId();
-            batch.add(new SupervisedExample(prompt(step * 2L + i), target));
+            batch.add(new SupervisedExample(PolicyTrainerTest.prompt(step * 2L + i), target));
         }
         return batch;
     }
@@ -82,7 +70,7 @@ class PolicyTrainerResumeTest {
         List<GrpoSample> samples = new ArrayList<>();
         SplittableRandom advantages = new SplittableRandom(step);
         for (int p = 0; p < 2; p++) {
-            PolicyPrompt prompt = prompt(1000L + step * 7 + p);
+            PolicyPrompt prompt = PolicyTrainerTest.prompt(1000L + step * 7 + p);
             for (GeneratedResponse response
                     : policy.generate(prompt, 3, SamplingConstants.papers().forRollouts(12), step * 10L + p)) {
                 samples.add(new GrpoSample(prompt, response.tokenIds(), response.logProbs(),

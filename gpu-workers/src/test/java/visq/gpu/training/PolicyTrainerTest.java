@@ -43,7 +43,8 @@ class PolicyTrainerTest {
         PolicyModels.setIntraOpThreads(previousThreads);
     }
 
-    private static PolicyPrompt prompt(long seed) {
+    /** A degradation prompt over one 32×64 image of seeded random pixels (also PolicyTrainerResumeTest's). */
+    static PolicyPrompt prompt(long seed) {
         SplittableRandom random = new SplittableRandom(seed);
         byte[] pixels = new byte[3 * 32 * 64];
         for (int i = 0; i < pixels.length; i++) {
