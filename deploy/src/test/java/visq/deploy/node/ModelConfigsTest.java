@@ -31,7 +31,7 @@ class ModelConfigsTest {
             TrainingSettings training = TrainingSettings.fromConfig(config);
             assertEquals(List.of(QualityTask.DEGRADATION, QualityTask.SCORE, QualityTask.SCORE_NUMBER),
                     training.tasks(), name);
-            assertEquals(1500, training.grpoSteps(), name);
+            assertEquals(3000, training.grpoSteps(), name);
             assertEquals(1e-4, LearnerSettings.fromConfig(config).methodPreset().learningRate(), name);
             DataSettings data = DataSettings.fromConfig(config);
             assertEquals(List.of(), data.configurationProblems(), name);
