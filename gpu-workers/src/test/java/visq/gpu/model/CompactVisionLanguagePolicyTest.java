@@ -16,6 +16,7 @@ import java.util.List;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 import visq.gpu.generation.SamplingSettings;
 import visq.gpu.image.ImageTensor;
 import visq.gpu.tasks.PolicyPrompt;
@@ -26,23 +27,20 @@ import visq.protocol.artifacts.TensorEntry;
 import visq.protocol.artifacts.WeightSnapshot;
 
 /** Generation, scoring and weight exchange of the compact policy, on real DJL/PyTorch. */
+@ExtendWith(OneIntraOpThread.class)
 class CompactVisionLanguagePolicyTest {
 
     private static CompactVisionLanguagePolicy model;
     private static NDManager testManager;
 
-    private static int previousThreads;
-
     @BeforeAll
     static void createModel() {
-        previousThreads = PolicyModels.setIntraOpThreads(1); // tiny ops: one thread avoids OpenMP contention
         model = CompactVisionLanguagePolicy.create(CompactModelConfig.compactDefault(), Device.cpu());
         testManager = NDManager.newBaseManager(Device.cpu());
     }
 
     @AfterAll
     static void closeModel() {
-        PolicyModels.setIntraOpThreads(previousThreads);
         model.close();
         testManager.close();
     }

@@ -15,9 +15,8 @@ import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.BiFunction;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 import visq.gpu.tasks.PolicyPrompt;
 import visq.gpu.tasks.QualityTask;
 import visq.gpu.training.GrpoLoss;
@@ -36,19 +35,8 @@ import visq.gpu.training.SupervisedExample;
  * all-NaN gradients, and in a node where a rollout worker imported weights on another thread, training differed from
  * run to run. The expected values are the same computation without GC pressure (bit for bit).
  */
+@ExtendWith(OneIntraOpThread.class)
 class GarbageCollectionSafetyTest {
-    private static int previousThreads;
-
-    @BeforeAll
-    static void oneThread() {
-        previousThreads = PolicyModels.setIntraOpThreads(1);
-    }
-
-    @AfterAll
-    static void restoreThreads() {
-        PolicyModels.setIntraOpThreads(previousThreads);
-    }
-
     /** Collects garbage, then allocates and fills direct buffers so that freed native memory is overwritten. */
     private static void collectAndReuseFreedMemory() {
         for (int round = 0; round < 3; round++) {

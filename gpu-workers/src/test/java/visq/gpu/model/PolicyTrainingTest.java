@@ -16,27 +16,25 @@ import java.util.List;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 import visq.gpu.generation.SamplingSettings;
 import visq.gpu.tasks.PolicyPrompt;
 import visq.gpu.tasks.QualityTask;
 import visq.gpu.training.SamplingConstants;
 
 /** Gradients, memory discipline and learnability of the compact policy, on real DJL/PyTorch. */
+@ExtendWith(OneIntraOpThread.class)
 class PolicyTrainingTest {
 
     private static NDManager testManager;
 
-    private static int previousThreads;
-
     @BeforeAll
     static void open() {
-        previousThreads = PolicyModels.setIntraOpThreads(1); // tiny ops: one thread avoids OpenMP contention
         testManager = NDManager.newBaseManager(Device.cpu());
     }
 
     @AfterAll
     static void close() {
-        PolicyModels.setIntraOpThreads(previousThreads);
         testManager.close();
     }
 

@@ -10,14 +10,13 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.Optional;
 import java.util.SplittableRandom;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 import visq.gpu.model.CompactModelConfig;
 import visq.gpu.model.CompactVisionLanguagePolicy;
 import visq.gpu.model.EncodedWeights;
 import visq.gpu.model.GeneratedResponse;
-import visq.gpu.model.PolicyModels;
+import visq.gpu.model.OneIntraOpThread;
 import visq.gpu.model.TextTokenizer;
 import visq.gpu.tasks.PolicyPrompt;
 
@@ -27,23 +26,12 @@ import visq.gpu.tasks.PolicyPrompt;
  * after it, and in the GRPO phase. The run: {@value #COLD_START} supervised steps (warm-up {@value #WARMUP}), then
  * {@value #GRPO} GRPO steps, on a real compact model.
  */
+@ExtendWith(OneIntraOpThread.class)
 class PolicyTrainerResumeTest {
     private static final int COLD_START = 6;
     private static final int WARMUP = 3;
     private static final int GRPO = 2;
     private static final CompactModelConfig CONFIG = CompactModelConfig.compactDefault();
-    private static int previousThreads;
-
-    @BeforeAll
-    static void oneThread() {
-        previousThreads = PolicyModels.setIntraOpThreads(1);
-    }
-
-    @AfterAll
-    static void restoreThreads() {
-        PolicyModels.setIntraOpThreads(previousThreads);
-    }
-
     /** What a checkpoint keeps of a trainer after a step: the policy weights and the trainer state. */
     private record Saved(EncodedWeights weights, TrainerState state) {}
 

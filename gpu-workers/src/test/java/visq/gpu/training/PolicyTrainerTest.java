@@ -13,14 +13,13 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.SplittableRandom;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 import visq.gpu.image.ImageTensor;
+import visq.gpu.model.CompactModelConfig;
 import visq.gpu.model.CompactVisionLanguagePolicy;
 import visq.gpu.model.GeneratedResponse;
-import visq.gpu.model.CompactModelConfig;
-import visq.gpu.model.PolicyModels;
+import visq.gpu.model.OneIntraOpThread;
 import visq.gpu.tasks.PolicyPrompt;
 import visq.gpu.tasks.PromptCatalogue;
 import visq.gpu.tasks.QualityTask;
@@ -30,19 +29,8 @@ import visq.gpu.training.SamplingConstants;
  * The trainer through a real compact model: the GRPO loss gradient autograd gives equals central finite
  * differences, and many rollout + update steps leave the number of live NDArrays unchanged.
  */
+@ExtendWith(OneIntraOpThread.class)
 class PolicyTrainerTest {
-    private static int previousThreads;
-
-    @BeforeAll
-    static void oneThread() {
-        previousThreads = PolicyModels.setIntraOpThreads(1);
-    }
-
-    @AfterAll
-    static void restoreThreads() {
-        PolicyModels.setIntraOpThreads(previousThreads);
-    }
-
     /** A degradation prompt over one 32×64 image of seeded random pixels (also PolicyTrainerResumeTest's). */
     static PolicyPrompt prompt(long seed) {
         SplittableRandom random = new SplittableRandom(seed);
