@@ -85,7 +85,11 @@ public final class RidgeProbe {
 
     /** All rows standardised with the mean and (population) standard deviation of the {@code train} rows. */
     static double[][] standardised(float[][] features, int[] train) {
-        double[][] moments = columnMoments(features, train);
+        return standardised(features, columnMoments(features, train));
+    }
+
+    /** All rows standardised with {@code moments} ({@link #columnMoments}: {@code {mean, sd}} per column). */
+    static double[][] standardised(float[][] features, double[][] moments) {
         double[] mean = moments[0];
         double[] sd = moments[1];
         int d = mean.length;

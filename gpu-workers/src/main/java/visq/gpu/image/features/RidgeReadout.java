@@ -81,7 +81,8 @@ public record RidgeReadout(float[] weights, float bias, double lambda) {
         double[] standardTargets = Arrays.stream(targets).map(t -> (t - targetMean) / targetSd).toArray();
         int[] rows = new int[features.length];
         Arrays.setAll(rows, i -> i);
-        double[][] x = RidgeProbe.standardised(features, rows);
+        double[][] moments = RidgeProbe.columnMoments(features, rows);
+        double[][] x = RidgeProbe.standardised(features, moments);
         double[][] kernel = RidgeProbe.gram(x, rows, rows);
         double lambda = RidgeProbe.chooseLambda(kernel, standardTargets, RidgeProbe.DEFAULT_LAMBDAS);
         double[] alpha = RidgeProbe.dualCoefficients(kernel, standardTargets, lambda);
@@ -91,7 +92,6 @@ public record RidgeReadout(float[] weights, float bias, double lambda) {
                 beta[k] += x[i][k] * alpha[i];
             }
         }
-        double[][] moments = RidgeProbe.columnMoments(features, rows);
         float[] weights = new float[d];
         double bias = 0; // the standardised targets' mean
         for (int k = 0; k < d; k++) {
