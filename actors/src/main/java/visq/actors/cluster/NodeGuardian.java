@@ -37,6 +37,7 @@ import visq.actors.router.ServingHealth;
 import visq.actors.router.ServingMetrics;
 import visq.actors.weights.WeightPublisher;
 
+import visq.gpu.model.CompactQualityPrior;
 import visq.gpu.model.CompactVisionLanguagePolicy;
 import visq.gpu.model.PolicyModelConfig;
 import visq.gpu.model.PolicyModel;
@@ -126,13 +127,13 @@ public final class NodeGuardian {
         TrainingMetrics trainingMetrics = new TrainingMetrics(NodeMetrics.get(context.getSystem()).registry());
         ActorRef<Learner.Command> learner = context.spawn(Learner.create(learnerSettings, () -> {
             PolicyModel policy = PolicyModels.create(model, learnerSettings.device());
-            boolean fitted = policy instanceof CompactVisionLanguagePolicy compact
-                    && compact.qualityPrior().isPresent()
-                    && QualityPriorFit.fit(corpus, training.recipe()).applyTo(compact.qualityPrior().get());
+            Optional<CompactQualityPrior> prior = policy instanceof CompactVisionLanguagePolicy compact
+                    ? compact.qualityPrior() : Optional.empty();
+            prior.ifPresent(frozen -> QualityPriorFit.fit(corpus, training.recipe()).applyTo(frozen));
             Optional<PolicyModel> reference = Optional.empty();
             if (preset.grpo().beta() > 0) {
                 reference = Optional.of(PolicyModels.create(model, learnerSettings.device()));
-                if (fitted) {
+                if (prior.isPresent()) {
                     reference.get().importWeights(policy.exportWeights(policy.weightVersion()));
                 }
             }

@@ -27,13 +27,12 @@ record QualityPriorFit(RidgeReadout readout, int images, double trainingSrcc) {
 
     private static final Logger LOG = LoggerFactory.getLogger(QualityPriorFit.class);
 
-    /** Sets {@code prior} to this read-out and logs what it was fit on; true. */
-    boolean applyTo(CompactQualityPrior prior) {
+    /** Sets {@code prior} to this read-out and logs what it was fit on. */
+    void applyTo(CompactQualityPrior prior) {
         prior.set(readout.weights(), readout.bias());
         LOG.info(String.format(Locale.ROOT, "quality prior: ridge read-out of %d image statistics fit to the MOS of "
                 + "%d training images (lambda = %s, in-sample SRCC %.3f)", readout.weights().length, images,
                 readout.lambda(), trainingSrcc));
-        return true;
     }
 
     /**
