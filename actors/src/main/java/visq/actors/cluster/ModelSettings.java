@@ -52,10 +52,19 @@ public final class ModelSettings {
                 ? config
                 : config.withImageFeatures(features, config.imageStatistics());
         String prior = c.hasPath("quality-prior") ? c.getString("quality-prior") : CompactModelConfig.NO_QUALITY_PRIOR;
+        CompactModelConfig withPrior;
         try {
-            return withFeatures.withQualityPrior(prior);
+            withPrior = withFeatures.withQualityPrior(prior);
         } catch (IllegalArgumentException e) {
             throw new IllegalArgumentException("visq.model.quality-prior = " + prior + ": " + e.getMessage(), e);
+        }
+        String degradation = c.hasPath("degradation-prior") ? c.getString("degradation-prior")
+                : CompactModelConfig.NO_DEGRADATION_PRIOR;
+        try {
+            return withPrior.withDegradationPrior(degradation);
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException("visq.model.degradation-prior = " + degradation + ": "
+                    + e.getMessage(), e);
         }
     }
 

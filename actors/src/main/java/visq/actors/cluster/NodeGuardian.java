@@ -15,6 +15,7 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.Executor;
 import visq.actors.coordinator.TrainingCoordinator;
+import visq.actors.coordinator.TrainingRecipe;
 import visq.actors.coordinator.TrainingProgress;
 import visq.actors.coordinator.TrainingSettings;
 import visq.actors.learner.Learner;
@@ -37,6 +38,7 @@ import visq.actors.router.ServingHealth;
 import visq.actors.router.ServingMetrics;
 import visq.actors.weights.WeightPublisher;
 
+import visq.gpu.model.CompactDegradationPrior;
 import visq.gpu.model.CompactQualityPrior;
 import visq.gpu.model.CompactVisionLanguagePolicy;
 import visq.gpu.model.PolicyModelConfig;
@@ -127,13 +129,12 @@ public final class NodeGuardian {
         TrainingMetrics trainingMetrics = new TrainingMetrics(NodeMetrics.get(context.getSystem()).registry());
         ActorRef<Learner.Command> learner = context.spawn(Learner.create(learnerSettings, () -> {
             PolicyModel policy = PolicyModels.create(model, learnerSettings.device());
-            Optional<CompactQualityPrior> prior = policy instanceof CompactVisionLanguagePolicy compact
-                    ? compact.qualityPrior() : Optional.empty();
-            prior.ifPresent(frozen -> QualityPriorFit.fit(corpus, training.recipe()).applyTo(frozen));
+            boolean fitPriors = policy instanceof CompactVisionLanguagePolicy compact
+                    && fitPriors(compact, corpus, training.recipe());
             Optional<PolicyModel> reference = Optional.empty();
             if (preset.grpo().beta() > 0) {
                 reference = Optional.of(PolicyModels.create(model, learnerSettings.device()));
-                if (prior.isPresent()) {
+                if (fitPriors) {
                     reference.get().importWeights(policy.exportWeights(policy.weightVersion()));
                 }
             }
@@ -149,6 +150,15 @@ public final class NodeGuardian {
                 corpus.trainingData(training), rewards, learner), "training-coordinator");
         coordinator.tell(new TrainingCoordinator.SubscribeProgress(
                 context.spawn(phaseFeed(trainingMetrics), "training-phase-metrics")));
+    }
+
+    /** Fits the frozen priors {@code policy} has to the corpus's training labels; whether it has any. */
+    private static boolean fitPriors(CompactVisionLanguagePolicy policy, TrainingCorpus corpus, TrainingRecipe recipe) {
+        Optional<CompactQualityPrior> quality = policy.qualityPrior();
+        quality.ifPresent(frozen -> QualityPriorFit.fit(corpus, recipe).applyTo(frozen));
+        Optional<CompactDegradationPrior> degradation = policy.degradationPrior();
+        degradation.ifPresent(frozen -> DegradationPriorFit.fit(corpus, recipe).applyTo(frozen));
+        return quality.isPresent() || degradation.isPresent();
     }
 
     /** Records each phase the coordinator publishes in the node's training metrics. */

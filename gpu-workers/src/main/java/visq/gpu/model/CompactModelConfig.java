@@ -34,6 +34,10 @@ import visq.gpu.json.MalformedJsonException;
  * @param qualityPrior {@link #NO_QUALITY_PRIOR}, or {@link #RIDGE_QUALITY_PRIOR}: a frozen linear read-out of each
  *     image's statistics token inputs (fit by ridge regression to the training split's MOS when a run starts,
  *     carried in every weight snapshot, never trained) is appended to those inputs as one more value
+ * @param degradationPrior {@link #NO_DEGRADATION_PRIOR}, or {@link #RIDGE_DEGRADATION_PRIOR}: frozen linear read-outs
+ *     of the same inputs, one per {@link CompactDegradationPrior#OUTPUTS} label (fit by ridge regression to the
+ *     training split's degradation labels when a run starts, carried in every snapshot, never trained), appended
+ *     after the quality prior
  */
 public record CompactModelConfig(
         String modelId,
@@ -47,7 +51,8 @@ public record CompactModelConfig(
         long initSeed,
         int imageStatistics,
         String imageFeatures,
-        String qualityPrior) implements PolicyModelConfig {
+        String qualityPrior,
+        String degradationPrior) implements PolicyModelConfig {
 
     /** The {@code visq.model.kind} of the compact model. */
     public static final String KIND = "compact";
@@ -63,6 +68,12 @@ public record CompactModelConfig(
 
     /** {@code qualityPrior}: a frozen ridge read-out of the statistics token inputs. */
     public static final String RIDGE_QUALITY_PRIOR = "ridge";
+
+    /** {@code degradationPrior}: none. */
+    public static final String NO_DEGRADATION_PRIOR = "none";
+
+    /** {@code degradationPrior}: frozen ridge read-outs of the statistics token inputs, one per degradation label. */
+    public static final String RIDGE_DEGRADATION_PRIOR = "ridge";
 
     /** The model id of {@link #compactDefault()}. */
     public static final String COMPACT_MODEL_ID = "visq-compact-vl-2";
@@ -104,6 +115,21 @@ public record CompactModelConfig(
             throw new IllegalArgumentException("a " + qualityPrior + " quality prior reads the image statistics: "
                     + "it needs imageStatistics above 0 (image-statistics = on)");
         }
+        if (!NO_DEGRADATION_PRIOR.equals(degradationPrior) && !RIDGE_DEGRADATION_PRIOR.equals(degradationPrior)) {
+            throw new IllegalArgumentException("degradationPrior must be " + NO_DEGRADATION_PRIOR + " or "
+                    + RIDGE_DEGRADATION_PRIOR + ", got " + degradationPrior);
+        }
+        if (RIDGE_DEGRADATION_PRIOR.equals(degradationPrior) && imageStatistics == 0) {
+            throw new IllegalArgumentException("a " + degradationPrior + " degradation prior reads the image "
+                    + "statistics: it needs imageStatistics above 0 (image-statistics = on)");
+        }
+    }
+
+    /** A configuration without a degradation prior. */
+    public CompactModelConfig(String modelId, int viewSize, int patchSize, int dModel, int layers, int heads, int ffDim,
+            int maxSequence, long initSeed, int imageStatistics, String imageFeatures, String qualityPrior) {
+        this(modelId, viewSize, patchSize, dModel, layers, heads, ffDim, maxSequence, initSeed, imageStatistics,
+                imageFeatures, qualityPrior, NO_DEGRADATION_PRIOR);
     }
 
     /** A configuration without a quality prior. */
@@ -118,9 +144,15 @@ public record CompactModelConfig(
         return RIDGE_QUALITY_PRIOR.equals(qualityPrior);
     }
 
-    /** Inputs of the statistics token's projection per image: the statistics, plus the prior when there is one. */
+    /** Whether the statistics token carries frozen degradation read-outs ({@link #RIDGE_DEGRADATION_PRIOR}). */
+    public boolean hasDegradationPrior() {
+        return RIDGE_DEGRADATION_PRIOR.equals(degradationPrior);
+    }
+
+    /** Inputs of the statistics token's projection per image: the statistics, then the priors the model has. */
     public int statisticsInputs() {
-        return imageStatistics + (hasQualityPrior() ? 1 : 0);
+        return imageStatistics + (hasQualityPrior() ? 1 : 0)
+                + (hasDegradationPrior() ? CompactDegradationPrior.OUTPUTS.size() : 0);
     }
 
     /** A configuration without pretrained image features. */
@@ -149,13 +181,13 @@ public record CompactModelConfig(
     /** A copy with another init seed. */
     public CompactModelConfig withInitSeed(long seed) {
         return new CompactModelConfig(modelId, viewSize, patchSize, dModel, layers, heads, ffDim, maxSequence, seed,
-                imageStatistics, imageFeatures, qualityPrior);
+                imageStatistics, imageFeatures, qualityPrior, degradationPrior);
     }
 
     /** A copy that feeds {@code count} image statistics per image into the model (0: none). */
     public CompactModelConfig withImageStatistics(int count) {
         return new CompactModelConfig(modelId, viewSize, patchSize, dModel, layers, heads, ffDim, maxSequence, initSeed,
-                count, imageFeatures, qualityPrior);
+                count, imageFeatures, qualityPrior, degradationPrior);
     }
 
     /**
@@ -164,13 +196,22 @@ public record CompactModelConfig(
      */
     public CompactModelConfig withImageFeatures(String features, int statistics) {
         return new CompactModelConfig(modelId, viewSize, patchSize, dModel, layers, heads, ffDim, maxSequence, initSeed,
-                statistics + imageFeatureCount(features), features, qualityPrior);
+                statistics + imageFeatureCount(features), features, qualityPrior, degradationPrior);
     }
 
     /** A copy with the quality prior {@code prior} ({@link #NO_QUALITY_PRIOR} or {@link #RIDGE_QUALITY_PRIOR}). */
     public CompactModelConfig withQualityPrior(String prior) {
         return new CompactModelConfig(modelId, viewSize, patchSize, dModel, layers, heads, ffDim, maxSequence, initSeed,
-                imageStatistics, imageFeatures, prior);
+                imageStatistics, imageFeatures, prior, degradationPrior);
+    }
+
+    /**
+     * A copy with the degradation prior {@code prior} ({@link #NO_DEGRADATION_PRIOR} or
+     * {@link #RIDGE_DEGRADATION_PRIOR}).
+     */
+    public CompactModelConfig withDegradationPrior(String prior) {
+        return new CompactModelConfig(modelId, viewSize, patchSize, dModel, layers, heads, ffDim, maxSequence, initSeed,
+                imageStatistics, imageFeatures, qualityPrior, prior);
     }
 
     /** How images must be prepared for this model: its view size, with statistics when it uses them. */
@@ -249,6 +290,7 @@ public record CompactModelConfig(
                 + ", \"imageStatistics\": " + imageStatistics
                 + (NO_IMAGE_FEATURES.equals(imageFeatures) ? "" : ", \"imageFeatures\": " + quote(imageFeatures))
                 + (hasQualityPrior() ? ", \"qualityPrior\": " + quote(qualityPrior) : "")
+                + (hasDegradationPrior() ? ", \"degradationPrior\": " + quote(degradationPrior) : "")
                 + "}";
     }
 
@@ -256,7 +298,7 @@ public record CompactModelConfig(
      * Reads what {@link #toJson()} writes: a flat object of strings and integers in any order; unknown members are
      * ignored, a missing one is an {@link IllegalArgumentException} that names it, except {@code imageStatistics},
      * which configurations written before it existed lack (they used none: 0), and {@code imageFeatures} and
-     * {@code qualityPrior} (absent: none).
+     * {@code qualityPrior} and {@code degradationPrior} (absent: none).
      */
     public static CompactModelConfig fromJson(String json) {
         if (json == null) {
@@ -284,7 +326,10 @@ public record CompactModelConfig(
                         : NO_IMAGE_FEATURES,
                 members.has("qualityPrior")
                         ? members.string("qualityPrior").orElseThrow(() -> missing("qualityPrior", "a string"))
-                        : NO_QUALITY_PRIOR);
+                        : NO_QUALITY_PRIOR,
+                members.has("degradationPrior")
+                        ? members.string("degradationPrior").orElseThrow(() -> missing("degradationPrior", "a string"))
+                        : NO_DEGRADATION_PRIOR);
     }
 
     private static int intMember(FlatJsonObject members, String name) {

@@ -10,8 +10,8 @@ import visq.gpu.tasks.QualityTask;
 /**
  * One parameter of the compact model: its name, shape, version-0 initialisation and whether training updates it.
  * Values are drawn in Java from {@link SplittableRandom}s seeded by the init seed and the name (Box-Muller normals),
- * so every node builds identical weights. A frozen parameter (the quality prior) travels in every snapshot but has
- * no gradient and no optimiser state.
+ * so every node builds identical weights. A frozen parameter (the quality and degradation priors) travels in every
+ * snapshot but has no gradient and no optimiser state.
  */
 record CompactParameterSpec(String name, Shape shape, Init init, double std, boolean trainable) {
 
@@ -24,6 +24,10 @@ record CompactParameterSpec(String name, Shape shape, Init init, double std, boo
     /** Names of the quality prior's two frozen tensors: its weights (one per statistic) and its bias. */
     static final String PRIOR_WEIGHT = "quality-prior.weight";
     static final String PRIOR_BIAS = "quality-prior.bias";
+
+    /** Names of the degradation prior's frozen tensors: {@code [statistics, labels]} weights, {@code [labels]} biases. */
+    static final String DEGRADATION_PRIOR_WEIGHT = "degradation-prior.weight";
+    static final String DEGRADATION_PRIOR_BIAS = "degradation-prior.bias";
 
     float[] initialValues(long seed) {
         float[] values = new float[Math.toIntExact(shape.size())];
@@ -88,6 +92,12 @@ record CompactParameterSpec(String name, Shape shape, Init init, double std, boo
         if (c.hasQualityPrior()) {
             specs.add(new CompactParameterSpec(PRIOR_WEIGHT, new Shape(c.imageStatistics()), Init.ZEROS, 0, false));
             specs.add(new CompactParameterSpec(PRIOR_BIAS, new Shape(1), Init.ZEROS, 0, false));
+        }
+        if (c.hasDegradationPrior()) {
+            int labels = CompactDegradationPrior.OUTPUTS.size();
+            specs.add(new CompactParameterSpec(DEGRADATION_PRIOR_WEIGHT, new Shape(c.imageStatistics(), labels),
+                    Init.ZEROS, 0, false));
+            specs.add(new CompactParameterSpec(DEGRADATION_PRIOR_BIAS, new Shape(labels), Init.ZEROS, 0, false));
         }
         return Collections.unmodifiableList(specs);
     }

@@ -71,11 +71,16 @@ final class CompactTransformer {
         int count = rows.size();
         int images = rows.get(0).images().size();
         int perImage = config.imageStatistics();
-        NDArray inputs = scope.create(statisticsRows(rows), new Shape(count, images, perImage));
+        NDArray statistics = scope.create(statisticsRows(rows), new Shape(count, images, perImage));
+        NDArray inputs = statistics;
         if (w.qualityPriorWeight != null) {
             // the frozen read-out, one more input value per image
-            NDArray prior = inputs.matMul(w.qualityPriorWeight.reshape(perImage, 1)).add(w.qualityPriorBias);
+            NDArray prior = statistics.matMul(w.qualityPriorWeight.reshape(perImage, 1)).add(w.qualityPriorBias);
             inputs = inputs.concat(prior, 2);
+        }
+        if (w.degradationPriorWeight != null) {
+            // the frozen per-label read-outs, after the quality prior
+            inputs = inputs.concat(statistics.matMul(w.degradationPriorWeight).add(w.degradationPriorBias), 2);
         }
         return inputs
                 .matMul(w.statisticsWeight)

@@ -63,7 +63,7 @@ public final class CompactVisionLanguagePolicy implements PolicyModel {
     private final WeightSnapshotCodec codec;
     /** Every tensor of the model in spec order: what snapshots carry. */
     private final List<NDArray> parameters;
-    /** The tensors training updates (all but the frozen quality prior). */
+    /** The tensors training updates (all but the frozen priors). */
     private final List<NDArray> trainable;
     private long weightVersion;
 
@@ -167,6 +167,17 @@ public final class CompactVisionLanguagePolicy implements PolicyModel {
         List<String> names = specs.stream().map(CompactParameterSpec::name).toList();
         return Optional.of(new CompactQualityPrior(parameters.get(names.indexOf(CompactParameterSpec.PRIOR_WEIGHT)),
                 parameters.get(names.indexOf(CompactParameterSpec.PRIOR_BIAS))));
+    }
+
+    /** The frozen degradation prior of a model with {@link CompactModelConfig#hasDegradationPrior()}; empty otherwise. */
+    public Optional<CompactDegradationPrior> degradationPrior() {
+        if (!config.hasDegradationPrior()) {
+            return Optional.empty();
+        }
+        List<String> names = specs.stream().map(CompactParameterSpec::name).toList();
+        return Optional.of(new CompactDegradationPrior(
+                parameters.get(names.indexOf(CompactParameterSpec.DEGRADATION_PRIOR_WEIGHT)),
+                parameters.get(names.indexOf(CompactParameterSpec.DEGRADATION_PRIOR_BIAS))));
     }
 
     @Override

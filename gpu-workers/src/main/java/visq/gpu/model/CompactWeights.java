@@ -24,6 +24,9 @@ final class CompactWeights {
     /** Null when the model has no quality prior: {@code [imageStatistics]} weights and {@code [1]} bias, frozen. */
     final NDArray qualityPriorWeight;
     final NDArray qualityPriorBias;
+    /** Null when the model has no degradation prior: {@code [imageStatistics, labels]} and {@code [labels]}, frozen. */
+    final NDArray degradationPriorWeight;
+    final NDArray degradationPriorBias;
 
     CompactWeights(List<NDArray> arrays, CompactModelConfig config) {
         int layerCount = config.layers();
@@ -49,6 +52,9 @@ final class CompactWeights {
         boolean prior = config.hasQualityPrior();
         qualityPriorWeight = prior ? arrays.get(i++) : null;
         qualityPriorBias = prior ? arrays.get(i++) : null;
+        boolean degradation = config.hasDegradationPrior();
+        degradationPriorWeight = degradation ? arrays.get(i++) : null;
+        degradationPriorBias = degradation ? arrays.get(i++) : null;
         if (i != arrays.size()) {
             throw new IllegalArgumentException(arrays.size() + " arrays for a compact model of " + i);
         }

@@ -219,7 +219,16 @@ public final class RidgeProbe {
 
     /** Solves {@code A x = b} for symmetric positive definite {@code A} by Cholesky ({@code A} is overwritten). */
     static double[] solveSymmetricPositive(double[][] a, double[] b) {
-        int n = b.length;
+        factorInPlace(a);
+        return solveFactored(a, b);
+    }
+
+    /**
+     * Overwrites the lower triangle of symmetric positive definite {@code a} with its Cholesky factor {@code L}
+     * ({@code A = L Lᵀ}).
+     */
+    static void factorInPlace(double[][] a) {
+        int n = a.length;
         for (int j = 0; j < n; j++) {
             double diagonal = a[j][j];
             for (int k = 0; k < j; k++) {
@@ -238,23 +247,78 @@ public final class RidgeProbe {
                 a[i][j] = s / l;
             }
         }
+    }
+
+    /** Solves {@code L Lᵀ x = b} with the factor {@link #factorInPlace} left in {@code l}'s lower triangle. */
+    static double[] solveFactored(double[][] l, double[] b) {
+        int n = b.length;
         double[] z = new double[n];
         for (int i = 0; i < n; i++) {
             double s = b[i];
             for (int k = 0; k < i; k++) {
-                s -= a[i][k] * z[k];
+                s -= l[i][k] * z[k];
             }
-            z[i] = s / a[i][i];
+            z[i] = s / l[i][i];
         }
         double[] x = new double[n];
         for (int i = n - 1; i >= 0; i--) {
             double s = z[i];
             for (int k = i + 1; k < n; k++) {
-                s -= a[k][i] * x[k];
+                s -= l[k][i] * x[k];
             }
-            x[i] = s / a[i][i];
+            x[i] = s / l[i][i];
         }
         return x;
+    }
+
+    /**
+     * The λ of {@code lambdas} with the least squared error summed over every target column of {@code targets}
+     * ({@code targets[output][row]}) in 5-fold cross-validation, the folds as {@link #chooseLambda} makes them; one
+     * factorisation per fold and λ serves all columns.
+     */
+    static double chooseSharedLambda(double[][] kernel, double[][] targets, double[] lambdas) {
+        int n = kernel.length;
+        double best = lambdas[0];
+        double bestError = Double.POSITIVE_INFINITY;
+        for (double lambda : lambdas) {
+            double error = 0;
+            for (int f = 0; f < FOLDS; f++) {
+                List<Integer> fit = new ArrayList<>();
+                List<Integer> held = new ArrayList<>();
+                for (int i = 0; i < n; i++) {
+                    (i % FOLDS == f ? held : fit).add(i);
+                }
+                int[] a = fit.stream().mapToInt(Integer::intValue).toArray();
+                int[] b = held.stream().mapToInt(Integer::intValue).toArray();
+                double[][] factor = sub(kernel, a, a);
+                for (int i = 0; i < a.length; i++) {
+                    factor[i][i] += lambda;
+                }
+                factorInPlace(factor);
+                double[][] testKernel = sub(kernel, b, a);
+                for (double[] y : targets) {
+                    double[] fitted = select(y, a);
+                    double mean = sumOf(fitted) / fitted.length;
+                    for (int i = 0; i < fitted.length; i++) {
+                        fitted[i] -= mean;
+                    }
+                    double[] alpha = solveFactored(factor, fitted);
+                    for (int t = 0; t < b.length; t++) {
+                        double predicted = mean;
+                        for (int i = 0; i < a.length; i++) {
+                            predicted += testKernel[t][i] * alpha[i];
+                        }
+                        double e = predicted - y[b[t]];
+                        error += e * e;
+                    }
+                }
+            }
+            if (error < bestError) {
+                bestError = error;
+                best = lambda;
+            }
+        }
+        return best;
     }
 
     private static double[][] sub(double[][] m, int[] rows, int[] cols) {

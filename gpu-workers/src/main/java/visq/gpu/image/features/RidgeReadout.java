@@ -1,6 +1,8 @@
 package visq.gpu.image.features;
 
+import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.List;
 
 /**
  * A linear read-out of image features fit by ridge regression: {@code prediction = Σ weights[k]·x[k] + bias}.
@@ -49,6 +51,57 @@ public record RidgeReadout(float[] weights, float bias, double lambda) {
      *     differ in length, a value is not finite or the targets are all equal
      */
     public static RidgeReadout fit(float[][] features, double[] targets) {
+        checkRows(features, targets);
+        double targetMean = Arrays.stream(targets).average().orElseThrow();
+        double targetSd = Math.sqrt(Arrays.stream(targets).map(t -> (t - targetMean) * (t - targetMean)).sum()
+                / targets.length);
+        if (targetSd == 0) {
+            throw new IllegalArgumentException("all " + targets.length + " targets are " + targetMean
+                    + ": nothing to read out");
+        }
+        double[] standardTargets = Arrays.stream(targets).map(t -> (t - targetMean) / targetSd).toArray();
+        Standardised rows = Standardised.of(features);
+        double lambda = RidgeProbe.chooseLambda(rows.kernel, standardTargets, RidgeProbe.DEFAULT_LAMBDAS);
+        return rows.readout(RidgeProbe.dualCoefficients(rows.kernel, standardTargets, lambda), lambda);
+    }
+
+    /**
+     * Fits one read-out of {@code features} per target column ({@code targets[output][row]}), all with the one λ of
+     * {@link RidgeProbe#DEFAULT_LAMBDAS} whose 5-fold cross-validated squared error summed over the columns is least.
+     * Each column is standardised as {@link #fit} does; a column whose targets are all equal gets the read-out 0.
+     *
+     * @throws IllegalArgumentException when there are no columns, a column and the rows differ in number, there are
+     *     fewer than 10 rows, rows differ in length or a value is not finite
+     */
+    public static List<RidgeReadout> fitEach(float[][] features, double[][] targets) {
+        if (targets.length == 0) {
+            throw new IllegalArgumentException("no target columns to read out");
+        }
+        double[][] standardTargets = new double[targets.length][];
+        for (int o = 0; o < targets.length; o++) {
+            checkRows(features, targets[o]);
+            double[] column = targets[o];
+            double mean = Arrays.stream(column).average().orElseThrow();
+            double sd = Math.sqrt(Arrays.stream(column).map(t -> (t - mean) * (t - mean)).sum() / column.length);
+            standardTargets[o] = Arrays.stream(column).map(t -> sd == 0 ? 0 : (t - mean) / sd).toArray();
+        }
+        Standardised rows = Standardised.of(features);
+        double lambda = RidgeProbe.chooseSharedLambda(rows.kernel, standardTargets, RidgeProbe.DEFAULT_LAMBDAS);
+        double[][] factor = new double[rows.kernel.length][];
+        for (int i = 0; i < factor.length; i++) {
+            factor[i] = rows.kernel[i].clone();
+            factor[i][i] += lambda;
+        }
+        RidgeProbe.factorInPlace(factor);
+        List<RidgeReadout> readouts = new ArrayList<>();
+        for (double[] column : standardTargets) {
+            // the standardised column has mean 0 (or is all 0), so it is its own centred right-hand side
+            readouts.add(rows.readout(RidgeProbe.solveFactored(factor, column), lambda));
+        }
+        return List.copyOf(readouts);
+    }
+
+    private static void checkRows(float[][] features, double[] targets) {
         if (features.length != targets.length) {
             throw new IllegalArgumentException(features.length + " feature rows but " + targets.length + " targets");
         }
@@ -71,34 +124,36 @@ public record RidgeReadout(float[] weights, float bias, double lambda) {
                 throw new IllegalArgumentException("target " + i + " is not finite: " + targets[i]);
             }
         }
-        double targetMean = Arrays.stream(targets).average().orElseThrow();
-        double targetSd = Math.sqrt(Arrays.stream(targets).map(t -> (t - targetMean) * (t - targetMean)).sum()
-                / targets.length);
-        if (targetSd == 0) {
-            throw new IllegalArgumentException("all " + targets.length + " targets are " + targetMean
-                    + ": nothing to read out");
+    }
+
+    /** The rows standardised column by column, their moments and their Gram matrix. */
+    private record Standardised(double[][] moments, double[][] x, double[][] kernel) {
+
+        static Standardised of(float[][] features) {
+            int[] rows = new int[features.length];
+            Arrays.setAll(rows, i -> i);
+            double[][] moments = RidgeProbe.columnMoments(features, rows);
+            double[][] x = RidgeProbe.standardised(features, moments);
+            return new Standardised(moments, x, RidgeProbe.gram(x, rows, rows));
         }
-        double[] standardTargets = Arrays.stream(targets).map(t -> (t - targetMean) / targetSd).toArray();
-        int[] rows = new int[features.length];
-        Arrays.setAll(rows, i -> i);
-        double[][] moments = RidgeProbe.columnMoments(features, rows);
-        double[][] x = RidgeProbe.standardised(features, moments);
-        double[][] kernel = RidgeProbe.gram(x, rows, rows);
-        double lambda = RidgeProbe.chooseLambda(kernel, standardTargets, RidgeProbe.DEFAULT_LAMBDAS);
-        double[] alpha = RidgeProbe.dualCoefficients(kernel, standardTargets, lambda);
-        double[] beta = new double[d];
-        for (int i = 0; i < rows.length; i++) {
-            for (int k = 0; k < d; k++) {
-                beta[k] += x[i][k] * alpha[i];
+
+        /** The read-out of dual coefficients {@code alpha}, the standardisation folded into raw-feature weights. */
+        RidgeReadout readout(double[] alpha, double lambda) {
+            int d = x[0].length;
+            double[] beta = new double[d];
+            for (int i = 0; i < x.length; i++) {
+                for (int k = 0; k < d; k++) {
+                    beta[k] += x[i][k] * alpha[i];
+                }
             }
+            float[] weights = new float[d];
+            double bias = 0; // the standardised targets' mean
+            for (int k = 0; k < d; k++) {
+                double w = moments[1][k] > 1e-12 ? beta[k] / moments[1][k] : 0;
+                weights[k] = (float) w;
+                bias -= w * moments[0][k];
+            }
+            return new RidgeReadout(weights, (float) bias, lambda);
         }
-        float[] weights = new float[d];
-        double bias = 0; // the standardised targets' mean
-        for (int k = 0; k < d; k++) {
-            double w = moments[1][k] > 1e-12 ? beta[k] / moments[1][k] : 0;
-            weights[k] = (float) w;
-            bias -= w * moments[0][k];
-        }
-        return new RidgeReadout(weights, (float) bias, lambda);
     }
 }
