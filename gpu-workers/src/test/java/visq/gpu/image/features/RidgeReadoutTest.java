@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.Arrays;
+import java.util.List;
 import java.util.SplittableRandom;
 import org.junit.jupiter.api.Test;
 
@@ -39,6 +40,21 @@ class RidgeReadoutTest {
         RidgeReadout readout = RidgeReadout.fit(x, y);
         assertTrue(Arrays.stream(RidgeProbe.DEFAULT_LAMBDAS).anyMatch(l -> l == readout.lambda()));
 
+        double[] expected = primalPredictions(x, y, readout.lambda());
+        for (int i = 0; i < n; i++) {
+            assertEquals(expected[i], readout.apply(x[i]), 1e-4, "row " + i);
+        }
+        // the read-out tracks the targets it was fit on (standardised: correlation, not scale)
+        assertTrue(readout.apply(x[0]) != readout.apply(x[1]));
+    }
+
+    /**
+     * The primal ridge predictions on the rows of {@code x}: {@code β = (ZᵀZ + λI)⁻¹ Zᵀ t} on standardised features Z
+     * and standardised targets t, solved by this test's own Gaussian elimination.
+     */
+    private static double[] primalPredictions(float[][] x, double[] y, double lambda) {
+        int n = x.length;
+        int d = x[0].length;
         double yMean = Arrays.stream(y).average().orElseThrow();
         double ySd = Math.sqrt(Arrays.stream(y).map(v -> (v - yMean) * (v - yMean)).sum() / n);
         double[] mean = new double[d];
@@ -62,18 +78,71 @@ class RidgeReadoutTest {
             }
         }
         for (int a = 0; a < d; a++) {
-            normal[a][a] += readout.lambda();
+            normal[a][a] += lambda;
         }
         double[] beta = solve(normal, right);
+        double[] predictions = new double[n];
         for (int i = 0; i < n; i++) {
-            double expected = 0;
             for (int k = 0; k < d; k++) {
-                expected += beta[k] * (x[i][k] - mean[k]) / sd[k];
+                predictions[i] += beta[k] * (x[i][k] - mean[k]) / sd[k];
             }
-            assertEquals(expected, readout.apply(x[i]), 1e-4, "row " + i);
         }
-        // the read-out tracks the targets it was fit on (standardised: correlation, not scale)
-        assertTrue(readout.apply(x[0]) != readout.apply(x[1]));
+        return predictions;
+    }
+
+    @Test
+    void eachColumnsReadOutMatchesThePrimalSolutionAtTheSharedLambda() {
+        int n = 80;
+        float[][] x = features(n, 5, 21);
+        SplittableRandom noise = new SplittableRandom(22);
+        double[][] targets = new double[3][n];
+        for (int i = 0; i < n; i++) {
+            targets[0][i] = x[i][0] > 3 ? 1 : 0; // an indicator, as the degradation prior fits
+            targets[1][i] = -0.4 * x[i][2] + 0.3 * (noise.nextDouble() - 0.5);
+            targets[2][i] = x[i][1] + x[i][4] + 2 * (noise.nextDouble() - 0.5);
+        }
+        List<RidgeReadout> readouts = RidgeReadout.fitEach(x, targets);
+        assertEquals(3, readouts.size());
+        double lambda = readouts.get(0).lambda();
+        assertTrue(Arrays.stream(RidgeProbe.DEFAULT_LAMBDAS).anyMatch(l -> l == lambda));
+        for (int o = 0; o < 3; o++) {
+            assertEquals(lambda, readouts.get(o).lambda(), 0.0);
+            double[] expected = primalPredictions(x, targets[o], lambda);
+            for (int i = 0; i < n; i++) {
+                assertEquals(expected[i], readouts.get(o).apply(x[i]), 1e-4, "column " + o + " row " + i);
+            }
+        }
+    }
+
+    @Test
+    void oneColumnFitEachChoosesWhatFitChooses() {
+        // the shared cross-validation with one column is fit's own: same folds, same λ, same read-out
+        float[][] x = features(50, 4, 31);
+        SplittableRandom noise = new SplittableRandom(32);
+        double[] y = Arrays.stream(x).mapToDouble(r -> r[1] - 0.5 * r[3] + noise.nextDouble()).toArray();
+        RidgeReadout alone = RidgeReadout.fit(x, y);
+        RidgeReadout shared = RidgeReadout.fitEach(x, new double[][] {y}).get(0);
+        assertEquals(alone.lambda(), shared.lambda(), 0.0);
+        for (float[] row : x) {
+            assertEquals(alone.apply(row), shared.apply(row), 1e-6);
+        }
+    }
+
+    @Test
+    void aConstantColumnReadsOutZeroAndBadColumnsAreRefused() {
+        float[][] x = features(30, 3, 41);
+        double[] varying = Arrays.stream(x).mapToDouble(r -> r[0]).toArray();
+        double[] constant = new double[30];
+        RidgeReadout zero = RidgeReadout.fitEach(x, new double[][] {varying, constant}).get(1);
+        for (float[] row : x) {
+            assertEquals(0.0, zero.apply(row), 1e-12);
+        }
+        IllegalArgumentException none = assertThrows(IllegalArgumentException.class,
+                () -> RidgeReadout.fitEach(x, new double[0][]));
+        assertTrue(none.getMessage().contains("no target columns"), none.getMessage());
+        IllegalArgumentException rows = assertThrows(IllegalArgumentException.class,
+                () -> RidgeReadout.fitEach(x, new double[][] {varying, new double[29]}));
+        assertTrue(rows.getMessage().contains("30 feature rows but 29 targets"), rows.getMessage());
     }
 
     /** Gaussian elimination with partial pivoting (the test's own, independent of the read-out's Cholesky). */
