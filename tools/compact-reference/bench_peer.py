@@ -135,6 +135,8 @@ class Config:
         self.statistics = c.get("imageStatistics", 0)
         # "ridge": a frozen read-out of the statistics appended to them as one more input (never trained)
         self.quality_prior = c.get("qualityPrior", "none") == "ridge"
+        # "ridge": frozen read-outs of the statistics, one per degradation label, appended after the quality prior
+        self.degradation_prior = c.get("degradationPrior", "none") == "ridge"
         self.head_dim = self.d // self.heads
         self.patches_per_image = (self.view_size // self.patch_size) * (2 * self.view_size // self.patch_size)
         self.patch_values = 9 * self.patch_size * self.patch_size
@@ -158,11 +160,13 @@ def parameter_names(config):
 
 
 FROZEN_NAMES = ["quality-prior.weight", "quality-prior.bias"]
+DEGRADATION_NAMES = ["degradation-prior.weight", "degradation-prior.bias"]
 
 
 def tensor_names(config):
-    """Every tensor a snapshot carries: the trainable ones, then the frozen quality prior when the model has one."""
-    return parameter_names(config) + (FROZEN_NAMES if config.quality_prior else [])
+    """Every tensor a snapshot carries: the trainable ones, then the frozen priors the model has."""
+    return (parameter_names(config) + (FROZEN_NAMES if config.quality_prior else [])
+            + (DEGRADATION_NAMES if config.degradation_prior else []))
 
 
 def load_weights(torch, snapshot, config):
@@ -202,10 +206,14 @@ class CompactModel:
         task = (w["task.embedding"][prompt.task.expand(rows)] + w["position.embedding"][0:1]).reshape(rows, 1, c.d)
         text = w["token.embedding"][text_ids] + w["position.embedding"][1:1 + length]
         if c.statistics > 0:
-            inputs = prompt.statistics.expand(rows, -1, -1)
+            raw = prompt.statistics.expand(rows, -1, -1)
+            inputs = raw
             if c.quality_prior:
-                prior = inputs.matmul(w["quality-prior.weight"].reshape(c.statistics, 1)) + w["quality-prior.bias"]
+                prior = raw.matmul(w["quality-prior.weight"].reshape(c.statistics, 1)) + w["quality-prior.bias"]
                 inputs = torch.cat([inputs, prior], dim=2)
+            if c.degradation_prior:
+                degradation = raw.matmul(w["degradation-prior.weight"]) + w["degradation-prior.bias"]
+                inputs = torch.cat([inputs, degradation], dim=2)
             statistics = (inputs.matmul(w["statistics.weight"]) + w["statistics.bias"]
                           + w["statistics.position"] + w["image.slot"][0:images])
             image = torch.cat([image, statistics], dim=1)
