@@ -148,9 +148,13 @@ public final class EvaluationRun {
                     ? compact.qualityPrior().map(prior -> List.<NoReferenceMetric>of(
                             new QualityPriorMetric(prior, preprocessor))).orElse(List.of())
                     : List.of();
+            List<DegradationBaseline> degradationPriors = model instanceof CompactVisionLanguagePolicy compact
+                    ? compact.degradationPrior().map(prior -> List.<DegradationBaseline>of(
+                            new DegradationPriorBaseline(prior, preprocessor))).orElse(List.of())
+                    : List.of();
             EvaluationSummary summary = evaluate(targets,
                     new PolicyAnswering(model, preprocessor, settings.decoding(), settings.maxNewTokens(),
-                            serving.topK(), serving.topP()), priors);
+                            serving.topK(), serving.topP()), priors, degradationPriors);
             writeTrainingCurves();
             return summary;
         }
@@ -158,15 +162,16 @@ public final class EvaluationRun {
 
     /** Evaluates {@code targets} with {@code answering}; writes every report, plot and the summary. */
     public EvaluationSummary evaluate(List<EvaluationTarget> targets, ImageAnswering answering) throws IOException {
-        return evaluate(targets, answering, List.of());
+        return evaluate(targets, answering, List.of(), List.of());
     }
 
     /**
      * Evaluates {@code targets} with {@code answering}, with NIQE, BRISQUE and then {@code extraBaselines} as baseline
-     * rows; writes every report, plot and the summary.
+     * rows and {@code degradationBaselines} beside the degradation answers; writes every report, plot and the summary.
      */
-    public EvaluationSummary evaluate(List<EvaluationTarget> targets, ImageAnswering answering,
-            List<NoReferenceMetric> extraBaselines) throws IOException {
+    EvaluationSummary evaluate(List<EvaluationTarget> targets, ImageAnswering answering,
+            List<NoReferenceMetric> extraBaselines, List<DegradationBaseline> degradationBaselines)
+            throws IOException {
         Files.createDirectories(settings.outputDirectory());
         BaselineMetrics baselines = BaselineMetrics.withParameters(
                 DataSettings.fromConfig(config).sharedDirectory().resolve("data/params"));
@@ -175,7 +180,7 @@ public final class EvaluationRun {
         metrics.addAll(extraBaselines);
         List<DatasetEvaluation> results = new ArrayList<>();
         for (EvaluationTarget target : targets) {
-            results.add(evaluate(target, answering, metrics));
+            results.add(evaluate(target, answering, metrics, degradationBaselines));
         }
         EvaluationSummary summary = new EvaluationSummary(answering.weightVersion(), settings.decoding().describe(),
                 results);
@@ -184,7 +189,7 @@ public final class EvaluationRun {
     }
 
     private DatasetEvaluation evaluate(EvaluationTarget target, ImageAnswering answering,
-            List<NoReferenceMetric> metrics) throws IOException {
+            List<NoReferenceMetric> metrics, List<DegradationBaseline> degradationBaselines) throws IOException {
         List<IqaSample> samples = target.samples();
         if (settings.maxImages() > 0 && samples.size() > settings.maxImages()) {
             samples = samples.subList(0, settings.maxImages());
@@ -209,15 +214,19 @@ public final class EvaluationRun {
                     row.answers.put(QualityTask.DEGRADATION, answer);
                     row.degradationAnswer = AnswerParser.qInsightDegradation(answer.responses().get(0)).answer()
                             .flatMap(ParsedDegradation.Answer::label);
+                    for (DegradationBaseline baseline : degradationBaselines) {
+                        row.baselineLabels.put(baseline.name(), baseline.labelOf(image.get()));
+                    }
                 }
             }
             progress.advance();
         }
-        return measure(target.name(), rows, scoreTasks, metrics, answering);
+        return measure(target.name(), rows, scoreTasks, metrics, degradationBaselines, answering);
     }
 
     private DatasetEvaluation measure(String name, List<PredictionRow> rows, List<QualityTask> scoreTasks,
-            List<NoReferenceMetric> metrics, ImageAnswering answering) throws IOException {
+            List<NoReferenceMetric> metrics, List<DegradationBaseline> degradationBaselines,
+            ImageAnswering answering) throws IOException {
         List<PredictionRow> evaluated = rows.stream().filter(PredictionRow::evaluated).toList();
         Map<QualityTask, ScoreAgreement> agreements = new LinkedHashMap<>();
         Map<QualityTask, ParseCount> parsed = new EnumMap<>(QualityTask.class);
@@ -250,6 +259,7 @@ public final class EvaluationRun {
         List<PredictionRow> degraded = evaluated.stream()
                 .filter(r -> r.answers.containsKey(QualityTask.DEGRADATION)).toList();
         Optional<DegradationMetrics> degradation = Optional.empty();
+        Map<String, DegradationMetrics> baselineDegradation = new LinkedHashMap<>();
         OptionalDouble rationale = OptionalDouble.empty();
         OptionalDouble formatRate = OptionalDouble.empty();
         if (!degraded.isEmpty()) {
@@ -264,6 +274,12 @@ public final class EvaluationRun {
                         row.degradationAnswer.flatMap(DegradationLabel::degradationClass)));
             }
             degradation = Optional.of(DegradationMetrics.of(pairs));
+            for (DegradationBaseline baseline : degradationBaselines) {
+                baselineDegradation.put(baseline.name(), DegradationMetrics.of(degraded.stream()
+                        .map(row -> new DegradationPair(row.sample.label().orElseThrow(),
+                                Optional.of(row.baselineLabels.get(baseline.name()))))
+                        .toList()));
+            }
             rationale = RationaleAgreement.rate(rationales);
             formatRate = OptionalDouble.of((double) formatted / degraded.size());
             parsed.put(QualityTask.DEGRADATION, new ParseCount(
@@ -288,7 +304,7 @@ public final class EvaluationRun {
         }
         PredictionsCsv.write(settings.outputDirectory().resolve(name + "-predictions.csv"), rows, asked,
                 metrics.stream().map(NoReferenceMetric::name).toList());
-        return new DatasetEvaluation(report, agreements, parsed, baselineImages, formatRate,
+        return new DatasetEvaluation(report, agreements, parsed, baselineImages, baselineDegradation, formatRate,
                 rows.size() - evaluated.size());
     }
 

@@ -70,7 +70,9 @@ public record EvaluationSummary(long weightVersion, String decoding, List<Datase
                             e.getValue().answered(), number(e.getValue().rate(), 3))));
             out.setLength(out.length() - 1);
             out.append('\n');
-            report.degradation().ifPresent(metrics -> degradation(out, metrics));
+            report.degradation().ifPresent(metrics -> degradation(out, "Degradation", metrics));
+            dataset.baselineDegradation().forEach((method, metrics) -> degradation(out,
+                    "Degradation, " + method + " alone", metrics));
             dataset.formatRate().ifPresent(rate -> out.append(String.format(Locale.ROOT,
                     "Format rate (Q-Insight strict format, degradation answers): %s%n", number(rate, 3))));
             report.rationaleAgreement().ifPresent(rate -> out.append(String.format(Locale.ROOT,
@@ -111,15 +113,15 @@ public record EvaluationSummary(long weightVersion, String decoding, List<Datase
         return Double.isNaN(value) ? "n/a" : String.format(Locale.ROOT, "%." + decimals + "f", value);
     }
 
-    private static void degradation(StringBuilder out, DegradationMetrics metrics) {
+    private static void degradation(StringBuilder out, String title, DegradationMetrics metrics) {
         double levelCorrect = metrics.perClass().stream()
                 .filter(c -> c.category().hasLevels())
                 .mapToInt(c -> c.levelCorrect()).sum();
         double levelImages = metrics.perClass().stream()
                 .filter(c -> c.category().hasLevels())
                 .mapToInt(c -> c.images()).sum();
-        out.append(String.format(Locale.ROOT, "Degradation: class accuracy %.3f, level accuracy %s over %d degraded "
-                + "images, %d unparsable%n", metrics.classAccuracy(),
+        out.append(String.format(Locale.ROOT, "%s: class accuracy %.3f, level accuracy %s over %d degraded "
+                + "images, %d unparsable%n", title, metrics.classAccuracy(),
                 number(levelImages == 0 ? Double.NaN : levelCorrect / levelImages, 3), (int) levelImages,
                 metrics.unparsable()));
     }

@@ -14,6 +14,8 @@ final class PredictionRow {
     final Map<QualityTask, ImageAnswer> answers = new EnumMap<>(QualityTask.class);
     final Map<String, Double> baselines = new LinkedHashMap<>();
     Optional<DegradationLabel> degradationAnswer = Optional.empty();
+    /** Per degradation baseline, the label it read (only where the degradation task was asked). */
+    final Map<String, DegradationLabel> baselineLabels = new LinkedHashMap<>();
     String problem = "";
 
     PredictionRow(IqaSample sample) {
