@@ -6,11 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import ai.djl.Device;
-import com.typesafe.config.Config;
-import com.typesafe.config.ConfigFactory;
-import java.nio.file.Path;
 import java.util.List;
-import java.util.Map;
 import org.junit.jupiter.api.Test;
 import visq.actors.coordinator.TrainingRecipe;
 import visq.gpu.data.IqaSample;
@@ -27,21 +23,9 @@ import visq.gpu.tasks.QualityTask;
  * held-out crops), and refuses a run that withholds the labels or has none.
  */
 class DegradationPriorFitTest {
-    private static final Path SHARED =
-            Path.of(System.getProperty("visq.shared", "../../shared")).toAbsolutePath().normalize();
-
-    private static Config config(String datasets) {
-        return ConfigFactory.parseMap(Map.of("visq.data.shared-dir", SHARED.toString(),
-                        "visq.data.work-dir", Path.of("target/visq-data").toAbsolutePath().toString(),
-                        "visq.data.prepare-ahead-threads", 0, "visq.model.image-features", "none",
-                        "visq.data.clive-images", 24, "visq.data.kodak-sources", 4))
-                .withFallback(ConfigFactory.parseString(datasets))
-                .withFallback(ConfigFactory.defaultReference()).resolve();
-    }
-
     @Test
     void theFitReadsTheDegradationDatasetsLabelledTrainingImagesOnly() {
-        TrainingCorpus corpus = TrainingCorpus.load(DataSettings.fromConfig(config("")));
+        TrainingCorpus corpus = PriorFitCorpora.defaults();
         DegradationPriorFit fit = DegradationPriorFit.fit(corpus, TrainingRecipe.SUPERVISED);
         List<IqaSample> crops = corpus.datasets().stream()
                 .filter(d -> d.tasks().contains(QualityTask.DEGRADATION))
@@ -80,7 +64,7 @@ class DegradationPriorFitTest {
 
     @Test
     void aRunThatWithholdsTheLabelsIsRefused() {
-        TrainingCorpus corpus = TrainingCorpus.load(DataSettings.fromConfig(config("")));
+        TrainingCorpus corpus = PriorFitCorpora.defaults();
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
                 () -> DegradationPriorFit.fit(corpus, TrainingRecipe.RL_FIRST));
         assertTrue(e.getMessage().contains("rl-first") && e.getMessage().contains("degradation-prior = none"),
@@ -89,9 +73,9 @@ class DegradationPriorFitTest {
 
     @Test
     void aCorpusWithoutDegradationLabelsIsRefused() {
-        TrainingCorpus corpus = TrainingCorpus.load(DataSettings.fromConfig(config("visq.data.datasets = [{ name = "
+        TrainingCorpus corpus = PriorFitCorpora.withDatasets("visq.data.datasets = [{ name = "
                 + "\"clive\", format = \"csv\", images = \"{shared}/data/clive\", labels = "
-                + "\"{shared}/data/clive/mos.csv\", tasks = [\"score\", \"score-number\"] }]")));
+                + "\"{shared}/data/clive/mos.csv\", tasks = [\"score\", \"score-number\"] }]");
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
                 () -> DegradationPriorFit.fit(corpus, TrainingRecipe.SUPERVISED));
         assertTrue(e.getMessage().contains("no dataset with such labels"), e.getMessage());

@@ -5,11 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import com.typesafe.config.Config;
-import com.typesafe.config.ConfigFactory;
-import java.nio.file.Path;
 import java.util.List;
-import java.util.Map;
 import org.junit.jupiter.api.Test;
 import visq.actors.coordinator.TrainingRecipe;
 import visq.gpu.data.IqaSample;
@@ -22,21 +18,9 @@ import visq.gpu.image.features.RidgeReadout;
  * that withholds the labels or has none.
  */
 class QualityPriorFitTest {
-    private static final Path SHARED =
-            Path.of(System.getProperty("visq.shared", "../../shared")).toAbsolutePath().normalize();
-
-    private static Config config(String datasets) {
-        return ConfigFactory.parseMap(Map.of("visq.data.shared-dir", SHARED.toString(),
-                        "visq.data.work-dir", Path.of("target/visq-data").toAbsolutePath().toString(),
-                        "visq.data.prepare-ahead-threads", 0, "visq.model.image-features", "none",
-                        "visq.data.clive-images", 24))
-                .withFallback(ConfigFactory.parseString(datasets))
-                .withFallback(ConfigFactory.defaultReference()).resolve();
-    }
-
     @Test
     void theFitReadsTheMosDatasetsTrainingImagesOnly() {
-        TrainingCorpus corpus = TrainingCorpus.load(DataSettings.fromConfig(config("")));
+        TrainingCorpus corpus = PriorFitCorpora.defaults();
         QualityPriorFit fit = QualityPriorFit.fit(corpus, TrainingRecipe.SUPERVISED);
         List<IqaSample> clive = corpus.datasets().stream().filter(d -> d.dataset().equals("clive"))
                 .flatMap(d -> d.training().stream()).toList();
@@ -55,7 +39,7 @@ class QualityPriorFitTest {
 
     @Test
     void aRunThatWithholdsTheLabelsIsRefused() {
-        TrainingCorpus corpus = TrainingCorpus.load(DataSettings.fromConfig(config("")));
+        TrainingCorpus corpus = PriorFitCorpora.defaults();
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
                 () -> QualityPriorFit.fit(corpus, TrainingRecipe.RL_FIRST));
         assertTrue(e.getMessage().contains("rl-first") && e.getMessage().contains("quality-prior = none"),
@@ -64,9 +48,9 @@ class QualityPriorFitTest {
 
     @Test
     void aCorpusWithoutMosLabelsIsRefused() {
-        TrainingCorpus corpus = TrainingCorpus.load(DataSettings.fromConfig(config("visq.data.datasets = [{ name = "
+        TrainingCorpus corpus = PriorFitCorpora.withDatasets("visq.data.datasets = [{ name = "
                 + "\"kodak-degraded\", format = \"generated-degradations\", images = \"{shared}/data/kodak\", "
-                + "tasks = [\"degradation\", \"score-number\"] }]")));
+                + "tasks = [\"degradation\", \"score-number\"] }]");
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
                 () -> QualityPriorFit.fit(corpus, TrainingRecipe.SUPERVISED));
         assertTrue(e.getMessage().contains("no dataset with MOS labels"), e.getMessage());

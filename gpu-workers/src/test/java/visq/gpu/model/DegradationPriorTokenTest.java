@@ -36,15 +36,6 @@ class DegradationPriorTokenTest {
     private static final int[] RESPONSE = CompactTokenizer.instance().encode(
             "<answer>\n{\"distortion_class\": \"blur\", \"severity\": \"moderate\"}\n</answer>");
 
-    private static float[] statistics(long seed) {
-        SplittableRandom random = new SplittableRandom(seed);
-        float[] values = new float[ImageStatistics.COUNT];
-        for (int i = 0; i < ImageStatistics.UNDEFINED_FLAG; i++) {
-            values[i] = (float) (random.nextDouble() * 2 - 1);
-        }
-        return values;
-    }
-
     private static float[][] weights(long seed) {
         SplittableRandom random = new SplittableRandom(seed);
         float[][] w = new float[LABELS][ImageStatistics.COUNT];
@@ -109,8 +100,8 @@ class DegradationPriorTokenTest {
             withPrior.degradationPrior().orElseThrow().set(weights(1), biases(2));
             try (NDManager scope = NDManager.newBaseManager(Device.cpu());
                     GradientCollector collector = Engine.getInstance().newGradientCollector()) {
-                collector.backward(withPrior.sequenceNegativeLogLikelihood(scope, List.of(prompt(statistics(3))),
-                        List.of(RESPONSE)));
+                collector.backward(withPrior.sequenceNegativeLogLikelihood(scope,
+                        List.of(prompt(TestPrompts.statistics(3))), List.of(RESPONSE)));
             }
             List<String> names = withPrior.trainableParameterNames();
             try (NDArray gradient = withPrior.trainableParameters().get(names.indexOf("statistics.weight"))
@@ -123,7 +114,7 @@ class DegradationPriorTokenTest {
 
     @Test
     void theInputsAreStatisticsTimesWeightsPlusBiases() {
-        float[] s = statistics(4);
+        float[] s = TestPrompts.statistics(4);
         float[][] w = weights(5);
         float[] b = biases(6);
         double[] values = expectedValues(s, w, b);
@@ -179,7 +170,7 @@ class DegradationPriorTokenTest {
                 CompactVisionLanguagePolicy target = CompactVisionLanguagePolicy.create(PRIOR, Device.cpu());
                 CompactVisionLanguagePolicy noPrior = CompactVisionLanguagePolicy.create(STATISTICS, Device.cpu())) {
             source.degradationPrior().orElseThrow().set(weights(7), biases(8));
-            PolicyPrompt prompt = prompt(statistics(9));
+            PolicyPrompt prompt = prompt(TestPrompts.statistics(9));
             assertTrue(Math.abs(logProbability(source, prompt) - logProbability(target, prompt)) > 1e-4);
             EncodedWeights snapshot = source.exportWeights(3);
             target.importWeights(snapshot);

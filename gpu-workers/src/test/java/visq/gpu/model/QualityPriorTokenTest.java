@@ -28,15 +28,6 @@ class QualityPriorTokenTest {
     private static final CompactModelConfig PRIOR = STATISTICS.withQualityPrior(CompactModelConfig.RIDGE_QUALITY_PRIOR);
     private static final int[] RESPONSE = CompactTokenizer.instance().encode("<answer>\n3.5\n</answer>");
 
-    private static float[] statistics(long seed) {
-        SplittableRandom random = new SplittableRandom(seed);
-        float[] values = new float[ImageStatistics.COUNT];
-        for (int i = 0; i < ImageStatistics.UNDEFINED_FLAG; i++) {
-            values[i] = (float) (random.nextDouble() * 2 - 1);
-        }
-        return values;
-    }
-
     private static PolicyPrompt prompt(float[] statistics) {
         return PromptCatalogue.prompt(QualityTask.SCORE, List.of(TestPrompts.image(4).withStatistics(statistics)));
     }
@@ -64,7 +55,7 @@ class QualityPriorTokenTest {
             // the statistics projection has one more input row (d-model 64 values); the prior's 38 values are frozen
             assertEquals(without.parameterCount() + PRIOR.dModel(), withPrior.parameterCount());
             withPrior.qualityPrior().orElseThrow().set(priorWeights(1), 0.25f);
-            PolicyPrompt prompt = prompt(statistics(2));
+            PolicyPrompt prompt = prompt(TestPrompts.statistics(2));
             try (NDManager scope = NDManager.newBaseManager(Device.cpu());
                     GradientCollector collector = Engine.getInstance().newGradientCollector()) {
                 collector.backward(withPrior.sequenceNegativeLogLikelihood(scope, List.of(prompt), List.of(RESPONSE)));
@@ -81,7 +72,7 @@ class QualityPriorTokenTest {
 
     @Test
     void thePriorAddsStatisticsDotWeightsPlusBiasAsOneInput() {
-        float[] s = statistics(3);
+        float[] s = TestPrompts.statistics(3);
         float[] w = priorWeights(4);
         float bias = -0.75f;
         double value = bias;
@@ -106,7 +97,7 @@ class QualityPriorTokenTest {
 
     @Test
     void thePriorOfAnImageIsItsStatisticsDotWeightsPlusBias() {
-        float[] s = statistics(7);
+        float[] s = TestPrompts.statistics(7);
         float[] w = priorWeights(8);
         double expected = 0.5;
         for (int k = 0; k < s.length; k++) {
@@ -127,7 +118,7 @@ class QualityPriorTokenTest {
                 CompactVisionLanguagePolicy target = CompactVisionLanguagePolicy.create(PRIOR, Device.cpu());
                 CompactVisionLanguagePolicy noPrior = CompactVisionLanguagePolicy.create(STATISTICS, Device.cpu())) {
             source.qualityPrior().orElseThrow().set(priorWeights(5), 1.5f);
-            PolicyPrompt prompt = prompt(statistics(6));
+            PolicyPrompt prompt = prompt(TestPrompts.statistics(6));
             assertTrue(Math.abs(logProbability(source, prompt) - logProbability(target, prompt)) > 1e-4);
             EncodedWeights weights = source.exportWeights(3);
             target.importWeights(weights);

@@ -5,6 +5,7 @@ import java.nio.FloatBuffer;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.SplittableRandom;
+import visq.gpu.image.ImageStatistics;
 import visq.gpu.image.ImageTensor;
 import visq.gpu.tasks.PolicyPrompt;
 import visq.gpu.tasks.PromptCatalogue;
@@ -31,6 +32,16 @@ final class TestPrompts {
             }
         }
         return ImageTensor.of(h, w, pixels);
+    }
+
+    /** Seeded image statistics in [-1, 1), the undefined-value flag and what follows it 0. */
+    static float[] statistics(long seed) {
+        SplittableRandom random = new SplittableRandom(seed);
+        float[] values = new float[ImageStatistics.COUNT];
+        for (int i = 0; i < ImageStatistics.UNDEFINED_FLAG; i++) {
+            values[i] = (float) (random.nextDouble() * 2 - 1);
+        }
+        return values;
     }
 
     static PolicyPrompt prompt(QualityTask task, long seed) {

@@ -157,13 +157,9 @@ public final class RidgeProbe {
         for (double lambda : lambdas) {
             double error = 0;
             for (int f = 0; f < FOLDS; f++) {
-                List<Integer> fit = new ArrayList<>();
-                List<Integer> held = new ArrayList<>();
-                for (int i = 0; i < n; i++) {
-                    (i % FOLDS == f ? held : fit).add(i);
-                }
-                int[] a = fit.stream().mapToInt(Integer::intValue).toArray();
-                int[] b = held.stream().mapToInt(Integer::intValue).toArray();
+                int[][] rows = foldRows(n, f);
+                int[] a = rows[0];
+                int[] b = rows[1];
                 double[] predicted = fitPredict(sub(kernel, a, a), select(y, a), sub(kernel, b, a), lambda);
                 for (int i = 0; i < b.length; i++) {
                     double e = predicted[i] - y[b[i]];
@@ -176,6 +172,17 @@ public final class RidgeProbe {
             }
         }
         return best;
+    }
+
+    /** Fold {@code f} of {@link #FOLDS} over {@code n} rows: {@code {rows fit on, rows held out}} (every FOLDS-th). */
+    private static int[][] foldRows(int n, int f) {
+        List<Integer> fit = new ArrayList<>();
+        List<Integer> held = new ArrayList<>();
+        for (int i = 0; i < n; i++) {
+            (i % FOLDS == f ? held : fit).add(i);
+        }
+        return new int[][] {fit.stream().mapToInt(Integer::intValue).toArray(),
+            held.stream().mapToInt(Integer::intValue).toArray()};
     }
 
     /** Dual ridge: predictions {@code K_test (K + λI)⁻¹ (y − ȳ) + ȳ}. */
@@ -283,13 +290,9 @@ public final class RidgeProbe {
         for (double lambda : lambdas) {
             double error = 0;
             for (int f = 0; f < FOLDS; f++) {
-                List<Integer> fit = new ArrayList<>();
-                List<Integer> held = new ArrayList<>();
-                for (int i = 0; i < n; i++) {
-                    (i % FOLDS == f ? held : fit).add(i);
-                }
-                int[] a = fit.stream().mapToInt(Integer::intValue).toArray();
-                int[] b = held.stream().mapToInt(Integer::intValue).toArray();
+                int[][] rows = foldRows(n, f);
+                int[] a = rows[0];
+                int[] b = rows[1];
                 double[][] factor = sub(kernel, a, a);
                 for (int i = 0; i < a.length; i++) {
                     factor[i][i] += lambda;
