@@ -150,28 +150,9 @@ public final class RidgeProbe {
         return k;
     }
 
+    /** The λ of {@code lambdas} with the least 5-fold cross-validated squared error of one target column. */
     static double chooseLambda(double[][] kernel, double[] y, double[] lambdas) {
-        int n = y.length;
-        double best = lambdas[0];
-        double bestError = Double.POSITIVE_INFINITY;
-        for (double lambda : lambdas) {
-            double error = 0;
-            for (int f = 0; f < FOLDS; f++) {
-                int[][] rows = foldRows(n, f);
-                int[] a = rows[0];
-                int[] b = rows[1];
-                double[] predicted = fitPredict(sub(kernel, a, a), select(y, a), sub(kernel, b, a), lambda);
-                for (int i = 0; i < b.length; i++) {
-                    double e = predicted[i] - y[b[i]];
-                    error += e * e;
-                }
-            }
-            if (error < bestError) {
-                bestError = error;
-                best = lambda;
-            }
-        }
-        return best;
+        return chooseSharedLambda(kernel, new double[][] {y}, lambdas);
     }
 
     /** Fold {@code f} of {@link #FOLDS} over {@code n} rows: {@code {rows fit on, rows held out}} (every FOLDS-th). */
@@ -280,7 +261,7 @@ public final class RidgeProbe {
 
     /**
      * The λ of {@code lambdas} with the least squared error summed over every target column of {@code targets}
-     * ({@code targets[output][row]}) in 5-fold cross-validation, the folds as {@link #chooseLambda} makes them; one
+     * ({@code targets[output][row]}) in 5-fold cross-validation (fold f holds out every row i with i mod 5 = f); one
      * factorisation per fold and λ serves all columns.
      */
     static double chooseSharedLambda(double[][] kernel, double[][] targets, double[] lambdas) {
