@@ -1,6 +1,7 @@
 package visq.actors.weights;
 
 import com.google.protobuf.UnsafeByteOperations;
+import java.nio.ByteBuffer;
 import java.util.BitSet;
 import java.util.Optional;
 import java.util.zip.CRC32C;
@@ -24,9 +25,18 @@ import visq.gpu.model.EncodedWeights;
  * it cost more than the transfer; CRC-32C runs at about 20 GB/s). The SHA-256 stays the version's identity, checked
  * against the publisher's bytes; the CRC-32Cs guard the way between them.
  *
- * <p>A snapshot of any size is held once while it arrives: each chunk is copied into one array of the snapshot's
- * size and checked there, and the completed snapshot is that array, not a copy. States of one assembly share that
- * array: keep only the newest state and update it once.
+ * <p>A snapshot of any size is held once while it arrives: each chunk is copied into one buffer of the snapshot's
+ * size and checked there, and the completed snapshot is that buffer, not a copy. The buffer is direct (off the heap):
+ * the tensors a snapshot is imported into take their data straight from it, without DJL copying it into direct memory
+ * of its own first (see {@code WeightSnapshotCodec#decodeInto}), and a garbage collection never moves it. States of
+ * one assembly share that buffer: keep only the newest state and update it once.
+ *
+ * <p>Buffers are reused, not allocated per version (allocating and first touching 1 GB of direct memory takes longer
+ * than pushing it): the assembly holds at most two, the one of the snapshot the holder loaded last
+ * ({@link #holdingCompleted}) and one more, which takes the next version. So the snapshot the holder loaded before
+ * the last one is overwritten by the version after: a holder must keep neither a loaded snapshot nor memory shared
+ * with it once it has loaded the next one (importing with the codec replaces every tensor's memory). A snapshot the
+ * holder refused is dropped, not reused (it may have been loaded in part).
  */
 public final class WeightAssembly {
     /** The lineage of weights not received from any publisher (a new model's initial weights). */
@@ -41,10 +51,30 @@ public final class WeightAssembly {
     private final Optional<EncodedWeights> completed;
     private final Optional<String> corruption;
     private final Optional<String> abandoned;
+    private final Buffers buffers;
+
+    /**
+     * The direct buffers outside {@code partial}: {@code held}, the one of the snapshot the holder loaded last (its
+     * tensors share it); {@code spare}, one nothing uses, for the next version (never while a version is being
+     * assembled); {@code completed}, the one of the snapshot {@link #completed()} returns.
+     */
+    private record Buffers(Optional<ByteBuffer> held, Optional<ByteBuffer> spare, Optional<ByteBuffer> completed) {
+        static final Buffers NONE = new Buffers(Optional.empty(), Optional.empty(), Optional.empty());
+
+        /** While a version is being assembled in a buffer taken from here or dropped. */
+        Buffers assembling() {
+            return new Buffers(held, Optional.empty(), Optional.empty());
+        }
+
+        Buffers withSpare(ByteBuffer free) {
+            return new Buffers(held, Optional.of(free), Optional.empty());
+        }
+    }
 
     private WeightAssembly(String heldLineage, long heldVersion, String assemblingLineage, long assemblingVersion,
             Optional<PartialSnapshot> partial, Optional<EncodedWeights> completed, Optional<String> corruption,
-            Optional<String> abandoned) {
+            Optional<String> abandoned, Buffers buffers) {
+        this.buffers = buffers;
         this.heldLineage = heldLineage;
         this.heldVersion = heldVersion;
         this.assemblingLineage = assemblingLineage;
@@ -58,7 +88,7 @@ public final class WeightAssembly {
     /** An assembly for a holder that has version {@code heldVersion} of its initial weights, from no publisher. */
     public static WeightAssembly holding(long heldVersion) {
         return new WeightAssembly(NO_LINEAGE, heldVersion, NO_LINEAGE, -1, Optional.empty(), Optional.empty(),
-                Optional.empty(), Optional.empty());
+                Optional.empty(), Optional.empty(), Buffers.NONE);
     }
 
     /** The state after receiving {@code chunk}. */
@@ -72,36 +102,47 @@ public final class WeightAssembly {
         }
         Optional<String> dropped = partial.filter(older -> !sameVersion).map(older -> "weight version "
                 + assemblingVersion + " abandoned for version " + chunk.version() + ": " + older.missing());
-        PartialSnapshot next = sameVersion ? partial.get() : new PartialSnapshot(chunk);
+        // a new version takes the buffer of the one it abandons, else the spare, when either has its size
+        PartialSnapshot next = sameVersion ? partial.get()
+                : new PartialSnapshot(chunk, partial.map(older -> older.bytes).or(buffers::spare)
+                        .filter(free -> free.capacity() == chunk.snapshotBytes()));
         Optional<String> problem = next.add(chunk);
         if (problem.isEmpty() && !next.complete()) {
             return new WeightAssembly(heldLineage, heldVersion, chunk.lineage(), chunk.version(), Optional.of(next),
-                    Optional.empty(), Optional.empty(), dropped);
+                    Optional.empty(), Optional.empty(), dropped, buffers.assembling());
         }
         problem = problem.or(next::tilingProblem);
         if (problem.isPresent()) {
-            // the version is dropped: its array is freed, its later chunks are ignored
+            // the version is dropped: its buffer is the spare (nothing saw it), its later chunks are ignored
             return new WeightAssembly(heldLineage, heldVersion, chunk.lineage(), chunk.version(), Optional.empty(),
-                    Optional.empty(), Optional.of("weight version " + chunk.version() + " " + problem.get()), dropped);
+                    Optional.empty(), Optional.of("weight version " + chunk.version() + " " + problem.get()), dropped,
+                    buffers.withSpare(next.bytes));
         }
         // every chunk matched its CRC-32C and they tile the snapshot: the publisher's bytes, whose SHA-256 it checked
-        // (see the class comment); the array is the assembly's alone and never written again: wrapped, not copied
+        // (see the class comment); the buffer is the assembly's alone and never written again: wrapped, not copied
         EncodedWeights weights = EncodedWeights.hashed(chunk.modelId(), chunk.version(),
-                UnsafeByteOperations.unsafeWrap(next.bytes), chunk.sha256());
+                UnsafeByteOperations.unsafeWrap(next.bytes.asReadOnlyBuffer()), chunk.sha256());
         return new WeightAssembly(heldLineage, heldVersion, chunk.lineage(), -1, Optional.empty(),
-                Optional.of(weights), Optional.empty(), dropped);
+                Optional.of(weights), Optional.empty(), dropped,
+                new Buffers(buffers.held(), Optional.empty(), Optional.of(next.bytes)));
     }
 
     private WeightAssembly unchanged() {
+        // a completed snapshot the holder did not load (it refused it) is dropped with its buffer
         return new WeightAssembly(heldLineage, heldVersion, assemblingLineage, assemblingVersion, partial,
-                Optional.empty(), Optional.empty(), Optional.empty());
+                Optional.empty(), Optional.empty(), Optional.empty(),
+                new Buffers(buffers.held(), buffers.spare(), Optional.empty()));
     }
 
-    /** The state once the holder has loaded the snapshot {@link #completed()} returned. */
+    /**
+     * The state once the holder has loaded the snapshot {@link #completed()} returned; the snapshot it loaded before
+     * is no longer the holder's (its buffer takes the next version).
+     */
     public WeightAssembly holdingCompleted() {
         EncodedWeights loaded = completed.orElseThrow(() -> new IllegalStateException("no completed snapshot"));
         return new WeightAssembly(assemblingLineage, loaded.version(), NO_LINEAGE, -1, Optional.empty(),
-                Optional.empty(), Optional.empty(), Optional.empty());
+                Optional.empty(), Optional.empty(), Optional.empty(),
+                new Buffers(buffers.completed(), buffers.held(), Optional.empty()));
     }
 
     /** A snapshot completed by the last update, ready to load. */
@@ -123,9 +164,9 @@ public final class WeightAssembly {
         return heldVersion;
     }
 
-    /** The chunks of one version received so far, in place in an array of the snapshot's size. */
+    /** The chunks of one version received so far, in place in a direct buffer of the snapshot's size. */
     private static final class PartialSnapshot {
-        final byte[] bytes;
+        final ByteBuffer bytes;
         private final int count;
         private final BitSet received;
         private final int[] offsets;
@@ -133,8 +174,9 @@ public final class WeightAssembly {
         private final CRC32C crc = new CRC32C();
         private int receivedCount;
 
-        PartialSnapshot(WeightChunk first) {
-            this.bytes = new byte[first.snapshotBytes()];
+        /** A version of which {@code first} is the first chunk, in {@code free} (of its size) or a new buffer. */
+        PartialSnapshot(WeightChunk first, Optional<ByteBuffer> free) {
+            this.bytes = free.orElseGet(() -> ByteBuffer.allocateDirect(first.snapshotBytes()));
             this.count = first.count();
             this.received = new BitSet(count);
             this.offsets = new int[count];
@@ -142,7 +184,7 @@ public final class WeightAssembly {
         }
 
         boolean fits(WeightChunk chunk) {
-            return chunk.count() == count && chunk.snapshotBytes() == bytes.length;
+            return chunk.count() == count && chunk.snapshotBytes() == bytes.capacity();
         }
 
         /**
@@ -154,9 +196,11 @@ public final class WeightAssembly {
                 return Optional.empty();
             }
             int length = chunk.data().size();
-            chunk.data().copyTo(bytes, chunk.offset());
+            // the CRC-32C of the bytes where they now lie, not of the chunk: what is checked is what is kept
+            ByteBuffer place = bytes.slice(chunk.offset(), length);
+            chunk.data().copyTo(place);
             crc.reset();
-            crc.update(bytes, chunk.offset(), length);
+            crc.update(place.flip());
             int actual = (int) crc.getValue();
             if (actual != chunk.crc32c()) {
                 return Optional.of(String.format("is corrupt: chunk %d of %d (%d bytes at offset %d) has CRC-32C "
@@ -179,13 +223,13 @@ public final class WeightAssembly {
             long end = 0;
             for (int i = 0; i < count; i++) {
                 if (offsets[i] != end) {
-                    return Optional.of("arrived in chunks that do not tile its " + bytes.length + " bytes: chunk " + i
+                    return Optional.of("arrived in chunks that do not tile its " + bytes.capacity() + " bytes: chunk " + i
                             + " starts at " + offsets[i] + ", not " + end);
                 }
                 end += lengths[i];
             }
-            return end == bytes.length ? Optional.empty()
-                    : Optional.of("arrived in chunks that do not tile its " + bytes.length + " bytes: they end at "
+            return end == bytes.capacity() ? Optional.empty()
+                    : Optional.of("arrived in chunks that do not tile its " + bytes.capacity() + " bytes: they end at "
                             + end);
         }
 

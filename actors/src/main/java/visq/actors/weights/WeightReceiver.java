@@ -36,7 +36,9 @@ public final class WeightReceiver {
     /**
      * A receiver for the actor of {@code context}, which holds weights of {@code heldVersion} and gets each chunk as
      * {@code wrap(chunk)}; {@code importer} loads a completed snapshot, throwing {@link IllegalArgumentException}
-     * to reject it (the held version stays).
+     * to reject it (the held version stays). The snapshot's bytes lie in direct memory that the receiver reuses: the
+     * importer may share them (the codec's import makes them the tensors' data) but must let go of them, and of
+     * everything sharing them, when it imports the next version (see {@link WeightAssembly}).
      *
      * @param holder names the holder in log lines
      */

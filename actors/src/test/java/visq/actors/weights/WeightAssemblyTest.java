@@ -173,4 +173,49 @@ class WeightAssemblyTest {
         assertEquals(original, assembly.completed().orElseThrow());
         assertTrue(assembly.completed().get().digestMatches());
     }
+
+    /** Feeds every chunk of {@code weights}; returns the state that completed it. */
+    private static WeightAssembly assembled(WeightAssembly assembly, EncodedWeights weights) {
+        for (WeightChunk chunk : WeightPublisher.split(weights, "a", 1024, null)) {
+            assembly = assembly.updated(chunk);
+        }
+        assertEquals(weights.version(), assembly.completed().orElseThrow().version());
+        return assembly;
+    }
+
+    @Test
+    void buffersAreReusedButNeverTheOneOfTheSnapshotHeld() {
+        WeightAssembly assembly = WeightAssembly.holding(0);
+        List<EncodedWeights> loaded = new ArrayList<>();
+        for (long version = 1; version <= 5; version++) {
+            EncodedWeights sent = weights(version, 5000);
+            assembly = assembled(assembly, sent);
+            EncodedWeights completed = assembly.completed().orElseThrow();
+            assertArrayEquals(sent.bytes(), completed.bytes(), "version " + version);
+            assertTrue(completed.content().asReadOnlyByteBuffer().isDirect(), "assembled off the heap");
+            if (!loaded.isEmpty()) {
+                // the version loaded last (whose memory the holder's tensors share) stayed as it was
+                EncodedWeights held = loaded.get(loaded.size() - 1);
+                assertArrayEquals(weights(held.version(), 5000).bytes(), held.bytes(), "held " + held.version());
+            }
+            assembly = assembly.holdingCompleted();
+            loaded.add(completed);
+        }
+        // from the third version on, each took the buffer of the one loaded two versions before: 1, 3 and 5 share one
+        assertArrayEquals(weights(5, 5000).bytes(), loaded.get(0).bytes(), "version 1's memory now holds version 5");
+        assertArrayEquals(weights(4, 5000).bytes(), loaded.get(1).bytes(), "version 2's memory now holds version 4");
+    }
+
+    @Test
+    void aSnapshotTheHolderRefusedIsNotReused() {
+        WeightAssembly assembly = assembled(WeightAssembly.holding(0), weights(1, 5000)).holdingCompleted();
+        assembly = assembled(assembly, weights(2, 5000)).holdingCompleted();
+        assembly = assembled(assembly, weights(3, 5000));
+        EncodedWeights refused = assembly.completed().orElseThrow(); // the holder refuses it: holdingCompleted not called
+        assembly = assembled(assembly, weights(4, 5000));
+        assertArrayEquals(weights(3, 5000).bytes(), refused.bytes(), "a refused snapshot is left as it was");
+        EncodedWeights next = assembly.completed().orElseThrow();
+        assertArrayEquals(weights(4, 5000).bytes(), next.bytes());
+        assertTrue(next.content().asReadOnlyByteBuffer() != refused.content().asReadOnlyByteBuffer());
+    }
 }

@@ -2,6 +2,7 @@ package visq.deploy.bench;
 
 import com.sun.management.GarbageCollectionNotificationInfo;
 import java.lang.management.GarbageCollectorMXBean;
+import java.lang.management.BufferPoolMXBean;
 import java.lang.management.ManagementFactory;
 import java.lang.management.MemoryPoolMXBean;
 import java.lang.management.MemoryType;
@@ -24,6 +25,10 @@ final class HeapPeak {
             .filter(pool -> pool.getType() == MemoryType.HEAP).map(MemoryPoolMXBean::getName)
             .collect(Collectors.toSet());
     private static final AtomicLong PEAK_AFTER_COLLECTION = new AtomicLong();
+    /** The most direct memory in use seen since the last reset (sampled at each collection and when asked). */
+    private static final AtomicLong PEAK_DIRECT = new AtomicLong();
+    private static final BufferPoolMXBean DIRECT = ManagementFactory.getPlatformMXBeans(BufferPoolMXBean.class)
+            .stream().filter(pool -> pool.getName().equals("direct")).findFirst().orElseThrow();
 
     static {
         for (GarbageCollectorMXBean collector : ManagementFactory.getGarbageCollectorMXBeans()) {
@@ -34,6 +39,9 @@ final class HeapPeak {
                     long heap = after.entrySet().stream().filter(pool -> HEAP_POOLS.contains(pool.getKey()))
                             .mapToLong(pool -> pool.getValue().getUsed()).sum();
                     PEAK_AFTER_COLLECTION.accumulateAndGet(heap, Math::max);
+                    // direct buffers found unreachable are freed after a collection, by the cleaner: what is in use
+                    // now is at least the peak since the previous collection, minus nothing yet
+                    PEAK_DIRECT.accumulateAndGet(DIRECT.getMemoryUsed(), Math::max);
                 }
             }, null, null);
         }
@@ -52,7 +60,17 @@ final class HeapPeak {
             }
         }
         PEAK_AFTER_COLLECTION.set(used);
+        PEAK_DIRECT.set(DIRECT.getMemoryUsed());
         return used;
+    }
+
+    /**
+     * Bytes: the most direct memory (NIO direct buffers: Artery's frames, assembled snapshots) in use since
+     * {@link #reset}, sampled at every collection and now. Direct memory grows only by allocation and shrinks only
+     * after a collection, so the peak lies at a collection or now.
+     */
+    static long peakDirect() {
+        return PEAK_DIRECT.accumulateAndGet(DIRECT.getMemoryUsed(), Math::max);
     }
 
     /** Bytes: the sum of the heap pools' peaks since {@link #reset} (garbage included). */

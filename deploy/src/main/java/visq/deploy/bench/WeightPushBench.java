@@ -45,10 +45,14 @@ public final class WeightPushBench {
     /** A snapshot size as the user wrote it and in bytes. */
     public record SnapshotSize(String label, long bytes) {}
 
-    /** A JVM's heap during pushes: the most in use (garbage included) and the most retained (see {@link HeapPeak}). */
-    public record HeapPeaks(long used, long retained) {
+    /**
+     * A JVM's memory during pushes: the most heap in use (garbage included), the most heap retained and the most
+     * direct memory in use (see {@link HeapPeak}).
+     */
+    public record HeapPeaks(long used, long retained, long direct) {
         HeapPeaks max(HeapPeaks other) {
-            return new HeapPeaks(Math.max(used, other.used), Math.max(retained, other.retained));
+            return new HeapPeaks(Math.max(used, other.used), Math.max(retained, other.retained),
+                    Math.max(direct, other.direct));
         }
     }
 
@@ -141,7 +145,7 @@ public final class WeightPushBench {
                 expect(control, rollout, "ready");
                 out.printf(Locale.ROOT, "weight push: learner JVM (this one, -Xmx %d MB) -> rollout JVM (-Xmx%s) over "
                         + "Artery on 127.0.0.1, %d KiB chunks; raw copy: the same bytes over one loopback TCP "
-                        + "connection between the same JVMs into one array; medians of %d%n",
+                        + "connection between the same JVMs into one array (kept between copies); medians of %d%n",
                         Runtime.getRuntime().maxMemory() >> 20, rolloutHeap,
                         config.getBytes("visq.weights.chunk-size") >> 10, pushes);
                 long version = 0;
@@ -164,12 +168,13 @@ public final class WeightPushBench {
     }
 
     /**
-     * The settings the rollout JVM takes from this one: the transport's (frames, buffers, which destinations take
-     * Artery's large-message stream) and the weights' (as HOCON).
+     * The settings the rollout JVM takes from this one: the transport's (frames, buffers, Akka's TCP buffers, which
+     * destinations take Artery's large-message stream) and the weights' (as HOCON).
      */
     private static String sharedSettings(Config learner) {
         return ConfigFactory.empty()
                 .withValue("akka.remote.artery.advanced", learner.getValue("akka.remote.artery.advanced"))
+                .withValue("akka.io.tcp.direct-buffer-size", learner.getValue("akka.io.tcp.direct-buffer-size"))
                 .withValue("akka.remote.artery.large-message-destinations",
                         learner.getValue("akka.remote.artery.large-message-destinations"))
                 .withValue("visq.weights", learner.getValue("visq.weights"))
@@ -191,8 +196,8 @@ public final class WeightPushBench {
         List<Double> learnerCpu = new ArrayList<>();
         List<Double> rolloutCpu = new ArrayList<>();
         List<Double> rawCpu = new ArrayList<>();
-        HeapPeaks learnerPeak = new HeapPeaks(0, 0);
-        HeapPeaks rolloutPeak = new HeapPeaks(0, 0);
+        HeapPeaks learnerPeak = new HeapPeaks(0, 0, 0);
+        HeapPeaks rolloutPeak = new HeapPeaks(0, 0, 0);
         EncodedWeights weights = null;
         for (int push = 0; push <= pushes; push++) {
             long version = firstVersion + push + 1;
@@ -200,8 +205,8 @@ public final class WeightPushBench {
             long started = System.nanoTime();
             weights = layout.encode(manager, version);
             exports.add((System.nanoTime() - started) / 1e6);
+            double[] raw = rawCopy(weights, control, rollout); // untimed the first time (its array is allocated)
             if (push > 0) {
-                double[] raw = rawCopy(weights, control, rollout);
                 rawTimes.add(raw[0]);
                 rawCpu.add(raw[1]);
             }
@@ -214,9 +219,10 @@ public final class WeightPushBench {
             String[] imported = expect(control, rollout, "imported").split(" ");
             double millis = (System.nanoTime() - started) / 1e6;
             double cpuMillis = (WeightPushReceiverNode.processCpuNanos() - cpuStarted) / 1e6;
-            HeapPeaks learnerHeap = new HeapPeaks(HeapPeak.peakUsed(), HeapPeak.peakRetained());
-            HeapPeaks rolloutHeap = new HeapPeaks(Long.parseLong(imported[3]),
-                    Long.parseLong(expect(control, rollout, "retained").split(" ")[1]));
+            HeapPeaks learnerHeap = new HeapPeaks(HeapPeak.peakUsed(), HeapPeak.peakRetained(), HeapPeak.peakDirect());
+            String[] retained = expect(control, rollout, "retained").split(" ");
+            HeapPeaks rolloutHeap = new HeapPeaks(Long.parseLong(imported[3]), Long.parseLong(retained[1]),
+                    Long.parseLong(retained[2]));
             if (Long.parseLong(imported[1]) != version || !imported[2].equals(weights.sha256())) {
                 throw new IllegalStateException("the rollout JVM imported " + imported[1] + " " + imported[2]
                         + ", pushed " + version + " " + weights.sha256());
@@ -261,12 +267,13 @@ public final class WeightPushBench {
                 + "%.1f ms = %.1f MB/s (first to last chunk %.1f ms, of which the holder took chunks in %.1f ms; import "
                 + "%.1f ms; CPU time used meanwhile: learner JVM %.0f ms, rollout JVM %.0f ms); raw TCP copy %.1f ms = "
                 + "%.1f MB/s (CPU time of both JVMs %.0f ms); fraction of raw %.2f; peak heap retained (in use, garbage "
-                + "included): learner %d MB (%d MB), rollout %d MB (%d MB)%n", m.size().label(),
+                + "included): learner %d MB (%d MB), rollout %d MB (%d MB); peak direct memory: learner %d MB, rollout %d MB%n",
+                m.size().label(),
                 m.snapshotBytes() / 1e6, m.chunks(), m.exportMillis(), m.pushMillis(), m.pushMegabytesPerSecond(), m.transferMillis(),
                 m.assemblingMillis(), m.importMillis(), m.learnerCpuMillis(), m.rolloutCpuMillis(), m.rawMillis(),
                 m.rawMegabytesPerSecond(), m.rawCpuMillis(), m.fractionOfRaw(),
                 m.learner().retained() >> 20, m.learner().used() >> 20, m.rollout().retained() >> 20,
-                m.rollout().used() >> 20);
+                m.rollout().used() >> 20, m.learner().direct() >> 20, m.rollout().direct() >> 20);
     }
 
     /** The next line from the rollout JVM, which must start with {@code word}. */

@@ -24,7 +24,8 @@ import visq.deploy.node.NodeLauncher;
  * {@code raw N} followed by N bytes (the raw TCP copy: read into one array; answered {@code received N CPU_NANOS}),
  * {@code quit}. Answers a line each, and {@code imported VERSION SHA256 PEAK_HEAP_USED TRANSFER_NANOS ASSEMBLING_NANOS
  * IMPORT_NANOS CPU_NANOS} whenever a push is imported (see {@link SnapshotHolder.Imported}; CPU_NANOS: this JVM's CPU
- * time since the last {@code reset}), then {@code retained PEAK_HEAP_RETAINED} (see {@link HeapPeak}).
+ * time since the last {@code reset}), then {@code retained PEAK_HEAP_RETAINED PEAK_DIRECT} (see {@link HeapPeak}). The
+ * raw copy's array is kept for the next copy of the same size, as a push's assembly buffer is.
  */
 public final class WeightPushReceiverNode {
     /** This JVM's CPU time at the last {@code reset}. */
@@ -49,7 +50,8 @@ public final class WeightPushReceiverNode {
                     control.send("imported " + imported.weights().version() + " " + imported.weights().sha256() + " "
                             + HeapPeak.peakUsed() + " " + imported.transferNanos() + " " + imported.assemblingNanos()
                             + " " + imported.importNanos() + " " + (processCpuNanos() - CPU_AT_RESET.get()));
-                    control.send("retained " + HeapPeak.peakRetained()); // the snapshot is still referenced here
+                    // the snapshot is still referenced here
+                    control.send("retained " + HeapPeak.peakRetained() + " " + HeapPeak.peakDirect());
                     Reference.reachabilityFence(imported);
                 }), "holder",
                         DispatcherSelector.fromConfig("visq.dispatchers.device"));
@@ -73,6 +75,7 @@ public final class WeightPushReceiverNode {
     private void serve(NDManager manager, AtomicReference<SnapshotHolder.HeldTensors> held) throws IOException {
         control.send("ready");
         NDManager tensors = null;
+        byte[] copy = new byte[0];
         for (String line = control.readLine(); line != null && !line.equals("quit"); line = control.readLine()) {
             String[] words = line.split(" ");
             switch (words[0]) {
@@ -92,7 +95,11 @@ public final class WeightPushReceiverNode {
                     break;
                 case "raw":
                     long cpu = processCpuNanos();
-                    byte[] copy = new byte[Integer.parseInt(words[1])];
+                    int length = Integer.parseInt(words[1]);
+                    if (copy.length != length) {
+                        copy = new byte[0]; // the old one is garbage before the new one is allocated
+                        copy = new byte[length];
+                    }
                     control.readFully(copy);
                     control.send("received " + copy.length + " " + (processCpuNanos() - cpu));
                     break;

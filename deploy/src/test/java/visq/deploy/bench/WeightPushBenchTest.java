@@ -32,7 +32,7 @@ class WeightPushBenchTest {
     @Test
     void theFractionOfRawIsThePushsBytesPerSecondOverTheCopysPerSize() {
         var size = new WeightPushBench.SnapshotSize("64MB", 64_000_000);
-        var heap = new WeightPushBench.HeapPeaks(1L << 28, 1L << 27);
+        var heap = new WeightPushBench.HeapPeaks(1L << 28, 1L << 27, 1L << 26);
         var measured = new WeightPushBench.Measurement(size, 64_000_100, 245, 300, 400, 350, 100, 20, 100, 500, 600,
                 50, heap, heap);
         assertEquals(0.25, measured.fractionOfRaw(), 1e-12);

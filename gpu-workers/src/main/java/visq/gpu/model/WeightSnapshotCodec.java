@@ -90,7 +90,10 @@ public final class WeightSnapshotCodec {
         List<ByteString> data = checkedTensorData(weights);
         for (int i = 0; i < data.size(); i++) {
             if (ByteOrder.nativeOrder() == ByteOrder.LITTLE_ENDIAN) {
-                // the snapshot's bytes are the tensor's native bytes: copied straight from the snapshot
+                // the snapshot's bytes are the tensor's native bytes. DJL (PtNDArray.set) copies heap bytes into
+                // direct memory it allocates and makes the tensor's data that memory; bytes already in direct memory
+                // (a snapshot assembled from a weight push) become the tensor's data as they are, without a copy:
+                // the tensors then share the snapshot's memory, which nothing writes again
                 tensors.get(i).set(data.get(i).asReadOnlyByteBuffer());
             } else {
                 tensors.get(i).set(FloatBuffer.wrap(floats(data.get(i))));
