@@ -7,22 +7,29 @@ import ai.djl.ndarray.types.Shape;
 import java.util.List;
 import java.util.function.Function;
 import visq.gpu.generation.DecodingSession;
-import visq.gpu.generation.KvCache;
+import visq.gpu.generation.PreallocatedKvCache;
+import visq.gpu.ndarray.ScalarArrays;
 import visq.gpu.tasks.PolicyPrompt;
 
 /**
  * Prefill once, then one token per row per step. Over one prompt, the prefill runs at batch 1 and the cache is
  * repeated for the rows (the samples of a group); over several prompts of one image count, row r is prompt r and
- * the prefill runs them as one batch.
+ * the prefill runs them as one batch. Keys and values go into a {@link PreallocatedKvCache} with room for the prompt
+ * and {@value #RESPONSE_ROOM} positions (it grows beyond); a step embeds its tokens with one embedding lookup and runs
+ * {@link CompactTransformer#decodeStep}, with the attention scale made once per session.
  */
 final class CompactCachedSession implements DecodingSession {
+    /** Response positions the cache holds before it first grows (training samples at most 96 tokens by default). */
+    static final int RESPONSE_ROOM = 128;
+
     private final CompactModelConfig config;
     private final CompactTokenizer tokenizer;
     private final CompactTransformer forward;
     private final List<PolicyPrompt> prompts;
     private final NDManager scope;
     private final CompactWeights weights;
-    private final KvCache cache;
+    private final PreallocatedKvCache cache;
+    private final NDArray scale;
     private int textPosition;
 
     CompactCachedSession(
@@ -38,7 +45,9 @@ final class CompactCachedSession implements DecodingSession {
         this.prompts = List.copyOf(prompts);
         this.scope = manager.newSubManager();
         this.weights = detachedWeights.apply(scope);
-        this.cache = new KvCache(scope, config.layers());
+        int promptPositions = this.prompts.get(0).images().size() * config.tokensPerImage() + 2;
+        this.cache = new PreallocatedKvCache(scope, config.layers(), promptPositions + RESPONSE_ROOM);
+        this.scale = ScalarArrays.of(scope, 1.0 / Math.sqrt(config.headDim()));
     }
 
     @Override
@@ -72,10 +81,8 @@ final class CompactCachedSession implements DecodingSession {
             for (int i = 0; i < tokens.length; i++) {
                 ids[i] = tokens[i];
             }
-            NDArray x = weights.tokenEmbedding
-                    .get(scope.create(ids, new Shape(tokens.length, 1)))
-                    .add(weights.positionEmbedding.get("{}:{}", textPosition, textPosition + 1));
-            float[] logits = forward.logits(weights, forward.transformer(weights, x, cache)).toFloatArray();
+            NDArray x = forward.embedTokens(weights, scope.create(ids, new Shape(tokens.length, 1)), textPosition);
+            float[] logits = forward.logits(weights, forward.decodeStep(weights, x, cache, scale)).toFloatArray();
             textPosition++;
             return logits;
         }
