@@ -13,6 +13,9 @@ import java.util.SplittableRandom;
  */
 public final class TokenSampler {
 
+    /** Top bits of a top-k key that make its histogram bucket (3 mantissa bits of the logit). */
+    private static final int BUCKET_BITS = 12;
+
     private final SamplingSettings settings;
     private final SplittableRandom random;
 
@@ -118,36 +121,65 @@ public final class TokenSampler {
      * The first {@code count} indices by decreasing logit, lower index first on ties. Dividing by a positive
      * temperature keeps the order, so the float logits are ordered directly: each key packs the logit's
      * order-preserving bits (inverted, for an ascending order of keys) above the index, so keys are distinct and
-     * their ascending order is the wanted one. Fewer than all: one pass keeps the {@code count} smallest keys in a
-     * sorted buffer (a key enters only when it beats the buffer's last), the same indices in the same order as a full
-     * sort's first {@code count}, without sorting the whole vocabulary every token.
+     * their ascending order is the wanted one. Fewer than all: a histogram of the keys' top {@value #BUCKET_BITS} bits
+     * (a key's bucket never decreases with the key) finds the first bucket by which {@code count} keys are reached;
+     * only the keys up to that bucket are sorted, a few more than {@code count} for spread-out logits. The same indices
+     * in the same order as a full sort's first {@code count}, without sorting the whole vocabulary every token.
      */
     static int[] descendingOrder(float[] logits, int offset, int vocabulary, int count) {
-        long[] keys = new long[count < vocabulary ? count : vocabulary];
-        int size = 0;
+        long[] keys = new long[vocabulary];
+        if (count >= vocabulary) {
+            for (int i = 0; i < vocabulary; i++) {
+                keys[i] = key(logits[offset + i], i);
+            }
+            Arrays.sort(keys);
+            return indices(keys, vocabulary);
+        }
+        int[] histogram = new int[1 << BUCKET_BITS];
+        int first = histogram.length;
         for (int i = 0; i < vocabulary; i++) {
-            int bits = Float.floatToIntBits(logits[offset + i]);
-            int ordered = bits ^ ((bits >> 31) & 0x7fffffff); // signed-int order equals float order
-            long key = ((long) ~ordered << 32) | i;
-            if (count >= vocabulary) {
-                keys[i] = key;
-            } else if (size < count || key < keys[count - 1]) {
-                int at = Arrays.binarySearch(keys, 0, size, key);
-                int insert = -at - 1; // keys are distinct: never found
-                int moved = Math.min(size, count - 1) - insert;
-                if (moved > 0) {
-                    System.arraycopy(keys, insert, keys, insert + 1, moved);
-                }
-                keys[insert] = key;
-                size = Math.min(size + 1, count);
+            long key = key(logits[offset + i], i);
+            keys[i] = key;
+            int bucket = bucket(key);
+            histogram[bucket]++;
+            first = Math.min(first, bucket);
+        }
+        int last = first;
+        int upToLast = histogram[first];
+        while (upToLast < count) {
+            last++;
+            upToLast += histogram[last];
+        }
+        long[] candidates = new long[upToLast];
+        int size = 0;
+        for (long key : keys) {
+            if (bucket(key) <= last) {
+                candidates[size++] = key;
             }
         }
-        if (count >= vocabulary) {
-            Arrays.sort(keys);
-        }
-        int[] out = new int[keys.length];
-        for (int i = 0; i < keys.length; i++) {
-            out[i] = (int) keys[i];
+        Arrays.sort(candidates);
+        return indices(candidates, count);
+    }
+
+    /**
+     * A key whose ascending order is descending logit, then ascending index: the logit's bits made order-preserving
+     * as a signed int (negative floats flipped), inverted, above the index.
+     */
+    private static long key(float logit, int index) {
+        int bits = Float.floatToIntBits(logit);
+        int ordered = bits ^ ((bits >> 31) & 0x7fffffff); // signed-int order equals float order
+        return ((long) ~ordered << 32) | index;
+    }
+
+    /** The key's top {@link #BUCKET_BITS} bits as an unsigned bucket number, in the keys' order. */
+    private static int bucket(long key) {
+        return (int) (key >> (Long.SIZE - BUCKET_BITS)) + (1 << (BUCKET_BITS - 1));
+    }
+
+    private static int[] indices(long[] sortedKeys, int count) {
+        int[] out = new int[count];
+        for (int i = 0; i < count; i++) {
+            out[i] = (int) sortedKeys[i];
         }
         return out;
     }

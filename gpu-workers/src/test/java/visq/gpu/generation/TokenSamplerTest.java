@@ -1,5 +1,6 @@
 package visq.gpu.generation;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -140,6 +141,30 @@ class TokenSamplerTest {
                 float after = row[3 + full[i]];
                 assertTrue(before > after || (before == after && Float.compare(before, after) >= 0
                         && (Float.compare(before, after) > 0 || full[i - 1] < full[i])), "order at " + i);
+            }
+        }
+    }
+
+    @Test
+    void topKOrderIsTheFullOrdersPrefixForSpreadOutLogits() {
+        java.util.SplittableRandom random = new java.util.SplittableRandom(5);
+        for (int trial = 0; trial < 50; trial++) {
+            int vocabulary = 1092;
+            float[] row = new float[vocabulary];
+            double spread = Math.pow(10, random.nextInt(-3, 3));
+            for (int i = 0; i < vocabulary; i++) {
+                // model-like logits at several scales, a few extremes and repeated values
+                double normal = Math.sqrt(-2 * Math.log(1 - random.nextDouble()))
+                        * Math.cos(2 * Math.PI * random.nextDouble());
+                row[i] = (float) (normal * spread);
+            }
+            row[random.nextInt(vocabulary)] = Float.POSITIVE_INFINITY;
+            row[random.nextInt(vocabulary)] = Float.NEGATIVE_INFINITY;
+            row[random.nextInt(vocabulary)] = row[random.nextInt(vocabulary)];
+            int[] full = TokenSampler.descendingOrder(row, 0, vocabulary, vocabulary);
+            for (int k : new int[] {1, 50, 51, 400, vocabulary - 1}) {
+                int[] prefix = TokenSampler.descendingOrder(row, 0, vocabulary, k);
+                assertArrayEquals(java.util.Arrays.copyOf(full, k), prefix, "k " + k);
             }
         }
     }
