@@ -1,5 +1,6 @@
 package visq.deploy.bench;
 
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
@@ -18,7 +19,8 @@ import visq.gpu.training.PolicyTrainer;
  * Times one policy on this thread as a rollout worker and the learner use it: groups of G sampled responses to one
  * prompt (each group timed on its own), then GRPO steps of a {@link PolicyTrainer} (policy forward and backward,
  * reference forward, clip, AdamW) over the responses of the first {@link #LEARNER_GROUPS} groups, each step timed on
- * its own. One untimed warm-up group and one untimed warm-up step come first. Results are medians.
+ * its own. Untimed warm-up groups ({@link #WARM_UP_GROUPS}, within {@link #WARM_UP_BUDGET}) and one untimed warm-up
+ * step come first. Results are medians.
  */
 final class PolicyThroughput {
     /** Groups whose responses make one learner batch (the learner's default 4 prompts per step). */
@@ -26,6 +28,17 @@ final class PolicyThroughput {
 
     /** The preset whose GRPO constants the learner steps use (β > 0, so a reference forward is part of a step). */
     static final MethodPreset PRESET = MethodPreset.compact();
+
+    /**
+     * Untimed groups before the timed ones. The JIT compiles the per-token Java path (DJL's array bookkeeping, the
+     * sampler) over the first groups: the compact model's groups (G = 6, 96 tokens) took about 1.45× the CPU time of
+     * later ones for the first 8 groups on the 2-core bench machine, so timing after one warm-up group measured the
+     * compiler more than generation.
+     */
+    static final int WARM_UP_GROUPS = 12;
+
+    /** No more warm-up than this: a large model's groups are bound by native compute, not by the JIT. */
+    static final Duration WARM_UP_BUDGET = Duration.ofSeconds(3);
 
     private PolicyThroughput() {}
 
@@ -63,7 +76,11 @@ final class PolicyThroughput {
                 PolicyTrainer trainer = new PolicyTrainer(PolicyModels.create(model, "cpu"),
                         Optional.of(PolicyModels.create(model, "cpu")), PRESET,
                         new LearningRateSchedule(1e-4, 0, 1000), 1000)) {
-            policy.generate(prompt, groupSize, sampling, 0); // warm-up
+            long warmUpStarted = System.nanoTime();
+            for (int warmUp = 0; warmUp < WARM_UP_GROUPS
+                    && System.nanoTime() - warmUpStarted < WARM_UP_BUDGET.toNanos(); warmUp++) {
+                policy.generate(prompt, groupSize, sampling, -warmUp); // seeds 0, -1, ...: never a timed group's
+            }
             List<Double> rolloutRates = new ArrayList<>();
             List<Double> tokenRates = new ArrayList<>();
             long timedTokens = 0;

@@ -40,8 +40,9 @@ public final class TokenSampler {
     public static double[] logSoftmax(float[] logits, int offset, int vocabulary, double temperature) {
         double[] scaled = new double[vocabulary];
         double max = Double.NEGATIVE_INFINITY;
+        boolean unscaled = temperature == 1.0; // x / 1.0 is x: skip a division per logit
         for (int i = 0; i < vocabulary; i++) {
-            scaled[i] = logits[offset + i] / temperature;
+            scaled[i] = unscaled ? logits[offset + i] : logits[offset + i] / temperature;
             max = Math.max(max, scaled[i]);
         }
         double sum = 0;

@@ -5,9 +5,7 @@ import ai.djl.ndarray.NDArrays;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
-import ai.djl.ndarray.types.SparseFormat;
 import ai.djl.nn.Activation;
-import ai.djl.nn.core.Embedding;
 import ai.djl.nn.norm.LayerNorm;
 import ai.djl.pytorch.engine.PtNDArray;
 import ai.djl.pytorch.jni.JniUtils;
@@ -207,16 +205,6 @@ final class CompactTransformer {
             h = h.add(up.matMul(lw.downWeight).add(lw.downBias));
         }
         return h;
-    }
-
-    /**
-     * {@code [rows, 1, dModel]}: the text tokens {@code ids} ({@code [rows, 1]}) at text position {@code position}, as
-     * {@link #embedSequence} embeds text, in one embedding lookup and one addition in place.
-     */
-    NDArray embedTokens(CompactWeights w, NDArray ids, int position) {
-        return Embedding.embedding(ids, w.tokenEmbedding, SparseFormat.DENSE)
-                .singletonOrThrow()
-                .addi(w.positionEmbedding.get(ids.getManager(), position));
     }
 
     /**

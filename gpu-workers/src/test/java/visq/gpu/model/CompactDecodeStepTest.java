@@ -20,7 +20,8 @@ import visq.gpu.tasks.PolicyPrompt;
 import visq.gpu.tasks.QualityTask;
 
 /**
- * The decode path generation uses ({@link PreallocatedKvCache}, {@link CompactTransformer#decodeStep}) gives the same
+ * The decode path generation uses ({@link CompactTextEmbedding}, {@link PreallocatedKvCache},
+ * {@link CompactTransformer#decodeStep}) gives the same
  * bits as the general transformer over a concatenating {@link KvCache} (the path generation took before), step after
  * step: for groups of several sizes (one-row prefill, repeated rows), for prompts prefilled together, through dropped
  * rows and buffers that grow.
@@ -56,6 +57,7 @@ class CompactDecodeStepTest {
         CompactTransformer forward = new CompactTransformer(CONFIG);
         try (NDManager manager = NDManager.newBaseManager()) {
             CompactWeights w = weights(manager, tokenizer.vocabularySize());
+            CompactTextEmbedding text = new CompactTextEmbedding(w.tokenEmbedding, w.positionEmbedding);
             KvCache concatenating = new KvCache(manager, CONFIG.layers());
             PreallocatedKvCache preallocated = new PreallocatedKvCache(manager, CONFIG.layers(), initialCapacity);
             NDArray scale = ScalarArrays.of(manager, 1.0 / Math.sqrt(CONFIG.headDim()));
@@ -81,19 +83,21 @@ class CompactDecodeStepTest {
                     preallocated.retainRows(keep);
                     live = keep.length;
                 }
-                long[] ids = new long[live];
+                int[] ids = new int[live];
+                long[] longIds = new long[live];
                 for (int r = 0; r < live; r++) {
                     ids[r] = random.nextInt(tokenizer.vocabularySize());
+                    longIds[r] = ids[r];
                 }
                 int position = 2 + t;
                 try (NDScope step = new NDScope()) {
                     step.suppressNotUsedWarning();
-                    NDArray tokens = manager.create(ids, new Shape(live, 1));
+                    NDArray tokens = manager.create(longIds, new Shape(live, 1));
                     // the embedding as generation made it before
                     NDArray x = w.tokenEmbedding.get(tokens)
                             .add(w.positionEmbedding.get("{}:{}", position, position + 1));
                     float[] expected = forward.logits(w, forward.transformer(w, x, concatenating)).toFloatArray();
-                    NDArray y = forward.embedTokens(w, tokens, position);
+                    NDArray y = text.embed(manager, ids, position);
                     assertArrayEquals(x.toFloatArray(), y.toFloatArray(), "embedding, step " + t);
                     float[] actual = forward.logits(w, forward.decodeStep(w, y, preallocated, scale)).toFloatArray();
                     assertArrayEquals(expected, actual, "logits, step " + t + ", " + live + " rows");
