@@ -118,6 +118,7 @@ class TokenSamplerTest {
     @Test
     void topKOrderIsTheFullOrdersPrefixWithTiesAndSignedValues() {
         java.util.SplittableRandom random = new java.util.SplittableRandom(11);
+        TopKSelection order = new TopKSelection(); // one instance throughout: its working arrays are reused
         for (int trial = 0; trial < 200; trial++) {
             int vocabulary = 1 + random.nextInt(300);
             float[] row = new float[vocabulary + 3];
@@ -125,12 +126,12 @@ class TokenSamplerTest {
                 // few distinct values: many ties; both signs and both zeros
                 row[i] = random.nextInt(9) == 0 ? -0.0f : (random.nextInt(21) - 10) / 4f;
             }
-            int[] full = TokenSampler.descendingOrder(row, 3, vocabulary, vocabulary);
+            int[] full = order.descendingOrder(row, 3, vocabulary, vocabulary);
             for (int k : new int[] {1, 2, 7, 50, vocabulary - 1, vocabulary + 5}) {
                 if (k < 1) {
                     continue;
                 }
-                int[] prefix = TokenSampler.descendingOrder(row, 3, vocabulary, k);
+                int[] prefix = order.descendingOrder(row, 3, vocabulary, k);
                 assertEquals(Math.min(k, vocabulary), prefix.length);
                 for (int i = 0; i < prefix.length; i++) {
                     assertEquals(full[i], prefix[i], "k " + k + " position " + i);
@@ -148,6 +149,7 @@ class TokenSamplerTest {
     @Test
     void topKOrderIsTheFullOrdersPrefixForSpreadOutLogits() {
         java.util.SplittableRandom random = new java.util.SplittableRandom(5);
+        TopKSelection order = new TopKSelection();
         for (int trial = 0; trial < 50; trial++) {
             int vocabulary = 1092;
             float[] row = new float[vocabulary];
@@ -161,9 +163,9 @@ class TokenSamplerTest {
             row[random.nextInt(vocabulary)] = Float.POSITIVE_INFINITY;
             row[random.nextInt(vocabulary)] = Float.NEGATIVE_INFINITY;
             row[random.nextInt(vocabulary)] = row[random.nextInt(vocabulary)];
-            int[] full = TokenSampler.descendingOrder(row, 0, vocabulary, vocabulary);
+            int[] full = order.descendingOrder(row, 0, vocabulary, vocabulary);
             for (int k : new int[] {1, 50, 51, 400, vocabulary - 1}) {
-                int[] prefix = TokenSampler.descendingOrder(row, 0, vocabulary, k);
+                int[] prefix = order.descendingOrder(row, 0, vocabulary, k);
                 assertArrayEquals(java.util.Arrays.copyOf(full, k), prefix, "k " + k);
             }
         }
