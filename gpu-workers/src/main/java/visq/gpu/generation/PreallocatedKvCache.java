@@ -22,6 +22,9 @@ public final class PreallocatedKvCache implements AttentionCache, AutoCloseable 
 
     private final NDManager owner;
     private final NDArray[] buffers;
+    /** Per layer, views of the whole buffer: keys transposed ({@code [rows, heads, headDim, capacity]}), values. */
+    private final NDArray[] keysTransposed;
+    private final NDArray[] values;
     private final long[] lengths;
     private final long initialCapacity;
 
@@ -35,6 +38,8 @@ public final class PreallocatedKvCache implements AttentionCache, AutoCloseable 
         }
         this.owner = parent.newSubManager();
         this.buffers = new NDArray[layers];
+        this.keysTransposed = new NDArray[layers];
+        this.values = new NDArray[layers];
         this.lengths = new long[layers];
         this.initialCapacity = initialCapacity;
     }
@@ -65,9 +70,11 @@ public final class PreallocatedKvCache implements AttentionCache, AutoCloseable 
     }
 
     /**
-     * {@link #append} for keys and values that come as one {@code [2, rows, heads, new, headDim]} array (keys at 0):
-     * one copy instead of two, and views into the buffer instead of copies (attention of one new position per row
-     * gives the same bits over them; {@code CompactDecodeStepTest} checks it).
+     * Appends keys and values that come as one {@code [2, rows, heads, new, headDim]} array (keys at 0), in one copy,
+     * and returns views into the buffer of every position cached in the layer: the keys transposed
+     * ({@code [rows, heads, headDim, length]}, ready for {@code q · kᵀ}) and the values ({@code [rows, heads, length,
+     * headDim]}), two calls per step on views kept with the buffer. Attention of one new position per row gives the
+     * same bits over these views as over {@link KvCache}'s concatenations ({@code CompactDecodeStepTest} checks it).
      */
     public NDArray[] appendPacked(int layer, NDArray kv) {
         Shape shape = kv.getShape();
@@ -78,8 +85,12 @@ public final class PreallocatedKvCache implements AttentionCache, AutoCloseable 
         long added = shape.get(3);
         long offset = reserve(layer, shape.get(1), shape.get(2), added, shape.get(4));
         write(layer, kv, 0, offset, added);
-        lengths[layer] = offset + added;
-        return filled(layer);
+        long length = offset + added;
+        lengths[layer] = length;
+        return new NDArray[] {
+            JniUtils.slice((PtNDArray) keysTransposed[layer], 3, 0, length, 1),
+            JniUtils.slice((PtNDArray) values[layer], 2, 0, length, 1)
+        };
     }
 
     @Override
@@ -147,11 +158,11 @@ public final class PreallocatedKvCache implements AttentionCache, AutoCloseable 
         return offset;
     }
 
-    /** Copies {@code values} into positions {@code [offset, offset + added)} from index {@code first} of dim 0. */
-    private void write(int layer, NDArray values, long first, long offset, long added) {
+    /** Copies {@code data} into positions {@code [offset, offset + added)} from index {@code first} of dim 0. */
+    private void write(int layer, NDArray data, long first, long offset, long added) {
         Shape shape = buffers[layer].getShape();
-        long last = values.getShape().dimension() == 5 ? first + 2 : first + 1;
-        JniUtils.indexSet((PtNDArray) buffers[layer], (PtNDArray) values, new long[] {first, 0, 0, offset, 0},
+        long last = data.getShape().dimension() == 5 ? first + 2 : first + 1;
+        JniUtils.indexSet((PtNDArray) buffers[layer], (PtNDArray) data, new long[] {first, 0, 0, offset, 0},
                 new long[] {last, shape.get(1), shape.get(2), offset + added, shape.get(4)},
                 new long[] {1, 1, 1, 1, 1});
     }
@@ -172,9 +183,16 @@ public final class PreallocatedKvCache implements AttentionCache, AutoCloseable 
         NDScope.unregister(buffer);
         buffer.attach(owner);
         if (buffers[layer] != null && buffers[layer] != buffer) {
+            keysTransposed[layer].close();
+            values[layer].close();
             buffers[layer].close();
         }
         buffers[layer] = buffer;
+        try (NDArray keys = buffer.get(owner, 0)) {
+            keysTransposed[layer] = keys.transpose(0, 1, 3, 2);
+        }
+        values[layer] = buffer.get(owner, 1);
+        NDScope.unregister(keysTransposed[layer], values[layer]);
     }
 
     @Override

@@ -233,7 +233,7 @@ final class CompactTransformer {
                     .transpose(1, 0, 2, 3, 4);
             NDArray q = qkv.get(qkv.getManager(), 0);
             NDArray[] full = cache.appendPacked(l, JniUtils.slice((PtNDArray) qkv, 0, 1, 3, 1));
-            NDArray scores = q.mul(scale).matMul(full[0].transpose(0, 1, 3, 2));
+            NDArray scores = q.mul(scale).matMul(full[0]); // keys come transposed
             NDArray attended = scores.softmax(3).matMul(full[1]).reshape(rows, 1, d);
             h.addi(attended.matMul(lw.outWeight).addi(lw.outBias));
             NDArray mlpIn = LayerNorm.layerNorm(h, normShape, lw.mlpNormGamma, lw.mlpNormBeta, NORM_EPS)
