@@ -1,5 +1,7 @@
 package visq.deploy.bench;
 
+import java.lang.management.ManagementFactory;
+import java.lang.management.ThreadMXBean;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -47,14 +49,16 @@ final class PolicyThroughput {
      *
      * @param rolloutsPerSecond median over groups of G / group seconds
      * @param tokensPerSecond median over groups of generated tokens (eos included) / group seconds
+     * @param tokensPerCpuSecond median over groups of generated tokens / this thread's CPU seconds for the group
+     *     (what other jobs on the machine barely move)
      * @param tokensPerRollout mean generated tokens per response over the timed groups
      * @param learnerMillis median milliseconds per GRPO step
      * @param learnerBatch the responses every learner step trained on ({@link #LEARNER_GROUPS} × G)
      * @param groups timed groups
      * @param steps timed learner steps
      */
-    record Result(double rolloutsPerSecond, double tokensPerSecond, double tokensPerRollout, double learnerMillis,
-            List<GrpoSample> learnerBatch, int groups, int steps) {
+    record Result(double rolloutsPerSecond, double tokensPerSecond, double tokensPerCpuSecond,
+            double tokensPerRollout, double learnerMillis, List<GrpoSample> learnerBatch, int groups, int steps) {
 
         Result {
             learnerBatch = List.copyOf(learnerBatch);
@@ -83,12 +87,16 @@ final class PolicyThroughput {
             }
             List<Double> rolloutRates = new ArrayList<>();
             List<Double> tokenRates = new ArrayList<>();
+            List<Double> cpuTokenRates = new ArrayList<>();
+            ThreadMXBean threads = ManagementFactory.getThreadMXBean();
             long timedTokens = 0;
             List<GrpoSample> batch = new ArrayList<>();
             for (int group = 0; group < Math.max(groups, LEARNER_GROUPS); group++) {
+                long cpuStarted = threads.getCurrentThreadCpuTime();
                 long started = System.nanoTime();
                 List<GeneratedResponse> responses = policy.generate(prompt, groupSize, sampling, group + 1);
                 double seconds = (System.nanoTime() - started) / 1e9;
+                double cpuSeconds = (threads.getCurrentThreadCpuTime() - cpuStarted) / 1e9;
                 long tokens = 0;
                 for (GeneratedResponse response : responses) {
                     tokens += response.length();
@@ -100,6 +108,7 @@ final class PolicyThroughput {
                 if (group < groups) {
                     rolloutRates.add(responses.size() / seconds);
                     tokenRates.add(tokens / seconds);
+                    cpuTokenRates.add(threads.isCurrentThreadCpuTimeSupported() ? tokens / cpuSeconds : Double.NaN);
                     timedTokens += tokens;
                 }
             }
@@ -110,7 +119,7 @@ final class PolicyThroughput {
                 trainer.grpoStep(batch);
                 stepMillis.add((System.nanoTime() - started) / 1e6);
             }
-            return new Result(Median.of(rolloutRates), Median.of(tokenRates),
+            return new Result(Median.of(rolloutRates), Median.of(tokenRates), Median.of(cpuTokenRates),
                     (double) timedTokens / ((long) groups * groupSize), Median.of(stepMillis), batch, groups, steps);
         }
     }
