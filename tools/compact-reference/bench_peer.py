@@ -430,16 +430,19 @@ def time_generation(torch, model, prompt, spec, args):
         return tokens.tolist(), log_probs.tolist()  # to Python, as Visq hands back Java arrays
 
     one_group(0)  # warm-up
-    rollouts, rates = [], []
+    rollouts, rates, cpu_rates = [], [], []
     for rep in range(args.repetitions):
         started = time.perf_counter()
+        cpu_started = time.thread_time()  # this thread's CPU time: what other jobs on the machine barely move
         one_group(rep + 1)
         seconds = time.perf_counter() - started
         rollouts.append(g / seconds)
         rates.append(g * n / seconds)
+        cpu_rates.append(g * n / (time.thread_time() - cpu_started))
     print(f"generation: {median(rollouts):.2f} rollouts/s, {median(rates):.1f} tokens/s "
           f"(median of {args.repetitions} groups of G={g}, {n} tokens each)")
-    return {"rollouts_per_second": rollouts, "tokens_per_second": rates, "tokens_per_rollout": n}
+    return {"rollouts_per_second": rollouts, "tokens_per_second": rates, "tokens_per_rollout": n,
+            "tokens_per_cpu_second": cpu_rates}
 
 
 def time_learner(torch, config, weights, prompt, batch, learner, repetitions):

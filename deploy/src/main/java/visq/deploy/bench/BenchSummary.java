@@ -27,6 +27,8 @@ public final class BenchSummary {
         LEARNER_STEP_VS_PYTORCH("learner_step_vs_pytorch"),
         /** Visq's generation time per token over the PyTorch peer's (> 1: Visq slower). */
         GENERATION_VS_PYTORCH("generation_vs_pytorch"),
+        /** The same in CPU time of the generating thread (tokens per CPU-second), which other jobs barely move. */
+        GENERATION_CPU_VS_PYTORCH("generation_cpu_vs_pytorch"),
         /** Per snapshot size: bytes/s of a weight push over bytes/s of a raw copy of the same bytes. */
         WEIGHT_PUSH_FRACTION_OF_RAW("weight_push_fraction_of_raw"),
         /** Scoring requests/s with micro-batching over batch 1, at 8 clients in flight. */

@@ -50,7 +50,9 @@ import visq.gpu.training.GrpoSample;
  * snapshot, also checks its cached decoder against Visq's behaviour log-probs, and times KV-cached sampling and a
  * full-parameter step in eager PyTorch. Every figure is a median of the repetitions; the ratios are Visq's time over
  * the peer's (> 1: Visq slower), recorded as {@code generation_vs_pytorch} and {@code learner_step_vs_pytorch};
- * generation is compared per generated token, since Visq's responses may end early.
+ * generation is compared per generated token, since Visq's responses may end early. The two sides run one after the
+ * other, so on a shared machine the wall-clock ratio moves with the other jobs; generation is also compared in CPU
+ * time of the generating thread ({@code generation_cpu_vs_pytorch}, when the peer reports it).
  */
 public final class ModelBench {
     /** The peer's transformers attention implementation: {@code sdpa} (its default for Qwen) or {@code eager}. */
@@ -113,8 +115,8 @@ public final class ModelBench {
         PolicyThroughput.Result visq = PolicyThroughput.measure(model, prompt, groupSize, sampling, repetitions,
                 repetitions);
         out.printf(Locale.ROOT, "visq generation: %.2f rollouts/s, %.1f tokens/s (median of %d groups of G=%d, %.1f "
-                + "tokens per rollout)%n", visq.rolloutsPerSecond(), visq.tokensPerSecond(), visq.groups(), groupSize,
-                visq.tokensPerRollout());
+                + "tokens per rollout; %.1f tokens per CPU-second of this thread)%n", visq.rolloutsPerSecond(),
+                visq.tokensPerSecond(), visq.groups(), groupSize, visq.tokensPerRollout(), visq.tokensPerCpuSecond());
         out.printf(Locale.ROOT, "visq learner: %.1f ms per GRPO step (median of %d; %d rollouts: %d groups of G=%d; "
                 + "policy forward+backward, reference forward, clip, AdamW)%n", visq.learnerMillis(), visq.steps(),
                 visq.learnerBatch().size(), PolicyThroughput.LEARNER_GROUPS, groupSize);
@@ -223,6 +225,13 @@ public final class ModelBench {
                 tokens / visq.tokensPerSecond(), rollouts / visq.rolloutsPerSecond(), visq.tokensPerRollout(),
                 peer.tokensPerRollout(), visq.learnerMillis() / learner);
         summary.record(BenchSummary.Key.GENERATION_VS_PYTORCH, tokens / visq.tokensPerSecond());
+        if (!peer.tokensPerCpuSecond().isEmpty() && !Double.isNaN(visq.tokensPerCpuSecond())) {
+            double peerCpu = Median.of(peer.tokensPerCpuSecond());
+            out.printf(Locale.ROOT, "ratio Visq/peer in CPU time of the generating thread (what the other jobs on a "
+                    + "shared machine barely move): generation per token %.2f (Visq %.1f vs peer %.1f tokens per "
+                    + "CPU-second)%n", peerCpu / visq.tokensPerCpuSecond(), visq.tokensPerCpuSecond(), peerCpu);
+            summary.record(BenchSummary.Key.GENERATION_CPU_VS_PYTORCH, peerCpu / visq.tokensPerCpuSecond());
+        }
         summary.record(BenchSummary.Key.LEARNER_STEP_VS_PYTORCH, visq.learnerMillis() / learner);
         if (visq.tokensPerRollout() < COMPARABLE_LENGTH * peer.tokensPerRollout()) {
             out.printf(Locale.ROOT, "note: Visq's responses ended at eos after %.0f%% of the peer's length, so the "

@@ -31,16 +31,19 @@ import java.util.OptionalDouble;
  * @param tokensPerSecond per timed group
  * @param tokensPerRollout new tokens per response (fixed: eos is disabled)
  * @param learnerMillis per timed learner step
+ * @param tokensPerCpuSecond per timed group, tokens over the generating thread's CPU seconds (empty when the peer does
+ *     not report it)
  */
 record PeerResult(String versions, String attention, double maxLogProbDifference,
         OptionalDouble decodeLogProbDifference, long comparedTokens,
         boolean sameModel, List<Double> rolloutsPerSecond, List<Double> tokensPerSecond, double tokensPerRollout,
-        List<Double> learnerMillis) {
+        List<Double> learnerMillis, List<Double> tokensPerCpuSecond) {
 
     PeerResult {
         rolloutsPerSecond = List.copyOf(rolloutsPerSecond);
         tokensPerSecond = List.copyOf(tokensPerSecond);
         learnerMillis = List.copyOf(learnerMillis);
+        tokensPerCpuSecond = List.copyOf(tokensPerCpuSecond);
     }
 
     /**
@@ -74,6 +77,7 @@ record PeerResult(String versions, String attention, double maxLogProbDifference
         List<Double> rollouts = List.of();
         List<Double> tokens = List.of();
         List<Double> learner = List.of();
+        List<Double> cpuTokens = List.of();
         double perRollout = Double.NaN;
         if (same) {
             JsonObject generation = object(json, "generation", file);
@@ -81,10 +85,14 @@ record PeerResult(String versions, String attention, double maxLogProbDifference
             tokens = numbers(generation, "tokens_per_second", file);
             perRollout = field(generation, "tokens_per_rollout", file).getAsDouble();
             learner = numbers(json, "learner_ms", file);
+            if (generation.has("tokens_per_cpu_second")) {
+                cpuTokens = numbers(generation, "tokens_per_cpu_second", file);
+            }
         }
         return new PeerResult(described, string(json, "attention", file),
                 field(json, "logprob_max_abs_diff", file).getAsDouble(), decodeDifference,
-                field(json, "logprob_tokens", file).getAsLong(), same, rollouts, tokens, perRollout, learner);
+                field(json, "logprob_tokens", file).getAsLong(), same, rollouts, tokens, perRollout, learner,
+                cpuTokens);
     }
 
     private static JsonElement field(JsonObject json, String name, Path file) {

@@ -37,7 +37,8 @@ class ModelBenchTest {
     private static final Path QWEN = Path.of("..", "gpu-workers", "src", "test", "resources", "qwen");
     private static final Path IMAGE = QWEN.resolve("images/small.png");
     private static final Pattern GENERATION =
-            Pattern.compile("^visq generation: ([0-9.]+) rollouts/s, ([0-9.]+) tokens/s .*$", Pattern.MULTILINE);
+            Pattern.compile("^visq generation: ([0-9.]+) rollouts/s, ([0-9.]+) tokens/s .*; ([0-9.]+) tokens per "
+                    + "CPU-second of this thread\\)$", Pattern.MULTILINE);
     private static final Pattern LEARNER =
             Pattern.compile("^visq learner: ([0-9.]+) ms per GRPO step .*$", Pattern.MULTILINE);
     private static final int GROUP = 3;
@@ -108,6 +109,13 @@ class ModelBenchTest {
         assertEquals(5e-7, result.decodeLogProbDifference().getAsDouble());
         assertEquals(List.of(10.0, 12.0), result.rolloutsPerSecond());
         assertEquals(List.of(30.5), result.learnerMillis());
+        assertTrue(result.tokensPerCpuSecond().isEmpty(), "a peer that reports no CPU time (the Qwen one)");
+
+        Files.writeString(file, "{\"versions\": {\"torch\": \"2.13.0\"}, \"attention\": \"eager\", "
+                + "\"logprob_max_abs_diff\": 1e-6, \"logprob_tokens\": 12, \"same_model\": true, "
+                + "\"generation\": {\"rollouts_per_second\": [10], \"tokens_per_second\": [960], "
+                + "\"tokens_per_rollout\": 96, \"tokens_per_cpu_second\": [1500, 1400]}, \"learner_ms\": [30.5]}");
+        assertEquals(List.of(1500.0, 1400.0), PeerResult.read(file).tokensPerCpuSecond());
 
         Files.writeString(file, "{\"versions\": {\"torch\": \"2\", \"transformers\": \"5\", \"peft\": \"0.2\"}, "
                 + "\"attention\": \"sdpa\", \"logprob_max_abs_diff\": 0.5, \"logprob_tokens\": 12, "
@@ -188,6 +196,7 @@ class ModelBenchTest {
         assertTrue(generation.find(), output);
         assertTrue(Double.parseDouble(generation.group(1)) > 0, output);
         assertTrue(Double.parseDouble(generation.group(2)) > 0, output);
+        assertTrue(Double.parseDouble(generation.group(3)) > 0, output);
         Matcher learner = LEARNER.matcher(output);
         assertTrue(learner.find(), output);
         assertTrue(Double.parseDouble(learner.group(1)) > 0, output);

@@ -10,7 +10,7 @@ import ai.djl.ndarray.index.NDIndex;
  * headDim]}. The cache owns its arrays in its own sub-manager: a step's temporary scope can close everything else,
  * and every replaced array is closed at once, so memory holds one copy of the cache.
  */
-public final class KvCache implements AutoCloseable {
+public final class KvCache implements AttentionCache, AutoCloseable {
 
     private final NDManager owner;
     private final NDArray[] keys;
@@ -26,6 +26,7 @@ public final class KvCache implements AutoCloseable {
      * Appends {@code k} and {@code v} ({@code [rows, heads, new, headDim]}) to layer {@code layer} and returns the
      * full keys and values, which the cache owns.
      */
+    @Override
     public NDArray[] append(int layer, NDArray k, NDArray v) {
         NDArray fullK = keys[layer] == null ? k.duplicate() : keys[layer].concat(k, 2);
         NDArray fullV = values[layer] == null ? v.duplicate() : values[layer].concat(v, 2);
@@ -34,6 +35,7 @@ public final class KvCache implements AutoCloseable {
     }
 
     /** Positions cached (0 when empty). */
+    @Override
     public long length() {
         return keys[0] == null ? 0 : keys[0].getShape().get(2);
     }

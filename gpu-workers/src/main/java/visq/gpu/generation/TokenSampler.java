@@ -1,6 +1,5 @@
 package visq.gpu.generation;
 
-import java.util.Arrays;
 import java.util.SplittableRandom;
 
 /**
@@ -9,12 +8,15 @@ import java.util.SplittableRandom;
  * <p>Deterministic: one {@link SplittableRandom} seeded at construction, one {@code nextDouble()} per stochastic
  * draw (greedy draws consume none). Ties are broken towards the lower id. The reported log-probability is always
  * that of the temperature-scaled distribution before truncation, which is what the model's
- * {@code responseLogProbs} recomputes.
+ * {@code responseLogProbs} recomputes. A sampler keeps its working arrays between draws: one serves one thread.
  */
 public final class TokenSampler {
 
     private final SamplingSettings settings;
     private final SplittableRandom random;
+    private final TopKSelection topK = new TopKSelection();
+    /** The last row's log-probabilities, reused by the next draw (a sampler serves one thread). */
+    private double[] logProbs = new double[0];
 
     public TokenSampler(SamplingSettings settings, long seed) {
         this.settings = settings;
@@ -28,17 +30,27 @@ public final class TokenSampler {
 
     /** Draws from {@code logits[offset, offset + vocabulary)} (one row of a flat {@code [rows, vocabulary]} array). */
     public SampledToken sample(float[] logits, int offset, int vocabulary) {
-        double[] logProbs = logSoftmax(logits, offset, vocabulary, settings.temperature());
+        if (logProbs.length != vocabulary) {
+            logProbs = new double[vocabulary];
+        }
+        logSoftmax(logits, offset, vocabulary, settings.temperature(), logProbs);
         int token = settings.greedy() ? argmax(logits, offset, vocabulary) : draw(logits, offset, logProbs);
         return new SampledToken(token, (float) logProbs[token]);
     }
 
     /** {@code log_softmax(logits / temperature)} over one row, in double precision. */
     public static double[] logSoftmax(float[] logits, int offset, int vocabulary, double temperature) {
-        double[] scaled = new double[vocabulary];
+        double[] out = new double[vocabulary];
+        logSoftmax(logits, offset, vocabulary, temperature, out);
+        return out;
+    }
+
+    /** {@link #logSoftmax(float[], int, int, double)} written into {@code scaled}. */
+    private static void logSoftmax(float[] logits, int offset, int vocabulary, double temperature, double[] scaled) {
         double max = Double.NEGATIVE_INFINITY;
+        boolean unscaled = temperature == 1.0; // x / 1.0 is x: skip a division per logit
         for (int i = 0; i < vocabulary; i++) {
-            scaled[i] = logits[offset + i] / temperature;
+            scaled[i] = unscaled ? logits[offset + i] : logits[offset + i] / temperature;
             max = Math.max(max, scaled[i]);
         }
         double sum = 0;
@@ -49,7 +61,6 @@ public final class TokenSampler {
         for (int i = 0; i < vocabulary; i++) {
             scaled[i] -= logNorm;
         }
-        return scaled;
     }
 
     /** The index of the largest logit, the lowest on ties. */
@@ -70,7 +81,7 @@ public final class TokenSampler {
             return drawFrom(logProbs, identity(vocabulary), vocabulary);
         }
         int kept = settings.topK() > 0 ? Math.min(settings.topK(), vocabulary) : vocabulary;
-        int[] order = descendingOrder(logits, offset, vocabulary, kept);
+        int[] order = topK.descendingOrder(logits, offset, vocabulary, kept);
         if (settings.topP() < 1.0) {
             double mass = 0;
             for (int i = 0; i < kept; i++) {
@@ -114,41 +125,4 @@ public final class TokenSampler {
         return out;
     }
 
-    /**
-     * The first {@code count} indices by decreasing logit, lower index first on ties. Dividing by a positive
-     * temperature keeps the order, so the float logits are ordered directly: each key packs the logit's
-     * order-preserving bits (inverted, for an ascending order of keys) above the index, so keys are distinct and
-     * their ascending order is the wanted one. Fewer than all: one pass keeps the {@code count} smallest keys in a
-     * sorted buffer (a key enters only when it beats the buffer's last), the same indices in the same order as a full
-     * sort's first {@code count}, without sorting the whole vocabulary every token.
-     */
-    static int[] descendingOrder(float[] logits, int offset, int vocabulary, int count) {
-        long[] keys = new long[count < vocabulary ? count : vocabulary];
-        int size = 0;
-        for (int i = 0; i < vocabulary; i++) {
-            int bits = Float.floatToIntBits(logits[offset + i]);
-            int ordered = bits ^ ((bits >> 31) & 0x7fffffff); // signed-int order equals float order
-            long key = ((long) ~ordered << 32) | i;
-            if (count >= vocabulary) {
-                keys[i] = key;
-            } else if (size < count || key < keys[count - 1]) {
-                int at = Arrays.binarySearch(keys, 0, size, key);
-                int insert = -at - 1; // keys are distinct: never found
-                int moved = Math.min(size, count - 1) - insert;
-                if (moved > 0) {
-                    System.arraycopy(keys, insert, keys, insert + 1, moved);
-                }
-                keys[insert] = key;
-                size = Math.min(size + 1, count);
-            }
-        }
-        if (count >= vocabulary) {
-            Arrays.sort(keys);
-        }
-        int[] out = new int[keys.length];
-        for (int i = 0; i < keys.length; i++) {
-            out[i] = (int) keys[i];
-        }
-        return out;
-    }
 }

@@ -3,26 +3,34 @@ package visq.gpu.model;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.NDScope;
-import ai.djl.ndarray.types.Shape;
 import java.util.List;
 import java.util.function.Function;
 import visq.gpu.generation.DecodingSession;
-import visq.gpu.generation.KvCache;
+import visq.gpu.generation.PreallocatedKvCache;
+import visq.gpu.ndarray.ScalarArrays;
 import visq.gpu.tasks.PolicyPrompt;
 
 /**
  * Prefill once, then one token per row per step. Over one prompt, the prefill runs at batch 1 and the cache is
  * repeated for the rows (the samples of a group); over several prompts of one image count, row r is prompt r and
- * the prefill runs them as one batch.
+ * the prefill runs them as one batch. Keys and values go into a {@link PreallocatedKvCache} with room for the prompt
+ * and {@value #RESPONSE_ROOM} positions (it grows beyond); a step embeds its tokens in Java
+ * ({@link CompactTextEmbedding}) and runs {@link CompactTransformer#decodeStep}, with the attention scale made once per
+ * session.
  */
 final class CompactCachedSession implements DecodingSession {
+    /** Response positions the cache holds before it first grows (training samples at most 96 tokens by default). */
+    static final int RESPONSE_ROOM = 128;
+
     private final CompactModelConfig config;
     private final CompactTokenizer tokenizer;
     private final CompactTransformer forward;
     private final List<PolicyPrompt> prompts;
     private final NDManager scope;
     private final CompactWeights weights;
-    private final KvCache cache;
+    private final PreallocatedKvCache cache;
+    private final NDArray scale;
+    private final CompactTextEmbedding text;
     private int textPosition;
 
     CompactCachedSession(
@@ -38,7 +46,10 @@ final class CompactCachedSession implements DecodingSession {
         this.prompts = List.copyOf(prompts);
         this.scope = manager.newSubManager();
         this.weights = detachedWeights.apply(scope);
-        this.cache = new KvCache(scope, config.layers());
+        int promptPositions = this.prompts.get(0).images().size() * config.tokensPerImage() + 2;
+        this.cache = new PreallocatedKvCache(scope, config.layers(), promptPositions + RESPONSE_ROOM);
+        this.scale = ScalarArrays.of(scope, 1.0 / Math.sqrt(config.headDim()));
+        this.text = new CompactTextEmbedding(weights.tokenEmbedding, weights.positionEmbedding);
     }
 
     @Override
@@ -68,14 +79,8 @@ final class CompactCachedSession implements DecodingSession {
     public float[] advance(int[] tokens) {
         try (NDScope step = new NDScope()) {
             step.suppressNotUsedWarning();
-            long[] ids = new long[tokens.length];
-            for (int i = 0; i < tokens.length; i++) {
-                ids[i] = tokens[i];
-            }
-            NDArray x = weights.tokenEmbedding
-                    .get(scope.create(ids, new Shape(tokens.length, 1)))
-                    .add(weights.positionEmbedding.get("{}:{}", textPosition, textPosition + 1));
-            float[] logits = forward.logits(weights, forward.transformer(weights, x, cache)).toFloatArray();
+            NDArray x = text.embed(scope, tokens, textPosition);
+            float[] logits = forward.logits(weights, forward.decodeStep(weights, x, cache, scale)).toFloatArray();
             textPosition++;
             return logits;
         }

@@ -7,16 +7,20 @@ import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.Activation;
 import ai.djl.nn.norm.LayerNorm;
+import ai.djl.pytorch.engine.PtNDArray;
+import ai.djl.pytorch.jni.JniUtils;
 import java.util.List;
-import visq.gpu.generation.KvCache;
+import visq.gpu.generation.AttentionCache;
+import visq.gpu.generation.PreallocatedKvCache;
 import visq.gpu.image.ImageTensor;
 import visq.gpu.ndarray.ScalarArrays;
 import visq.gpu.tasks.PolicyPrompt;
 
 /**
  * The compact model's forward pass over given weights: the embedded sequence (image patches, statistics tokens, task
- * token, text), the pre-norm causal transformer (optionally appending to a {@link KvCache}) and the head. Pure: it
- * owns no arrays; everything it creates is attached to the inputs' managers.
+ * token, text), the pre-norm causal transformer (optionally appending to an {@link AttentionCache}), a one-token decode
+ * step over a {@link PreallocatedKvCache} and the head. Pure: it owns no arrays; everything it creates is attached to
+ * the inputs' managers.
  */
 final class CompactTransformer {
 
@@ -170,7 +174,7 @@ final class CompactTransformer {
     }
 
     /** The residual stream after every block; appends to {@code cache} when given (else attends within x only). */
-    NDArray transformer(CompactWeights w, NDArray x, KvCache cache) {
+    NDArray transformer(CompactWeights w, NDArray x, AttentionCache cache) {
         long rows = x.getShape().get(0);
         long length = x.getShape().get(1);
         long offset = cache == null ? 0 : cache.length();
@@ -204,6 +208,43 @@ final class CompactTransformer {
                     .singletonOrThrow();
             NDArray up = Activation.gelu(mlpIn.matMul(lw.upWeight).add(lw.upBias));
             h = h.add(up.matMul(lw.downWeight).add(lw.downBias));
+        }
+        return h;
+    }
+
+    /**
+     * {@link #transformer} for one new position per row ({@code x} is {@code [rows, 1, dModel]}): the same operations
+     * on the same values in the same order (CompactDecodeStepTest checks that the logits are the same bits), in fewer
+     * calls and copies: heads are split by one reshape (with one position, the transpose that {@link #splitHeads}
+     * needs moves nothing), keys and values go into the preallocated cache as one packed copy and attention reads
+     * views of it instead of a fresh concatenation of the whole cache, and bias and residual additions happen in place.
+     * {@code x} is updated in place and returned; {@code scale} is the {@code 1/sqrt(headDim)} scalar.
+     */
+    NDArray decodeStep(CompactWeights w, NDArray x, PreallocatedKvCache cache, NDArray scale) {
+        long rows = x.getShape().get(0);
+        int d = config.dModel();
+        int heads = config.heads();
+        int headDim = config.headDim();
+        Shape normShape = new Shape(d);
+        NDArray h = x;
+        for (int l = 0; l < config.layers(); l++) {
+            CompactWeights.LayerWeights lw = w.layers.get(l);
+            NDArray normed = LayerNorm.layerNorm(h, normShape, lw.attentionNormGamma, lw.attentionNormBeta, NORM_EPS)
+                    .singletonOrThrow();
+            // [3, rows, heads, 1, headDim]: q, k, v
+            NDArray qkv = normed.matMul(lw.qkvWeight)
+                    .addi(lw.qkvBias)
+                    .reshape(rows, 3, heads, 1, headDim)
+                    .transpose(1, 0, 2, 3, 4);
+            NDArray q = qkv.get(qkv.getManager(), 0);
+            NDArray[] full = cache.appendPacked(l, JniUtils.slice((PtNDArray) qkv, 0, 1, 3, 1));
+            NDArray scores = q.mul(scale).matMul(full[0]); // keys come transposed
+            NDArray attended = scores.softmax(3).matMul(full[1]).reshape(rows, 1, d);
+            h.addi(attended.matMul(lw.outWeight).addi(lw.outBias));
+            NDArray mlpIn = LayerNorm.layerNorm(h, normShape, lw.mlpNormGamma, lw.mlpNormBeta, NORM_EPS)
+                    .singletonOrThrow();
+            NDArray up = Activation.gelu(mlpIn.matMul(lw.upWeight).addi(lw.upBias));
+            h.addi(up.matMul(lw.downWeight).addi(lw.downBias));
         }
         return h;
     }

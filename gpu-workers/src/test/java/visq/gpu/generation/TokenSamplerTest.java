@@ -1,5 +1,6 @@
 package visq.gpu.generation;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -117,6 +118,7 @@ class TokenSamplerTest {
     @Test
     void topKOrderIsTheFullOrdersPrefixWithTiesAndSignedValues() {
         java.util.SplittableRandom random = new java.util.SplittableRandom(11);
+        TopKSelection order = new TopKSelection(); // one instance throughout: its working arrays are reused
         for (int trial = 0; trial < 200; trial++) {
             int vocabulary = 1 + random.nextInt(300);
             float[] row = new float[vocabulary + 3];
@@ -124,12 +126,12 @@ class TokenSamplerTest {
                 // few distinct values: many ties; both signs and both zeros
                 row[i] = random.nextInt(9) == 0 ? -0.0f : (random.nextInt(21) - 10) / 4f;
             }
-            int[] full = TokenSampler.descendingOrder(row, 3, vocabulary, vocabulary);
+            int[] full = order.descendingOrder(row, 3, vocabulary, vocabulary);
             for (int k : new int[] {1, 2, 7, 50, vocabulary - 1, vocabulary + 5}) {
                 if (k < 1) {
                     continue;
                 }
-                int[] prefix = TokenSampler.descendingOrder(row, 3, vocabulary, k);
+                int[] prefix = order.descendingOrder(row, 3, vocabulary, k);
                 assertEquals(Math.min(k, vocabulary), prefix.length);
                 for (int i = 0; i < prefix.length; i++) {
                     assertEquals(full[i], prefix[i], "k " + k + " position " + i);
@@ -140,6 +142,31 @@ class TokenSamplerTest {
                 float after = row[3 + full[i]];
                 assertTrue(before > after || (before == after && Float.compare(before, after) >= 0
                         && (Float.compare(before, after) > 0 || full[i - 1] < full[i])), "order at " + i);
+            }
+        }
+    }
+
+    @Test
+    void topKOrderIsTheFullOrdersPrefixForSpreadOutLogits() {
+        java.util.SplittableRandom random = new java.util.SplittableRandom(5);
+        TopKSelection order = new TopKSelection();
+        for (int trial = 0; trial < 50; trial++) {
+            int vocabulary = 1092;
+            float[] row = new float[vocabulary];
+            double spread = Math.pow(10, random.nextInt(-3, 3));
+            for (int i = 0; i < vocabulary; i++) {
+                // model-like logits at several scales, a few extremes and repeated values
+                double normal = Math.sqrt(-2 * Math.log(1 - random.nextDouble()))
+                        * Math.cos(2 * Math.PI * random.nextDouble());
+                row[i] = (float) (normal * spread);
+            }
+            row[random.nextInt(vocabulary)] = Float.POSITIVE_INFINITY;
+            row[random.nextInt(vocabulary)] = Float.NEGATIVE_INFINITY;
+            row[random.nextInt(vocabulary)] = row[random.nextInt(vocabulary)];
+            int[] full = order.descendingOrder(row, 0, vocabulary, vocabulary);
+            for (int k : new int[] {1, 50, 51, 400, vocabulary - 1}) {
+                int[] prefix = order.descendingOrder(row, 0, vocabulary, k);
+                assertArrayEquals(java.util.Arrays.copyOf(full, k), prefix, "k " + k);
             }
         }
     }
