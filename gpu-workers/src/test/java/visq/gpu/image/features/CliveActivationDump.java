@@ -16,7 +16,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.Optional;
 import java.util.Set;
 import visq.gpu.data.DatasetSplit;
 import visq.gpu.data.IqaSample;
@@ -55,13 +54,7 @@ public final class CliveActivationDump {
         int check = Integer.parseInt(args[3]);
         List<String> layers = List.of(args).subList(4, args.length);
         Files.createDirectories(out);
-        List<String> lines = Files.readAllLines(shared.resolve("data/clive/mos.csv"));
-        List<IqaSample> samples = new ArrayList<>();
-        for (String line : lines.subList(1, lines.size())) {
-            String[] f = line.split(",");
-            samples.add(new IqaSample("clive/" + f[0], "clive", shared.resolve("data/clive/images").resolve(f[0]),
-                    Double.parseDouble(f[1]), Double.parseDouble(f[1]), Optional.empty()));
-        }
+        List<IqaSample> samples = CliveSamples.read(shared);
         DatasetSplit.Parts parts = new DatasetSplit(seed, 0.25).split(samples, DatasetSplit::byImage);
         Set<String> validation = new HashSet<>();
         parts.validation().forEach(s -> validation.add(s.id()));

@@ -1,12 +1,10 @@
 package visq.gpu.image.features;
 
 import java.awt.image.BufferedImage;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
-import java.util.Optional;
 import visq.gpu.data.DatasetSplit;
 import visq.gpu.data.IqaSample;
 import visq.gpu.eval.CorrelationMetrics;
@@ -31,13 +29,7 @@ public final class CliveSplitProbe {
         Path shared = Path.of(args[0]);
         Path store = Path.of(args[1]);
         long seed = Long.parseLong(args[2]);
-        List<String> lines = Files.readAllLines(shared.resolve("data/clive/mos.csv"));
-        List<IqaSample> samples = new ArrayList<>();
-        for (String line : lines.subList(1, lines.size())) {
-            String[] f = line.split(",");
-            samples.add(new IqaSample("clive/" + f[0], "clive", shared.resolve("data/clive/images").resolve(f[0]),
-                    Double.parseDouble(f[1]), Double.parseDouble(f[1]), Optional.empty()));
-        }
+        List<IqaSample> samples = CliveSamples.read(shared);
         DatasetSplit.Parts parts = new DatasetSplit(seed, 0.25).split(samples, DatasetSplit::byImage);
         ImagePreparation prep = new MobileNetImagePreparation(
                 new ImagePreprocessor(new ImagePreprocessor.Settings(48, true)),
