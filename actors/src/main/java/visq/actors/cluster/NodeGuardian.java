@@ -15,7 +15,6 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.Executor;
 import visq.actors.coordinator.TrainingCoordinator;
-import visq.actors.coordinator.TrainingRecipe;
 import visq.actors.coordinator.TrainingProgress;
 import visq.actors.coordinator.TrainingSettings;
 import visq.actors.learner.Learner;
@@ -38,8 +37,6 @@ import visq.actors.router.ServingHealth;
 import visq.actors.router.ServingMetrics;
 import visq.actors.weights.WeightPublisher;
 
-import visq.gpu.model.CompactDegradationPrior;
-import visq.gpu.model.CompactQualityPrior;
 import visq.gpu.model.CompactVisionLanguagePolicy;
 import visq.gpu.model.PolicyModelConfig;
 import visq.gpu.model.PolicyModel;
@@ -127,14 +124,14 @@ public final class NodeGuardian {
         Behavior<WeightPublisher.Command> publisher = WeightPublisher.create(WeightPublisher.Settings.fromConfig(config));
         int grpoOptimizerSteps = (int) (training.grpoSteps() * Math.max(1, preset.grpo().policyUpdatesPerRollout()));
         TrainingMetrics trainingMetrics = new TrainingMetrics(NodeMetrics.get(context.getSystem()).registry());
+        FrozenPriorFits priors = new FrozenPriorFits(corpus, training.recipe());
         ActorRef<Learner.Command> learner = context.spawn(Learner.create(learnerSettings, () -> {
             PolicyModel policy = PolicyModels.create(model, learnerSettings.device());
-            boolean fitPriors = policy instanceof CompactVisionLanguagePolicy compact
-                    && fitPriors(compact, corpus, training.recipe());
+            boolean hasPriors = policy instanceof CompactVisionLanguagePolicy compact && priors.applyTo(compact);
             Optional<PolicyModel> reference = Optional.empty();
             if (preset.grpo().beta() > 0) {
                 reference = Optional.of(PolicyModels.create(model, learnerSettings.device()));
-                if (fitPriors) {
+                if (hasPriors) {
                     reference.get().importWeights(policy.exportWeights(policy.weightVersion()));
                 }
             }
@@ -150,15 +147,6 @@ public final class NodeGuardian {
                 corpus.trainingData(training), rewards, learner), "training-coordinator");
         coordinator.tell(new TrainingCoordinator.SubscribeProgress(
                 context.spawn(phaseFeed(trainingMetrics), "training-phase-metrics")));
-    }
-
-    /** Fits the frozen priors {@code policy} has to the corpus's training labels; whether it has any. */
-    private static boolean fitPriors(CompactVisionLanguagePolicy policy, TrainingCorpus corpus, TrainingRecipe recipe) {
-        Optional<CompactQualityPrior> quality = policy.qualityPrior();
-        quality.ifPresent(frozen -> QualityPriorFit.fit(corpus, recipe).applyTo(frozen));
-        Optional<CompactDegradationPrior> degradation = policy.degradationPrior();
-        degradation.ifPresent(frozen -> DegradationPriorFit.fit(corpus, recipe).applyTo(frozen));
-        return quality.isPresent() || degradation.isPresent();
     }
 
     /** Records each phase the coordinator publishes in the node's training metrics. */

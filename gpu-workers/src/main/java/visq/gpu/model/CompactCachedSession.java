@@ -46,7 +46,8 @@ final class CompactCachedSession implements DecodingSession {
         this.prompts = List.copyOf(prompts);
         this.scope = manager.newSubManager();
         this.weights = detachedWeights.apply(scope);
-        int promptPositions = this.prompts.get(0).images().size() * config.tokensPerImage() + 2;
+        // the prompt with its bos token, then the response
+        int promptPositions = config.sequencePositions(this.prompts.get(0).images().size(), 1);
         this.cache = new PreallocatedKvCache(scope, config.layers(), promptPositions + RESPONSE_ROOM);
         this.scale = ScalarArrays.of(scope, 1.0 / Math.sqrt(config.headDim()));
         this.text = new CompactTextEmbedding(weights.tokenEmbedding, weights.positionEmbedding);

@@ -245,6 +245,11 @@ public record CompactModelConfig(
         return CompactVisionLanguagePolicy.create(this, device);
     }
 
+    /** Positions a sequence of {@code images} images, the task token and {@code textTokens} text tokens takes. */
+    public int sequencePositions(int images, int textTokens) {
+        return images * tokensPerImage() + 1 + textTokens;
+    }
+
     /** Image tokens per image: one per patch, plus one for the statistics when the model uses them. */
     public int tokensPerImage() {
         return patchesPerImage() + (imageStatistics > 0 ? 1 : 0);

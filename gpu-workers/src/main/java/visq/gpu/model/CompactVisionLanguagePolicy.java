@@ -332,7 +332,7 @@ public final class CompactVisionLanguagePolicy implements PolicyModel {
                         + ": prepare images with the model's preprocessing (statistics on)");
             }
         }
-        int length = prompt.images().size() * config.tokensPerImage() + 1 + Math.max(1, responseTokens);
+        int length = config.sequencePositions(prompt.images().size(), Math.max(1, responseTokens));
         if (length > config.maxSequence()) {
             throw new IllegalArgumentException("prompt of " + prompt.images().size() + " image(s) plus "
                     + responseTokens + " response tokens needs " + length + " positions, the model has "
