@@ -41,6 +41,8 @@ public final class BenchSummary {
         SCORING_QPS_MICROBATCH("scoring_qps_microbatch"),
         /** Scoring p99 latency in ms with micro-batching, 8 clients in flight. */
         SCORING_P99_MS_MICROBATCH("scoring_p99_ms_microbatch"),
+        /** MobileNetV2 features' time with six views per forward pass over one view per pass (> 1: per view faster). */
+        FEATURES_PER_VIEW_SPEEDUP("features_per_view_speedup"),
         /** GRPO samples/s of asynchronous training over synchronous, 2 workers. */
         ASYNC_OVER_SYNC("async_over_sync"),
         /** Relative drift of the heap after GC over a soak run. */

@@ -11,6 +11,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.OptionalInt;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.ScheduledExecutorService;
@@ -158,7 +159,12 @@ public final class Benchmarks {
                 cost.tokensPerAnswer());
         out.printf(Locale.ROOT, "scoring ceilings on %d cores from these parts (gRPC and client not counted): batch 1 "
                 + "%.1f requests/s, micro-batches of %d %.1f requests/s (%.2fx)%n", cores, cost.batchOneCeiling(cores),
-                batch, cost.microBatchCeiling(cores), cost.microBatchCeiling(cores) / cost.batchOneCeiling(cores));
+                batch, cost.microBatchCeiling(cores), cost.gainCeiling(cores));
+        OptionalInt coresFor3x = cost.coresForGain(3, 256);
+        out.println(coresFor3x.isPresent()
+                ? String.format(Locale.ROOT, "these parts allow micro-batching 3x the requests/s of batch 1 from %d "
+                        + "cores up (%.2fx there)", coresFor3x.getAsInt(), cost.gainCeiling(coresFor3x.getAsInt()))
+                : "these parts allow micro-batching 3x the requests/s of batch 1 on no machine up to 256 cores");
     }
 
     /** Scoring with 1 and {@value #CLIENTS} clients in flight; the result of the latter. */

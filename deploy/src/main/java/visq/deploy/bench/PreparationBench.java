@@ -1,5 +1,7 @@
 package visq.deploy.bench;
 
+import ai.djl.Device;
+import ai.djl.ndarray.NDManager;
 import java.awt.image.BufferedImage;
 import java.io.IOException;
 import java.io.PrintStream;
@@ -14,6 +16,9 @@ import visq.gpu.image.ImageLimits;
 import visq.gpu.image.ImagePreparation;
 import visq.gpu.image.ImageStatistics;
 import visq.gpu.image.InvalidImageException;
+import visq.gpu.image.features.ImageViews;
+import visq.gpu.image.features.MobileNetFeatures;
+import visq.gpu.image.features.MobileNetImagePreparation;
 import visq.gpu.model.CompactModelConfig;
 
 /**
@@ -25,10 +30,12 @@ public final class PreparationBench {
 
     private final Path sharedDirectory;
     private final PrintStream out;
+    private final BenchSummary summary;
 
-    public PreparationBench(Path sharedDirectory, PrintStream out) {
+    public PreparationBench(Path sharedDirectory, PrintStream out, BenchSummary summary) {
         this.sharedDirectory = sharedDirectory;
         this.out = out;
+        this.summary = summary;
     }
 
     /** Times {@code images} CLIVE photos, each prepared {@code repetitions} times per preparation. */
@@ -49,6 +56,41 @@ public final class PreparationBench {
         out.printf(Locale.ROOT, "image preparation (median of %d CLIVE photos x %d, one thread, decoding excluded): "
                 + "statistics %.1f ms, with MobileNetV2 features %.1f ms per image (%.1fx)%n", decoded.size(),
                 repetitions, statisticsMillis, featuresMillis, featuresMillis / statisticsMillis);
+        viewsPerForward(decoded, repetitions);
+    }
+
+    /**
+     * The MobileNetV2 features alone with the six views of an image in one forward pass against one view per pass
+     * (the default), interleaved image by image so both see the same machine.
+     */
+    private void viewsPerForward(List<BufferedImage> images, int repetitions) throws IOException {
+        try (NDManager manager = NDManager.newBaseManager(Device.cpu());
+                MobileNetFeatures perView = MobileNetFeatures.load(MobileNetImagePreparation.sharedModel(), manager,
+                        MobileNetFeatures.Settings.defaults());
+                MobileNetFeatures batched = perView.withViewsPerForward(ImageViews.COUNT)) {
+            List<Double> oneAtATime = new ArrayList<>();
+            List<Double> allSix = new ArrayList<>();
+            perView.pooled(manager, images.get(0));
+            batched.pooled(manager, images.get(0));
+            for (int r = 0; r < repetitions; r++) {
+                for (BufferedImage image : images) {
+                    allSix.add(millis(() -> batched.pooled(manager, image)));
+                    oneAtATime.add(millis(() -> perView.pooled(manager, image)));
+                }
+            }
+            double perViewMillis = Median.of(oneAtATime);
+            double batchedMillis = Median.of(allSix);
+            summary.record(BenchSummary.Key.FEATURES_PER_VIEW_SPEEDUP, batchedMillis / perViewMillis);
+            out.printf(Locale.ROOT, "MobileNetV2 features alone (same photos, one thread): six views in one forward "
+                    + "pass %.1f ms, one view per pass %.1f ms per image (%.2fx faster)%n", batchedMillis,
+                    perViewMillis, batchedMillis / perViewMillis);
+        }
+    }
+
+    private static double millis(Runnable work) {
+        long start = System.nanoTime();
+        work.run();
+        return (System.nanoTime() - start) / 1e6;
     }
 
     private static double medianMillis(ImagePreparation preparation, List<BufferedImage> images, int repetitions) {

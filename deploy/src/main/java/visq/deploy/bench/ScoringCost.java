@@ -4,6 +4,7 @@ import java.awt.image.BufferedImage;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
+import java.util.OptionalInt;
 import java.util.function.Supplier;
 import visq.gpu.generation.SamplingSettings;
 import visq.gpu.image.ImageDecoder;
@@ -75,6 +76,25 @@ record ScoringCost(double decodeMillis, double prepareMillis, double statisticsM
     /** Requests/s the cores allow with full micro-batches: each request's preparation and share of a batch. */
     double microBatchCeiling(int cores) {
         return Math.min(batch * 1000 / batchMillis, cores * 1000 / (preparationMillis() + batchMillis / batch));
+    }
+
+    /** Micro-batching's gain over batch 1 that these parts allow on {@code cores} cores. */
+    double gainCeiling(int cores) {
+        return microBatchCeiling(cores) / batchOneCeiling(cores);
+    }
+
+    /**
+     * The fewest cores (up to {@code maxCores}) on which these parts allow micro-batching {@code gain} times the
+     * requests/s of batch 1, or empty when none does: batch 1 is bound by the one worker thread answering one
+     * request at a time once there are enough cores for preparation.
+     */
+    OptionalInt coresForGain(double gain, int maxCores) {
+        for (int cores = 1; cores <= maxCores; cores++) {
+            if (gainCeiling(cores) >= gain) {
+                return OptionalInt.of(cores);
+            }
+        }
+        return OptionalInt.empty();
     }
 
     private static double medianMillis(int repetitions, Supplier<?> work) {

@@ -86,7 +86,7 @@ public final class BenchCommand implements CliCommand {
                 bench.runLoad(line.intValue("--load-seconds", 60), line.doubleValue("--rate", 15));
                 break;
             case "preparation":
-                new PreparationBench(DataDirectories.fromConfig(config).shared(), terminal.out())
+                new PreparationBench(DataDirectories.fromConfig(config).shared(), terminal.out(), summary)
                         .run(line.intValue("--images", 20), 3);
                 break;
             case "soak":

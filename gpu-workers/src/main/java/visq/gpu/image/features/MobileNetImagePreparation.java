@@ -100,9 +100,13 @@ public final class MobileNetImagePreparation implements ImagePreparation {
         }
     }
 
-    /** What the stored features depend on besides the pixels: the model file and the feature settings. */
+    /**
+     * What the stored features depend on besides the pixels: the model file and the feature settings. Version 2:
+     * one view per forward pass, whose features differ from version 1's six-view batches in the last bits (the
+     * depthwise convolutions' kernels depend on the batch size), so the two never mix in one store.
+     */
     private String producer() {
-        return "mobilenet-pooled-v1 " + key.modelJson() + " " + key.settings();
+        return "mobilenet-pooled-v2 " + key.modelJson() + " " + key.settings();
     }
 
     private MobileNetFeatures features() {

@@ -1,6 +1,7 @@
 package visq.gpu.image.features;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
@@ -48,6 +49,34 @@ class MobileNetFeaturesTest {
             for (int k = 0; k < channels.length; k++) {
                 assertEquals(means[k], pooled[channels[k]], 1e-4, "channel " + channels[k]);
             }
+        }
+    }
+
+    /**
+     * One view per forward pass (the default) gives the features of the six views in one batch, and so does an
+     * uneven split (4 + 2), up to float rounding: the expected values are the same network run on the six-view
+     * batch. (Not bit for bit: PyTorch's depthwise convolutions pick their kernel by batch size; the maps then
+     * differ by at most ≈ 5e-6.)
+     */
+    @Test
+    void viewsPerForwardPassChangeTheFeaturesOnlyByRounding() throws IOException {
+        BufferedImage photo = ImageIO.read(SharedData.file("clive/images/100.png").toFile());
+        try (NDManager manager = NDManager.newBaseManager();
+                MobileNetFeatures oneAtATime = MobileNetFeatures.load(MobileNetFixtures.sharedModel(), manager,
+                        MobileNetFeatures.Settings.defaults());
+                MobileNetFeatures allSix = oneAtATime.withViewsPerForward(ImageViews.COUNT);
+                MobileNetFeatures fourThenTwo = oneAtATime.withViewsPerForward(4)) {
+            float[] batched = allSix.pooled(manager, photo);
+            assertWithinRounding(batched, oneAtATime.pooled(manager, photo));
+            assertWithinRounding(batched, fourThenTwo.pooled(manager, photo));
+            assertThrows(IllegalArgumentException.class, () -> oneAtATime.withViewsPerForward(0));
+        }
+    }
+
+    private static void assertWithinRounding(float[] expected, float[] actual) {
+        assertEquals(expected.length, actual.length);
+        for (int i = 0; i < expected.length; i++) {
+            assertEquals(expected[i], actual[i], 1e-5 * Math.max(1, Math.abs(expected[i])), "feature " + i);
         }
     }
 
