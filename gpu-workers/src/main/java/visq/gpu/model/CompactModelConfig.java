@@ -1,6 +1,9 @@
 package visq.gpu.model;
 
 import ai.djl.Device;
+import java.util.List;
+import visq.gpu.image.DegradationEstimates;
+import visq.gpu.image.EstimatesImagePreparation;
 import visq.gpu.image.ImagePreparation;
 import visq.gpu.image.ImagePreprocessor;
 import visq.gpu.image.features.MobileNetFeatures;
@@ -28,9 +31,10 @@ import visq.gpu.json.MalformedJsonException;
  * @param imageStatistics how many {@link visq.gpu.image.ImageStatistics} each image carries into the model, one
  *     extra image token per image (0: pixels only; {@link visq.gpu.image.ImageStatistics#COUNT} to use them), the
  *     pretrained image features included
- * @param imageFeatures pretrained image features in the statistics token: {@link #NO_IMAGE_FEATURES}, or
+ * @param imageFeatures further image features in the statistics token: {@link #NO_IMAGE_FEATURES},
  *     {@link #MOBILENET_FEATURES} (frozen MobileNetV2 features, {@link MobileNetImagePreparation}, after the
- *     statistics; {@code imageStatistics} counts them)
+ *     statistics), {@link #ESTIMATES_FEATURES} ({@link visq.gpu.image.DegradationEstimates}, after the statistics) or
+ *     {@link #MOBILENET_AND_ESTIMATES_FEATURES} (both, MobileNetV2's first); {@code imageStatistics} counts them
  * @param qualityPrior {@link #NO_QUALITY_PRIOR}, or {@link #RIDGE_QUALITY_PRIOR}: a frozen linear read-out of each
  *     image's statistics token inputs (fit by ridge regression to the training split's MOS when a run starts,
  *     carried in every weight snapshot, never trained) is appended to those inputs as one more value
@@ -62,6 +66,15 @@ public record CompactModelConfig(
 
     /** {@code imageFeatures}: frozen MobileNetV2 features pooled over the whole image and five crops. */
     public static final String MOBILENET_FEATURES = "mobilenet";
+
+    /** {@code imageFeatures}: the {@link visq.gpu.image.DegradationEstimates} of the image at native resolution. */
+    public static final String ESTIMATES_FEATURES = "estimates";
+
+    /** {@code imageFeatures}: the MobileNetV2 features, then the degradation estimates. */
+    public static final String MOBILENET_AND_ESTIMATES_FEATURES = "mobilenet+estimates";
+
+    private static final List<String> IMAGE_FEATURES = List.of(NO_IMAGE_FEATURES, MOBILENET_FEATURES,
+            ESTIMATES_FEATURES, MOBILENET_AND_ESTIMATES_FEATURES);
 
     /** {@code qualityPrior}: none. */
     public static final String NO_QUALITY_PRIOR = "none";
@@ -99,9 +112,9 @@ public record CompactModelConfig(
         if (dModel % heads != 0) {
             throw new IllegalArgumentException("heads " + heads + " must divide dModel " + dModel);
         }
-        if (!NO_IMAGE_FEATURES.equals(imageFeatures) && !MOBILENET_FEATURES.equals(imageFeatures)) {
-            throw new IllegalArgumentException("imageFeatures must be " + NO_IMAGE_FEATURES + " or "
-                    + MOBILENET_FEATURES + ", got " + imageFeatures);
+        if (!IMAGE_FEATURES.contains(imageFeatures)) {
+            throw new IllegalArgumentException("imageFeatures must be one of " + String.join(", ", IMAGE_FEATURES)
+                    + "; got " + imageFeatures);
         }
         if (imageStatistics < imageFeatureCount(imageFeatures)) {
             throw new IllegalArgumentException("imageStatistics " + imageStatistics + " cannot hold the "
@@ -164,7 +177,16 @@ public record CompactModelConfig(
 
     /** How many statistics values the pretrained image features {@code imageFeatures} add per image. */
     public static int imageFeatureCount(String imageFeatures) {
-        return MOBILENET_FEATURES.equals(imageFeatures) ? MobileNetImagePreparation.DEFAULT_FEATURE_COUNT : 0;
+        return (usesMobileNet(imageFeatures) ? MobileNetImagePreparation.DEFAULT_FEATURE_COUNT : 0)
+                + (usesEstimates(imageFeatures) ? DegradationEstimates.COUNT : 0);
+    }
+
+    private static boolean usesMobileNet(String imageFeatures) {
+        return MOBILENET_FEATURES.equals(imageFeatures) || MOBILENET_AND_ESTIMATES_FEATURES.equals(imageFeatures);
+    }
+
+    private static boolean usesEstimates(String imageFeatures) {
+        return ESTIMATES_FEATURES.equals(imageFeatures) || MOBILENET_AND_ESTIMATES_FEATURES.equals(imageFeatures);
     }
 
     /** A configuration without image statistics (pixels only). */
@@ -226,12 +248,12 @@ public record CompactModelConfig(
 
     @Override
     public ImagePreparation imagePreparation() {
-        ImagePreprocessor views = new ImagePreprocessor(preprocessing());
-        if (MOBILENET_FEATURES.equals(imageFeatures)) {
-            return new MobileNetImagePreparation(views, MobileNetImagePreparation.sharedModel(),
+        ImagePreparation preparation = new ImagePreprocessor(preprocessing());
+        if (usesMobileNet(imageFeatures)) {
+            preparation = new MobileNetImagePreparation(preparation, MobileNetImagePreparation.sharedModel(),
                     MobileNetFeatures.Settings.defaults());
         }
-        return views;
+        return usesEstimates(imageFeatures) ? new EstimatesImagePreparation(preparation) : preparation;
     }
 
     /** Always: the compact model starts without any language; the cold start teaches it the answer format. */

@@ -1,10 +1,16 @@
 package visq.gpu.model;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.awt.image.BufferedImage;
 import org.junit.jupiter.api.Test;
+import visq.gpu.image.DegradationEstimates;
+import visq.gpu.image.ImageStatistics;
+import visq.gpu.image.features.MobileNetImagePreparation;
+import visq.gpu.image.raster.IntRgbImages;
 
 class CompactModelConfigTest {
 
@@ -51,5 +57,37 @@ class CompactModelConfigTest {
         assertThrows(IllegalArgumentException.class, () -> new CompactModelConfig("m", 32, 7, 64, 2, 4, 256, 512, 1));
         assertThrows(IllegalArgumentException.class, () -> new CompactModelConfig("m", 32, 8, 64, 2, 5, 256, 512, 1));
         assertThrows(IllegalArgumentException.class, () -> new CompactModelConfig("m", 32, 8, 64, 0, 4, 256, 512, 1));
+    }
+
+    /**
+     * The degradation estimates as image features: counted in the statistics token, appended after the statistics
+     * (the expected values are {@link DegradationEstimates#of} and the plain statistics preparation of the same
+     * image), round-tripped through JSON; an unknown feature set is refused naming the known ones.
+     */
+    @Test
+    void degradationEstimatesFollowTheStatistics() {
+        CompactModelConfig base = CompactModelConfig.compactDefault();
+        CompactModelConfig estimates = base.withImageFeatures(CompactModelConfig.ESTIMATES_FEATURES,
+                ImageStatistics.COUNT);
+        assertEquals(ImageStatistics.COUNT + DegradationEstimates.COUNT, estimates.imageStatistics());
+        assertEquals(estimates, CompactModelConfig.fromJson(estimates.toJson()));
+        assertEquals(MobileNetImagePreparation.DEFAULT_FEATURE_COUNT + DegradationEstimates.COUNT,
+                CompactModelConfig.imageFeatureCount(CompactModelConfig.MOBILENET_AND_ESTIMATES_FEATURES));
+        BufferedImage image = IntRgbImages.create(80, 60);
+        for (int y = 0; y < 60; y++) {
+            for (int x = 0; x < 80; x++) {
+                image.setRGB(x, y, (x * 3 << 16) | (y * 4 << 8) | ((x + y) % 256));
+            }
+        }
+        float[] prepared = estimates.imagePreparation().preprocess(image).statistics();
+        float[] statistics = base.withImageStatistics(ImageStatistics.COUNT).imagePreparation().preprocess(image)
+                .statistics();
+        float[] expected = new float[statistics.length + DegradationEstimates.COUNT];
+        System.arraycopy(statistics, 0, expected, 0, statistics.length);
+        System.arraycopy(DegradationEstimates.of(image), 0, expected, statistics.length, DegradationEstimates.COUNT);
+        assertArrayEquals(expected, prepared);
+        IllegalArgumentException unknown = assertThrows(IllegalArgumentException.class,
+                () -> base.withImageFeatures("estimates+mobilenet", ImageStatistics.COUNT));
+        assertTrue(unknown.getMessage().contains("mobilenet+estimates"), unknown.getMessage());
     }
 }
