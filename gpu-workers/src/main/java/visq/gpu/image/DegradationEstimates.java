@@ -21,7 +21,8 @@ import visq.gpu.image.raster.IntRgbImages;
  *   <li>12: {@code ln(1 + mean |∂x Y| + mean |∂y Y|)} with neighbour differences: sharpness;</li>
  *   <li>13: {@code ln((1 + var(Y ⊛ L)) / (1 + var Y))}: high-frequency share of the energy, which blur lowers;</li>
  *   <li>14, 15: blockiness across columns and rows, {@code ln((1 + b) / (1 + o))} with {@code b} the mean absolute
- *       difference between neighbours across 8-pixel block boundaries and {@code o} the same inside blocks.</li>
+ *       difference between neighbours across 8-pixel block boundaries and {@code o} the same inside blocks (0
+ *       when the crop is too narrow to have both).</li>
  * </ol>
  * Every value is of order one without standardisation. An image smaller than {@value #MIN_SIDE} pixels a side has
  * no estimates: {@link #of} refuses it naming its size. Pure; safe to share.
@@ -31,8 +32,8 @@ public final class DegradationEstimates {
     public static final int COUNT = 16;
     /** Side of the largest crop the estimates read (bounds the cost for huge images). */
     public static final int MAX_SIDE = 512;
-    /** Smallest side with estimates: two full 8-pixel blocks. */
-    public static final int MIN_SIDE = 16;
+    /** Smallest side with estimates: one interior pixel for the Laplacian (below every {@link ImageLimits}). */
+    public static final int MIN_SIDE = 3;
 
     private static final double[] PERCENTILES = {1, 5, 25, 50, 75, 95, 99, 99.9};
     private static final int BLOCK = 8;
@@ -133,10 +134,13 @@ public final class DegradationEstimates {
     /** {@code ln((1 + across) / (1 + inside))}: mean neighbour difference across block boundaries over inside. */
     private static double blockiness(double[] y, int width, int height, int dx, int dy) {
         double[] d = differences(y, width, height, dx, dy);
-        return Math.log((1 + d[0]) / (1 + d[1]));
+        return Double.isNaN(d[0]) || Double.isNaN(d[1]) ? 0 : Math.log((1 + d[0]) / (1 + d[1]));
     }
 
-    /** Mean absolute neighbour differences along (dx, dy): {across block boundaries, inside blocks, all}. */
+    /**
+     * Mean absolute neighbour differences along (dx, dy): {across block boundaries, inside blocks, all}; NaN for a
+     * kind of pair the crop does not have.
+     */
     private static double[] differences(double[] y, int width, int height, int dx, int dy) {
         double across = 0;
         double inside = 0;

@@ -98,9 +98,17 @@ class DegradationEstimatesTest {
     }
 
     @Test
-    void tooSmallImagesAreRefusedNamingTheirSize() {
-        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
-                () -> DegradationEstimates.of(grey(15, 40, (x, y) -> 0)));
-        assertTrue(e.getMessage().contains("15×40"), e.getMessage());
+    void theSmallestAcceptedImagesHaveEstimatesAndSmallerOnesAreRefusedNamingTheirSize() {
+        // 8×8 (ImageLimits' smallest side): no pair crosses a block boundary, so blockiness is 0, not undefined
+        float[] e = DegradationEstimates.of(grey(ImageLimits.DEFAULT_MIN_SIDE, ImageLimits.DEFAULT_MIN_SIDE,
+                (x, y) -> (x * 37 + y * 11) % 256));
+        for (float value : e) {
+            assertTrue(Float.isFinite(value), java.util.Arrays.toString(e));
+        }
+        assertEquals(0, e[14]);
+        assertEquals(0, e[15]);
+        IllegalArgumentException refused = assertThrows(IllegalArgumentException.class,
+                () -> DegradationEstimates.of(grey(2, 40, (x, y) -> 0)));
+        assertTrue(refused.getMessage().contains("2×40"), refused.getMessage());
     }
 }
