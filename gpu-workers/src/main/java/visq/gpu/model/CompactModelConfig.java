@@ -71,7 +71,7 @@ public record CompactModelConfig(
     public static final String ESTIMATES_FEATURES = "estimates";
 
     /** {@code imageFeatures}: the MobileNetV2 features, then the degradation estimates. */
-    public static final String MOBILENET_AND_ESTIMATES_FEATURES = "mobilenet+estimates";
+    public static final String MOBILENET_AND_ESTIMATES_FEATURES = "mobilenet-and-estimates";
 
     private static final List<String> IMAGE_FEATURES = List.of(NO_IMAGE_FEATURES, MOBILENET_FEATURES,
             ESTIMATES_FEATURES, MOBILENET_AND_ESTIMATES_FEATURES);

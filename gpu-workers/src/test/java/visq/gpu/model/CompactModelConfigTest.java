@@ -87,7 +87,7 @@ class CompactModelConfigTest {
         System.arraycopy(DegradationEstimates.of(image), 0, expected, statistics.length, DegradationEstimates.COUNT);
         assertArrayEquals(expected, prepared);
         IllegalArgumentException unknown = assertThrows(IllegalArgumentException.class,
-                () -> base.withImageFeatures("estimates+mobilenet", ImageStatistics.COUNT));
-        assertTrue(unknown.getMessage().contains("mobilenet+estimates"), unknown.getMessage());
+                () -> base.withImageFeatures("estimates-and-mobilenet", ImageStatistics.COUNT));
+        assertTrue(unknown.getMessage().contains("mobilenet-and-estimates"), unknown.getMessage());
     }
 }
