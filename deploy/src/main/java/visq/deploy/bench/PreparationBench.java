@@ -24,7 +24,8 @@ import visq.gpu.model.CompactModelConfig;
 /**
  * The serving cost of preparing one image for the compact policy ({@code visq bench --only preparation}): the
  * default preparation (two 48-px views and the natural-scene statistics) against the same with the frozen
- * MobileNetV2 features, on the same decoded CLIVE photos in one run, features computed every time (no store).
+ * MobileNetV2 features, and with the degradation estimates too, on the same decoded CLIVE photos in one run, features
+ * computed every time (no store).
  */
 public final class PreparationBench {
 
@@ -50,12 +51,17 @@ public final class PreparationBench {
         ImagePreparation statistics = base.withImageStatistics(ImageStatistics.COUNT).imagePreparation();
         ImagePreparation features = base.withImageFeatures(CompactModelConfig.MOBILENET_FEATURES,
                 ImageStatistics.COUNT).imagePreparation();
+        ImagePreparation estimates = base.withImageFeatures(CompactModelConfig.MOBILENET_AND_ESTIMATES_FEATURES,
+                ImageStatistics.COUNT).imagePreparation();
         features.preprocess(decoded.get(0));
+        estimates.preprocess(decoded.get(0));
         double statisticsMillis = medianMillis(statistics, decoded, repetitions);
         double featuresMillis = medianMillis(features, decoded, repetitions);
+        double estimatesMillis = medianMillis(estimates, decoded, repetitions);
         out.printf(Locale.ROOT, "image preparation (median of %d CLIVE photos x %d, one thread, decoding excluded): "
-                + "statistics %.1f ms, with MobileNetV2 features %.1f ms per image (%.1fx)%n", decoded.size(),
-                repetitions, statisticsMillis, featuresMillis, featuresMillis / statisticsMillis);
+                + "statistics %.1f ms, with MobileNetV2 features %.1f ms per image (%.1fx), with the degradation "
+                + "estimates too %.1f ms (%.1fx)%n", decoded.size(), repetitions, statisticsMillis, featuresMillis,
+                featuresMillis / statisticsMillis, estimatesMillis, estimatesMillis / statisticsMillis);
         viewsPerForward(decoded, repetitions);
     }
 
