@@ -26,8 +26,9 @@ import visq.gpu.image.raster.IntRgbImages;
  * </ol>
  * {@link #of} standardises them as {@code (raw - CENTRE[i]) / SCALE[i]} (as {@link ImageStatistics} does), so that
  * every input is of order one around zero: the raw values differ in offset and spread by two orders of magnitude
- * (the high-frequency share sits near −3 with spread 1.4, a percentile moves by 0.1), and a model run on them raw
- * learned the severities worse (README, run x1). CENTRE and SCALE are the mean and standard deviation over the 615
+ * (the high-frequency share sits near −3 with spread 1.4, a percentile moves by 0.1). (Raw in run x1, standardised
+ * in run A, the compact policy learned severities worse with them than without: README "Model quality".) CENTRE and
+ * SCALE are the mean and standard deviation over the 615
  * images of the CLIVE training split of the embedded default, rounded, from
  * {@code tools/degradation-estimates/centre_scale.py}. An image smaller than {@value #MIN_SIDE} pixels a side has no
  * estimates: {@link #of} refuses it naming its size. Pure; safe to share.
@@ -37,7 +38,7 @@ public final class DegradationEstimates {
     public static final int COUNT = 16;
     /** Side of the largest crop the estimates read (bounds the cost for huge images). */
     public static final int MAX_SIDE = 512;
-    /** Smallest side with estimates: one interior pixel for the Laplacian (below every {@link ImageLimits}). */
+    /** Smallest side with estimates: one interior pixel for the Laplacian (below {@link ImageLimits#DEFAULT_MIN_SIDE}). */
     public static final int MIN_SIDE = 3;
 
     private static final double[] PERCENTILES = {1, 5, 25, 50, 75, 95, 99, 99.9};
