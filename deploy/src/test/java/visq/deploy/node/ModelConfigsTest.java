@@ -16,7 +16,7 @@ import visq.gpu.training.MethodPreset;
 
 /**
  * The model recipes README's "Model quality" section names: the embedded default (local.conf, and ranking.conf, its
- * earlier name) with the degradation estimates and Kodak crops ranked by severity, and light.conf, the earlier default
+ * earlier name) with MobileNetV2 features and Kodak crops ranked by severity, and light.conf, the earlier default
  * without either. Every visq setting a recipe sets is one reference.conf declares.
  */
 class ModelConfigsTest {
@@ -26,7 +26,7 @@ class ModelConfigsTest {
         for (String name : List.of("local.conf", "ranking.conf")) {
             Config config = NodeLauncher.configure(name, Map.of(), Map.of());
             assertEquals(List.of("learner", "rollout", "router"), config.getStringList("akka.cluster.roles"), name);
-            assertEquals("estimates", config.getString("visq.model.image-features"), name);
+            assertEquals("mobilenet", config.getString("visq.model.image-features"), name);
             assertEquals("ridge", config.getString("visq.model.quality-prior"), name);
             TrainingSettings training = TrainingSettings.fromConfig(config);
             assertEquals(List.of(QualityTask.DEGRADATION, QualityTask.SCORE, QualityTask.SCORE_NUMBER),
