@@ -94,11 +94,12 @@ public final class DegradationEstimates {
         out[10] = Math.log1p(Math.sqrt(Math.PI / 2) / 6 * meanAbs);
         Arrays.sort(absolute);
         out[11] = Math.log1p(percentile(absolute, 50) / 6);
-        out[12] = Math.log1p(differences(luminance, width, height, 1, 0)[2]
-                + differences(luminance, width, height, 0, 1)[2]);
+        double[] alongRows = differences(luminance, width, height, 1, 0);
+        double[] alongColumns = differences(luminance, width, height, 0, 1);
+        out[12] = Math.log1p(alongRows[2] + alongColumns[2]);
         out[13] = Math.log((1 + variance(laplacian, mean(laplacian))) / (1 + variance(luminance, mean)));
-        out[14] = blockiness(luminance, width, height, 1, 0);
-        out[15] = blockiness(luminance, width, height, 0, 1);
+        out[14] = blockiness(alongRows);
+        out[15] = blockiness(alongColumns);
         return out;
     }
 
@@ -154,9 +155,11 @@ public final class DegradationEstimates {
         return out;
     }
 
-    /** {@code ln((1 + across) / (1 + inside))}: mean neighbour difference across block boundaries over inside. */
-    private static double blockiness(double[] y, int width, int height, int dx, int dy) {
-        double[] d = differences(y, width, height, dx, dy);
+    /**
+     * {@code ln((1 + across) / (1 + inside))} of one direction's {@link #differences}: mean neighbour difference
+     * across block boundaries over inside.
+     */
+    private static double blockiness(double[] d) {
         return Double.isNaN(d[0]) || Double.isNaN(d[1]) ? 0 : Math.log((1 + d[0]) / (1 + d[1]));
     }
 
