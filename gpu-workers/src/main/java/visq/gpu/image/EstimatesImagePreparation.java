@@ -18,13 +18,7 @@ public final class EstimatesImagePreparation implements ImagePreparation {
 
     @Override
     public ImageTensor preprocess(BufferedImage image) {
-        ImageTensor prepared = base.preprocess(image);
-        float[] statistics = prepared.statistics();
-        float[] estimates = DegradationEstimates.of(image);
-        float[] all = new float[statistics.length + estimates.length];
-        System.arraycopy(statistics, 0, all, 0, statistics.length);
-        System.arraycopy(estimates, 0, all, statistics.length, estimates.length);
-        return prepared.withStatistics(all);
+        return base.preprocess(image).withStatisticsAppended(DegradationEstimates.of(image));
     }
 
     @Override

@@ -47,6 +47,13 @@ public final class ImageTensor {
         return new ImageTensor(height, width, pixels, statistics.clone());
     }
 
+    /** This image with {@code more} (every value finite) appended after its statistics. */
+    public ImageTensor withStatisticsAppended(float[] more) {
+        float[] all = Arrays.copyOf(statistics, statistics.length + more.length);
+        System.arraycopy(more, 0, all, statistics.length, more.length);
+        return withStatistics(all);
+    }
+
     /** A copy of the statistics of the source image; empty when none were computed. */
     public float[] statistics() {
         return statistics.clone();

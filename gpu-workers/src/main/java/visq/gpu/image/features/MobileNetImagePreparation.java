@@ -71,13 +71,7 @@ public final class MobileNetImagePreparation implements ImagePreparation {
 
     @Override
     public ImageTensor preprocess(BufferedImage image) {
-        ImageTensor prepared = base.preprocess(image);
-        float[] pooled = pooled(image);
-        float[] statistics = prepared.statistics();
-        float[] all = new float[statistics.length + pooled.length];
-        System.arraycopy(statistics, 0, all, 0, statistics.length);
-        System.arraycopy(pooled, 0, all, statistics.length, pooled.length);
-        return prepared.withStatistics(all);
+        return base.preprocess(image).withStatisticsAppended(pooled(image));
     }
 
     private float[] pooled(BufferedImage image) {
