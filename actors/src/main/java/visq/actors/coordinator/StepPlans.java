@@ -6,10 +6,9 @@ import visq.actors.learner.Learner;
 import visq.actors.learner.PlanCursor;
 import visq.actors.learner.SupervisedTarget;
 import visq.actors.rollout.PromptRef;
-import visq.gpu.tasks.QualityTask;
 
 /**
- * What each step trains on: its task (the run's tasks in turn) and its prompts, taken from the run's
+ * What each step trains on: its task (the phase's turn of tasks, {@link TrainingSettings}) and its prompts, taken from the run's
  * {@link PromptPlans}, with where the plans stand once they were taken (what the learner checkpoints). When the run
  * resumes, the plans move to the checkpoint's cursors; after the learner restarted they are first walked from the
  * start again, so every step after the checkpoint gets the same prompts as before. Mutable; owned by the coordinator.
@@ -29,7 +28,7 @@ final class StepPlans {
     }
 
     private PromptPlans newPlans() {
-        return new PromptPlans(settings.tasks(), data::datasets, settings.seed(), settings.grpoHoldout());
+        return new PromptPlans(settings.trainedTasks(), data::datasets, settings.seed(), settings.grpoHoldout());
     }
 
     /** Moves the plans to where the learner resumes; {@code restarted}: walked from the start again first. */
@@ -43,7 +42,7 @@ final class StepPlans {
 
     /** Takes the prompts of cold-start step {@code step} and writes their targets. */
     ColdStartStep coldStart(long step) {
-        List<PromptRef> prompts = plans.take(taskOfStep(step), settings.coldStartBatch(), false);
+        List<PromptRef> prompts = plans.take(settings.coldStartTaskOf(step), settings.coldStartBatch(), false);
         List<SupervisedTarget> targets = new ArrayList<>(prompts.size());
         for (PromptRef prompt : prompts) {
             targets.add(new SupervisedTarget(prompt, data.coldStartTargets().target(prompt, step)));
@@ -53,11 +52,7 @@ final class StepPlans {
 
     /** Takes the prompts of GRPO step {@code step}: its rollouts, none generated yet. */
     StepRollouts grpo(long step) {
-        List<PromptRef> prompts = plans.take(taskOfStep(step), settings.promptsPerStep(), true);
+        List<PromptRef> prompts = plans.take(settings.grpoTaskOf(step), settings.promptsPerStep(), true);
         return new StepRollouts(step, prompts, plans.cursors(true));
-    }
-
-    private QualityTask taskOfStep(long step) {
-        return settings.tasks().get((int) ((step - 1) % settings.tasks().size()));
     }
 }
