@@ -28,7 +28,7 @@ final class StepPlans {
     }
 
     private PromptPlans newPlans() {
-        return new PromptPlans(settings.trainedTasks(), data::datasets, settings.seed(), settings.grpoHoldout());
+        return new PromptPlans(settings.tasks(), data::datasets, settings.seed(), settings.grpoHoldout());
     }
 
     /** Moves the plans to where the learner resumes; {@code restarted}: walked from the start again first. */

@@ -1,8 +1,11 @@
 package visq.actors.coordinator;
 
 import com.typesafe.config.Config;
+import com.typesafe.config.ConfigUtil;
 import java.time.Duration;
+import java.util.EnumMap;
 import java.util.List;
+import java.util.Map;
 import java.util.stream.Collectors;
 import visq.actors.learner.MethodSettings;
 import visq.gpu.generation.SamplingSettings;
@@ -14,18 +17,16 @@ import visq.gpu.training.MethodPreset;
  * (temperature, top-k, top-p) are the method preset's unless set here ({@link MethodSettings}); the most new tokens
  * a rollout may have is {@code visq.training.sampling.max-new-tokens}.
  *
- * <p>{@code tasks} and {@code coldStartTasks} are turns: step s of GRPO trains {@code tasks[(s - 1) mod n]}, step s
- * of the cold start {@code coldStartTasks[(s - 1) mod m]}, so a task named twice in a turn gets twice the steps of a
- * task named once. Every task of the cold start's turn is one of {@code tasks}.
+ * <p>Each phase takes the run's {@code tasks} in turn, step by step ({@link TaskTurn}), each task with its share of
+ * the turn ({@code visq.training.cold-start-task-shares}, {@code grpo-task-shares}; 1 when not named).
  */
 public record TrainingSettings(long coldStartSteps, long grpoSteps, int promptsPerStep, int coldStartBatch,
-        int groupSize, long seed, List<QualityTask> tasks, List<QualityTask> coldStartTasks, SamplingSettings sampling,
-        Duration rolloutTimeout, Duration learnerTimeout, int maxDispatchAttempts, int minWorkers, int maxStaleness,
-        double grpoHoldout, TrainingRecipe recipe) {
+        int groupSize, long seed, List<QualityTask> tasks, TaskTurn coldStartTurn, TaskTurn grpoTurn,
+        SamplingSettings sampling, Duration rolloutTimeout, Duration learnerTimeout, int maxDispatchAttempts,
+        int minWorkers, int maxStaleness, double grpoHoldout, TrainingRecipe recipe) {
 
     public TrainingSettings {
         tasks = List.copyOf(tasks);
-        coldStartTasks = List.copyOf(coldStartTasks);
         if (groupSize < 2) {
             throw new IllegalArgumentException("visq.training.group-size must be at least 2, got " + groupSize);
         }
@@ -38,38 +39,26 @@ public record TrainingSettings(long coldStartSteps, long grpoSteps, int promptsP
         if (tasks.isEmpty()) {
             throw new IllegalArgumentException("visq.training.tasks must name at least one task");
         }
-        if (coldStartTasks.isEmpty()) {
-            throw new IllegalArgumentException("visq.training.cold-start-tasks must name at least one task (or be "
-                    + "null: the turn of visq.training.tasks)");
+        if (tasks.stream().distinct().count() != tasks.size()) {
+            throw new IllegalArgumentException("visq.training.tasks names a task twice " + ids(tasks)
+                    + "; give a task more steps with visq.training.cold-start-task-shares or grpo-task-shares");
         }
-        for (QualityTask task : coldStartTasks) {
-            if (!tasks.contains(task)) {
-                throw new IllegalArgumentException("visq.training.cold-start-tasks names " + task.id()
-                        + ", which visq.training.tasks " + ids(tasks) + " does not train");
+        for (TaskTurn turn : List.of(coldStartTurn, grpoTurn)) {
+            if (!tasks.containsAll(turn.order())) {
+                throw new IllegalArgumentException("a turn " + ids(turn.order()) + " takes a task that "
+                        + "visq.training.tasks " + ids(tasks) + " does not train");
             }
         }
     }
 
-    /** The tasks the run trains, each once, in the order of their first turn in {@code tasks}. */
-    public List<QualityTask> trainedTasks() {
-        return tasks.stream().distinct().toList();
-    }
-
     /** The task of cold-start step {@code step} (counted from 1). */
     public QualityTask coldStartTaskOf(long step) {
-        return turnOf(coldStartTasks, step);
+        return coldStartTurn.taskOf(step);
     }
 
     /** The task of GRPO step {@code step} (counted from 1 at the cold start's first step, as checkpoints count). */
     public QualityTask grpoTaskOf(long step) {
-        return turnOf(tasks, step);
-    }
-
-    private static QualityTask turnOf(List<QualityTask> turn, long step) {
-        if (step < 1) {
-            throw new IllegalArgumentException("steps count from 1, got " + step);
-        }
-        return turn.get((int) ((step - 1) % turn.size()));
+        return grpoTurn.taskOf(step);
     }
 
     private static String ids(List<QualityTask> tasks) {
@@ -86,9 +75,13 @@ public record TrainingSettings(long coldStartSteps, long grpoSteps, int promptsP
 
     /** The settings of {@code config}, with G and the rollouts' sampling of {@code method} (a resolved preset). */
     public static TrainingSettings fromConfig(Config config, MethodPreset method) {
-        List<QualityTask> tasks = tasksAt(config, AREA + "tasks");
-        List<QualityTask> coldStartTasks = config.getIsNull(AREA + "cold-start-tasks")
-                ? tasks : tasksAt(config, AREA + "cold-start-tasks");
+        List<QualityTask> tasks = config.getStringList(AREA + "tasks").stream()
+                .map(id -> QualityTask.fromId(id).orElseThrow(() -> new IllegalArgumentException(
+                        "visq.training.tasks: unknown task '" + id + "'")))
+                .collect(Collectors.toList());
+        if (tasks.isEmpty()) {
+            throw new IllegalArgumentException("visq.training.tasks must name at least one task");
+        }
         int maxNewTokens = config.getInt(AREA + "sampling.max-new-tokens");
         if (maxNewTokens <= 0) {
             throw new IllegalArgumentException("visq.training.sampling.max-new-tokens must be positive, got "
@@ -98,8 +91,8 @@ public record TrainingSettings(long coldStartSteps, long grpoSteps, int promptsP
         String recipe = config.getString(AREA + "recipe");
         return new TrainingSettings(config.getLong(AREA + "cold-start-steps"), config.getLong(AREA + "grpo-steps"),
                 config.getInt(AREA + "prompts-per-step"), config.getInt(AREA + "cold-start-batch"), method.groupSize(),
-                config.getLong(AREA + "seed"), tasks, coldStartTasks, sampling,
-                config.getDuration(AREA + "rollout-timeout"),
+                config.getLong(AREA + "seed"), tasks, turnAt(config, "cold-start-task-shares", tasks),
+                turnAt(config, "grpo-task-shares", tasks), sampling, config.getDuration(AREA + "rollout-timeout"),
                 config.getDuration(AREA + "learner-timeout"), config.getInt(AREA + "max-dispatch-attempts"),
                 config.getInt(AREA + "min-workers"), config.getInt(AREA + "max-staleness"),
                 config.getDouble(AREA + "grpo-holdout"), TrainingRecipe.fromId(recipe).orElseThrow(() ->
@@ -107,17 +100,28 @@ public record TrainingSettings(long coldStartSteps, long grpoSteps, int promptsP
                                 + TrainingRecipe.ids() + ")")));
     }
 
-    private static List<QualityTask> tasksAt(Config config, String key) {
-        return config.getStringList(key).stream()
-                .map(id -> QualityTask.fromId(id).orElseThrow(() -> new IllegalArgumentException(
-                        key + ": unknown task '" + id + "'")))
-                .collect(Collectors.toList());
+    /** The turn of {@code tasks} with the shares at {@code visq.training.<name>} (task id = steps per turn). */
+    private static TaskTurn turnAt(Config config, String name, List<QualityTask> tasks) {
+        String key = AREA + name;
+        Map<QualityTask, Integer> shares = new EnumMap<>(QualityTask.class);
+        Config section = config.getConfig(key);
+        for (String id : section.root().keySet()) {
+            QualityTask task = QualityTask.fromId(id).orElseThrow(() -> new IllegalArgumentException(
+                    key + ": unknown task '" + id + "'"));
+            int share = config.getInt(key + "." + ConfigUtil.joinPath(id));
+            if (share < 1) {
+                throw new IllegalArgumentException(key + "." + id + " must be at least 1, got " + share
+                        + " (leave the task out of visq.training.tasks to skip it)");
+            }
+            shares.put(task, share);
+        }
+        return TaskTurn.of(tasks, shares);
     }
 
     /** These settings with no supervised cold start: training is GRPO from the first step. */
     public TrainingSettings withoutColdStart() {
         return new TrainingSettings(0, grpoSteps, promptsPerStep, coldStartBatch, groupSize, seed, tasks,
-                coldStartTasks, sampling, rolloutTimeout, learnerTimeout, maxDispatchAttempts, minWorkers,
+                coldStartTurn, grpoTurn, sampling, rolloutTimeout, learnerTimeout, maxDispatchAttempts, minWorkers,
                 maxStaleness, grpoHoldout, recipe);
     }
 }

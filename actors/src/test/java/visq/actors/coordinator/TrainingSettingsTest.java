@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.List;
+import java.util.stream.LongStream;
 import org.junit.jupiter.api.Test;
 import visq.actors.ReferenceConfig;
 import visq.gpu.generation.SamplingSettings;
@@ -41,43 +42,46 @@ class TrainingSettingsTest {
                 {"visq.training.sampling.max-new-tokens", "many"}, {"visq.training.max-staleness", "-1"},
                 {"visq.training.prompts-per-step", "a few"}, {"visq.training.rollout-timeout", "soon"},
                 {"visq.training.recipe", "\"guess\""}, {"visq.training.group-size", "1"},
-                {"visq.training.tasks", "[\"rank\"]"}, {"visq.training.cold-start-tasks", "[\"rank\"]"},
-                {"visq.training.cold-start-tasks", "[]"}, {"visq.training.tasks", "[]"}}) {
+                {"visq.training.tasks", "[\"rank\"]"}, {"visq.training.tasks", "[]"}}) {
             RuntimeException e = assertThrows(RuntimeException.class, () -> read(bad[0] + " = " + bad[1]));
             assertTrue(e.getMessage().contains(bad[0]), e.getMessage());
         }
     }
 
     @Test
-    void eachPhaseTakesItsTasksInTurnAndARepeatedTaskGetsMoreSteps() {
-        // reference.conf: tasks [degradation, score, score-number], cold-start-tasks null (the same turn)
-        TrainingSettings plain = read("");
-        assertEquals(plain.tasks(), plain.coldStartTasks());
-        assertEquals(QualityTask.DEGRADATION, plain.coldStartTaskOf(1));
-        assertEquals(QualityTask.SCORE_NUMBER, plain.grpoTaskOf(3003)); // (3003 - 1) mod 3 = 2
-        TrainingSettings weighted = read("visq.training.cold-start-tasks = [degradation, score, degradation,"
-                + " score-number]");
-        List<QualityTask> firstTurns = new java.util.ArrayList<>();
-        for (long step = 1; step <= 8; step++) {
-            firstTurns.add(weighted.coldStartTaskOf(step));
-        }
-        assertEquals(List.of(QualityTask.DEGRADATION, QualityTask.SCORE, QualityTask.DEGRADATION,
-                QualityTask.SCORE_NUMBER, QualityTask.DEGRADATION, QualityTask.SCORE, QualityTask.DEGRADATION,
-                QualityTask.SCORE_NUMBER), firstTurns);
-        long degradationSteps = java.util.stream.LongStream.rangeClosed(1, 3000)
+    void eachPhaseTakesTheTasksInTurnWithTheirShares() {
+        TrainingSettings weighted = read("visq.training.cold-start-task-shares { degradation = 2 }");
+        assertEquals(List.of(QualityTask.DEGRADATION, QualityTask.SCORE, QualityTask.SCORE_NUMBER,
+                QualityTask.DEGRADATION), weighted.coldStartTurn().order());
+        assertEquals(weighted.tasks(), weighted.grpoTurn().order());
+        long degradationSteps = LongStream.rangeClosed(1, 3000)
                 .filter(step -> weighted.coldStartTaskOf(step) == QualityTask.DEGRADATION).count();
-        assertEquals(1500, degradationSteps); // half of 3,000: two of every four steps
-        assertEquals(QualityTask.SCORE, weighted.grpoTaskOf(3002)); // GRPO keeps tasks' turn: (3002 - 1) mod 3 = 1
-        TrainingSettings repeated = read("visq.training.tasks = [score, degradation, score]");
-        assertEquals(List.of(QualityTask.SCORE, QualityTask.DEGRADATION), repeated.trainedTasks());
-        assertThrows(IllegalArgumentException.class, () -> repeated.grpoTaskOf(0));
+        assertEquals(1500, degradationSteps); // two of every four steps
+        assertEquals(QualityTask.SCORE_NUMBER, weighted.grpoTaskOf(3003)); // (3003 - 1) mod 3 = 2
     }
 
     @Test
-    void theColdStartCannotTrainATaskTheRunDoesNot() {
-        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> read(
-                "visq.training.tasks = [score]\nvisq.training.cold-start-tasks = [score, degradation]"));
-        assertTrue(e.getMessage().contains("visq.training.cold-start-tasks names degradation"), e.getMessage());
-        assertTrue(e.getMessage().contains("[score]"), e.getMessage());
+    void sharesFollowTheRunsTasks() {
+        // a run that trains the score tasks only keeps shares set for more tasks: degradation takes no steps
+        TrainingSettings scoreOnly = read("visq.training.tasks = [score, score-number]\n"
+                + "visq.training.cold-start-task-shares { degradation = 2 }");
+        assertEquals(List.of(QualityTask.SCORE, QualityTask.SCORE_NUMBER), scoreOnly.coldStartTurn().order());
+        TrainingSettings grpoWeighted = read("visq.training.grpo-task-shares { score-number = 3 }");
+        assertEquals(List.of(QualityTask.DEGRADATION, QualityTask.SCORE, QualityTask.SCORE_NUMBER,
+                QualityTask.SCORE_NUMBER, QualityTask.SCORE_NUMBER), grpoWeighted.grpoTurn().order());
+    }
+
+    @Test
+    void aTaskNamedTwiceOrABadShareIsRefusedNamingWhatIsWrong() {
+        String[][] cases = {
+            {"visq.training.tasks = [score, degradation, score]", "names a task twice"},
+            {"visq.training.cold-start-task-shares { degradation = 0 }",
+                "visq.training.cold-start-task-shares.degradation must be at least 1, got 0"},
+            {"visq.training.grpo-task-shares { rank = 2 }", "visq.training.grpo-task-shares: unknown task 'rank'"},
+            {"visq.training.grpo-task-shares { score = many }", "visq.training.grpo-task-shares"}};
+        for (String[] bad : cases) {
+            RuntimeException e = assertThrows(RuntimeException.class, () -> read(bad[0]));
+            assertTrue(e.getMessage().contains(bad[1]), e.getMessage());
+        }
     }
 }

@@ -31,7 +31,7 @@ final class TrainingDataCheck {
         TrainingCorpus corpus = TrainingCorpus.load(DataSettings.fromConfig(config));
         if (roles.contains(NodeGuardian.LEARNER)) {
             TrainingSettings training = TrainingSettings.fromConfig(config);
-            for (QualityTask task : training.trainedTasks()) {
+            for (QualityTask task : training.tasks()) {
                 corpus.trainingData(training).datasets(task);
             }
         }
