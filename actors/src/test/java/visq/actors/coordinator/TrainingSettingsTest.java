@@ -49,22 +49,23 @@ class TrainingSettingsTest {
     }
 
     @Test
-    void eachPhaseTakesTheTasksInTurnWithTheirShares() {
-        TrainingSettings weighted = read("visq.training.cold-start-task-shares { degradation = 2 }");
+    void theDefaultColdStartGivesTheDegradationTaskHalfItsStepsAndGrpoOneInThree() {
+        // reference.conf: tasks [degradation, score, score-number], cold-start-task-shares {degradation = 2}
+        TrainingSettings settings = read("");
         assertEquals(List.of(QualityTask.DEGRADATION, QualityTask.SCORE, QualityTask.SCORE_NUMBER,
-                QualityTask.DEGRADATION), weighted.coldStartTurn().order());
-        assertEquals(weighted.tasks(), weighted.grpoTurn().order());
+                QualityTask.DEGRADATION), settings.coldStartTurn().order());
+        assertEquals(settings.tasks(), settings.grpoTurn().order());
         long degradationSteps = LongStream.rangeClosed(1, 3000)
-                .filter(step -> weighted.coldStartTaskOf(step) == QualityTask.DEGRADATION).count();
+                .filter(step -> settings.coldStartTaskOf(step) == QualityTask.DEGRADATION).count();
         assertEquals(1500, degradationSteps); // two of every four steps
-        assertEquals(QualityTask.SCORE_NUMBER, weighted.grpoTaskOf(3003)); // (3003 - 1) mod 3 = 2
+        assertEquals(QualityTask.SCORE_NUMBER, settings.grpoTaskOf(3003)); // (3003 - 1) mod 3 = 2
     }
 
     @Test
     void sharesFollowTheRunsTasks() {
-        // a run that trains the score tasks only keeps shares set for more tasks: degradation takes no steps
-        TrainingSettings scoreOnly = read("visq.training.tasks = [score, score-number]\n"
-                + "visq.training.cold-start-task-shares { degradation = 2 }");
+        // a user who trains the score tasks only keeps the default's shares without naming them: degradation takes
+        // no steps
+        TrainingSettings scoreOnly = read("visq.training.tasks = [score, score-number]");
         assertEquals(List.of(QualityTask.SCORE, QualityTask.SCORE_NUMBER), scoreOnly.coldStartTurn().order());
         TrainingSettings grpoWeighted = read("visq.training.grpo-task-shares { score-number = 3 }");
         assertEquals(List.of(QualityTask.DEGRADATION, QualityTask.SCORE, QualityTask.SCORE_NUMBER,
