@@ -20,30 +20,46 @@ public record TaskTurn(List<QualityTask> order) {
     }
 
     /**
-     * The turn of {@code tasks} where each takes {@code shares.get(task)} steps (1 when absent): in round r = 0, 1, ...
-     * every task whose share exceeds r takes a step, in the order of {@code tasks}. So shares {degradation: 2} over
-     * [degradation, score, score-number] give [degradation, score, score-number, degradation]; no shares give
+     * The turn of {@code tasks} where each takes {@code shares.get(task)} steps (1 when absent), spread out: each
+     * position goes to the task with the most steps left in the turn, other than the task of the position before
+     * unless no other is left, the first in the order of {@code tasks} on a tie. So shares {degradation: 2} over
+     * [degradation, score, score-number] give [degradation, score, degradation, score-number]; no shares give
      * {@code tasks} itself. Shares of tasks not in {@code tasks} take no steps.
      */
     public static TaskTurn of(List<QualityTask> tasks, Map<QualityTask, Integer> shares) {
-        int rounds = 1;
-        for (QualityTask task : tasks) {
-            int share = shares.getOrDefault(task, 1);
-            if (share < 1) {
-                throw new IllegalArgumentException("task " + task.id() + " has share " + share
+        int[] left = new int[tasks.size()];
+        int length = 0;
+        for (int t = 0; t < tasks.size(); t++) {
+            left[t] = shares.getOrDefault(tasks.get(t), 1);
+            if (left[t] < 1) {
+                throw new IllegalArgumentException("task " + tasks.get(t).id() + " has share " + left[t]
                         + " of a turn; a share is at least 1 (leave a task out of visq.training.tasks to skip it)");
             }
-            rounds = Math.max(rounds, share);
+            length += left[t];
         }
-        List<QualityTask> order = new ArrayList<>();
-        for (int round = 0; round < rounds; round++) {
-            for (QualityTask task : tasks) {
-                if (shares.getOrDefault(task, 1) > round) {
-                    order.add(task);
-                }
+        List<QualityTask> order = new ArrayList<>(length);
+        int previous = -1;
+        for (int position = 0; position < length; position++) {
+            int chosen = mostLeft(left, previous);
+            if (chosen < 0) {
+                chosen = previous; // only the previous task has steps left
             }
+            left[chosen]--;
+            order.add(tasks.get(chosen));
+            previous = chosen;
         }
         return new TaskTurn(order);
+    }
+
+    /** The index with the most steps left other than {@code excluded}, the first on a tie; -1 when none has any. */
+    private static int mostLeft(int[] left, int excluded) {
+        int best = -1;
+        for (int t = 0; t < left.length; t++) {
+            if (t != excluded && left[t] > 0 && (best < 0 || left[t] > left[best])) {
+                best = t;
+            }
+        }
+        return best;
     }
 
     /** The task of step {@code step}, counted from 1. */

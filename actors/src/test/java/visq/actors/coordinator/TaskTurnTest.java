@@ -26,13 +26,15 @@ class TaskTurnTest {
     }
 
     @Test
-    void eachRoundTakesTheTasksWhoseShareIsNotSpentYet() {
-        // shares 3, 1, 2: round 0 takes all three, round 1 degradation and score-number, round 2 degradation
+    void eachPositionGoesToTheTaskWithTheMostStepsLeftNotTakenJustBefore() {
+        // shares 3, 1, 2, worked by hand: left (3,1,2) -> degradation; (2,1,2) without degradation -> score-number;
+        // (2,1,1) -> degradation; (1,1,1) without degradation -> score; (1,0,1) without score -> degradation;
+        // (0,0,1) -> score-number
         Map<QualityTask, Integer> shares = new EnumMap<>(QualityTask.class);
         shares.put(DEGRADATION, 3);
         shares.put(SCORE_NUMBER, 2);
         TaskTurn turn = TaskTurn.of(List.of(DEGRADATION, SCORE, SCORE_NUMBER), shares);
-        assertEquals(List.of(DEGRADATION, SCORE, SCORE_NUMBER, DEGRADATION, SCORE_NUMBER, DEGRADATION), turn.order());
+        assertEquals(List.of(DEGRADATION, SCORE_NUMBER, DEGRADATION, SCORE, DEGRADATION, SCORE_NUMBER), turn.order());
         long[] steps = new long[QualityTask.values().length];
         for (long step = 1; step <= 600; step++) {
             steps[turn.taskOf(step).ordinal()]++;
@@ -40,6 +42,16 @@ class TaskTurnTest {
         assertEquals(300, steps[DEGRADATION.ordinal()]); // 600 steps = 100 turns of 3 + 1 + 2
         assertEquals(100, steps[SCORE.ordinal()]);
         assertEquals(200, steps[SCORE_NUMBER.ordinal()]);
+    }
+
+    @Test
+    void aTaskTakesStepsInARowOnlyWhenNoOtherIsLeft() {
+        // shares 3, 1: degradation, score, then degradation twice (score has none left)
+        assertEquals(List.of(DEGRADATION, SCORE, DEGRADATION, DEGRADATION),
+                TaskTurn.of(List.of(DEGRADATION, SCORE), Map.of(DEGRADATION, 3)).order());
+        // shares 1, 2 over [degradation, score]: score has more left, so it leads
+        assertEquals(List.of(SCORE, DEGRADATION, SCORE),
+                TaskTurn.of(List.of(DEGRADATION, SCORE), Map.of(SCORE, 2)).order());
     }
 
     @Test

@@ -52,8 +52,8 @@ class TrainingSettingsTest {
     void theDefaultColdStartGivesTheDegradationTaskHalfItsStepsAndGrpoOneInThree() {
         // reference.conf: tasks [degradation, score, score-number], cold-start-task-shares {degradation = 2}
         TrainingSettings settings = read("");
-        assertEquals(List.of(QualityTask.DEGRADATION, QualityTask.SCORE, QualityTask.SCORE_NUMBER,
-                QualityTask.DEGRADATION), settings.coldStartTurn().order());
+        assertEquals(List.of(QualityTask.DEGRADATION, QualityTask.SCORE, QualityTask.DEGRADATION,
+                QualityTask.SCORE_NUMBER), settings.coldStartTurn().order());
         assertEquals(settings.tasks(), settings.grpoTurn().order());
         long degradationSteps = LongStream.rangeClosed(1, 3000)
                 .filter(step -> settings.coldStartTaskOf(step) == QualityTask.DEGRADATION).count();
@@ -68,8 +68,9 @@ class TrainingSettingsTest {
         TrainingSettings scoreOnly = read("visq.training.tasks = [score, score-number]");
         assertEquals(List.of(QualityTask.SCORE, QualityTask.SCORE_NUMBER), scoreOnly.coldStartTurn().order());
         TrainingSettings grpoWeighted = read("visq.training.grpo-task-shares { score-number = 3 }");
-        assertEquals(List.of(QualityTask.DEGRADATION, QualityTask.SCORE, QualityTask.SCORE_NUMBER,
-                QualityTask.SCORE_NUMBER, QualityTask.SCORE_NUMBER), grpoWeighted.grpoTurn().order());
+        // score-number leads (3 left), then degradation, score-number, score, score-number
+        assertEquals(List.of(QualityTask.SCORE_NUMBER, QualityTask.DEGRADATION, QualityTask.SCORE_NUMBER,
+                QualityTask.SCORE, QualityTask.SCORE_NUMBER), grpoWeighted.grpoTurn().order());
     }
 
     @Test
