@@ -9,10 +9,13 @@ import java.util.List;
 /**
  * Checks one {@code --set key=value}: a key that is a HOCON path, a value HOCON can parse, and, under {@code visq.},
  * a setting the reference configuration declares (a typo would otherwise be ignored without a word). Optional
- * settings are declared there as {@code null}; {@code visq.dispatchers} holds free-form Akka dispatcher settings.
+ * settings are declared there as {@code null}. Free-form areas take keys the reference does not declare:
+ * {@code visq.dispatchers} (Akka dispatcher settings) and the task shares (a task id per key, checked by the training
+ * settings, which name the key of an unknown task).
  */
 final class SettingOverride {
-    private static final String FREE_FORM = "visq.dispatchers.";
+    private static final List<String> FREE_FORM = List.of("visq.dispatchers.",
+            "visq.training.cold-start-task-shares.", "visq.training.grpo-task-shares.");
 
     private SettingOverride() {}
 
@@ -39,7 +42,8 @@ final class SettingOverride {
             throw new UsageException("--set '" + assignment + "': the value is not valid HOCON ("
                     + e.getMessage().replaceFirst("^String: \\d+: ", "") + ")");
         }
-        if (path.get(0).equals("visq") && !key.startsWith(FREE_FORM) && !reference.hasPathOrNull(key)) {
+        if (path.get(0).equals("visq") && FREE_FORM.stream().noneMatch(key::startsWith)
+                && !reference.hasPathOrNull(key)) {
             throw new UsageException("--set '" + assignment + "': unknown setting '" + key + "'"
                     + closestKnownParent(path, reference));
         }
