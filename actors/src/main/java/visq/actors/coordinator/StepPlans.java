@@ -8,10 +8,11 @@ import visq.actors.learner.SupervisedTarget;
 import visq.actors.rollout.PromptRef;
 
 /**
- * What each step trains on: its task (the phase's turn of tasks, {@link TrainingSettings}) and its prompts, taken from the run's
- * {@link PromptPlans}, with where the plans stand once they were taken (what the learner checkpoints). When the run
- * resumes, the plans move to the checkpoint's cursors; after the learner restarted they are first walked from the
- * start again, so every step after the checkpoint gets the same prompts as before. Mutable; owned by the coordinator.
+ * What each step trains on: its task (the phase's turn of tasks, {@link TrainingSettings}) and its prompts, taken
+ * from the run's {@link PromptPlans}, with where the plans stand once they were taken (what the learner
+ * checkpoints). When the run resumes, the plans move to the checkpoint's cursors; after the learner restarted they
+ * are first walked from the start again, so every step after the checkpoint gets the same prompts as before.
+ * Mutable; owned by the coordinator.
  */
 final class StepPlans {
     /** A cold-start step's targets, and where the cold start's plans stand once their prompts were taken. */

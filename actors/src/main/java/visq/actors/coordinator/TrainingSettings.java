@@ -79,7 +79,7 @@ public record TrainingSettings(long coldStartSteps, long grpoSteps, int promptsP
                 .map(id -> QualityTask.fromId(id).orElseThrow(() -> new IllegalArgumentException(
                         "visq.training.tasks: unknown task '" + id + "'")))
                 .collect(Collectors.toList());
-        if (tasks.isEmpty()) {
+        if (tasks.isEmpty()) { // before the turns are built from them
             throw new IllegalArgumentException("visq.training.tasks must name at least one task");
         }
         int maxNewTokens = config.getInt(AREA + "sampling.max-new-tokens");
