@@ -6,14 +6,15 @@ import java.util.List;
 import java.util.function.BiFunction;
 import java.util.function.Predicate;
 import visq.gpu.training.AdvantageScaling;
+import visq.gpu.training.LossAggregation;
 import visq.gpu.training.MethodPreset;
 import visq.gpu.training.SamplingConstants;
 
 /**
  * The training method of a run: the preset named by {@code visq.learner.preset}, with the settings that override it.
  * The preset is the one source of G, advantage scaling, the rollouts' temperature, top-k and top-p, the GRPO
- * learning rate and β; each of the keys below replaces the preset's value when it is set (null or absent: the
- * preset's), and {@link #overrides()} says so, one line per key, for the learner node to log at start. The
+ * learning rate, β and loss aggregation; each of the keys below replaces the preset's value when it is set (null or
+ * absent: the preset's), and {@link #overrides()} says so, one line per key, for the learner node to log at start. The
  * learner's log-probabilities and the rollouts read the same resolved {@link #preset()}, so they cannot disagree on
  * the temperature.
  *
@@ -30,6 +31,7 @@ public record MethodSettings(MethodPreset preset, List<String> overrides) {
     public static final String TOP_P = "visq.training.sampling.top-p";
     public static final String LEARNING_RATE = "visq.learner.grpo-learning-rate";
     public static final String BETA = "visq.learner.grpo-beta";
+    public static final String LOSS_AGGREGATION = "visq.learner.loss-aggregation";
 
     public MethodSettings {
         overrides = List.copyOf(overrides);
@@ -56,9 +58,11 @@ public record MethodSettings(MethodPreset preset, List<String> overrides) {
                 rate -> rate > 0 && !Double.isInfinite(rate), "positive and finite");
         double beta = set.value(BETA, "β", named.grpo().beta(), Config::getDouble,
                 b -> b >= 0 && !Double.isInfinite(b), ">= 0 and finite");
+        LossAggregation aggregation = set.value(LOSS_AGGREGATION, "loss aggregation", named.grpo().aggregation(),
+                (c, key) -> c.getEnum(LossAggregation.class, key), a -> true, "");
         MethodPreset resolved = named.withGroupSize(groupSize).withAdvantageScaling(scaling)
                 .withSampling(new SamplingConstants(temperature, topK, topP, sampling.repetitionPenalty()))
-                .withLearningRate(learningRate).withBeta(beta);
+                .withLearningRate(learningRate).withBeta(beta).withLossAggregation(aggregation);
         return new MethodSettings(resolved, set.lines);
     }
 

@@ -9,6 +9,7 @@ import java.util.List;
 import org.junit.jupiter.api.Test;
 import visq.actors.ReferenceConfig;
 import visq.gpu.training.AdvantageScaling;
+import visq.gpu.training.LossAggregation;
 import visq.gpu.training.MethodPreset;
 import visq.gpu.training.SamplingConstants;
 
@@ -70,6 +71,17 @@ class MethodSettingsTest {
     }
 
     @Test
+    void lossAggregationOverridesThePreset() {
+        MethodSettings method = read("visq.learner.loss-aggregation = TOKEN_MEAN");
+        assertEquals(LossAggregation.TOKEN_MEAN, method.preset().grpo().aggregation());
+        assertEquals(MethodPreset.compact().grpo().withAggregation(LossAggregation.TOKEN_MEAN),
+                method.preset().grpo());
+        assertEquals(List.of("visq.learner.loss-aggregation = TOKEN_MEAN overrides preset compact's loss aggregation"
+                + " = SEQUENCE_MEAN"), method.overrides());
+        assertEquals(LossAggregation.SEQUENCE_MEAN, read("").preset().grpo().aggregation());
+    }
+
+    @Test
     void aBadValueIsRefusedNamingItsKey() {
         assertNamesKey("visq.training.group-size", IllegalArgumentException.class, "visq.training.group-size = 1");
         assertNamesKey("visq.training.group-size", ConfigException.class, "visq.training.group-size = many");
@@ -85,6 +97,8 @@ class MethodSettingsTest {
                 "visq.learner.grpo-learning-rate = 0");
         assertNamesKey("visq.learner.grpo-beta", IllegalArgumentException.class, "visq.learner.grpo-beta = -0.1");
         assertNamesKey("visq.learner.preset", IllegalArgumentException.class, "visq.learner.preset = grpo");
+        assertNamesKey("visq.learner.loss-aggregation", ConfigException.class,
+                "visq.learner.loss-aggregation = TOKEN_SUM");
     }
 
     private static void assertNamesKey(String key, Class<? extends RuntimeException> type, String hocon) {

@@ -105,6 +105,12 @@ public record MethodPreset(
                 warmupSteps, gradientClipNorm, sampling);
     }
 
+    /** This preset with the GRPO token losses aggregated by {@code aggregation}. */
+    public MethodPreset withLossAggregation(LossAggregation aggregation) {
+        return new MethodPreset(name, groupSize, grpo.withAggregation(aggregation), advantageScaling, optimizer,
+                learningRate, warmupSteps, gradientClipNorm, sampling);
+    }
+
     /** This preset with {@code size} responses per prompt (G). */
     public MethodPreset withGroupSize(int size) {
         return new MethodPreset(name, size, grpo, advantageScaling, optimizer, learningRate, warmupSteps,
