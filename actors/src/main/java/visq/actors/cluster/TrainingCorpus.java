@@ -122,11 +122,16 @@ public final class TrainingCorpus {
         return catalogue.tensor(sampleId);
     }
 
-    /** What is known to be true of a training sample. */
+    /**
+     * What is known to be true of a training sample; the scores of a generated degradation set are its severity
+     * proxy, which only orders (ranking-only).
+     */
     public SampleTruth truth(String sampleId) {
         IqaSample sample = catalogue.sample(sampleId)
                 .orElseThrow(() -> new IllegalArgumentException("unknown training sample '" + sampleId + "'"));
-        return new SampleTruth(sample.dataset(), sample.normalisedMos(), sample.label());
+        boolean rankingOnly = datasets.stream().anyMatch(dataset -> dataset.dataset().equals(sample.dataset())
+                && dataset.format() == DatasetFormat.GENERATED);
+        return new SampleTruth(sample.dataset(), sample.normalisedMos(), sample.label(), rankingOnly);
     }
 
     /**
@@ -135,7 +140,8 @@ public final class TrainingCorpus {
      *
      * <p>A generated degradation set serving a score task gives them as ranking blocks ({@link SeverityBlocks}, one
      * GRPO step's prompts each): its scores are a severity proxy that only orders crops of one source and class, so
-     * only a reward that compares scores within the step's batch (fidelity, score-number) learns from them. The cold
+     * only a reward that compares scores within the step's batch learns from them (the fidelity reward: score-number's
+     * own, and the score task's for ranking blocks, {@code QInsightRankingScoreReward}). The cold
      * start skips them when the task has other datasets ({@code PromptPlans}); when it has none, it writes randomly
      * drawn scores for them (the answer format only), never their proxy.
      *

@@ -11,8 +11,10 @@ import visq.gpu.rewards.FidelityReward;
 import visq.gpu.rewards.FidelitySettings;
 import visq.gpu.rewards.FidelityVariant;
 import visq.gpu.rewards.QInsightDegradationReward;
+import visq.gpu.rewards.QInsightRankingScoreReward;
 import visq.gpu.rewards.QInsightScoreReward;
 import visq.gpu.rewards.ScoreThresholdReward;
+import visq.gpu.rewards.TaskRewardFunction;
 import visq.gpu.rewards.TaskRewardRegistry;
 import visq.gpu.rewards.UnparsableScoreHandling;
 import visq.gpu.rewards.VisualQualityR1Reward;
@@ -51,12 +53,16 @@ public record RewardSettings(double scoreThreshold, double degradationClassWeigh
                 fidelity);
     }
 
-    /** The reward of every task trained with rewards, as these settings configure them. */
+    /**
+     * The reward of every task trained with rewards, as these settings configure them; the score task's ranking
+     * blocks (a generated set serving it) are rewarded by the fidelity reward in its answer format.
+     */
     public TaskRewardRegistry registry() {
-        return TaskRewardRegistry.of(List.of(
+        return TaskRewardRegistry.of(List.<TaskRewardFunction>of(
                 new QInsightScoreReward(new ScoreThresholdReward(scoreThreshold)),
                 new QInsightDegradationReward(new DegradationReward(degradationClassWeight, degradationSeverityWeight)),
-                new VisualQualityR1Reward(new FidelityReward(fidelity))));
+                new VisualQualityR1Reward(new FidelityReward(fidelity))),
+                List.<TaskRewardFunction>of(new QInsightRankingScoreReward(new FidelityReward(fidelity))));
     }
 
     private static <T> T read(Config c, String key, BiFunction<Config, String, T> getter) {

@@ -16,7 +16,9 @@ import visq.gpu.rewards.DegradationReward;
 import visq.gpu.rewards.FidelityReward;
 import visq.gpu.rewards.FidelitySettings;
 import visq.gpu.rewards.QInsightDegradationReward;
+import visq.gpu.rewards.QInsightRankingScoreReward;
 import visq.gpu.rewards.QInsightScoreReward;
+import visq.gpu.rewards.ResponseGroup;
 import visq.gpu.rewards.ResponseReward;
 import visq.gpu.rewards.SampleTruth;
 import visq.gpu.rewards.ScoreThresholdReward;
@@ -72,6 +74,29 @@ class GroupRewardingTest {
                 scored.get(2).rewards());
         assertEquals(ranked.get(1), scored.get(3).rewards(), "score-number, second of the fidelity batch");
         assertEquals(2.0, scored.get(1).rewards().get(0).total(), "|4.1 − 4.2| < 0.35 and the strict format");
+    }
+
+    @Test
+    void scoreGroupsOfARankingBlockGoToTheRankingBlockReward() {
+        Map<String, SampleTruth> block = Map.of(
+                "kodak/slight", new SampleTruth("kodak", 4.2, Optional.empty(), true),
+                "kodak/serious", new SampleTruth("kodak", 2.6, Optional.empty(), true));
+        QInsightRankingScoreReward ranking = new QInsightRankingScoreReward(
+                new FidelityReward(FidelitySettings.defaults()));
+        GroupRewarding withBlocks = new GroupRewarding(TaskRewardRegistry.of(List.of(score, degradation),
+                List.of(ranking)), block::get);
+        List<RolloutGroup> groups = List.of(group("kodak/slight", QualityTask.SCORE, SCORE_A, SCORE_B),
+                group("kodak/serious", QualityTask.SCORE, SCORE_B, SCORE_B));
+        List<ScoredGroup> scored = withBlocks.score(groups);
+        // expected: the ranking-block reward called directly on the two groups as one batch
+        List<List<ResponseReward>> expected = ranking.rewards(List.of(
+                new ResponseGroup("kodak/slight", block.get("kodak/slight"), List.of(SCORE_A, SCORE_B)),
+                new ResponseGroup("kodak/serious", block.get("kodak/serious"), List.of(SCORE_B, SCORE_B))));
+        assertEquals(expected, scored.stream().map(ScoredGroup::rewards).toList());
+        // without a ranking-block reward the threshold reward refuses the proxy scores instead of using them
+        IllegalArgumentException refused = assertThrows(IllegalArgumentException.class,
+                () -> new GroupRewarding(TaskRewardRegistry.of(List.of(score)), block::get).score(groups));
+        assertTrue(refused.getMessage().contains("only orders its ranking block"), refused.getMessage());
     }
 
     @Test

@@ -12,6 +12,11 @@ public record QInsightScoreReward(ScoreThresholdReward threshold) implements Per
 
     @Override
     public ResponseReward reward(String response, ResponseGroup group) {
+        if (group.truth().rankingOnly()) {
+            throw new IllegalArgumentException("sample " + group.sampleId() + " of dataset " + group.truth().dataset()
+                    + " has a score that only orders its ranking block: the score threshold needs an opinion score"
+                    + " (reward it with QInsightRankingScoreReward)");
+        }
         return reward(response, group.truth().normalisedMos());
     }
 

@@ -32,6 +32,24 @@ class TaskRewardRegistryTest {
     }
 
     @Test
+    void rankingBlocksOfATaskGoToItsRankingBlockRewardWhenItHasOne() {
+        QInsightRankingScoreReward ranking = new QInsightRankingScoreReward(
+                new FidelityReward(FidelitySettings.defaults()));
+        TaskRewardRegistry registry = TaskRewardRegistry.of(List.of(score, degradation), List.of(ranking));
+        assertSame(ranking, registry.forGroups(QualityTask.SCORE, true));
+        assertSame(score, registry.forGroups(QualityTask.SCORE, false));
+        assertSame(degradation, registry.forGroups(QualityTask.DEGRADATION, true), "no ranking-block reward: its own");
+        assertSame(score, TaskRewardRegistry.of(List.of(score)).forGroups(QualityTask.SCORE, true));
+        IllegalArgumentException orphan = assertThrows(IllegalArgumentException.class,
+                () -> TaskRewardRegistry.of(List.of(degradation), List.of(ranking)));
+        assertTrue(orphan.getMessage().contains("task score has a ranking-block reward but no reward"),
+                orphan.getMessage());
+        IllegalArgumentException twice = assertThrows(IllegalArgumentException.class,
+                () -> TaskRewardRegistry.of(List.of(score), List.of(ranking, ranking)));
+        assertTrue(twice.getMessage().contains("task score has two ranking-block rewards"), twice.getMessage());
+    }
+
+    @Test
     void twoRewardsForOneTaskAreRefused() {
         IllegalArgumentException refused = assertThrows(IllegalArgumentException.class,
                 () -> TaskRewardRegistry.of(List.of(score, new QInsightScoreReward(new ScoreThresholdReward(0.5)))));
