@@ -1,6 +1,5 @@
 package visq.gpu.rewards;
 
-import java.util.ArrayList;
 import java.util.List;
 import visq.gpu.tasks.QualityTask;
 
@@ -17,9 +16,7 @@ public record VisualQualityR1Reward(FidelityReward fidelity) implements TaskRewa
 
     @Override
     public List<List<ResponseReward>> rewards(List<ResponseGroup> groups) {
-        double[] mos = groups.stream().mapToDouble(group -> group.truth().normalisedMos()).toArray();
-        List<String> datasetIds = groups.stream().map(group -> group.truth().dataset()).toList();
-        return rewards(groups.stream().map(ResponseGroup::responses).toList(), mos, datasetIds);
+        return ranking().rewards(groups);
     }
 
     /**
@@ -30,22 +27,10 @@ public record VisualQualityR1Reward(FidelityReward fidelity) implements TaskRewa
      * @param datasetIds [B] dataset of each image, all equal
      */
     public List<List<ResponseReward>> rewards(List<List<String>> responses, double[] mos, List<String> datasetIds) {
-        List<List<ParsedScore>> answers = responses.stream()
-                .map(texts -> texts.stream().map(AnswerParser::visualQualityScore).toList())
-                .toList();
-        double[][] scores = answers.stream()
-                .map(row -> row.stream().mapToDouble(ParsedScore::valueOrNaN).toArray())
-                .toArray(double[][]::new);
-        double[][] rank = fidelity.rewards(scores, mos, datasetIds);
-        List<List<ResponseReward>> out = new ArrayList<>(responses.size());
-        for (int i = 0; i < scores.length; i++) {
-            List<ResponseReward> row = new ArrayList<>(scores[i].length);
-            for (int k = 0; k < scores[i].length; k++) {
-                row.add(new ResponseReward(FormatReward.VISUALQUALITY_R1.reward(responses.get(i).get(k)), rank[i][k],
-                        answers.get(i).get(k)));
-            }
-            out.add(List.copyOf(row));
-        }
-        return List.copyOf(out);
+        return ranking().rewards(responses, mos, datasetIds);
+    }
+
+    private FidelityRanking ranking() {
+        return new FidelityRanking(fidelity, AnswerParser::visualQualityScore, FormatReward.VISUALQUALITY_R1);
     }
 }
