@@ -29,16 +29,29 @@ import visq.gpu.tasks.QualityTask;
  * has any, GRPO walks plans of its own that start where the cold start's started. Mutable; owned by the coordinator.
  */
 final class PromptPlans {
-    private record DatasetPlan(String dataset, EpochPlan plan) {}
+    private record DatasetPlan(String dataset, EpochPlan plan, double weight) {
+        DatasetPlan at(EpochPlan moved) {
+            return new DatasetPlan(dataset, moved, weight);
+        }
+    }
 
     private final Map<QualityTask, List<DatasetPlan>> coldStart = new EnumMap<>(QualityTask.class);
     private final Map<QualityTask, List<DatasetPlan>> grpo;
 
     PromptPlans(List<QualityTask> tasks, Function<QualityTask, List<TrainingData.DatasetPrompts>> prompts, long seed,
             double grpoHoldout) {
+        this(tasks, prompts, seed, grpoHoldout, DatasetWeights.none());
+    }
+
+    PromptPlans(List<QualityTask> tasks, Function<QualityTask, List<TrainingData.DatasetPrompts>> prompts, long seed,
+            double grpoHoldout, DatasetWeights weights) {
         if (!(grpoHoldout >= 0 && grpoHoldout < 1)) {
             throw new IllegalArgumentException("visq.training.grpo-holdout must be in [0, 1), got " + grpoHoldout);
         }
+        Map<QualityTask, List<String>> datasetsOfTask = new EnumMap<>(QualityTask.class);
+        tasks.forEach(task -> datasetsOfTask.put(task,
+                prompts.apply(task).stream().map(TrainingData.DatasetPrompts::dataset).toList()));
+        weights.checkAgainst(tasks, datasetsOfTask);
         boolean ranking = tasks.stream()
                 .anyMatch(task -> prompts.apply(task).stream().anyMatch(d -> d.blockSize() > 1));
         grpo = grpoHoldout == 0 && !ranking ? coldStart : new EnumMap<>(QualityTask.class);
@@ -49,12 +62,13 @@ final class PromptPlans {
             List<TrainingData.DatasetPrompts> datasets = prompts.apply(task);
             for (int d = 0; d < datasets.size(); d++) {
                 String dataset = datasets.get(d).dataset();
+                double weight = weights.of(task, dataset);
                 int block = datasets.get(d).blockSize();
                 List<PromptRef> all = datasets.get(d).prompts();
                 long planSeed = d == 0 ? taskSeed : SeedMixer.mix(taskSeed, d);
                 if (grpoHoldout == 0) {
-                    coldStartPlans.add(new DatasetPlan(dataset, EpochPlan.startInBlocks(all, block, planSeed)));
-                    grpoPlans.add(new DatasetPlan(dataset, EpochPlan.startInBlocks(all, block, planSeed)));
+                    coldStartPlans.add(new DatasetPlan(dataset, EpochPlan.startInBlocks(all, block, planSeed), weight));
+                    grpoPlans.add(new DatasetPlan(dataset, EpochPlan.startInBlocks(all, block, planSeed), weight));
                     continue;
                 }
                 List<List<PromptRef>> units = EpochPlan.blocks(all, block);
@@ -66,9 +80,10 @@ final class PromptPlans {
                             + " leaves one phase without any");
                 }
                 List<PromptRef> coldStartPrompts = EpochPlan.flat(units.subList(held, units.size()));
-                coldStartPlans.add(new DatasetPlan(dataset, EpochPlan.startInBlocks(coldStartPrompts, block, planSeed)));
+                coldStartPlans.add(new DatasetPlan(dataset, EpochPlan.startInBlocks(coldStartPrompts, block, planSeed),
+                        weight));
                 grpoPlans.add(new DatasetPlan(dataset,
-                        EpochPlan.startInBlocks(EpochPlan.flat(units.subList(0, held)), block, planSeed)));
+                        EpochPlan.startInBlocks(EpochPlan.flat(units.subList(0, held)), block, planSeed), weight));
             }
             coldStart.put(task, withoutRankingBlocks(coldStartPlans, datasets));
             if (grpo != coldStart) {
@@ -97,21 +112,29 @@ final class PromptPlans {
         List<DatasetPlan> plans = of(grpoPhase).get(task);
         int chosen = 0;
         for (int d = 1; d < plans.size(); d++) {
-            if (walkedLess(plans.get(d).plan(), plans.get(chosen).plan())) {
+            if (walkedLess(plans.get(d), plans.get(chosen))) {
                 chosen = d;
             }
         }
         DatasetPlan plan = plans.get(chosen);
         EpochPlan.Taken taken = plan.plan().take(count);
-        plans.set(chosen, new DatasetPlan(plan.dataset(), taken.next()));
+        plans.set(chosen, plan.at(taken.next()));
         return taken.prompts();
     }
 
-    /** Whether plan {@code a} has walked a smaller share of its prompts than {@code b} (exact, in integers). */
-    private static boolean walkedLess(EpochPlan a, EpochPlan b) {
-        long walkedA = (long) a.epoch() * a.prompts().size() + a.cursor();
-        long walkedB = (long) b.epoch() * b.prompts().size() + b.cursor();
-        return Math.multiplyExact(walkedA, b.prompts().size()) < Math.multiplyExact(walkedB, a.prompts().size());
+    /**
+     * Whether plan {@code a} has walked a smaller share of its prompts × weight than {@code b}: exact in integers
+     * when both weigh the same, else walked_a · size_b · w_b &lt; walked_b · size_a · w_a in doubles.
+     */
+    private static boolean walkedLess(DatasetPlan a, DatasetPlan b) {
+        long walkedA = (long) a.plan().epoch() * a.plan().prompts().size() + a.plan().cursor();
+        long walkedB = (long) b.plan().epoch() * b.plan().prompts().size() + b.plan().cursor();
+        long left = Math.multiplyExact(walkedA, b.plan().prompts().size());
+        long right = Math.multiplyExact(walkedB, a.plan().prompts().size());
+        if (a.weight() == b.weight()) {
+            return left < right;
+        }
+        return left * b.weight() < right * a.weight();
     }
 
     /** Where each plan of the phase stands (what a checkpoint stores). */
@@ -136,7 +159,7 @@ final class PromptPlans {
             for (int d = 0; d < plans.size(); d++) {
                 DatasetPlan plan = plans.get(d);
                 if (plan.dataset().equals(cursor.dataset()) || (cursor.dataset().isEmpty() && d == 0)) {
-                    plans.set(d, new DatasetPlan(plan.dataset(), plan.plan().at(cursor.epoch(), cursor.cursor())));
+                    plans.set(d, plan.at(plan.plan().at(cursor.epoch(), cursor.cursor())));
                     break;
                 }
             }

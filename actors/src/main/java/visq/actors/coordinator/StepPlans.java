@@ -29,7 +29,8 @@ final class StepPlans {
     }
 
     private PromptPlans newPlans() {
-        return new PromptPlans(settings.tasks(), data::datasets, settings.seed(), settings.grpoHoldout());
+        return new PromptPlans(settings.tasks(), data::datasets, settings.seed(), settings.grpoHoldout(),
+                settings.datasetWeights());
     }
 
     /** Moves the plans to where the learner resumes; {@code restarted}: walked from the start again first. */

@@ -18,12 +18,13 @@ import visq.gpu.training.MethodPreset;
  * a rollout may have is {@code visq.training.sampling.max-new-tokens}.
  *
  * <p>Each phase takes the run's {@code tasks} in turn, step by step ({@link TaskTurn}), each task with its share of
- * the turn ({@code visq.training.cold-start-task-shares}, {@code grpo-task-shares}; 1 when not named).
+ * the turn ({@code visq.training.cold-start-task-shares}, {@code grpo-task-shares}; 1 when not named); a task's
+ * steps come from its datasets as {@link DatasetWeights} says ({@code visq.training.dataset-weights}).
  */
 public record TrainingSettings(long coldStartSteps, long grpoSteps, int promptsPerStep, int coldStartBatch,
         int groupSize, long seed, List<QualityTask> tasks, TaskTurn coldStartTurn, TaskTurn grpoTurn,
         SamplingSettings sampling, Duration rolloutTimeout, Duration learnerTimeout, int maxDispatchAttempts,
-        int minWorkers, int maxStaleness, double grpoHoldout, TrainingRecipe recipe) {
+        int minWorkers, int maxStaleness, double grpoHoldout, TrainingRecipe recipe, DatasetWeights datasetWeights) {
 
     public TrainingSettings {
         tasks = List.copyOf(tasks);
@@ -97,7 +98,7 @@ public record TrainingSettings(long coldStartSteps, long grpoSteps, int promptsP
                 config.getInt(AREA + "min-workers"), config.getInt(AREA + "max-staleness"),
                 config.getDouble(AREA + "grpo-holdout"), TrainingRecipe.fromId(recipe).orElseThrow(() ->
                         new IllegalArgumentException("visq.training.recipe: unknown recipe '" + recipe + "' (one of "
-                                + TrainingRecipe.ids() + ")")));
+                                + TrainingRecipe.ids() + ")")), DatasetWeights.fromConfig(config));
     }
 
     /** The turn of {@code tasks} with the shares at {@code visq.training.<name>} (task id = steps per turn). */
@@ -122,6 +123,6 @@ public record TrainingSettings(long coldStartSteps, long grpoSteps, int promptsP
     public TrainingSettings withoutColdStart() {
         return new TrainingSettings(0, grpoSteps, promptsPerStep, coldStartBatch, groupSize, seed, tasks,
                 coldStartTurn, grpoTurn, sampling, rolloutTimeout, learnerTimeout, maxDispatchAttempts, minWorkers,
-                maxStaleness, grpoHoldout, recipe);
+                maxStaleness, grpoHoldout, recipe, datasetWeights);
     }
 }

@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import com.typesafe.config.ConfigFactory;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
@@ -52,6 +53,42 @@ class PromptPlansTest {
         assertEquals(15, order.stream().filter("big"::equals).count());
         assertEquals(5, order.stream().filter("small"::equals).count());
         assertEquals(List.of("big", "small", "big", "big", "big"), order.subList(0, 5));
+    }
+
+    @Test
+    void datasetWeightsScaleEachDatasetsShareOfSteps() {
+        // "big" weighs 1/4: 40 × 1/4 = 10 against "small"'s 10 × 1, so the two alternate (a tie goes to the first);
+        // unweighted, big would take 4 steps in 5 (eachStepTakesItsPromptsFromOneDatasetInProportionToItsSize)
+        DatasetWeights weights = DatasetWeights.fromConfig(ConfigFactory.parseString(
+                "visq.training.dataset-weights.score.big = 0.25"));
+        PromptPlans plans = new PromptPlans(List.of(QualityTask.SCORE), task -> List.of(
+                new TrainingData.DatasetPrompts("big", prompts("big", 40)),
+                new TrainingData.DatasetPrompts("small", prompts("small", 10))), 7, 0, weights);
+        List<String> order = new ArrayList<>();
+        for (int step = 0; step < 20; step++) {
+            order.add(datasetOf(plans.take(QualityTask.SCORE, 2, false)));
+        }
+        // counted by hand: after k steps of each, big has walked (2k / 40) / (1/4) = k/5 of its weighted prompts and
+        // small 2k / 10 = k/5
+        assertEquals(10, order.stream().filter("big"::equals).count(), order.toString());
+        assertEquals(10, order.stream().filter("small"::equals).count(), order.toString());
+        assertEquals(List.of("big", "small", "big", "small"), order.subList(0, 4));
+    }
+
+    @Test
+    void aWeightOfADatasetThatDoesNotServeTheTaskIsRefusedNamingItsKey() {
+        DatasetWeights weights = DatasetWeights.fromConfig(ConfigFactory.parseString(
+                "visq.training.dataset-weights.score.clve = 0.5\nvisq.training.dataset-weights.degradation.x = 2"));
+        IllegalArgumentException refused = assertThrows(IllegalArgumentException.class, () -> new PromptPlans(
+                List.of(QualityTask.SCORE), task -> List.of(new TrainingData.DatasetPrompts("clive", PROMPTS)), 7, 0,
+                weights));
+        assertTrue(refused.getMessage().contains("visq.training.dataset-weights.score.clve"), refused.getMessage());
+        assertTrue(refused.getMessage().contains("[clive]"), refused.getMessage());
+        for (String bad : List.of("score.clive = 0", "score.clive = -1", "rank.clive = 1")) {
+            IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> DatasetWeights.fromConfig(
+                    ConfigFactory.parseString("visq.training.dataset-weights." + bad)));
+            assertTrue(e.getMessage().contains("visq.training.dataset-weights"), e.getMessage());
+        }
     }
 
     @Test

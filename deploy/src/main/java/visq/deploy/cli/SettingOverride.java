@@ -10,12 +10,13 @@ import java.util.List;
  * Checks one {@code --set key=value}: a key that is a HOCON path, a value HOCON can parse, and, under {@code visq.},
  * a setting the reference configuration declares (a typo would otherwise be ignored without a word). Optional
  * settings are declared there as {@code null}. Free-form areas take keys the reference does not declare:
- * {@code visq.dispatchers} (Akka dispatcher settings) and the task shares (a task id per key, checked by the training
- * settings, which name the key of an unknown task).
+ * {@code visq.dispatchers} (Akka dispatcher settings), the task shares and the dataset weights (task ids and dataset
+ * names as keys, checked by the training settings, which name the key of an unknown task or dataset).
  */
 final class SettingOverride {
     private static final List<String> FREE_FORM = List.of("visq.dispatchers.",
-            "visq.training.cold-start-task-shares.", "visq.training.grpo-task-shares.");
+            "visq.training.cold-start-task-shares.", "visq.training.grpo-task-shares.",
+            "visq.training.dataset-weights.");
 
     private SettingOverride() {}
 
