@@ -4,7 +4,6 @@ import com.typesafe.config.Config;
 import com.typesafe.config.ConfigUtil;
 import java.util.EnumMap;
 import java.util.HashMap;
-import java.util.List;
 import java.util.Map;
 import visq.gpu.tasks.QualityTask;
 
@@ -13,7 +12,9 @@ import visq.gpu.tasks.QualityTask;
  * each step of a task takes its prompts from one dataset, the one that has walked the smallest share of its prompts
  * × weight, so a task's steps come from its datasets in proportion to their prompts × weight (1 when not named).
  * A weight below 1 makes a large dataset take fewer of the task's steps (e.g. ranking blocks of many generated crops
- * beside a smaller opinion-score set).
+ * beside a smaller opinion-score set). A weight of a dataset that does not serve the task, or of a task the run does
+ * not train, takes no part (as a share of an untrained task), so a run that configures its own datasets never trips
+ * over the default's weights.
  */
 public final class DatasetWeights {
     static final String KEY = "visq.training.dataset-weights";
@@ -57,24 +58,5 @@ public final class DatasetWeights {
     /** The weight of {@code dataset} for {@code task} (1 when not named). */
     public double of(QualityTask task, String dataset) {
         return weights.getOrDefault(task, Map.of()).getOrDefault(dataset, 1.0);
-    }
-
-    /**
-     * Refuses a weight of a trained task naming a dataset that does not serve it (a typo would otherwise be ignored);
-     * weights of tasks the run does not train are ignored, as their task shares are.
-     */
-    void checkAgainst(List<QualityTask> tasks, Map<QualityTask, List<String>> datasetsOfTask) {
-        weights.forEach((task, perDataset) -> {
-            if (!tasks.contains(task)) {
-                return;
-            }
-            List<String> served = datasetsOfTask.getOrDefault(task, List.of());
-            for (String dataset : perDataset.keySet()) {
-                if (!served.contains(dataset)) {
-                    throw new IllegalArgumentException(KEY + "." + task.id() + "." + dataset + ": dataset '" + dataset
-                            + "' does not serve task " + task.id() + " (its datasets: " + served + ")");
-                }
-            }
-        });
     }
 }

@@ -48,10 +48,6 @@ final class PromptPlans {
         if (!(grpoHoldout >= 0 && grpoHoldout < 1)) {
             throw new IllegalArgumentException("visq.training.grpo-holdout must be in [0, 1), got " + grpoHoldout);
         }
-        Map<QualityTask, List<String>> datasetsOfTask = new EnumMap<>(QualityTask.class);
-        tasks.forEach(task -> datasetsOfTask.put(task,
-                prompts.apply(task).stream().map(TrainingData.DatasetPrompts::dataset).toList()));
-        weights.checkAgainst(tasks, datasetsOfTask);
         boolean ranking = tasks.stream()
                 .anyMatch(task -> prompts.apply(task).stream().anyMatch(d -> d.blockSize() > 1));
         grpo = grpoHoldout == 0 && !ranking ? coldStart : new EnumMap<>(QualityTask.class);

@@ -34,12 +34,16 @@ class RankingBlocksForTrainedTasksTest {
 
     @Test
     void aTaskTheRunDoesNotTrainGetsNoBlocks() {
-        Config config = run("[score]");
+        // the default's Kodak crops serve both score tasks as blocks; a run training the degradation task alone with
+        // blocks longer than a chain would be refused if they were cut
+        Config config = run("[degradation]");
         TrainingData data = TrainingCorpus.load(DataSettings.fromConfig(config))
                 .trainingData(TrainingSettings.fromConfig(config));
-        assertEquals(List.of(), data.datasets(QualityTask.SCORE_NUMBER).stream()
-                .filter(d -> d.dataset().equals("kodak-degraded")).toList());
-        assertTrue(data.prompts(QualityTask.SCORE).size() > 0);
+        for (QualityTask task : List.of(QualityTask.SCORE, QualityTask.SCORE_NUMBER)) {
+            assertEquals(List.of(), data.datasets(task).stream()
+                    .filter(d -> d.dataset().equals("kodak-degraded")).toList(), task.id());
+        }
+        assertTrue(data.prompts(QualityTask.DEGRADATION).size() > 0);
     }
 
     @Test

@@ -76,14 +76,16 @@ class PromptPlansTest {
     }
 
     @Test
-    void aWeightOfADatasetThatDoesNotServeTheTaskIsRefusedNamingItsKey() {
+    void aWeightOfADatasetThatDoesNotServeTheTaskTakesNoPartAndABadWeightIsRefusedNamingItsKey() {
         DatasetWeights weights = DatasetWeights.fromConfig(ConfigFactory.parseString(
-                "visq.training.dataset-weights.score.clve = 0.5\nvisq.training.dataset-weights.degradation.x = 2"));
-        IllegalArgumentException refused = assertThrows(IllegalArgumentException.class, () -> new PromptPlans(
-                List.of(QualityTask.SCORE), task -> List.of(new TrainingData.DatasetPrompts("clive", PROMPTS)), 7, 0,
-                weights));
-        assertTrue(refused.getMessage().contains("visq.training.dataset-weights.score.clve"), refused.getMessage());
-        assertTrue(refused.getMessage().contains("[clive]"), refused.getMessage());
+                "visq.training.dataset-weights.score.elsewhere = 0.5\nvisq.training.dataset-weights.degradation.x = 2"));
+        PromptPlans weighted = new PromptPlans(List.of(QualityTask.SCORE), task -> List.of(
+                new TrainingData.DatasetPrompts("big", prompts("big", 30)),
+                new TrainingData.DatasetPrompts("small", prompts("small", 10))), 7, 0, weights);
+        PromptPlans plain = twoDatasets(0);
+        for (int step = 0; step < 20; step++) {
+            assertEquals(plain.take(QualityTask.SCORE, 2, false), weighted.take(QualityTask.SCORE, 2, false));
+        }
         for (String bad : List.of("score.clive = 0", "score.clive = -1", "rank.clive = 1")) {
             IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> DatasetWeights.fromConfig(
                     ConfigFactory.parseString("visq.training.dataset-weights." + bad)));

@@ -26,7 +26,7 @@ class ModelConfigsTest {
         for (String name : List.of("local.conf", "ranking.conf")) {
             Config config = NodeLauncher.configure(name, Map.of(), Map.of());
             assertEquals(List.of("learner", "rollout", "router"), config.getStringList("akka.cluster.roles"), name);
-            assertEquals("mobilenet", config.getString("visq.model.image-features"), name);
+            assertEquals("mobilenet-and-estimates", config.getString("visq.model.image-features"), name);
             assertEquals("ridge", config.getString("visq.model.quality-prior"), name);
             TrainingSettings training = TrainingSettings.fromConfig(config);
             assertEquals(List.of(QualityTask.DEGRADATION, QualityTask.SCORE, QualityTask.SCORE_NUMBER),
@@ -35,8 +35,10 @@ class ModelConfigsTest {
             assertEquals(1e-4, LearnerSettings.fromConfig(config).methodPreset().learningRate(), name);
             DataSettings data = DataSettings.fromConfig(config);
             assertEquals(List.of(), data.configurationProblems(), name);
-            assertEquals(List.of(QualityTask.DEGRADATION, QualityTask.SCORE_NUMBER), data.datasets().get(0).tasks(),
-                    name);
+            assertEquals(List.of(QualityTask.DEGRADATION, QualityTask.SCORE, QualityTask.SCORE_NUMBER),
+                    data.datasets().get(0).tasks(), name);
+            assertEquals(0.15, training.datasetWeights().of(QualityTask.SCORE, "kodak-degraded"), name);
+            assertEquals(1.0, training.datasetWeights().of(QualityTask.SCORE_NUMBER, "kodak-degraded"), name);
         }
     }
 
