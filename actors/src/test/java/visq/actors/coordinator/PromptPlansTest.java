@@ -35,6 +35,14 @@ class PromptPlansTest {
                 new TrainingData.DatasetPrompts("small", prompts("small", 10))), 7, holdout);
     }
 
+    /** Plans over "big" ({@code bigSize} prompts) and "small" (10) with the dataset weights of {@code hocon}. */
+    private static PromptPlans weighted(int bigSize, String hocon) {
+        return new PromptPlans(List.of(QualityTask.SCORE), task -> List.of(
+                new TrainingData.DatasetPrompts("big", prompts("big", bigSize)),
+                new TrainingData.DatasetPrompts("small", prompts("small", 10))), 7, 0,
+                DatasetWeights.fromConfig(ConfigFactory.parseString(hocon)));
+    }
+
     private static String datasetOf(List<PromptRef> prompts) {
         Set<String> datasets = new HashSet<>();
         prompts.forEach(p -> datasets.add(p.sampleId().substring(0, p.sampleId().indexOf('/'))));
@@ -59,11 +67,7 @@ class PromptPlansTest {
     void datasetWeightsScaleEachDatasetsShareOfSteps() {
         // "big" weighs 1/4: 40 × 1/4 = 10 against "small"'s 10 × 1, so the two alternate (a tie goes to the first);
         // unweighted, big would take 4 steps in 5 (eachStepTakesItsPromptsFromOneDatasetInProportionToItsSize)
-        DatasetWeights weights = DatasetWeights.fromConfig(ConfigFactory.parseString(
-                "visq.training.dataset-weights.score.big = 0.25"));
-        PromptPlans plans = new PromptPlans(List.of(QualityTask.SCORE), task -> List.of(
-                new TrainingData.DatasetPrompts("big", prompts("big", 40)),
-                new TrainingData.DatasetPrompts("small", prompts("small", 10))), 7, 0, weights);
+        PromptPlans plans = weighted(40, "visq.training.dataset-weights.score.big = 0.25");
         List<String> order = new ArrayList<>();
         for (int step = 0; step < 20; step++) {
             order.add(datasetOf(plans.take(QualityTask.SCORE, 2, false)));
@@ -77,11 +81,8 @@ class PromptPlansTest {
 
     @Test
     void aWeightOfADatasetThatDoesNotServeTheTaskTakesNoPartAndABadWeightIsRefusedNamingItsKey() {
-        DatasetWeights weights = DatasetWeights.fromConfig(ConfigFactory.parseString(
-                "visq.training.dataset-weights.score.elsewhere = 0.5\nvisq.training.dataset-weights.degradation.x = 2"));
-        PromptPlans weighted = new PromptPlans(List.of(QualityTask.SCORE), task -> List.of(
-                new TrainingData.DatasetPrompts("big", prompts("big", 30)),
-                new TrainingData.DatasetPrompts("small", prompts("small", 10))), 7, 0, weights);
+        PromptPlans weighted = weighted(30,
+                "visq.training.dataset-weights.score.elsewhere = 0.5\nvisq.training.dataset-weights.degradation.x = 2");
         PromptPlans plain = twoDatasets(0);
         for (int step = 0; step < 20; step++) {
             assertEquals(plain.take(QualityTask.SCORE, 2, false), weighted.take(QualityTask.SCORE, 2, false));
