@@ -106,6 +106,9 @@ class QwenLoraTrainingTest {
             settings.put("visq.model.lora.rank", 8);
             settings.put("visq.model.lora.alpha", 16);
             settings.put("visq.training.tasks", List.of("score"));
+            // CLIVE alone: the default's Kodak ranking blocks hold 6 crops, fewer than this run's 8 prompts per step
+            settings.put("visq.data.datasets", List.of(Map.of("name", "clive", "format", "csv",
+                    "images", "{shared}/data/clive", "labels", "{shared}/data/clive/mos.csv")));
             settings.put("visq.training.grpo-steps", STEPS);
             settings.put("visq.training.prompts-per-step", 8);
             settings.put("visq.training.group-size", 8);

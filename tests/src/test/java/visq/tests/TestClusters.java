@@ -45,8 +45,8 @@ final class TestClusters {
         settings.put("visq.training.group-size", 4);
         settings.put("visq.training.sampling.max-new-tokens", 48);
         settings.put("visq.model.view-size", 32);
-        // deploy/conf/light.conf's model and tasks: no MobileNetV2 pass per image, no quality prior, no severity-ranking blocks (tests
-        // that need either set them)
+        // deploy/conf/light.conf's model and tasks: no MobileNetV2 pass per image, no quality prior (tests that need
+        // either set them); the default datasets, so the score task meets the Kodak ranking blocks on some GRPO steps
         settings.put("visq.model.image-features", "none");
         settings.put("visq.model.quality-prior", "none");
         settings.put("visq.data.prepare-ahead-threads", 0);

@@ -163,8 +163,15 @@ public final class TrainingCorpus {
                     }
                     int block = settings.promptsPerStep();
                     List<PromptRef> refs = new ArrayList<>();
-                    SeverityBlocks.of(dataset.training(), block, SeedMixer.mix(settings.seed(), task.ordinal()))
-                            .forEach(b -> b.forEach(sample -> refs.add(new PromptRef(sample.id(), task))));
+                    try {
+                        SeverityBlocks.of(dataset.training(), block, SeedMixer.mix(settings.seed(), task.ordinal()))
+                                .forEach(b -> b.forEach(sample -> refs.add(new PromptRef(sample.id(), task))));
+                    } catch (IllegalArgumentException e) {
+                        throw new IllegalArgumentException("dataset " + dataset.dataset() + " serves task " + task.id()
+                                + " as ranking blocks of visq.training.prompts-per-step = " + block + " crops: "
+                                + e.getMessage() + "; lower prompts-per-step, or leave " + task.id()
+                                + " out of the dataset's tasks (visq.data.datasets)", e);
+                    }
                     perDataset.add(new TrainingData.DatasetPrompts(dataset.dataset(), refs, block));
                     ranked.add(dataset.dataset());
                     continue;

@@ -54,5 +54,8 @@ class RankingBlocksForTrainedTasksTest {
                 () -> corpus.trainingData(TrainingSettings.fromConfig(config)));
         // a chain: one source crop and class, 5 severities plus the clean crop (DegradationSet)
         assertTrue(e.getMessage().contains("has 6 crops, fewer than a block of 8"), e.getMessage());
+        assertTrue(e.getMessage().contains("dataset kodak-degraded serves task score-number as ranking blocks"),
+                e.getMessage());
+        assertTrue(e.getMessage().contains("lower prompts-per-step"), e.getMessage());
     }
 }
