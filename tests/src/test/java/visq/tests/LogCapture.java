@@ -3,6 +3,7 @@ package visq.tests;
 import ch.qos.logback.classic.Logger;
 import ch.qos.logback.classic.spi.ILoggingEvent;
 import ch.qos.logback.core.read.ListAppender;
+import java.time.Duration;
 import java.util.List;
 import org.slf4j.LoggerFactory;
 
@@ -30,6 +31,17 @@ final class LogCapture implements AutoCloseable {
         synchronized (appender) { // AppenderBase appends under the appender's lock
             return appender.list.stream().filter(event -> event.getFormattedMessage().contains(text)).toList();
         }
+    }
+
+    /** The captured lines that contain {@code text}, once there is one or {@code timeout} has passed (then none). */
+    List<ILoggingEvent> awaitContaining(String text, Duration timeout) throws InterruptedException {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        List<ILoggingEvent> lines = containing(text);
+        while (lines.isEmpty() && System.nanoTime() < deadline) {
+            Thread.sleep(50);
+            lines = containing(text);
+        }
+        return lines;
     }
 
     @Override

@@ -59,12 +59,15 @@ class RolloutNodeFailureTest {
             assertTrue(stalled.await(60, TimeUnit.SECONDS), "the victim was given no further part");
             long stoppedAt = System.currentTimeMillis();
             victim.terminate();
+            // the stalled part stays unanswered until the coordinator has re-dispatched it: released at once, the
+            // victim's device could still answer it while its system shuts down (terminate is asynchronous)
+            List<ILoggingEvent> redispatches = coordinatorLog.awaitContaining("re-dispatching rollout part",
+                    Duration.ofSeconds(60));
             release.countDown();
+            assertFalse(redispatches.isEmpty(), "the stopped node held no part: nothing was re-dispatched");
             CheckpointFiles.awaitCheckpoint(checkpoints, TOTAL, ROLLOUT_TIMEOUT);
             toEnd = (System.currentTimeMillis() - stoppedAt) / 1000.0;
-
-            List<ILoggingEvent> redispatches = coordinatorLog.containing("re-dispatching rollout part");
-            assertFalse(redispatches.isEmpty(), "the stopped node held no part: nothing was re-dispatched");
+            redispatches = coordinatorLog.containing("re-dispatching rollout part");
             assertTrue(redispatches.stream().allMatch(line -> line.getFormattedMessage().contains(" left")),
                     "every part was re-dispatched because its worker left, none after a timeout: " + redispatches);
             toRedispatch = (redispatches.get(0).getTimeStamp() - stoppedAt) / 1000.0;
