@@ -11,7 +11,8 @@ import java.util.List;
  * a setting the reference configuration declares (a typo would otherwise be ignored without a word). Optional
  * settings are declared there as {@code null}. Free-form areas take keys the reference does not declare:
  * {@code visq.dispatchers} (Akka dispatcher settings), the task shares and the dataset weights (task ids and dataset
- * names as keys, checked by the training settings, which name the key of an unknown task or dataset).
+ * names as keys; the training settings refuse an unknown task naming its key, and a weight of a dataset that does not
+ * serve its task takes no part).
  */
 final class SettingOverride {
     private static final List<String> FREE_FORM = List.of("visq.dispatchers.",

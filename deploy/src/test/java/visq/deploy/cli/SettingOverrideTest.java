@@ -19,9 +19,9 @@ class SettingOverrideTest {
                 SettingOverride.parse("visq.training.grpo-task-shares.score-number=2", reference));
         assertArrayEquals(new String[] {"visq.training.cold-start-task-shares.score", "3"},
                 SettingOverride.parse("visq.training.cold-start-task-shares.score=3", reference));
-        // reference.conf names no dataset weight: any task and dataset is taken, the training settings check them
-        assertArrayEquals(new String[] {"visq.training.dataset-weights.score.kodak-degraded", "0.25"},
-                SettingOverride.parse("visq.training.dataset-weights.score.kodak-degraded=0.25", reference));
+        // reference.conf names only the score task's kodak-degraded weight: any other task and dataset is taken too
+        assertArrayEquals(new String[] {"visq.training.dataset-weights.score-number.kodak-degraded", "0.25"},
+                SettingOverride.parse("visq.training.dataset-weights.score-number.kodak-degraded=0.25", reference));
     }
 
     @Test
