@@ -9,6 +9,7 @@ import akka.actor.typed.javadsl.Receive;
 import akka.actor.typed.receptionist.Receptionist;
 import akka.actor.typed.receptionist.ServiceKey;
 import akka.pattern.StatusReply;
+import java.time.Duration;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
@@ -147,7 +148,10 @@ public final class TrainingCoordinator extends AbstractBehavior<TrainingCoordina
         if (progress.phase() == TrainingPhase.WAITING_FOR_WORKERS && workers >= settings.minWorkers()
                 && !askedForResumePoint) {
             askedForResumePoint = true;
-            askResumePoint("learner did not say where to resume");
+            // the learner answers once it is set up: its frozen priors need every training image's features, which
+            // a cold feature store computes first
+            askResumePoint(settings.learnerSetupTimeout(), "learner did not say where to resume within "
+                    + "visq.training.learner-setup-timeout (" + settings.learnerSetupTimeout() + ")");
         }
         return this;
     }
@@ -187,13 +191,14 @@ public final class TrainingCoordinator extends AbstractBehavior<TrainingCoordina
         learnerRestarting = true;
         learnerFailure = restarting.reason();
         inFlight.dropAll();
-        askResumePoint("the learner did not restart after it failed (" + restarting.reason() + ")");
+        askResumePoint(settings.learnerTimeout(),
+                "the learner did not restart after it failed (" + restarting.reason() + ")");
         return this;
     }
 
-    /** Asks the learner where it resumes; {@code notAnswered} says what it means when it does not answer. */
-    private void askResumePoint(String notAnswered) {
-        getContext().ask(Learner.ResumePoint.class, learner, settings.learnerTimeout(), Learner.GetResumePoint::new,
+    /** Asks the learner where it resumes; {@code notAnswered} says what it means when it does not answer in time. */
+    private void askResumePoint(Duration timeout, String notAnswered) {
+        getContext().ask(Learner.ResumePoint.class, learner, timeout, Learner.GetResumePoint::new,
                 (point, failure) -> point != null ? new ResumeFound(point)
                         : new RunStopped(notAnswered + ": " + failure.getMessage()));
     }

@@ -23,8 +23,8 @@ import visq.gpu.training.MethodPreset;
  */
 public record TrainingSettings(long coldStartSteps, long grpoSteps, int promptsPerStep, int coldStartBatch,
         int groupSize, long seed, List<QualityTask> tasks, TaskTurn coldStartTurn, TaskTurn grpoTurn,
-        SamplingSettings sampling, Duration rolloutTimeout, Duration learnerTimeout, int maxDispatchAttempts,
-        int minWorkers, int maxStaleness, double grpoHoldout, TrainingRecipe recipe, DatasetWeights datasetWeights) {
+        SamplingSettings sampling, Duration rolloutTimeout, Duration learnerTimeout, Duration learnerSetupTimeout,
+        int maxDispatchAttempts, int minWorkers, int maxStaleness, double grpoHoldout, TrainingRecipe recipe, DatasetWeights datasetWeights) {
 
     public TrainingSettings {
         tasks = List.copyOf(tasks);
@@ -94,7 +94,8 @@ public record TrainingSettings(long coldStartSteps, long grpoSteps, int promptsP
                 config.getInt(AREA + "prompts-per-step"), config.getInt(AREA + "cold-start-batch"), method.groupSize(),
                 config.getLong(AREA + "seed"), tasks, turnAt(config, "cold-start-task-shares", tasks),
                 turnAt(config, "grpo-task-shares", tasks), sampling, config.getDuration(AREA + "rollout-timeout"),
-                config.getDuration(AREA + "learner-timeout"), config.getInt(AREA + "max-dispatch-attempts"),
+                config.getDuration(AREA + "learner-timeout"), config.getDuration(AREA + "learner-setup-timeout"),
+                config.getInt(AREA + "max-dispatch-attempts"),
                 config.getInt(AREA + "min-workers"), config.getInt(AREA + "max-staleness"),
                 config.getDouble(AREA + "grpo-holdout"), TrainingRecipe.fromId(recipe).orElseThrow(() ->
                         new IllegalArgumentException("visq.training.recipe: unknown recipe '" + recipe + "' (one of "
@@ -122,7 +123,8 @@ public record TrainingSettings(long coldStartSteps, long grpoSteps, int promptsP
     /** These settings with no supervised cold start: training is GRPO from the first step. */
     public TrainingSettings withoutColdStart() {
         return new TrainingSettings(0, grpoSteps, promptsPerStep, coldStartBatch, groupSize, seed, tasks,
-                coldStartTurn, grpoTurn, sampling, rolloutTimeout, learnerTimeout, maxDispatchAttempts, minWorkers,
+                coldStartTurn, grpoTurn, sampling, rolloutTimeout, learnerTimeout, learnerSetupTimeout,
+                maxDispatchAttempts, minWorkers,
                 maxStaleness, grpoHoldout, recipe, datasetWeights);
     }
 }

@@ -69,7 +69,12 @@ class TrainingCoordinatorTest {
 
     private static TrainingSettings settings(int coldStartSteps, int grpoSteps, int maxDispatchAttempts,
             int maxStaleness) {
-        return TrainingSettings.fromConfig(ConfigFactory.parseMap(Map.of(
+        return settings(coldStartSteps, grpoSteps, maxDispatchAttempts, maxStaleness, Map.of());
+    }
+
+    private static TrainingSettings settings(int coldStartSteps, int grpoSteps, int maxDispatchAttempts,
+            int maxStaleness, Map<String, Object> more) {
+        return TrainingSettings.fromConfig(ConfigFactory.parseMap(more).withFallback(ConfigFactory.parseMap(Map.of(
                 "visq.training.max-staleness", maxStaleness,
                 "visq.training.cold-start-steps", coldStartSteps,
                 "visq.training.grpo-steps", grpoSteps,
@@ -79,7 +84,7 @@ class TrainingCoordinatorTest {
                 "visq.training.tasks", List.of("score"),
                 "visq.training.min-workers", 2,
                 "visq.training.max-dispatch-attempts", maxDispatchAttempts,
-                "visq.training.rollout-timeout", ROLLOUT_TIMEOUT.toSeconds() + "s"))
+                "visq.training.rollout-timeout", ROLLOUT_TIMEOUT.toSeconds() + "s")))
                 .withFallback(ConfigFactory.load()));
     }
 
@@ -339,6 +344,49 @@ class TrainingCoordinatorTest {
         step3Again.forEach(part -> answer(part, 2)); // by the weights of the step before
         scoreAll(run.scorer().expectMessageClass(RewardScorer.ScoreGroups.class));
         assertEquals(3, run.learner().expectMessageClass(Learner.TrainGrpo.class).step());
+    }
+
+    /** Two workers join a coordinator of {@code settings}; returns the learner's first resume-point request. */
+    private Learner.GetResumePoint startAndAwaitResumeRequest(TrainingSettings settings,
+            TestProbe<Learner.Command> learner, TestProbe<TrainingProgress> progress) {
+        ActorRef<TrainingCoordinator.Command> coordinator = TEST_KIT.spawn(TrainingCoordinator.create(settings, DATA,
+                TEST_KIT.<RewardScorer.Command>createTestProbe().getRef(), learner.getRef()));
+        coordinators.add(coordinator);
+        coordinator.tell(new TrainingCoordinator.SubscribeProgress(progress.getRef()));
+        join();
+        join();
+        return learner.expectMessageClass(Learner.GetResumePoint.class);
+    }
+
+    @Test
+    void aLearnerSettingUpLongerThanTheStepTimeoutIsAwaitedUpToTheSetupTimeout() {
+        // a cold feature store: the learner answers after its step timeout (5 min) but within its setup timeout
+        TestProbe<Learner.Command> learner = TEST_KIT.createTestProbe();
+        TestProbe<TrainingProgress> progress = TEST_KIT.createTestProbe();
+        Learner.GetResumePoint request = startAndAwaitResumeRequest(settings(1, 0, 3, 0, Map.of(
+                "visq.training.learner-timeout", "5m", "visq.training.learner-setup-timeout", "1h")),
+                learner, progress);
+        TIME.timePasses(Duration.ofMinutes(30));
+        request.replyTo().tell(new Learner.ResumePoint(0, 0, List.of()));
+        assertEquals(1, learner.expectMessageClass(Learner.TrainColdStart.class).step());
+    }
+
+    @Test
+    void aLearnerThatIsNotSetUpWithinTheSetupTimeoutStopsTheRunNamingTheSetting() {
+        TestProbe<Learner.Command> learner = TEST_KIT.createTestProbe();
+        TestProbe<TrainingProgress> progress = TEST_KIT.createTestProbe();
+        startAndAwaitResumeRequest(settings(1, 0, 3, 0, Map.of("visq.training.learner-setup-timeout", "1h")),
+                learner, progress);
+        progress.fishForMessage(Duration.ofSeconds(10), p -> p.phase() == TrainingPhase.WAITING_FOR_WORKERS
+                && p.rolloutWorkers() == 2 ? FishingOutcomes.complete() : FishingOutcomes.continueAndIgnore());
+        TIME.timePasses(Duration.ofMinutes(59));
+        progress.expectNoMessage(Duration.ofMillis(200)); // still waiting: no failure
+        TIME.timePasses(Duration.ofMinutes(1));
+        List<TrainingProgress> seen = progress.fishForMessage(Duration.ofSeconds(10),
+                p -> p.phase() == TrainingPhase.FAILED ? FishingOutcomes.complete() : FishingOutcomes.continueAndIgnore());
+        String failure = seen.get(seen.size() - 1).failure();
+        assertTrue(failure.startsWith("learner did not say where to resume within visq.training.learner-setup-timeout"),
+                failure);
     }
 
     @Test
