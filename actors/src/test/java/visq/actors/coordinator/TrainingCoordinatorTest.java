@@ -382,8 +382,8 @@ class TrainingCoordinatorTest {
         TIME.timePasses(Duration.ofMinutes(59));
         progress.expectNoMessage(Duration.ofMillis(200)); // still waiting: no failure
         TIME.timePasses(Duration.ofMinutes(1));
-        List<TrainingProgress> seen = progress.fishForMessage(Duration.ofSeconds(10),
-                p -> p.phase() == TrainingPhase.FAILED ? FishingOutcomes.complete() : FishingOutcomes.continueAndIgnore());
+        List<TrainingProgress> seen = progress.fishForMessage(Duration.ofSeconds(10), p -> p.phase()
+                == TrainingPhase.FAILED ? FishingOutcomes.complete() : FishingOutcomes.continueAndIgnore());
         String failure = seen.get(seen.size() - 1).failure();
         assertTrue(failure.startsWith("learner did not say where to resume within visq.training.learner-setup-timeout"),
                 failure);
