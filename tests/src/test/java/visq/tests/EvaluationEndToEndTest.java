@@ -48,7 +48,7 @@ class EvaluationEndToEndTest {
         }
         Path out = workDir.resolve("eval");
         EvaluationSummary summary = new EvaluationRun(run.resolve(), new EvaluationSettings(
-                workDir.resolve("checkpoints"), out, ScoreDecoding.greedy(), QualityTask.SCORE, MAX_IMAGES, 48)).run();
+                workDir.resolve("checkpoints"), out, ScoreDecoding.greedy(), QualityTask.SCORE, MAX_IMAGES)).run();
 
         assertEquals(302, summary.weightVersion()); // 300 cold-start + 2 GRPO steps, one version each
         var clive = summary.dataset(EvaluationRun.CLIVE_VALIDATION).report();

@@ -26,6 +26,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 import visq.actors.cluster.ModelSettings;
 import visq.actors.learner.CheckpointWriter;
+import visq.actors.router.ServingSampling;
 import visq.gpu.image.ImageDecoder;
 import visq.gpu.image.ImageLimits;
 
@@ -134,9 +135,13 @@ class ThreeNodeTrainingTest {
             local.importWeights(checkpoint);
             var image = model.imagePreparation()
                     .preprocess(ImageDecoder.decode(Files.readAllBytes(CLIVE_IMAGE), ImageLimits.defaults()));
+            // decoded as the router decodes: greedy, answers constrained (visq.router.sampling)
+            SamplingSettings serving = ServingSampling.fromConfig(run.resolve()).sampling();
+            assertTrue(serving.constrainedAnswers());
             GeneratedResponse expected = local.generate(PromptCatalogue.prompt(QualityTask.SCORE, List.of(image)), 1,
-                    SamplingSettings.greedy(run.getInt("visq.router.max-new-tokens")), 0L).get(0);
+                    serving, 0L).get(0);
             assertEquals(expected.text(), remote.getRawResponse());
+            assertTrue(remote.getAnswerParsed(), "a constrained answer parses: " + remote.getRawResponse());
         }
     }
 

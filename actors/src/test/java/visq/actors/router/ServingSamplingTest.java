@@ -18,16 +18,18 @@ class ServingSamplingTest {
     @Test
     void theDefaultIsGreedyAndKeepsTopKAndTopPForEvaluationSamples() {
         ServingSampling serving = read("");
-        assertEquals(new ServingSampling(96, 0, 50, 1.0), serving);
-        assertEquals(SamplingSettings.greedy(96), serving.sampling());
-        assertEquals(SamplingSettings.sampling(0.5, 50, 1.0, 96), serving.sampledAt(0.5));
+        assertEquals(new ServingSampling(96, 0, 50, 1.0, true), serving);
+        assertEquals(SamplingSettings.greedy(96).withConstrainedAnswers(true), serving.sampling());
+        assertEquals(SamplingSettings.sampling(0.5, 50, 1.0, 96).withConstrainedAnswers(true),
+                serving.sampledAt(0.5));
+        assertEquals(SamplingSettings.greedy(96), read("visq.router.sampling.constrained-answers = off").sampling());
     }
 
     @Test
     void aTemperatureAboveZeroSamples() {
         assertEquals(SamplingSettings.sampling(0.7, 20, 0.9, 64),
-                read("visq.router { max-new-tokens = 64, sampling { temperature = 0.7, top-k = 20, top-p = 0.9 } }")
-                        .sampling());
+                read("visq.router { max-new-tokens = 64, sampling { temperature = 0.7, top-k = 20, top-p = 0.9, "
+                        + "constrained-answers = off } }").sampling());
     }
 
     @Test

@@ -10,7 +10,6 @@ import java.util.Locale;
 import java.util.Optional;
 import visq.actors.cluster.DataSettings;
 import visq.actors.learner.LearnerSettings;
-import visq.actors.router.ServingSampling;
 import visq.deploy.node.NodeLauncher;
 import visq.deploy.eval.EvaluationRun;
 import visq.deploy.eval.EvaluationSettings;
@@ -75,8 +74,7 @@ public final class EvalCommand implements CliCommand {
                 : ScoreDecoding.meanOfSamples(samples, temperature);
         EvaluationSettings settings = new EvaluationSettings(
                 line.pathValue("--checkpoint", () -> LearnerSettings.fromConfig(config).checkpointDirectory()),
-                Path.of(line.value("--out", "target/visq-eval")), decoding, tasks, line.intValue("--max-images", 0),
-                ServingSampling.fromConfig(config).maxNewTokens());
+                Path.of(line.value("--out", "target/visq-eval")), decoding, tasks, line.intValue("--max-images", 0));
         EvaluationRun run = new EvaluationRun(config, settings, ProgressLine.on(terminal.err(),
                 terminal.interactive()));
         EvaluationSummary summary;

@@ -153,8 +153,8 @@ public final class EvaluationRun {
                             new DegradationPriorBaseline(prior, preprocessor))).orElse(List.of())
                     : List.of();
             EvaluationSummary summary = evaluate(targets,
-                    new PolicyAnswering(model, preprocessor, settings.decoding(), settings.maxNewTokens(),
-                            serving.topK(), serving.topP()), priors, degradationPriors);
+                    new PolicyAnswering(model, preprocessor, settings.decoding(), serving), priors,
+                    degradationPriors);
             writeTrainingCurves();
             return summary;
         }
@@ -182,8 +182,8 @@ public final class EvaluationRun {
         for (EvaluationTarget target : targets) {
             results.add(evaluate(target, answering, metrics, degradationBaselines));
         }
-        EvaluationSummary summary = new EvaluationSummary(answering.weightVersion(), settings.decoding().describe(),
-                results);
+        EvaluationSummary summary = new EvaluationSummary(answering.weightVersion(), settings.decoding().describe()
+                + " decoding, answers " + (answering.constrainsAnswers() ? "constrained" : "unconstrained"), results);
         Files.writeString(settings.outputDirectory().resolve("summary.md"), summary.markdown());
         return summary;
     }

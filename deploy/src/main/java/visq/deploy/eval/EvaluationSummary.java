@@ -35,7 +35,7 @@ public record EvaluationSummary(long weightVersion, String decoding, List<Datase
 
     public String markdown() {
         StringBuilder out = new StringBuilder();
-        out.append(String.format(Locale.ROOT, "# Visq evaluation, weight version %d (%s decoding)%n", weightVersion,
+        out.append(String.format(Locale.ROOT, "# Visq evaluation, weight version %d (%s)%n", weightVersion,
                 decoding));
         Map<String, List<double[]>> byMethod = new LinkedHashMap<>();
         for (DatasetEvaluation dataset : datasets) {

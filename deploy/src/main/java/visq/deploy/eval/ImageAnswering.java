@@ -12,4 +12,7 @@ public interface ImageAnswering {
     long weightVersion();
 
     String modelId();
+
+    /** Whether answers are decoded under the answer constraint ({@code visq.router.sampling.constrained-answers}). */
+    boolean constrainsAnswers();
 }

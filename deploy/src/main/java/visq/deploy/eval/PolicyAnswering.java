@@ -5,6 +5,7 @@ import java.util.ArrayList;
 import java.util.List;
 import visq.actors.rollout.RolloutWorker;
 import visq.actors.router.AnswerReplies;
+import visq.actors.router.ServingSampling;
 import visq.gpu.eval.ScoreDecoding;
 import visq.gpu.image.ImagePreparation;
 import visq.gpu.image.ImageTensor;
@@ -17,7 +18,8 @@ import visq.protocol.api.ScoreReply;
 
 /**
  * Answers images with a policy the way the scoring service does: the same preprocessing, prompt
- * catalogue and greedy decoding as a rollout worker answering the router, and the same reply parsing
+ * catalogue and greedy decoding as a rollout worker answering the router, with the serving path's token limit and
+ * answer constraint ({@code visq.router.sampling.constrained-answers}), and the same reply parsing
  * ({@link AnswerReplies}). With {@code n} samples the score is the mean of the parsed sample scores, sampled at the
  * decoding's temperature with the serving path's top-k and top-p ({@code visq.router.sampling}). A degradation answer
  * is parsed when the serving path reads a known class and severity from it.
@@ -26,19 +28,15 @@ final class PolicyAnswering implements ImageAnswering {
     private final PolicyModel model;
     private final ImagePreparation preprocessor;
     private final ScoreDecoding decoding;
-    private final int maxNewTokens;
-    private final int topK;
-    private final double topP;
+    private final ServingSampling serving;
     private final AnswerReplies replies = new AnswerReplies();
 
-    PolicyAnswering(PolicyModel model, ImagePreparation preprocessor, ScoreDecoding decoding, int maxNewTokens,
-            int topK, double topP) {
+    PolicyAnswering(PolicyModel model, ImagePreparation preprocessor, ScoreDecoding decoding,
+            ServingSampling serving) {
         this.model = model;
         this.preprocessor = preprocessor;
         this.decoding = decoding;
-        this.maxNewTokens = maxNewTokens;
-        this.topK = topK;
-        this.topP = topP;
+        this.serving = serving;
     }
 
     @Override
@@ -52,11 +50,14 @@ final class PolicyAnswering implements ImageAnswering {
     }
 
     @Override
+    public boolean constrainsAnswers() {
+        return serving.constrainedAnswers();
+    }
+
+    @Override
     public ImageAnswer answer(String sampleId, BufferedImage image, QualityTask task, long seed) {
         ImageTensor tensor = preprocessor.preprocess(image);
-        SamplingSettings sampling = decoding.isGreedy()
-                ? SamplingSettings.greedy(maxNewTokens)
-                : new SamplingSettings(decoding.temperature(), topK, topP, maxNewTokens, false);
+        SamplingSettings sampling = decoding.isGreedy() ? serving.greedy() : serving.sampledAt(decoding.temperature());
         List<GeneratedResponse> generated = model.generate(PromptCatalogue.prompt(task, List.of(tensor)),
                 decoding.samples(), sampling, seed);
         List<String> texts = new ArrayList<>(generated.size());

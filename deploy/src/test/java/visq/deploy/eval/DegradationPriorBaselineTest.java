@@ -88,7 +88,7 @@ class DegradationPriorBaselineTest {
                         "visq.model.quality-prior", "none")))
                 .withFallback(ConfigFactory.defaultReference()).resolve();
         EvaluationSettings settings = new EvaluationSettings(temp.resolve("no-checkpoint"), temp.resolve("out"),
-                ScoreDecoding.greedy(), List.of(QualityTask.SCORE, QualityTask.DEGRADATION), 0, 96);
+                ScoreDecoding.greedy(), List.of(QualityTask.SCORE, QualityTask.DEGRADATION), 0);
         EvaluationRun run = new EvaluationRun(config, settings, new ProgressLine(
                 new PrintStream(new ByteArrayOutputStream(), true, StandardCharsets.UTF_8), false, System::nanoTime));
         List<EvaluationTarget> heldOut = run.heldOutTargets();

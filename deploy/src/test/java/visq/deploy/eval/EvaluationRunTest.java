@@ -72,6 +72,11 @@ class EvaluationRunTest {
         public String modelId() {
             return "brightness";
         }
+
+        @Override
+        public boolean constrainsAnswers() {
+            return false;
+        }
     }
 
     private Config config() {
@@ -86,7 +91,7 @@ class EvaluationRunTest {
 
     private EvaluationRun run(Path out, ByteArrayOutputStream progress) {
         EvaluationSettings settings = new EvaluationSettings(temp.resolve("no-checkpoint"), out,
-                ScoreDecoding.greedy(), List.of(QualityTask.SCORE, QualityTask.DEGRADATION), IMAGES, 96);
+                ScoreDecoding.greedy(), List.of(QualityTask.SCORE, QualityTask.DEGRADATION), IMAGES);
         return new EvaluationRun(config(), settings,
                 new ProgressLine(new PrintStream(progress, true, StandardCharsets.UTF_8), false, System::nanoTime));
     }

@@ -18,13 +18,23 @@ public final class SamplingLoop {
 
     public static List<SampledSequence> run(
             DecodingSession session, int count, SamplingSettings settings, long seed, int eosId) {
+        return run(session, count, settings, seed, eosId, null);
+    }
+
+    /**
+     * {@link #run(DecodingSession, int, SamplingSettings, long, int)} with sample {@code s} drawing only what
+     * {@code constraints[s]} allows ({@link TokenSampler#sample(float[], int, int, TokenConstraint)}); a null array or
+     * entry leaves a sample unconstrained.
+     */
+    public static List<SampledSequence> run(DecodingSession session, int count, SamplingSettings settings, long seed,
+            int eosId, TokenConstraint[] constraints) {
         if (count <= 0) {
             throw new IllegalArgumentException("count must be positive, got " + count);
         }
         TokenSampler sampler = new TokenSampler(settings, seed);
         TokenSampler[] samplers = new TokenSampler[count];
         Arrays.fill(samplers, sampler);
-        return decode(session, samplers, settings, eosId, true);
+        return decode(session, samplers, constraintsOf(constraints, count), eosId, true, settings);
     }
 
     /**
@@ -35,6 +45,13 @@ public final class SamplingLoop {
      */
     public static List<SampledSequence> runPerPrompt(
             DecodingSession session, int rows, SamplingSettings settings, long seed, int eosId) {
+        return runPerPrompt(session, rows, settings, seed, eosId, null);
+    }
+
+    /** {@link #runPerPrompt(DecodingSession, int, SamplingSettings, long, int)} with row {@code r} drawing only what
+     * {@code constraints[r]} allows (a null array or entry: unconstrained). */
+    public static List<SampledSequence> runPerPrompt(DecodingSession session, int rows, SamplingSettings settings,
+            long seed, int eosId, TokenConstraint[] constraints) {
         if (rows <= 0) {
             throw new IllegalArgumentException("rows must be positive, got " + rows);
         }
@@ -42,13 +59,23 @@ public final class SamplingLoop {
         for (int r = 0; r < rows; r++) {
             samplers[r] = new TokenSampler(settings, seed);
         }
-        return decode(session, samplers, settings, eosId, false);
+        return decode(session, samplers, constraintsOf(constraints, rows), eosId, false, settings);
     }
 
-    /** The loop: {@code samplers[s]} draws for sample {@code s}; {@code sharedStart} when step 0 has one row of
-     * logits for every sample. */
+    private static TokenConstraint[] constraintsOf(TokenConstraint[] constraints, int count) {
+        if (constraints == null) {
+            return new TokenConstraint[count];
+        }
+        if (constraints.length != count) {
+            throw new IllegalArgumentException(constraints.length + " constraints for " + count + " rows");
+        }
+        return constraints;
+    }
+
+    /** The loop: {@code samplers[s]} draws for sample {@code s} within {@code constraints[s]} (null: none);
+     * {@code sharedStart} when step 0 has one row of logits for every sample. */
     private static List<SampledSequence> decode(DecodingSession session, TokenSampler[] samplers,
-            SamplingSettings settings, int eosId, boolean sharedStart) {
+            TokenConstraint[] constraints, int eosId, boolean sharedStart, SamplingSettings settings) {
         int count = samplers.length;
         int[][] tokens = new int[count][settings.maxNewTokens()];
         float[][] logProbs = new float[count][settings.maxNewTokens()];
@@ -66,7 +93,12 @@ public final class SamplingLoop {
             int stillLive = 0;
             for (int r = 0; r < live.length; r++) {
                 int sample = live[r];
-                SampledToken token = samplers[sample].sample(logits, shared ? 0 : r * vocabulary, vocabulary);
+                TokenConstraint constraint = constraints[sample];
+                SampledToken token = samplers[sample].sample(logits, shared ? 0 : r * vocabulary, vocabulary,
+                        constraint);
+                if (constraint != null) {
+                    constraint.accept(token.tokenId());
+                }
                 drawn[r] = token.tokenId();
                 tokens[sample][lengths[sample]] = token.tokenId();
                 logProbs[sample][lengths[sample]] = token.logProb();

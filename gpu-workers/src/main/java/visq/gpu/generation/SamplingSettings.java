@@ -13,8 +13,12 @@ package visq.gpu.generation;
  * @param topP keep the smallest set of most likely tokens whose probability reaches topP; in (0, 1], 1 disables
  * @param maxNewTokens the most tokens a response may have, eos included; positive
  * @param greedy argmax decoding
+ * @param constrainedAnswers draw only tokens that keep the response able to end in a well-formed answer for its
+ *     task ({@code visq.gpu.model.AnswerConstraint}); for serving and evaluation, never for GRPO rollouts: the recorded
+ *     log-probabilities stay the model's own, which the constrained draw does not follow
  */
-public record SamplingSettings(double temperature, int topK, double topP, int maxNewTokens, boolean greedy) {
+public record SamplingSettings(double temperature, int topK, double topP, int maxNewTokens, boolean greedy,
+        boolean constrainedAnswers) {
 
     public SamplingSettings {
         if (!(temperature > 0) || Double.isInfinite(temperature)) {
@@ -29,6 +33,16 @@ public record SamplingSettings(double temperature, int topK, double topP, int ma
         if (maxNewTokens <= 0) {
             throw new IllegalArgumentException("maxNewTokens must be positive, got " + maxNewTokens);
         }
+    }
+
+    /** Unconstrained decoding. */
+    public SamplingSettings(double temperature, int topK, double topP, int maxNewTokens, boolean greedy) {
+        this(temperature, topK, topP, maxNewTokens, greedy, false);
+    }
+
+    /** These settings with answers constrained ({@code true}) or not. */
+    public SamplingSettings withConstrainedAnswers(boolean constrained) {
+        return new SamplingSettings(temperature, topK, topP, maxNewTokens, greedy, constrained);
     }
 
     /** Argmax decoding, log-probabilities at temperature 1. */

@@ -1,5 +1,6 @@
 package visq.gpu.generation;
 
+import java.util.Arrays;
 import java.util.SplittableRandom;
 
 /**
@@ -30,12 +31,59 @@ public final class TokenSampler {
 
     /** Draws from {@code logits[offset, offset + vocabulary)} (one row of a flat {@code [rows, vocabulary]} array). */
     public SampledToken sample(float[] logits, int offset, int vocabulary) {
+        return sample(logits, offset, vocabulary, null);
+    }
+
+    /**
+     * Draws from one row as {@link #sample(float[], int, int)} does, among the tokens {@code constraint} allows
+     * (null: unconstrained). Greedy takes the most likely allowed token. Sampling truncates the row as usual (top-k,
+     * then top-p over the whole row), keeps the allowed candidates and draws among them in proportion to their
+     * probabilities; when truncation kept no allowed token it takes the most likely allowed one. A row whose
+     * constraint allows no token at all draws unconstrained. The reported log-probability is the model's own, as
+     * always: a constrained draw does not follow it.
+     */
+    public SampledToken sample(float[] logits, int offset, int vocabulary, TokenConstraint constraint) {
         if (logProbs.length != vocabulary) {
             logProbs = new double[vocabulary];
         }
         logSoftmax(logits, offset, vocabulary, settings.temperature(), logProbs);
-        int token = settings.greedy() ? argmax(logits, offset, vocabulary) : draw(logits, offset, logProbs);
+        int token;
+        if (settings.greedy()) {
+            int best = argmax(logits, offset, vocabulary);
+            token = constraint == null || constraint.allows(best) ? best
+                    : mostLikelyAllowed(logits, offset, vocabulary, constraint, best);
+        } else {
+            token = constraint == null ? draw(logits, offset, logProbs)
+                    : drawAllowed(logits, offset, logProbs, constraint);
+        }
         return new SampledToken(token, (float) logProbs[token]);
+    }
+
+    /** The most likely token {@code constraint} allows, or {@code fallback} when it allows none. */
+    private int mostLikelyAllowed(float[] logits, int offset, int vocabulary, TokenConstraint constraint,
+            int fallback) {
+        int[] order = topK.descendingOrder(logits, offset, vocabulary, vocabulary);
+        for (int candidate : order) {
+            if (constraint.allows(candidate)) {
+                return candidate;
+            }
+        }
+        return fallback;
+    }
+
+    private int drawAllowed(float[] logits, int offset, double[] logProbs, TokenConstraint constraint) {
+        int vocabulary = logProbs.length;
+        int[] candidates = truncatedOrder(logits, offset, logProbs);
+        int kept = 0;
+        for (int candidate : candidates) {
+            if (constraint.allows(candidate)) {
+                candidates[kept++] = candidate;
+            }
+        }
+        if (kept == 0) {
+            return mostLikelyAllowed(logits, offset, vocabulary, constraint, argmax(logits, offset, vocabulary));
+        }
+        return drawFrom(logProbs, candidates, kept);
     }
 
     /** {@code log_softmax(logits / temperature)} over one row, in double precision. */
@@ -75,10 +123,16 @@ public final class TokenSampler {
     }
 
     private int draw(float[] logits, int offset, double[] logProbs) {
+        int[] candidates = truncatedOrder(logits, offset, logProbs);
+        return drawFrom(logProbs, candidates, candidates.length);
+    }
+
+    /** The tokens top-k and top-p keep, the most likely first (every token, in id order, when neither truncates). */
+    private int[] truncatedOrder(float[] logits, int offset, double[] logProbs) {
         int vocabulary = logProbs.length;
         boolean truncate = (settings.topK() > 0 && settings.topK() < vocabulary) || settings.topP() < 1.0;
         if (!truncate) {
-            return drawFrom(logProbs, identity(vocabulary), vocabulary);
+            return identity(vocabulary);
         }
         int kept = settings.topK() > 0 ? Math.min(settings.topK(), vocabulary) : vocabulary;
         int[] order = topK.descendingOrder(logits, offset, vocabulary, kept);
@@ -98,7 +152,7 @@ public final class TokenSampler {
             }
             kept = nucleus;
         }
-        return drawFrom(logProbs, order, kept);
+        return kept == order.length ? order : Arrays.copyOf(order, kept);
     }
 
     private int drawFrom(double[] logProbs, int[] candidates, int count) {

@@ -78,6 +78,57 @@ class TokenSamplerTest {
         }
     }
 
+    /** Allows only the ids given. */
+    private static TokenConstraint only(Integer... ids) {
+        Set<Integer> allowed = Set.of(ids);
+        return new TokenConstraint() {
+            @Override
+            public boolean allows(int token) {
+                return allowed.contains(token);
+            }
+
+            @Override
+            public void accept(int token) {}
+        };
+    }
+
+    @Test
+    void constrainedGreedyTakesTheMostLikelyAllowedToken() {
+        TokenSampler greedy = new TokenSampler(SamplingSettings.greedy(10), 1);
+        // LOGITS by decreasing logit: ids 1 (3.0), 5 (2.9), 2 (2.5), 0, 4, 3
+        assertEquals(1, greedy.sample(LOGITS, 0, LOGITS.length, only(0, 1, 2)).tokenId(), "the argmax when allowed");
+        assertEquals(2, greedy.sample(LOGITS, 0, LOGITS.length, only(0, 2, 3)).tokenId());
+        SampledToken last = greedy.sample(LOGITS, 0, LOGITS.length, only(3));
+        assertEquals(3, last.tokenId());
+        assertEquals(TokenSampler.logSoftmax(LOGITS, 0, LOGITS.length, 1.0)[3], last.logProb(), 1e-6,
+                "the model's own log-probability, not the constrained one");
+        assertEquals(1, greedy.sample(LOGITS, 0, LOGITS.length, only()).tokenId(), "nothing allowed: unconstrained");
+        assertEquals(greedy.sample(LOGITS), greedy.sample(LOGITS, 0, LOGITS.length, null), "no constraint");
+    }
+
+    @Test
+    void constrainedSamplingDrawsAllowedTokensInProportion() {
+        // T = 1, no truncation, ids 0, 2 and 4 allowed: p(i) = exp(logit_i) / (e^1 + e^2.5 + e^0) by hand
+        TokenSampler sampler = new TokenSampler(SamplingSettings.sampling(1.0, 0, 1.0, 10), 31);
+        int draws = 40_000;
+        int[] counts = new int[LOGITS.length];
+        for (int i = 0; i < draws; i++) {
+            counts[sampler.sample(LOGITS, 0, LOGITS.length, only(0, 2, 4)).tokenId()]++;
+        }
+        double norm = Math.exp(1.0) + Math.exp(2.5) + Math.exp(0.0);
+        for (int id : new int[] {0, 2, 4}) {
+            double p = Math.exp(LOGITS[id]) / norm;
+            assertEquals(p, counts[id] / (double) draws, 4 * Math.sqrt(p * (1 - p) / draws) + 1e-3, "id " + id);
+        }
+        assertEquals(0, counts[1] + counts[3] + counts[5]);
+        // top-k 2 keeps ids 1 and 5; only 5 of them allowed: always 5. Neither allowed: the most likely allowed, 2.
+        TokenSampler topTwo = new TokenSampler(SamplingSettings.sampling(1.0, 2, 1.0, 10), 5);
+        for (int i = 0; i < 200; i++) {
+            assertEquals(5, topTwo.sample(LOGITS, 0, LOGITS.length, only(5, 2)).tokenId());
+            assertEquals(2, topTwo.sample(LOGITS, 0, LOGITS.length, only(2, 3)).tokenId());
+        }
+    }
+
     @Test
     void logProbIsBeforeTruncation() {
         TokenSampler topTwo = new TokenSampler(SamplingSettings.sampling(0.8, 2, 0.9, 10), 4);
