@@ -15,7 +15,8 @@ import visq.gpu.training.MethodPreset;
 /**
  * Typed settings of a training run, read once from {@code visq.training}. The group size and the rollouts' sampling
  * (temperature, top-k, top-p) are the method preset's unless set here ({@link MethodSettings}); the most new tokens
- * a rollout may have is {@code visq.training.sampling.max-new-tokens}.
+ * a rollout may have is {@code visq.training.sampling.max-new-tokens}; {@code constrained-answers} samples rollouts under
+ * the answer constraint (an experiment, off by default).
  *
  * <p>Each phase takes the run's {@code tasks} in turn, step by step ({@link TaskTurn}), each task with its share of
  * the turn ({@code visq.training.cold-start-task-shares}, {@code grpo-task-shares}; 1 when not named); a task's
@@ -88,7 +89,8 @@ public record TrainingSettings(long coldStartSteps, long grpoSteps, int promptsP
             throw new IllegalArgumentException("visq.training.sampling.max-new-tokens must be positive, got "
                     + maxNewTokens);
         }
-        SamplingSettings sampling = method.sampling().forRollouts(maxNewTokens);
+        SamplingSettings sampling = method.sampling().forRollouts(maxNewTokens)
+                .withConstrainedAnswers(config.getBoolean(AREA + "sampling.constrained-answers"));
         String recipe = config.getString(AREA + "recipe");
         return new TrainingSettings(config.getLong(AREA + "cold-start-steps"), config.getLong(AREA + "grpo-steps"),
                 config.getInt(AREA + "prompts-per-step"), config.getInt(AREA + "cold-start-batch"), method.groupSize(),

@@ -34,6 +34,8 @@ class TrainingSettingsTest {
         assertEquals(8, read("visq.training.group-size = 8").groupSize());
         assertEquals(SamplingSettings.sampling(0.7, 50, 1.0, 64),
                 read("visq.training.sampling { temperature = 0.7, max-new-tokens = 64 }").sampling());
+        assertEquals(SamplingSettings.sampling(1.0, 50, 1.0, 96).withConstrainedAnswers(true),
+                read("visq.training.sampling.constrained-answers = on").sampling(), "the experiment's knob");
     }
 
     @Test

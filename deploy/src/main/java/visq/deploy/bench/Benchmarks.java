@@ -157,6 +157,10 @@ public final class Benchmarks {
                 + "batch of %d (%.1f ms per call; %.1f tokens per answer)%n", cost.decodeMillis(), cost.prepareMillis(),
                 cost.statisticsMillis(), cost.answerMillis(), cost.batchMillis() / batch, batch, cost.batchMillis(),
                 cost.tokensPerAnswer());
+        out.printf(Locale.ROOT, "answer constraint (visq.router.sampling.constrained-answers): one answer %.1f ms "
+                + "with it, %.1f ms without (%.2fx; the bench's policy is untrained, so the constraint picks most of "
+                + "its answer tokens: a worst case)%n", cost.answerMillis(), cost.unconstrainedAnswerMillis(),
+                cost.answerMillis() / cost.unconstrainedAnswerMillis());
         out.printf(Locale.ROOT, "scoring ceilings on %d cores from these parts (gRPC and client not counted): batch 1 "
                 + "%.1f requests/s, micro-batches of %d %.1f requests/s (%.2fx)%n", cores, cost.batchOneCeiling(cores),
                 batch, cost.microBatchCeiling(cores), cost.gainCeiling(cores));

@@ -31,12 +31,14 @@ import visq.gpu.tasks.QualityTask;
  * @param prepareMillis the model's preparation of the decoded image (views and statistics)
  * @param statisticsMillis {@link ImageStatistics} alone
  * @param answerMillis the model answering one request alone
+ * @param unconstrainedAnswerMillis the same without the answer constraint (the same as answerMillis when the serving
+ *     decoding has none)
  * @param batchMillis the model answering {@code batch} requests in one call
  * @param batch requests in the batched call
  * @param tokensPerAnswer generated tokens per answer (eos included)
  */
 record ScoringCost(double decodeMillis, double prepareMillis, double statisticsMillis, double answerMillis,
-        double batchMillis, int batch, double tokensPerAnswer) {
+        double unconstrainedAnswerMillis, double batchMillis, int batch, double tokensPerAnswer) {
 
     /** Times each part {@code repetitions} times (after one untimed warm-up) for {@code encoded}. */
     static ScoringCost measure(PolicyModelConfig model, SamplingSettings sampling, byte[] encoded, int batch,
@@ -55,11 +57,14 @@ record ScoringCost(double decodeMillis, double prepareMillis, double statisticsM
         PolicyPrompt prompt = PromptCatalogue.prompt(QualityTask.SCORE, List.of(image));
         try (PolicyModel policy = PolicyModels.create(model, "cpu")) {
             double answer = medianMillis(repetitions, () -> policy.answerAll(List.of(prompt), sampling, 0));
+            SamplingSettings unconstrained = sampling.withConstrainedAnswers(false);
+            double unconstrainedAnswer = sampling.constrainedAnswers()
+                    ? medianMillis(repetitions, () -> policy.answerAll(List.of(prompt), unconstrained, 0)) : answer;
             List<GeneratedResponse> responses = policy.answerAll(Collections.nCopies(batch, prompt), sampling, 0);
             double batched = medianMillis(repetitions,
                     () -> policy.answerAll(Collections.nCopies(batch, prompt), sampling, 0));
             double tokens = responses.stream().mapToInt(GeneratedResponse::length).average().orElse(0);
-            return new ScoringCost(decode, prepare, statistics, answer, batched, batch, tokens);
+            return new ScoringCost(decode, prepare, statistics, answer, unconstrainedAnswer, batched, batch, tokens);
         }
     }
 

@@ -10,7 +10,7 @@ import org.junit.jupiter.api.Test;
 class ScoringCostTest {
 
     /** decode 10 ms, preparation 150 ms, one answer 31 ms, a batch of 8 answers 60 ms, 96 tokens each. */
-    private static final ScoringCost PARTS = new ScoringCost(10, 150, 17, 31, 60, 8, 96);
+    private static final ScoringCost PARTS = new ScoringCost(10, 150, 17, 31, 31, 60, 8, 96);
 
     @Test
     void ceilingsOnTwoCores() {
@@ -33,7 +33,7 @@ class ScoringCostTest {
     @Test
     void noCoreCountHelpsWhenBatchingSavesNothing() {
         // a batch of 8 costs 8 single answers: both ceilings are equal on every machine
-        ScoringCost noSaving = new ScoringCost(10, 150, 17, 31, 8 * 31, 8, 96);
+        ScoringCost noSaving = new ScoringCost(10, 150, 17, 31, 31, 8 * 31, 8, 96);
         assertEquals(1.0, noSaving.gainCeiling(64), 1e-9);
         assertEquals(OptionalInt.empty(), noSaving.coresForGain(3, 256));
     }
