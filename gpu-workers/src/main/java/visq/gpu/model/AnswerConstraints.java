@@ -63,7 +63,7 @@ final class AnswerConstraints {
         }
 
         private boolean fits(Pattern pattern, String text, int tokens) {
-            return viable(pattern, text) && tokens >= 1
+            return AnswerGrammar.isViablePrefix(pattern, text) && tokens >= 1
                     && completion(pattern, text, tokens - 1, new int[] {SEARCH_LIMIT}) >= 0;
         }
 
@@ -83,7 +83,7 @@ final class AnswerConstraints {
                     return -1;
                 }
                 String longer = text + alphabet.charAt(i);
-                if (viable(pattern, longer)) {
+                if (AnswerGrammar.isViablePrefix(pattern, longer)) {
                     int rest = completion(pattern, longer, budget - 1, searchesLeft);
                     if (rest >= 0) {
                         return rest + 1;
@@ -91,11 +91,6 @@ final class AnswerConstraints {
                 }
             }
             return -1;
-        }
-
-        private static boolean viable(Pattern pattern, String text) {
-            var matcher = pattern.matcher(text);
-            return matcher.matches() || matcher.hitEnd();
         }
     }
 

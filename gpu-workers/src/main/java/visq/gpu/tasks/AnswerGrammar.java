@@ -108,7 +108,12 @@ public final class AnswerGrammar {
 
     /** Whether {@code text} is a complete answer region or can still be extended into one. */
     public boolean isViablePrefix(String text) {
-        var matcher = region.matcher(text);
+        return isViablePrefix(region, text);
+    }
+
+    /** Whether {@code text} matches {@code pattern} or can still be extended into a match (the matcher hit its end). */
+    public static boolean isViablePrefix(Pattern pattern, String text) {
+        var matcher = pattern.matcher(text);
         return matcher.matches() || matcher.hitEnd();
     }
 }
