@@ -1,5 +1,7 @@
 package visq.gpu.model;
 
+import java.util.HashMap;
+import java.util.Map;
 import visq.gpu.generation.TokenConstraint;
 import visq.gpu.tasks.AnswerGrammar;
 
@@ -27,6 +29,14 @@ final class AnswerConstraint implements TokenConstraint {
     private int answerStart = -1;
     /** Index in {@code text} where the answer was made to open; -1 while the reasoning is free. */
     private int forcedFrom = -1;
+    /**
+     * A completion of the answer written so far (null while the reasoning is free, or not known): a token that
+     * starts it, with room left for the rest, needs no search, so the search runs only where the response leaves the
+     * completion it last found or comes close to its token limit.
+     */
+    private String planned;
+    /** The completion each token allowed at this step was found with (the one drawn becomes the plan). */
+    private final Map<Integer, String> found = new HashMap<>();
 
     AnswerConstraint(AnswerConstraints.Rules rules, String[] tokenTexts, int eosId, int maxNewTokens) {
         this.rules = rules;
@@ -46,17 +56,28 @@ final class AnswerConstraint implements TokenConstraint {
             return false;
         }
         int left = maxNewTokens - written - 1; // tokens after this one
+        if (planned != null && planned.startsWith(piece) && planned.length() - piece.length() + 1 <= left) {
+            return true; // else a shorter completion may still fit: search
+        }
+        String completion;
         if (answerStart >= 0) {
-            return rules.answerFits(text.substring(answerStart) + piece, left);
+            completion = rules.answerCompletion(text.substring(answerStart) + piece, left);
+        } else {
+            String candidate = text + piece;
+            if (forcedFrom >= 0) {
+                completion = rules.forcedCompletion(candidate.substring(forcedFrom), left);
+            } else {
+                int open = candidate.indexOf(AnswerGrammar.OPEN);
+                if (open < 0) {
+                    return rules.forcedAnswerLength() + 1 <= left;
+                }
+                completion = rules.answerCompletion(candidate.substring(open + AnswerGrammar.OPEN.length()), left);
+            }
         }
-        String candidate = text + piece;
-        if (forcedFrom >= 0) {
-            return rules.forcedAnswerFits(candidate.substring(forcedFrom), left);
+        if (completion != null) {
+            found.put(token, completion);
         }
-        int open = candidate.indexOf(AnswerGrammar.OPEN);
-        return open < 0
-                ? rules.forcedAnswerLength() + 1 <= left
-                : rules.answerFits(candidate.substring(open + AnswerGrammar.OPEN.length()), left);
+        return completion != null;
     }
 
     @Override
@@ -65,7 +86,13 @@ final class AnswerConstraint implements TokenConstraint {
         if (token == eosId) {
             return;
         }
-        text.append(tokenTexts[token]);
+        String piece = tokenTexts[token];
+        String completion = found.get(token);
+        if (completion == null && planned != null && planned.startsWith(piece)) {
+            completion = planned.substring(piece.length());
+        }
+        found.clear();
+        text.append(piece);
         if (answerStart < 0) {
             int open = text.indexOf(AnswerGrammar.OPEN, Math.max(forcedFrom, 0));
             if (open >= 0) {
@@ -74,6 +101,8 @@ final class AnswerConstraint implements TokenConstraint {
                 forceWhenNoRoomIsLeft();
             }
         }
+        // a completion of the forced text completes the answer region too once <answer> is written
+        planned = answerStart >= 0 || forcedFrom >= 0 ? completion : null;
     }
 
     /** Opens the answer here when one more token of reasoning would leave too little room for it. */

@@ -32,8 +32,9 @@ final class AnswerConstraints {
             this.grammar = grammar;
             this.forced = Pattern.compile(FORCED_OPENING + grammar.region().pattern());
             this.alphabet = grammar.alphabet();
-            this.forcedAnswerLength = completion(forced, "", FORCED_SEARCH_DEPTH, new int[] {SEARCH_LIMIT});
-            if (forcedAnswerLength < 0) {
+            String forcedAnswer = completionWithin(forced, "", FORCED_SEARCH_DEPTH + 1);
+            this.forcedAnswerLength = forcedAnswer == null ? -1 : forcedAnswer.length();
+            if (forcedAnswer == null) {
                 throw new IllegalStateException("no answer of task " + grammar.task().id() + " within "
                         + FORCED_SEARCH_DEPTH + " characters of " + alphabet);
             }
@@ -51,46 +52,56 @@ final class AnswerConstraints {
             return forcedAnswerLength;
         }
 
-        /** Whether {@code region} (after {@code <answer>}) can still be completed, with end of sequence, in
-         * {@code tokens} tokens. */
-        boolean answerFits(String region, int tokens) {
-            return fits(grammar.region(), region, tokens);
+        /**
+         * A completion of {@code region} (the text after {@code <answer>}) that, one character per token, fits in
+         * {@code tokens} tokens with end of sequence; null when there is none (or {@code region} is not viable).
+         */
+        String answerCompletion(String region, int tokens) {
+            return completionWithin(grammar.region(), region, tokens);
         }
 
-        /** As {@link #answerFits} for the text since the answer was made to open. */
-        boolean forcedAnswerFits(String sinceForced, int tokens) {
-            return fits(forced, sinceForced, tokens);
+        /** As {@link #answerCompletion} for the text since the answer was made to open. */
+        String forcedCompletion(String sinceForced, int tokens) {
+            return completionWithin(forced, sinceForced, tokens);
         }
 
-        private boolean fits(Pattern pattern, String text, int tokens) {
-            return AnswerGrammar.isViablePrefix(pattern, text) && tokens >= 1
-                    && completion(pattern, text, tokens - 1, new int[] {SEARCH_LIMIT}) >= 0;
+        private String completionWithin(Pattern pattern, String text, int tokens) {
+            if (tokens < 1 || !AnswerGrammar.isViablePrefix(pattern, text)) {
+                return null;
+            }
+            StringBuilder completion = new StringBuilder();
+            return complete(pattern, new StringBuilder(text), completion, tokens - 1, new int[] {SEARCH_LIMIT})
+                    ? completion.toString() : null;
         }
 
         /**
-         * The length of a completion of {@code text} to a full match of {@code pattern} of at most {@code budget}
-         * characters from the grammar's alphabet (depth first), or -1 when none is found within the search limit.
+         * Depth first over the grammar's alphabet: appends to {@code completion} (and {@code text}) at most
+         * {@code budget} characters after which {@code text} fully matches {@code pattern}; false when none is found
+         * within the search limit (both builders are then as they were).
          */
-        private int completion(Pattern pattern, String text, int budget, int[] searchesLeft) {
+        private boolean complete(Pattern pattern, StringBuilder text, StringBuilder completion, int budget,
+                int[] searchesLeft) {
             if (pattern.matcher(text).matches()) {
-                return 0;
+                return true;
             }
             if (budget == 0) {
-                return -1;
+                return false;
             }
             for (int i = 0; i < alphabet.length(); i++) {
                 if (--searchesLeft[0] < 0) {
-                    return -1;
+                    return false;
                 }
-                String longer = text + alphabet.charAt(i);
-                if (AnswerGrammar.isViablePrefix(pattern, longer)) {
-                    int rest = completion(pattern, longer, budget - 1, searchesLeft);
-                    if (rest >= 0) {
-                        return rest + 1;
+                text.append(alphabet.charAt(i));
+                if (AnswerGrammar.isViablePrefix(pattern, text)) {
+                    completion.append(alphabet.charAt(i));
+                    if (complete(pattern, text, completion, budget - 1, searchesLeft)) {
+                        return true;
                     }
+                    completion.setLength(completion.length() - 1);
                 }
+                text.setLength(text.length() - 1);
             }
-            return -1;
+            return false;
         }
     }
 

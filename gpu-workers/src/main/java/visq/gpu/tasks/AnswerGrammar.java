@@ -112,7 +112,7 @@ public final class AnswerGrammar {
     }
 
     /** Whether {@code text} matches {@code pattern} or can still be extended into a match (the matcher hit its end). */
-    public static boolean isViablePrefix(Pattern pattern, String text) {
+    public static boolean isViablePrefix(Pattern pattern, CharSequence text) {
         var matcher = pattern.matcher(text);
         return matcher.matches() || matcher.hitEnd();
     }
