@@ -33,11 +33,11 @@ final class AnswerConstraints {
             this.forced = Pattern.compile(FORCED_OPENING + grammar.region().pattern());
             this.alphabet = grammar.alphabet();
             String forcedAnswer = completionWithin(forced, "", FORCED_SEARCH_DEPTH + 1);
-            this.forcedAnswerLength = forcedAnswer == null ? -1 : forcedAnswer.length();
             if (forcedAnswer == null) {
                 throw new IllegalStateException("no answer of task " + grammar.task().id() + " within "
                         + FORCED_SEARCH_DEPTH + " characters of " + alphabet);
             }
+            this.forcedAnswerLength = forcedAnswer.length();
         }
 
         AnswerGrammar grammar() {
