@@ -8,6 +8,7 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import visq.gpu.json.FlatJsonObject;
 import visq.gpu.json.MalformedJsonException;
+import visq.gpu.tasks.QualityTask;
 
 /**
  * Reads answers out of responses ({@code <think>…</think><answer>…</answer>}), per method.md §1–2. Never throws on
@@ -50,6 +51,22 @@ public final class AnswerParser {
             last = matcher.group(1);
         }
         return Optional.ofNullable(last);
+    }
+
+    /** Whether {@code response} holds an answer to {@code task} that its reader above accepts. */
+    public static boolean parses(QualityTask task, String response) {
+        switch (task) {
+            case SCORE:
+                return qInsightRating(response).isParsed();
+            case SCORE_NUMBER:
+                return visualQualityScore(response).isParsed();
+            case DEGRADATION:
+                return qInsightDegradation(response) instanceof ParsedDegradation.Answer;
+            case COMPARISON:
+                return comparison(response) instanceof ParsedComparison.Choice;
+            default:
+                throw new IllegalArgumentException("no answer reader for task " + task.id());
+        }
     }
 
     /** Q-Insight score: {@code {"rating": <number>}} in the first answer block. */

@@ -38,19 +38,6 @@ class ConstrainedDecodingTest {
         model.close();
     }
 
-    private static boolean parses(QualityTask task, String text) {
-        switch (task) {
-            case SCORE:
-                return AnswerParser.qInsightRating(text).isParsed();
-            case SCORE_NUMBER:
-                return AnswerParser.visualQualityScore(text).isParsed();
-            case DEGRADATION:
-                return AnswerParser.qInsightDegradation(text) instanceof visq.gpu.rewards.ParsedDegradation.Answer;
-            default:
-                return AnswerParser.comparison(text) instanceof visq.gpu.rewards.ParsedComparison.Choice;
-        }
-    }
-
     @Test
     void everyConstrainedResponseOfAnUntrainedModelParses() {
         SamplingSettings greedy = SamplingSettings.greedy(MAX_NEW_TOKENS);
@@ -64,11 +51,11 @@ class ConstrainedDecodingTest {
             responses.addAll(model.generate(prompt, 4, sampled.withConstrainedAnswers(true), 3));
             for (GeneratedResponse response : responses) {
                 assertTrue(response.finished(), task.id() + " ends with end of sequence: " + response.text());
-                assertTrue(parses(task, response.text()), task.id() + ": " + response.text());
+                assertTrue(AnswerParser.parses(task, response.text()), task.id() + ": " + response.text());
             }
             for (GeneratedResponse response : model.generate(prompt, 4, sampled, 3)) {
                 unconstrained++;
-                unconstrainedParsed += parses(task, response.text()) ? 1 : 0;
+                unconstrainedParsed += AnswerParser.parses(task, response.text()) ? 1 : 0;
             }
         }
         assertEquals(0, unconstrainedParsed, "without the constraint the untrained model answers nothing of "
@@ -84,7 +71,8 @@ class ConstrainedDecodingTest {
         List<GeneratedResponse> batch = model.answerAll(prompts, greedy, 0);
         for (int i = 0; i < prompts.size(); i++) {
             PolicyPrompt prompt = prompts.get(i);
-            assertTrue(parses(prompt.task(), batch.get(i).text()), prompt.task().id() + ": " + batch.get(i).text());
+            assertTrue(AnswerParser.parses(prompt.task(), batch.get(i).text()),
+                    prompt.task().id() + ": " + batch.get(i).text());
             GeneratedResponse alone = model.generate(prompt, 1, greedy, 0).get(0);
             assertArrayEquals(alone.tokenIds(), batch.get(i).tokenIds(), "row " + i + " as alone");
             assertArrayEquals(alone.logProbs(), batch.get(i).logProbs(), 1e-4f, "row " + i + " as alone");

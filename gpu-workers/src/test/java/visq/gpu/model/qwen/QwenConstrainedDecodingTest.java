@@ -9,7 +9,6 @@ import org.junit.jupiter.params.provider.ValueSource;
 import visq.gpu.generation.SamplingSettings;
 import visq.gpu.model.GeneratedResponse;
 import visq.gpu.rewards.AnswerParser;
-import visq.gpu.rewards.ParsedDegradation;
 import visq.gpu.tasks.PolicyPrompt;
 import visq.gpu.tasks.PromptCatalogue;
 import visq.gpu.tasks.QualityTask;
@@ -21,17 +20,6 @@ import visq.gpu.tasks.QualityTask;
 class QwenConstrainedDecodingTest {
 
     private static final int MAX_NEW_TOKENS = 96;
-
-    private static boolean parses(QualityTask task, String text) {
-        switch (task) {
-            case SCORE:
-                return AnswerParser.qInsightRating(text).isParsed();
-            case SCORE_NUMBER:
-                return AnswerParser.visualQualityScore(text).isParsed();
-            default:
-                return AnswerParser.qInsightDegradation(text) instanceof ParsedDegradation.Answer;
-        }
-    }
 
     @ParameterizedTest
     @ValueSource(strings = {"qwen2_5_vl", "qwen2_vl"})
@@ -47,13 +35,13 @@ class QwenConstrainedDecodingTest {
                 System.out.printf("%s %s constrained (%.0f ms): %s%n", variant, task.id(),
                         (System.nanoTime() - started) / 1e6, constrained.text());
                 assertTrue(constrained.finished(), task.id() + " ends with end of sequence: " + constrained.text());
-                assertTrue(parses(task, constrained.text()), task.id() + ": " + constrained.text());
+                assertTrue(AnswerParser.parses(task, constrained.text()), task.id() + ": " + constrained.text());
                 for (GeneratedResponse sampled : policy.generate(prompt, 2,
                         SamplingSettings.sampling(1.0, 50, 1.0, MAX_NEW_TOKENS).withConstrainedAnswers(true), 5)) {
-                    assertTrue(parses(task, sampled.text()), task.id() + " sampled: " + sampled.text());
+                    assertTrue(AnswerParser.parses(task, sampled.text()), task.id() + " sampled: " + sampled.text());
                 }
                 GeneratedResponse raw = policy.generate(prompt, 1, SamplingSettings.greedy(MAX_NEW_TOKENS), 0).get(0);
-                unconstrainedParsed += parses(task, raw.text()) ? 1 : 0;
+                unconstrainedParsed += AnswerParser.parses(task, raw.text()) ? 1 : 0;
             }
             assertEquals(0, unconstrainedParsed, "the random checkpoint answers nothing unconstrained (else this test "
                     + "proves nothing)");
