@@ -25,7 +25,8 @@ import visq.gpu.training.MethodPreset;
 public record TrainingSettings(long coldStartSteps, long grpoSteps, int promptsPerStep, int coldStartBatch,
         int groupSize, long seed, List<QualityTask> tasks, TaskTurn coldStartTurn, TaskTurn grpoTurn,
         SamplingSettings sampling, Duration rolloutTimeout, Duration learnerTimeout, Duration learnerSetupTimeout,
-        int maxDispatchAttempts, int minWorkers, int maxStaleness, double grpoHoldout, TrainingRecipe recipe, DatasetWeights datasetWeights) {
+        int maxDispatchAttempts, int minWorkers, int maxStaleness, double grpoHoldout, TrainingRecipe recipe,
+        DatasetWeights datasetWeights) {
 
     public TrainingSettings {
         tasks = List.copyOf(tasks);

@@ -8,6 +8,7 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import visq.gpu.json.FlatJsonObject;
 import visq.gpu.json.MalformedJsonException;
+import visq.gpu.tasks.AnswerGrammar;
 import visq.gpu.tasks.QualityTask;
 
 /**
@@ -26,8 +27,8 @@ import visq.gpu.tasks.QualityTask;
  */
 public final class AnswerParser {
 
-    static final String OPEN = "<answer>";
-    static final String CLOSE = "</answer>";
+    private static final String OPEN = AnswerGrammar.OPEN;
+    private static final String CLOSE = AnswerGrammar.CLOSE;
     private static final Pattern BLOCK = Pattern.compile("<answer>(.*?)</answer>", Pattern.DOTALL);
     private static final Pattern NUMBER = Pattern.compile("[-+]?(?:\\d+(?:\\.\\d*)?|\\.\\d+)");
 
