@@ -9,6 +9,7 @@ import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 import visq.actors.cluster.DataSettings;
+import visq.actors.coordinator.TrainingRecipe;
 import visq.actors.coordinator.TrainingSettings;
 import visq.actors.learner.LearnerSettings;
 import visq.gpu.tasks.QualityTask;
@@ -17,7 +18,8 @@ import visq.gpu.training.MethodPreset;
 /**
  * The model recipes README's "Model quality" section names: the embedded default (local.conf, and ranking.conf, its
  * earlier name) with MobileNetV2 features and Kodak crops ranked by severity, and light.conf, the earlier default
- * without either. Every visq setting a recipe sets is one reference.conf declares.
+ * without either, and rl-first.conf, GRPO from a cold start that saw no label. Every visq setting a recipe sets is one
+ * reference.conf declares.
  */
 class ModelConfigsTest {
 
@@ -60,9 +62,26 @@ class ModelConfigsTest {
     }
 
     @Test
+    void rlFirstWithholdsTheLabelsAndConstrainsTheRollouts() {
+        Config config = NodeLauncher.configure("rl-first.conf", Map.of(), Map.of());
+        TrainingSettings training = TrainingSettings.fromConfig(config);
+        assertEquals(TrainingRecipe.RL_FIRST, training.recipe());
+        // no frozen prior: QualityPriorFit refuses one under rl-first, since it is fit to the MOS
+        assertEquals("none", config.getString("visq.model.quality-prior"));
+        assertEquals(1000, training.coldStartSteps());
+        assertEquals(3000, training.grpoSteps());
+        assertTrue(training.sampling().constrainedAnswers());
+        assertEquals(MethodPreset.compact().withLearningRate(5e-4), LearnerSettings.fromConfig(config).methodPreset());
+        // the degradation task on two steps of every four: degradation, score, degradation, score-number
+        assertEquals(List.of(QualityTask.DEGRADATION, QualityTask.SCORE, QualityTask.DEGRADATION,
+                QualityTask.SCORE_NUMBER), training.grpoTurn().order());
+        assertEquals(List.of(), DataSettings.fromConfig(config).configurationProblems());
+    }
+
+    @Test
     void everySettingARecipeSetsIsDeclared() {
         Config reference = ConfigFactory.defaultReference();
-        for (String name : List.of("local.conf", "light.conf", "ranking.conf")) {
+        for (String name : List.of("local.conf", "light.conf", "ranking.conf", "rl-first.conf")) {
             Config own = ConfigFactory.parseResourcesAnySyntax(name);
             own.withOnlyPath("visq").entrySet().forEach(entry -> assertTrue(reference.hasPathOrNull(entry.getKey()),
                     name + " sets " + entry.getKey() + ", which reference.conf does not declare"));
