@@ -16,7 +16,7 @@ import visq.gpu.training.MethodPreset;
  * Typed settings of a training run, read once from {@code visq.training}. The group size and the rollouts' sampling
  * (temperature, top-k, top-p) are the method preset's unless set here ({@link MethodSettings}); the most new tokens
  * a rollout may have is {@code visq.training.sampling.max-new-tokens}; {@code constrained-answers} samples rollouts under
- * the answer constraint (an experiment, off by default).
+ * the answer constraint (off by default, on in {@code deploy/conf/rl-first.conf}).
  *
  * <p>Each phase takes the run's {@code tasks} in turn, step by step ({@link TaskTurn}), each task with its share of
  * the turn ({@code visq.training.cold-start-task-shares}, {@code grpo-task-shares}; 1 when not named); a task's

@@ -14,9 +14,9 @@ package visq.gpu.generation;
  * @param maxNewTokens the most tokens a response may have, eos included; positive
  * @param greedy argmax decoding
  * @param constrainedAnswers draw only tokens that keep the response able to end in a well-formed answer for its
- *     task ({@code visq.gpu.model.AnswerConstraint}); for serving and evaluation (GRPO rollouts only as the experiment
- *     {@code visq.training.sampling.constrained-answers}): the recorded log-probabilities stay the model's own, which
- *     the constrained draw does not follow
+ *     task ({@code visq.gpu.model.AnswerConstraint}); for serving and evaluation, and GRPO rollouts where
+ *     {@code visq.training.sampling.constrained-answers} is on (the rl-first recipe): the recorded log-probabilities
+ *     stay the model's own, which the constrained draw does not follow
  */
 public record SamplingSettings(double temperature, int topK, double topP, int maxNewTokens, boolean greedy,
         boolean constrainedAnswers) {
