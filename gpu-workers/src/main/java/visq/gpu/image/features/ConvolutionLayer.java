@@ -209,8 +209,17 @@ final class ConvolutionLayer implements NetworkLayer {
                 x = pad(x, vertical[0], vertical[1], horizontal[0], horizontal[1]);
             }
         }
+        // A depthwise kernel with a depth multiplier above 1 is run as a plain depthwise one (one output channel per
+        // input channel) over each input channel repeated multiplier times: the same sums, in the same channel order
+        // (c · multiplier + m). PyTorch 2.5.1's CPU convolution gives wrong values for the grouped form on a
+        // channels-last input on some CPUs (an AVX-512 AMD EPYC, session 12: KerasNetworkTest's depthwise_m2 off by up
+        // to 3 where the tiny model's input is the NHWC image transposed).
+        int multiplier = groups > 1 ? outChannels / groups : 1;
+        if (multiplier > 1) {
+            x = x.repeat(1, multiplier);
+        }
         NDArray y = Conv2d.conv2d(x, weight, bias, new Shape(strides[0], strides[1]), new Shape(symmetric),
-                new Shape(dilation[0], dilation[1]), groups).singletonOrThrow();
+                new Shape(dilation[0], dilation[1]), groups * multiplier).singletonOrThrow();
         return activation.apply(y, 1);
     }
 }
