@@ -18,7 +18,11 @@ import visq.deploy.node.NodeProcess;
  * ({@code --only elastic}), never asserted here.
  */
 class RolloutNodeJoinTest {
-    private static final int GRPO_STEPS = 13;
+    // Enough steps for a JVM started after the first one to join and load its model on a loaded 2-core machine: at 13
+    // (0.2-0.7 s each) the run ended 1 s after the joiner's JVM wrote its first line (CI beside an evaluation, session
+    // 12), so the joiner generated no part. 12 Kodak sources give the 168 prompts one pass needs (4 give 63).
+    private static final int GRPO_STEPS = 40;
+    private static final int KODAK_SOURCES = 12;
     private static final int PROMPTS_PER_STEP = 4;
     private static final int TOTAL = 1 + GRPO_STEPS;
     private static final String PART_GENERATED = "generated part";
@@ -27,12 +31,14 @@ class RolloutNodeJoinTest {
     void aRolloutNodeJoiningDuringTrainingReceivesParts() throws Exception {
         Path workDir = Files.createTempDirectory("visq-rollout-join");
         int learnerPort = TestClusters.freePort();
-        try (JvmCluster cluster = new JvmCluster(workDir, Map.of(
+        Map<String, Object> run = Map.of(
                 "visq.training.cold-start-steps", 1,
                 "visq.training.grpo-steps", GRPO_STEPS,
                 "visq.training.prompts-per-step", PROMPTS_PER_STEP,
                 "visq.training.tasks", List.of("degradation"),
-                "visq.training.min-workers", 1))) {
+                "visq.data.kodak-sources", KODAK_SOURCES,
+                "visq.training.min-workers", 1);
+        try (JvmCluster cluster = new JvmCluster(workDir, run)) {
             cluster.start("learner", List.of("learner"), learnerPort, List.of(learnerPort));
             NodeProcess first = cluster.start("rollout-1", List.of("rollout"), TestClusters.freePort(),
                     List.of(learnerPort));
@@ -40,7 +46,7 @@ class RolloutNodeJoinTest {
             NodeProcess joiner = cluster.start("rollout-2", List.of("rollout"), TestClusters.freePort(),
                     List.of(learnerPort));
             int stepsBeforeJoin = cluster.historySize();
-            cluster.awaitCheckpoint(TOTAL, Duration.ofSeconds(90));
+            cluster.awaitCheckpoint(TOTAL, Duration.ofSeconds(180));
 
             long joinerParts = partsGenerated(joiner);
             long firstParts = partsGenerated(first);
@@ -48,7 +54,7 @@ class RolloutNodeJoinTest {
             assertTrue(joinerParts > 0, "the joining node generated no part" + cluster.diagnostics());
             TrainingLedger ledger = TrainingLedger.read(cluster.checkpoints());
             ledger.assertStepsOneToTotal(TOTAL);
-            ledger.assertNoPromptLostOrDuplicated(PROMPTS_PER_STEP, workDir);
+            ledger.assertNoPromptLostOrDuplicated(PROMPTS_PER_STEP, workDir, run);
             System.out.printf("second rollout JVM started after step %d of %d; parts generated: first node %d, "
                     + "joining node %d%n", stepsBeforeJoin, TOTAL, firstParts, joinerParts);
         }

@@ -54,6 +54,11 @@ final class TrainingLedger {
      * must stay within one pass over the task's training prompts of the run in {@code workDir}.
      */
     void assertNoPromptLostOrDuplicated(int promptsPerStep, Path workDir) {
+        assertNoPromptLostOrDuplicated(promptsPerStep, workDir, Map.of());
+    }
+
+    /** As above, for a small run whose data settings {@code overrides} change (more Kodak sources, say). */
+    void assertNoPromptLostOrDuplicated(int promptsPerStep, Path workDir, Map<String, Object> overrides) {
         Map<String, Integer> trained = new HashMap<>();
         int seen = 0;
         for (StepRecord record : steps) {
@@ -65,7 +70,7 @@ final class TrainingLedger {
                 seen++;
             }
         }
-        int trainingPrompts = degradationTrainingPrompts(workDir);
+        int trainingPrompts = degradationTrainingPrompts(workDir, overrides);
         assertTrue(seen <= trainingPrompts,
                 "the check needs at most one pass over the " + trainingPrompts + " training prompts, saw " + seen);
         trained.forEach((id, count) -> assertEquals(1, count, "prompt " + id + " trained " + count + " times"));
@@ -73,8 +78,8 @@ final class TrainingLedger {
     }
 
     /** The degradation-task training prompts of the small run in {@code workDir} (its data already generated). */
-    private static int degradationTrainingPrompts(Path workDir) {
-        Config run = TestClusters.smallRun(workDir, Map.of()).resolve();
+    private static int degradationTrainingPrompts(Path workDir, Map<String, Object> overrides) {
+        Config run = TestClusters.smallRun(workDir, overrides).resolve();
         return TrainingCorpus.load(DataSettings.fromConfig(run)).trainingData(TrainingSettings.fromConfig(run))
                 .prompts(QualityTask.DEGRADATION).size();
     }
