@@ -20,7 +20,8 @@ import visq.deploy.node.NodeProcess;
 class RolloutNodeJoinTest {
     // Enough steps for a JVM started after the first one to join and load its model on a loaded 2-core machine: at 13
     // (0.2-0.7 s each) the run ended 1 s after the joiner's JVM wrote its first line (CI beside an evaluation, session
-    // 12), so the joiner generated no part. 12 Kodak sources give the 168 prompts one pass needs (4 give 63).
+    // 12), so the joiner generated no part. 12 Kodak sources give 189 training prompts, enough for the run's 168 in one
+    // pass (4 give 63).
     private static final int GRPO_STEPS = 40;
     private static final int KODAK_SOURCES = 12;
     private static final int PROMPTS_PER_STEP = 4;
